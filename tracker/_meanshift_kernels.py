@@ -1,0 +1,109 @@
+"""Numba kernels of the mean shift iteration on a weight image."""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def _window_origin(c, size, limit):
+    """Origin of a ``size``-pixel window centred at ``c`` (pixel centres at integers),
+    kept inside [0, limit)."""
+    o = int(np.floor(c - (size - 1) * 0.5 + 0.5))
+    if o + size > limit:
+        o = limit - size
+    if o < 0:
+        o = 0
+    return o
+
+
+@njit(cache=True, nogil=True)
+def window_moments(weights, x0, y0, x1, y1):
+    """Raw moments m00, m10, m01, m20, m11, m02 of ``weights[y0:y1, x0:x1]``.
+
+    Coordinates are those of the whole image (pixel centres at integers); the window
+    is clipped to the image.
+    """
+    h, w = weights.shape
+    x0 = max(x0, 0)
+    y0 = max(y0, 0)
+    x1 = min(x1, w)
+    y1 = min(y1, h)
+    m00 = m10 = m01 = m20 = m11 = m02 = 0.0
+    for y in range(y0, y1):
+        r00 = r10 = r20 = 0.0
+        for x in range(x0, x1):
+            v = weights[y, x]
+            r00 += v
+            r10 += v * x
+            r20 += v * x * x
+        m00 += r00
+        m10 += r10
+        m01 += r00 * y
+        m20 += r20
+        m11 += r10 * y
+        m02 += r00 * y * y
+    return m00, m10, m01, m20, m11, m02
+
+
+@njit(cache=True, nogil=True)
+def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter):
+    """Mean shift with a flat window: move the window to its weighted centroid.
+
+    The window (``win_w`` x ``win_h`` integer pixels) is kept inside the image, as
+    ``cv2.meanShift`` does. Stops when the centre moves by less than ``eps`` pixels, after
+    ``max_iter`` moves, or when the window holds no weight. Returns the final centre,
+    the number of iterations and the weight (m00) under the final window.
+    """
+    h, w = weights.shape
+    win_w = max(1, min(win_w, w))
+    win_h = max(1, min(win_h, h))
+    eps2 = eps * eps
+    m00 = 0.0
+    it = 0
+    while it < max_iter:
+        x0 = _window_origin(cx, win_w, w)
+        y0 = _window_origin(cy, win_h, h)
+        m00, m10, m01, _, _, _ = window_moments(weights, x0, y0, x0 + win_w, y0 + win_h)
+        if m00 <= 1e-12:
+            break
+        # The window cannot leave the image, so its centre stays where a window fits.
+        nx = min(max(m10 / m00, (win_w - 1) * 0.5), w - 1 - (win_w - 1) * 0.5)
+        ny = min(max(m01 / m00, (win_h - 1) * 0.5), h - 1 - (win_h - 1) * 0.5)
+        d2 = (nx - cx) * (nx - cx) + (ny - cy) * (ny - cy)
+        cx = nx
+        cy = ny
+        it += 1
+        if d2 < eps2:
+            break
+    return cx, cy, it, m00
+
+
+@njit(cache=True, nogil=True)
+def densest_window(weights, win_w, win_h, integral):
+    """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
+
+    A summed-area table (``integral``, at least (H+1) x (W+1) float64, reused by the
+    caller) makes this one pass over the image whatever the window size: the start
+    for mean shift when the target has jumped out of reach of the last window.
+    """
+    h, w = weights.shape
+    win_w = max(1, min(win_w, w))
+    win_h = max(1, min(win_h, h))
+    for x in range(w + 1):
+        integral[0, x] = 0.0
+    for y in range(h):
+        integral[y + 1, 0] = 0.0
+        row = 0.0
+        for x in range(w):
+            row += weights[y, x]
+            integral[y + 1, x + 1] = integral[y, x + 1] + row
+    best = -1.0
+    bx = by = 0
+    for y in range(h - win_h + 1):
+        for x in range(w - win_w + 1):
+            s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
+                 - integral[y + win_h, x] + integral[y, x])
+            if s > best:
+                best = s
+                bx, by = x, y
+    return bx + (win_w - 1) * 0.5, by + (win_h - 1) * 0.5, best

@@ -1,0 +1,113 @@
+"""Colour model: colour spaces, target histograms and back-projection.
+
+A ``ColourSpace`` says how a BGR pixel becomes a joint-histogram bin; ``ColourQuantizer``
+turns a frame region into a bin map with reusable buffers (no per-frame allocation);
+``back_project`` is the one-call public form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ._colour_kernels import kernel_histogram, lut_project, quantize
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class ColourSpace:
+    """Uniform joint binning of a 3-channel image after an optional cv2 conversion.
+
+    ``lows`` masks pixels whose channel falls below it (-1 in the bin map), e.g. the
+    dull, dark pixels whose hue is noise in the hue-saturation space.
+    """
+
+    name: str
+    conversion: int | None
+    nbins: tuple[int, int, int]
+    ranges: tuple[int, int, int]
+    lows: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def size(self) -> int:
+        return self.nbins[0] * self.nbins[1] * self.nbins[2]
+
+
+COLOUR_SPACES = ("bgr", "hsv", "hs")
+
+
+def colour_space(name: str = "bgr", bins: int = 16) -> ColourSpace:
+    """The named colour space with ``bins`` bins on its main channels.
+
+    ``bgr``: joint B x G x R, bins^3 (works on grayscale footage too: its pixels fill
+    the diagonal). ``hsv``: hue x saturation x value with bins x bins/2 x bins/4, robust
+    to moderate brightness change. ``hs``: hue x saturation, pixels with saturation < 60
+    or value < 32 masked, as in OpenCV's CamShift sample.
+    """
+    if not isinstance(bins, (int, np.integer)) or not 2 <= bins <= 64:
+        raise InputError(f"bins must be an integer from 2 to 64, got {bins!r}")
+    if name == "bgr":
+        return ColourSpace("bgr", None, (bins, bins, bins), (256, 256, 256))
+    if name == "hsv":
+        return ColourSpace("hsv", cv2.COLOR_BGR2HSV, (bins, max(bins // 2, 1), max(bins // 4, 1)),
+                           (180, 256, 256))
+    if name == "hs":
+        return ColourSpace("hs", cv2.COLOR_BGR2HSV, (bins, bins, 1), (180, 256, 256), (0, 60, 32))
+    raise InputError(f"unknown colour space {name!r}; choose one of {', '.join(COLOUR_SPACES)}")
+
+
+class ColourQuantizer:
+    """Bin maps of frame regions in one colour space, reusing its buffers across frames."""
+
+    def __init__(self, space: ColourSpace):
+        self.space = space
+        self._nbins = np.array(space.nbins, np.int64)
+        self._ranges = np.array(space.ranges, np.float64)
+        self._lows = np.array(space.lows, np.int64)
+        self._bins = np.empty(0, np.int32)
+        self._converted = np.empty(0, np.uint8)
+
+    def bin_map(self, image: np.ndarray) -> np.ndarray:
+        """int32 bin map of a uint8 HxWx3 BGR image (a view of a reused buffer)."""
+        h, w = image.shape[:2]
+        if self._bins.size < h * w:
+            self._bins = np.empty(h * w, np.int32)
+        out = self._bins[: h * w].reshape(h, w)
+        if self.space.conversion is not None:
+            if self._converted.size < h * w * 3:
+                self._converted = np.empty(h * w * 3, np.uint8)
+            conv = self._converted[: h * w * 3].reshape(h, w, 3)
+            cv2.cvtColor(image, self.space.conversion, dst=conv)
+            image = conv
+        return quantize(image, self._nbins, self._ranges, self._lows, out)
+
+
+def target_histogram(frame: np.ndarray, box, space: ColourSpace | None = None) -> np.ndarray:
+    """Epanechnikov-weighted, normalised colour histogram of ``box`` = (x, y, w, h)."""
+    space = space or colour_space()
+    x, y, w, h = (float(v) for v in box)
+    bins = ColourQuantizer(space).bin_map(frame)
+    hist = np.zeros(space.size, np.float64)
+    # Pixel centres sit at integers, so a box [x, x+w) is centred at x + (w-1)/2.
+    kernel_histogram(bins, x + (w - 1) / 2, y + (h - 1) / 2, w / 2, h / 2, 0.0, hist)
+    return hist
+
+
+def back_project(frame: np.ndarray, table: np.ndarray, space: ColourSpace | None = None,
+                 out: np.ndarray | None = None) -> np.ndarray:
+    """Replace every pixel by ``table[bin]`` (0 for masked pixels), as float32.
+
+    ``table`` holds one value per bin of ``space`` (any shape with ``space.size``
+    elements, e.g. a ``cv2.calcHist`` result). For a hue histogram this equals
+    ``cv2.calcBackProject`` before its rounding to uint8.
+    """
+    space = space or colour_space()
+    table = np.ascontiguousarray(table, np.float32).ravel()
+    if table.size != space.size:
+        raise InputError(f"table has {table.size} entries, colour space {space.name} has {space.size} bins")
+    bins = ColourQuantizer(space).bin_map(frame)
+    if out is None:
+        out = np.empty(bins.shape, np.float32)
+    return lut_project(bins, table, out)

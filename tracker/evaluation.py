@@ -1,0 +1,142 @@
+"""OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import SourceError
+from . import sources
+
+GT_FILE = "groundtruth_rect.txt"
+SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
+PRECISION_PX = 20.0
+
+
+def load_groundtruth(path) -> np.ndarray:
+    """(N, 4) float array of x, y, w, h boxes; comma, tab or space separated."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p for p in re.split(r"[,\s]+", line.strip()) if p]
+        try:
+            rows.append([float(v) for v in parts[:4]])
+        except ValueError:
+            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}") from None
+        if len(rows[-1]) != 4:
+            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}")
+    if not rows:
+        raise SourceError(f"{path}: no ground-truth boxes")
+    return np.array(rows, np.float64)
+
+
+def sequence_source_spec(seq_dir) -> str:
+    """The frames of a sequence folder: its ``img/`` folder, or its one video file."""
+    seq_dir = Path(seq_dir)
+    if not seq_dir.is_dir():
+        raise SourceError(f"cannot open sequence {str(seq_dir)!r}: not a folder")
+    if not (seq_dir / GT_FILE).is_file():
+        raise SourceError(f"cannot open sequence {str(seq_dir)!r}: no {GT_FILE}")
+    if (seq_dir / "img").is_dir():
+        return str(seq_dir / "img")
+    videos = sorted(p for p in seq_dir.iterdir()
+                    if p.suffix.lower() in (".mp4", ".avi", ".mkv", ".mov", ".webm"))
+    if len(videos) != 1:
+        raise SourceError(f"cannot open sequence {str(seq_dir)!r}: expected img/ or one video file")
+    return str(videos[0])
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise intersection over union of (N, 4) x, y, w, h boxes."""
+    a, b = np.atleast_2d(a), np.atleast_2d(b)
+    x0 = np.maximum(a[:, 0], b[:, 0])
+    y0 = np.maximum(a[:, 1], b[:, 1])
+    x1 = np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2])
+    y1 = np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
+    return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+
+
+def centre_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise distance between box centres."""
+    a, b = np.atleast_2d(a), np.atleast_2d(b)
+    ca = a[:, :2] + a[:, 2:] / 2
+    cb = b[:, :2] + b[:, 2:] / 2
+    return np.hypot(*(ca - cb).T)
+
+
+def success_auc(overlaps: np.ndarray) -> float:
+    """Mean over thresholds 0, 0.05, ..., 1 of the fraction of frames with IoU > threshold."""
+    overlaps = np.asarray(overlaps)
+    return float(np.mean([(overlaps > t).mean() for t in SUCCESS_THRESHOLDS]))
+
+
+@dataclass
+class SequenceResult:
+    name: str
+    boxes: np.ndarray
+    groundtruth: np.ndarray
+    seconds: float
+    overlaps: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.overlaps = iou(self.boxes, self.groundtruth)
+
+    @property
+    def frames(self) -> int:
+        return len(self.boxes)
+
+    @property
+    def mean_iou(self) -> float:
+        return float(self.overlaps.mean())
+
+    @property
+    def auc(self) -> float:
+        return success_auc(self.overlaps)
+
+    @property
+    def precision(self) -> float:
+        return float((centre_error(self.boxes, self.groundtruth) <= PRECISION_PX).mean())
+
+    @property
+    def fps(self) -> float:
+        # The first frame is the initialisation, not a tracked frame.
+        return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
+
+    def summary(self) -> dict:
+        return {"sequence": self.name, "frames": self.frames, "mean_iou": round(self.mean_iou, 4),
+                "success_auc": round(self.auc, 4), "precision20": round(self.precision, 4),
+                "fps": round(self.fps, 1)}
+
+
+def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
+    """One-pass evaluation: init on the first ground-truth box, never re-initialise.
+
+    Only the tracker's ``update`` calls are timed, not decoding.
+    """
+    seq_dir = Path(seq_dir)
+    gt = load_groundtruth(seq_dir / GT_FILE)
+    tracker = make_tracker()
+    boxes = []
+    seconds = 0.0
+    with sources.open_source(sequence_source_spec(seq_dir)) as source:
+        for i, frame in enumerate(source):
+            if i >= len(gt):
+                break
+            if i == 0:
+                tracker.init(frame, gt[0])
+                boxes.append(gt[0])
+                continue
+            t0 = time.perf_counter()
+            state = tracker.update(frame)
+            seconds += time.perf_counter() - t0
+            boxes.append(state.box)
+    if len(boxes) < len(gt):
+        gt = gt[: len(boxes)]
+    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds)

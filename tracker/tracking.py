@@ -1,0 +1,284 @@
+"""MeanShiftTracker: colour-histogram mean shift tracking with CamShift-style size and angle.
+
+Per frame, only a search region around the predicted position is touched:
+
+1. quantise the region's colours into histogram bins (numba);
+2. back-project the *ratio* model P(target | colour) = q / (q + rho * b), where q is the
+   target's kernel-weighted histogram and b the histogram of a ring of background around
+   it: colours shared with the surroundings weigh little, so the window neither drifts
+   into similar background nor balloons the way hue-only CamShift does;
+3. mean shift the window to the centroid of that weight image (numba);
+4. measure size and orientation from the second moments of the weights around the
+   window, *relative to the same measurement on the first frame* (so an object whose
+   weights are uneven keeps its size), and adapt slowly and only while the match is good;
+5. score the match with the Bhattacharyya coefficient between the target histogram and
+   the candidate's; below ``lost_threshold`` the target is lost: the model stays frozen
+   and the search widens until the target is matched again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._colour_kernels import bhattacharyya, kernel_histogram, lut_project, ring_histogram
+from ._meanshift_kernels import centroid_iterate, densest_window, window_moments
+from .colour import ColourQuantizer, colour_space as make_colour_space
+from .errors import InputError
+from .frames import as_bgr8
+from .meanshift import ellipse_from_moments
+
+
+@dataclass(frozen=True)
+class TrackState:
+    """Result of one tracker step.
+
+    ``box`` is the axis-aligned (x, y, w, h) bounding box of ``rotated``, clipped to the
+    frame; ``rotated`` is ((cx, cy), (w, h), angle_deg) as ``cv2.CamShift`` returns;
+    ``score`` the similarity of the candidate to the target model in [0, 1]; ``lost``
+    whether the target is judged lost.
+    """
+
+    box: tuple[float, float, float, float]
+    rotated: tuple[tuple[float, float], tuple[float, float], float]
+    score: float
+    lost: bool
+
+
+def _rotated_bounds(w, h, angle_rad):
+    cs, sn = abs(math.cos(angle_rad)), abs(math.sin(angle_rad))
+    return w * cs + h * sn, w * sn + h * cs
+
+
+def parse_box(box, frame_shape) -> tuple[float, float, float, float]:
+    """Validate an (x, y, w, h) box against a frame; raise InputError saying what is wrong."""
+    try:
+        x, y, w, h = (float(v) for v in box)
+    except (TypeError, ValueError):
+        raise InputError(f"box must be four numbers x,y,w,h, got {box!r}") from None
+    if not all(math.isfinite(v) for v in (x, y, w, h)):
+        raise InputError(f"box must be finite numbers, got {box!r}")
+    if w <= 0 or h <= 0:
+        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} has zero or negative size")
+    H, W = frame_shape[:2]
+    if x >= W or y >= H or x + w <= 0 or y + h <= 0:
+        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} lies outside the {W}x{H} frame")
+    x0, y0 = max(x, 0.0), max(y, 0.0)
+    return x0, y0, min(x + w, W) - x0, min(y + h, H) - y0
+
+
+class MeanShiftTracker:
+    """Track one object by its colours (OpenCV-style ``init`` / ``update``).
+
+    Parameters
+    ----------
+    colour_space : {"bgr", "hsv", "hs"}
+        Histogram colour space (see ``tracker.colour.colour_space``).
+    bins : int
+        Bins on each main channel of the colour space.
+    adapt_scale, adapt_angle : bool
+        Follow size and in-plane rotation from the weight moments (CamShift-style).
+    lost_threshold : float
+        Bhattacharyya score under which the target counts as lost.
+    model_update : float
+        Fraction of the target histogram renewed each confidently tracked frame, which
+        lets the model follow slow lighting changes.
+    eps, max_iter : float, int
+        Mean shift stops when the window moves less than ``eps`` px or after ``max_iter``.
+    """
+
+    # Background ring: the box grown by this factor per side, minus the box.
+    CONTEXT = 3.5
+    # Moments are measured in the box grown by this factor, so growth can be seen.
+    MOMENT_WINDOW = 1.5
+    # Search region: the box grown by this factor (and more while lost).
+    SEARCH = 3.5
+    GLOBAL_START = True
+    SCALE_RATE = 0.1      # fraction of the measured size change taken per frame
+    SCALE_STEP = 0.05     # largest relative size change per frame
+    SCALE_LIMITS = (0.25, 4.0)  # relative to the initial box
+    ANGLE_RATE = 0.3
+    BACKGROUND_RATE = 0.3
+    VELOCITY_DAMPING = 0.6
+
+    def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
+                 adapt_angle: bool = True, lost_threshold: float = 0.5,
+                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20):
+        self.space = make_colour_space(colour_space, bins)
+        self.adapt_scale = adapt_scale
+        self.adapt_angle = adapt_angle
+        self.lost_threshold = float(lost_threshold)
+        self.model_update = float(model_update)
+        self.eps = float(eps)
+        self.max_iter = int(max_iter)
+        self._quantizer = ColourQuantizer(self.space)
+        n = self.space.size
+        self._q = np.zeros(n)          # target model
+        self._b = np.zeros(n)          # background model
+        self._p = np.zeros(n)          # candidate histogram (scratch)
+        self._ring = np.zeros(n)       # ring histogram (scratch)
+        self._table = np.zeros(n, np.float32)
+        self._weights = np.empty(0, np.float32)
+        self._integral = np.empty(0, np.float64)
+        self._initialized = False
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def initialized(self) -> bool:
+        return self._initialized
+
+    def init(self, frame, box) -> TrackState:
+        """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (uint8 BGR)."""
+        frame = as_bgr8(frame)
+        x, y, w, h = parse_box(box, frame.shape)
+        self._frame_size = (frame.shape[1], frame.shape[0])
+        self._cx, self._cy = x + (w - 1) / 2, y + (h - 1) / 2
+        self._w0, self._h0 = w, h
+        self._scale, self._angle = 1.0, 0.0
+        self._vx = self._vy = 0.0
+        self._misses = 0
+        bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
+        kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
+        self._update_background(bins, ox, oy, blend=1.0)
+        weights = self._project(bins)
+        self._ellipse0 = self._measure(weights, ox, oy)
+        self._initialized = True
+        self._score, self._lost = 1.0, False
+        return self._state()
+
+    def update(self, frame) -> TrackState:
+        """Find the target in the next frame and return its state."""
+        if not self._initialized:
+            raise InputError("tracker.update() called before tracker.init()")
+        frame = as_bgr8(frame)
+        if (frame.shape[1], frame.shape[0]) != self._frame_size:
+            raise InputError(f"frame size changed from {self._frame_size[0]}x{self._frame_size[1]} "
+                             f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
+        px, py = self._cx + self._vx, self._cy + self._vy
+        search = self.SEARCH * (1.0 + min(self._misses, 8) * 0.5)
+        bins, ox, oy = self._region_bins(frame, search, px, py)
+        weights = self._project(bins)
+        bw, bh = self._bounds()
+        win_w, win_h = max(1, int(round(bw))), max(1, int(round(bh)))
+        # Two starts: the predicted position (the usual case) and the densest window of
+        # the region (the target jumped beyond the window, or is being re-found); the
+        # candidate whose colours match the model best wins.
+        starts = [(px - ox, py - oy)]
+        if self.GLOBAL_START:
+            dx, dy, _ = densest_window(weights, win_w, win_h, self._integral_for(bins.shape))
+            starts.append((dx, dy))
+        best = None
+        for sx, sy in starts:
+            cx, cy, _, _ = centroid_iterate(weights, sx, sy, win_w, win_h, self.eps, self.max_iter)
+            score = self._candidate_score(bins, cx, cy)
+            if best is None or score > best[0] + 1e-3:
+                best = (score, cx, cy)
+        score, cx, cy = best
+        score = self._candidate_score(bins, cx, cy)
+        lost = score < self.lost_threshold
+        cx, cy = cx + ox, cy + oy
+        if lost:
+            self._misses += 1
+            self._vx = self._vy = 0.0
+        else:
+            self._misses = 0
+            self._vx = self.VELOCITY_DAMPING * (cx - self._cx)
+            self._vy = self.VELOCITY_DAMPING * (cy - self._cy)
+            self._cx, self._cy = cx, cy
+            self._adapt_shape(weights, ox, oy)
+            self._update_background(bins, ox, oy, self.BACKGROUND_RATE)
+            if self.model_update > 0:
+                self._q *= 1.0 - self.model_update
+                self._q += self.model_update * self._p
+        self._score, self._lost = score, lost
+        return self._state()
+
+    # ------------------------------------------------------------------ internals
+    def _bounds(self, grow: float = 1.0):
+        return _rotated_bounds(self._w0 * self._scale * grow, self._h0 * self._scale * grow,
+                               math.radians(self._angle))
+
+    def _region_bins(self, frame, grow, cx=None, cy=None):
+        """Bin map of the box grown by ``grow`` around (cx, cy), and its origin."""
+        cx = self._cx if cx is None else cx
+        cy = self._cy if cy is None else cy
+        bw, bh = self._bounds(grow)
+        H, W = frame.shape[:2]
+        x0 = min(max(int(math.floor(cx - bw / 2)), 0), W - 1)
+        y0 = min(max(int(math.floor(cy - bh / 2)), 0), H - 1)
+        x1 = max(min(int(math.ceil(cx + bw / 2)) + 1, W), x0 + 1)
+        y1 = max(min(int(math.ceil(cy + bh / 2)) + 1, H), y0 + 1)
+        return self._quantizer.bin_map(frame[y0:y1, x0:x1]), x0, y0
+
+    def _integral_for(self, shape):
+        n = (shape[0] + 1) * (shape[1] + 1)
+        if self._integral.size < n:
+            self._integral = np.empty(n, np.float64)
+        return self._integral[:n].reshape(shape[0] + 1, shape[1] + 1)
+
+    def _project(self, bins):
+        n = bins.size
+        if self._weights.size < n:
+            self._weights = np.empty(n, np.float32)
+        return lut_project(bins, self._table, self._weights[:n].reshape(bins.shape))
+
+    def _update_background(self, bins, ox, oy, blend):
+        bw, bh = self._bounds()
+        cw, ch = self._bounds(self.CONTEXT)
+        cx, cy = self._cx - ox, self._cy - oy
+        count = ring_histogram(bins, int(round(cx - cw / 2)), int(round(cy - ch / 2)),
+                               int(round(cx + cw / 2)) + 1, int(round(cy + ch / 2)) + 1,
+                               int(round(cx - bw / 2)), int(round(cy - bh / 2)),
+                               int(round(cx + bw / 2)) + 1, int(round(cy + bh / 2)) + 1, self._ring)
+        if count > 0:
+            self._b *= 1.0 - blend
+            self._b += blend * self._ring
+        # P(target | colour) with the ring's area as prior weight of the background.
+        rho = self.CONTEXT * self.CONTEXT - 1.0
+        np.divide(self._q, self._q + rho * self._b + 1e-12, out=self._table, casting="unsafe")
+
+    def _measure(self, weights, ox, oy):
+        bw, bh = self._bounds(self.MOMENT_WINDOW)
+        cx, cy = self._cx - ox, self._cy - oy
+        return ellipse_from_moments(*window_moments(
+            weights, int(round(cx - bw / 2)), int(round(cy - bh / 2)),
+            int(round(cx + bw / 2)) + 1, int(round(cy + bh / 2)) + 1))
+
+    def _candidate_score(self, bins, cx, cy):
+        w, h = self._w0 * self._scale, self._h0 * self._scale
+        kernel_histogram(bins, cx, cy, w / 2, h / 2, math.radians(self._angle), self._p)
+        return float(bhattacharyya(self._p, self._q))
+
+    def _adapt_shape(self, weights, ox, oy):
+        e0 = self._ellipse0
+        e = self._measure(weights, ox, oy)
+        if e is None or e0 is None or e0.length <= 0 or e0.width <= 0:
+            return
+        if self.adapt_scale and e.width > 0:
+            measured = math.sqrt((e.length * e.width) / (e0.length * e0.width))
+            step = min(max(measured / self._scale, 1 - self.SCALE_STEP), 1 + self.SCALE_STEP)
+            target = self._scale * step
+            self._scale += self.SCALE_RATE * (target - self._scale)
+            lo, hi = self.SCALE_LIMITS
+            self._scale = min(max(self._scale, lo), hi)
+            # Never grow beyond the frame.
+            W, H = self._frame_size
+            self._scale = min(self._scale, max(W / self._w0, H / self._h0))
+        # Orientation is only defined for elongated weight blobs.
+        if self.adapt_angle and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
+            delta = math.degrees(e.theta - e0.theta)
+            delta = (delta + 90.0) % 180.0 - 90.0
+            diff = (delta - self._angle + 90.0) % 180.0 - 90.0
+            self._angle += self.ANGLE_RATE * diff
+
+    def _state(self) -> TrackState:
+        W, H = self._frame_size
+        w, h = self._w0 * self._scale, self._h0 * self._scale
+        bw, bh = self._bounds()
+        cx, cy = self._cx, self._cy
+        x0, y0 = max(cx - (bw - 1) / 2, 0.0), max(cy - (bh - 1) / 2, 0.0)
+        x1, y1 = min(cx + (bw + 1) / 2, float(W)), min(cy + (bh + 1) / 2, float(H))
+        box = (x0, y0, max(x1 - x0, 0.0), max(y1 - y0, 0.0))
+        return TrackState(box, ((cx + 0.5, cy + 0.5), (w, h), self._angle), self._score, self._lost)
