@@ -1,0 +1,238 @@
+"""mstrack end to end: results on good input, one clear line and an exit code on bad input."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from tracker.cli import main
+from tracker.evaluation import iou, load_groundtruth
+from tracker.outputs import CSV_HEADER, read_track_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "videos" / "demo"
+
+
+def run_cli(capfd, *argv):
+    """Run mstrack in-process; return (exit code, stdout, stderr) as the terminal sees them."""
+    code = main([str(a) for a in argv])
+    out, err = capfd.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, *words):
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got: {err!r}"
+    assert "Traceback" not in err
+    for w in words:
+        assert w.lower() in lines[0].lower(), (w, lines[0])
+
+
+def write_video(path, frames, fps=30.0, fourcc="MJPG"):
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h), True)
+    for f in frames:
+        writer.write(f if f.ndim == 3 else cv2.cvtColor(f, cv2.COLOR_GRAY2BGR))
+    writer.release()
+    return path
+
+
+def moving_square_frames(n=40, size=(160, 120), gray=False):
+    """A bright square moving right on a dark textured background; box per frame."""
+    rng = np.random.default_rng(1)
+    w, h = size
+    background = rng.integers(20, 60, (h, w, 3), dtype=np.uint8)
+    frames, boxes = [], []
+    for i in range(n):
+        f = background.copy()
+        x, y = 20 + i, 40
+        f[y:y + 30, x:x + 30] = (40, 200, 230)
+        frames.append(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) if gray else f)
+        boxes.append((x, y, 30, 30))
+    return frames, boxes
+
+
+def test_track_demo_writes_csv_and_video_following_ground_truth(tmp_path, capfd):
+    gt = load_groundtruth(DEMO / "groundtruth_rect.txt")
+    roi = ",".join(f"{v:g}" for v in gt[0])
+    csv_path, video_path = tmp_path / "t.csv", tmp_path / "t.mp4"
+    code, out, _ = run_cli(capfd, "track", DEMO / "demo.mp4", "--roi", roi,
+                           "--out-csv", csv_path, "--out-video", video_path)
+    assert code == 0
+    assert f"tracked {len(gt)} frames" in out
+    rows = read_track_csv(csv_path)
+    assert csv_path.read_text().splitlines()[0] == ",".join(CSV_HEADER)
+    assert [r["frame"] for r in rows] == list(range(len(gt)))
+    assert np.allclose([rows[0][k] for k in "xywh"], gt[0])
+    boxes = np.array([[r[k] for k in "xywh"] for r in rows])
+    assert iou(boxes, gt).mean() > 0.6
+    cap = cv2.VideoCapture(str(video_path))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == len(gt)
+    cap.release()
+
+
+def test_grayscale_video_is_tracked(tmp_path, capfd):
+    frames, boxes = moving_square_frames(gray=True)
+    video = write_video(tmp_path / "gray.avi", frames)
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30", "--out-csv", tmp_path / "g.csv")
+    assert code == 0, err
+    rows = read_track_csv(tmp_path / "g.csv")
+    got = np.array([[r[k] for k in "xywh"] for r in rows])
+    assert iou(got, np.array(boxes[: len(rows)], float)).mean() > 0.6
+
+
+def test_sixteen_bit_images_are_tracked(tmp_path, capfd):
+    frames, boxes = moving_square_frames(n=15)
+    folder = tmp_path / "seq16"
+    folder.mkdir()
+    for i, f in enumerate(frames):
+        cv2.imwrite(str(folder / f"{i:04d}.png"), f.astype(np.uint16) * 257)
+    code, _, err = run_cli(capfd, "track", folder, "--roi", "20,40,30,30", "--out-csv", tmp_path / "s.csv")
+    assert code == 0, err
+    rows = read_track_csv(tmp_path / "s.csv")
+    got = np.array([[r[k] for k in "xywh"] for r in rows])
+    assert len(rows) == 15
+    assert iou(got, np.array(boxes, float)).mean() > 0.6
+
+
+def test_one_pixel_frames(tmp_path, capfd):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(folder / f"{i}.png"), np.full((1, 1, 3), 200, np.uint8))
+    code, _, err = run_cli(capfd, "track", folder, "--roi", "0,0,1,1", "--out-csv", tmp_path / "p.csv")
+    assert code == 0, err
+    rows = read_track_csv(tmp_path / "p.csv")
+    assert len(rows) == 3
+    assert all(0 <= r["x"] and r["x"] + r["w"] <= 1.0001 for r in rows)
+
+
+def test_missing_file(tmp_path, capfd):
+    code, _, err = run_cli(capfd, "track", tmp_path / "nope.mp4", "--roi", "1,1,5,5")
+    assert_one_line_error(code, err, "nope.mp4")
+
+
+def test_file_that_is_not_a_video(tmp_path, capfd):
+    bogus = tmp_path / "notes.mp4"
+    bogus.write_text("this is not a video\n" * 50)
+    code, _, err = run_cli(capfd, "track", bogus, "--roi", "1,1,5,5")
+    assert_one_line_error(code, err, "notes.mp4")
+
+
+def test_empty_folder(tmp_path, capfd):
+    (tmp_path / "empty").mkdir()
+    code, _, err = run_cli(capfd, "track", tmp_path / "empty", "--roi", "1,1,5,5")
+    assert_one_line_error(code, err, "empty")
+
+
+def test_missing_camera_fails_fast(capfd):
+    t0 = time.monotonic()
+    code, _, err = run_cli(capfd, "track", "camera:99", "--roi", "1,1,5,5")
+    assert time.monotonic() - t0 < 3.0
+    assert_one_line_error(code, err, "camera:99")
+
+
+@pytest.mark.parametrize("roi, words", [
+    ("500,500,10,10", ["outside"]),
+    ("-50,-50,10,10", ["outside"]),
+    ("10,10,0,5", ["size"]),
+    ("10,10,5,-3", ["size"]),
+])
+def test_bad_roi(tmp_path, capfd, roi, words):
+    frames, _ = moving_square_frames(n=3)
+    video = write_video(tmp_path / "v.avi", frames)
+    csv_path = tmp_path / "r.csv"
+    code, _, err = run_cli(capfd, "track", video, f"--roi={roi}", "--out-csv", csv_path)
+    assert_one_line_error(code, err, *words)
+    assert code == 2
+
+
+@pytest.mark.parametrize("roi", ["1,2,3", "a,b,c,d", "1,2,3,4,5", ""])
+def test_malformed_roi(tmp_path, capfd, roi):
+    with pytest.raises(SystemExit) as exc:
+        main(["track", "x.mp4", f"--roi={roi}"])
+    _, err = capfd.readouterr()
+    assert_one_line_error(exc.value.code, err, "--roi")
+
+
+def test_csv_in_missing_folder_fails_before_work(tmp_path, capfd):
+    frames, _ = moving_square_frames(n=3)
+    video = write_video(tmp_path / "v.avi", frames)
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30",
+                           "--out-csv", tmp_path / "no" / "such" / "t.csv")
+    assert_one_line_error(code, err, "does not exist")
+
+
+def test_truncated_video_processes_what_it_can_then_says_so(tmp_path, capfd):
+    frames, _ = moving_square_frames(n=40)
+    video = write_video(tmp_path / "full.avi", frames)
+    data = video.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: len(data) // 2])
+    code, out, err = run_cli(capfd, "track", cut, "--roi", "20,40,30,30", "--out-csv", tmp_path / "c.csv")
+    assert code == 1
+    rows = read_track_csv(tmp_path / "c.csv")
+    assert 5 < len(rows) < 40
+    assert f"tracked {len(rows)} frames" in out
+    assert_one_line_error(code, err, "stopped early")
+
+
+def test_eval_on_demo_reports_metrics(capfd):
+    code, out, err = run_cli(capfd, "eval", DEMO, "--json")
+    assert code == 0, err
+    import json
+    report = json.loads(out)
+    demo = report["sequences"][0]
+    assert demo["frames"] == len(load_groundtruth(DEMO / "groundtruth_rect.txt"))
+    assert demo["mean_iou"] > 0.6 and 0 <= demo["success_auc"] <= 20 / 21
+
+
+def test_interrupted_run_leaves_valid_files(tmp_path):
+    """SIGINT mid-run: exit 130, and the CSV and video written so far are readable."""
+    gt = load_groundtruth(DEMO / "groundtruth_rect.txt")
+    roi = ",".join(f"{v:g}" for v in gt[0])
+    csv_path, video_path = tmp_path / "i.csv", tmp_path / "i.mp4"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "track", str(DEMO / "demo.mp4"), "--roi", roi,
+         "--out-csv", str(csv_path), "--out-video", str(video_path)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if csv_path.exists() and len(csv_path.read_text().splitlines()) > 20:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before it could be interrupted")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    rows = read_track_csv(csv_path)
+    assert len(rows) > 20
+    cap = cv2.VideoCapture(str(video_path))
+    assert cap.isOpened()
+    n = 0
+    while cap.read()[0]:
+        n += 1
+    assert n >= len(rows) - 1
+
+
+def test_console_script_and_quiet_opencv(tmp_path):
+    """The installed entry point gives one line for garbage input, with no FFmpeg noise."""
+    bogus = tmp_path / "bad.avi"
+    bogus.write_bytes(os.urandom(4096))
+    exe = Path(sys.executable).with_name("mstrack")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tracker"]
+    res = subprocess.run(cmd + ["track", str(bogus), "--roi", "1,1,4,4"], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "bad.avi" in res.stderr
