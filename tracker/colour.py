@@ -34,6 +34,14 @@ class ColourSpace:
     def size(self) -> int:
         return self.nbins[0] * self.nbins[1] * self.nbins[2]
 
+    def gain_channels(self) -> tuple[float, float, float]:
+        """Which channels scale with scene brightness (1) and which do not (0).
+
+        All three BGR channels do; of HSV only the value does, hue and saturation
+        being ratios.
+        """
+        return (1.0, 1.0, 1.0) if self.conversion is None else (0.0, 0.0, 1.0)
+
 
 COLOUR_SPACES = ("bgr", "hsv", "hs")
 
@@ -65,12 +73,18 @@ class ColourQuantizer:
         self.space = space
         self._nbins = np.array(space.nbins, np.int64)
         self._ranges = np.array(space.ranges, np.float64)
+        self._scaled_ranges = self._ranges.copy()
         self._lows = np.array(space.lows, np.int64)
         self._bins = np.empty(0, np.int32)
         self._converted = np.empty(0, np.uint8)
 
-    def bin_map(self, image: np.ndarray) -> np.ndarray:
-        """int32 bin map of a uint8 HxWx3 BGR image (a view of a reused buffer)."""
+    def bin_map(self, image: np.ndarray, gain: float = 1.0) -> np.ndarray:
+        """int32 bin map of a uint8 HxWx3 BGR image (a view of a reused buffer).
+
+        ``gain`` is the scene's brightness relative to when the model was learnt: the
+        bin edges of brightness-dependent channels are scaled by it, so a target seen
+        under dimmer light still falls into its own bins (at no cost per pixel).
+        """
         h, w = image.shape[:2]
         if self._bins.size < h * w:
             self._bins = np.empty(h * w, np.int32)
@@ -81,7 +95,12 @@ class ColourQuantizer:
             conv = self._converted[: h * w * 3].reshape(h, w, 3)
             cv2.cvtColor(image, self.space.conversion, dst=conv)
             image = conv
-        return quantize(image, self._nbins, self._ranges, self._lows, out)
+        ranges = self._ranges
+        if gain != 1.0:
+            ranges = self._scaled_ranges
+            for c, g in enumerate(self.space.gain_channels()):
+                ranges[c] = self._ranges[c] * (gain if g else 1.0)
+        return quantize(image, self._nbins, ranges, self._lows, out)
 
 
 def target_histogram(frame: np.ndarray, box, space: ColourSpace | None = None) -> np.ndarray:

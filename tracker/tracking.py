@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._colour_kernels import bhattacharyya, kernel_histogram, lut_project, ring_histogram
+from ._colour_kernels import (bhattacharyya, kernel_histogram, lut_project, ring_histogram,
+                              weighted_mean_colour)
 from ._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .errors import InputError
@@ -80,6 +81,8 @@ class MeanShiftTracker:
         Bins on each main channel of the colour space.
     adapt_scale, adapt_angle : bool
         Follow size and in-plane rotation from the weight moments (CamShift-style).
+    adapt_brightness : bool
+        Follow global brightness changes by rescaling the colour bins.
     lost_threshold : float
         Bhattacharyya score under which the target counts as lost.
     model_update : float
@@ -96,24 +99,30 @@ class MeanShiftTracker:
     # Search region: the box grown by this factor (and more while lost).
     SEARCH = 3.5
     GLOBAL_START = True
-    SCALE_RATE = 0.1      # fraction of the measured size change taken per frame
+    SCALE_RATE = 0.5      # fraction of the measured size change taken per frame
     SCALE_STEP = 0.05     # largest relative size change per frame
+    OCCLUSION_DROP = 0.05  # similarity drop (from its running mean) read as occlusion
     SCALE_LIMITS = (0.25, 4.0)  # relative to the initial box
     ANGLE_RATE = 0.3
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
+    GAIN_STEP = 0.03      # brightness step tried each frame
+    GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
+    GAIN_LIMITS = (0.2, 5.0)
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
-                 adapt_angle: bool = True, lost_threshold: float = 0.5,
+                 adapt_angle: bool = True, adapt_brightness: bool = True, lost_threshold: float = 0.5,
                  model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20):
         self.space = make_colour_space(colour_space, bins)
         self.adapt_scale = adapt_scale
         self.adapt_angle = adapt_angle
+        self.adapt_brightness = adapt_brightness
         self.lost_threshold = float(lost_threshold)
         self.model_update = float(model_update)
         self.eps = float(eps)
         self.max_iter = int(max_iter)
         self._quantizer = ColourQuantizer(self.space)
+        self._probe_quantizer = ColourQuantizer(self.space)
         n = self.space.size
         self._q = np.zeros(n)          # target model
         self._b = np.zeros(n)          # background model
@@ -139,13 +148,15 @@ class MeanShiftTracker:
         self._scale, self._angle = 1.0, 0.0
         self._vx = self._vy = 0.0
         self._misses = 0
-        bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
+        self._gain = 1.0
+        region, bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
         kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
         self._update_background(bins, ox, oy, blend=1.0)
         weights = self._project(bins)
-        self._ellipse0 = self._measure(weights, ox, oy)
+        self._shape0 = self._measure(weights, ox, oy)
         self._initialized = True
         self._score, self._lost = 1.0, False
+        self._typical_score = 1.0
         return self._state()
 
     def update(self, frame) -> TrackState:
@@ -158,7 +169,7 @@ class MeanShiftTracker:
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
         px, py = self._cx + self._vx, self._cy + self._vy
         search = self.SEARCH * (1.0 + min(self._misses, 8) * 0.5)
-        bins, ox, oy = self._region_bins(frame, search, px, py)
+        region, bins, ox, oy = self._region_bins(frame, search, px, py)
         weights = self._project(bins)
         bw, bh = self._bounds()
         win_w, win_h = max(1, int(round(bw))), max(1, int(round(bh)))
@@ -176,7 +187,8 @@ class MeanShiftTracker:
             if best is None or score > best[0] + 1e-3:
                 best = (score, cx, cy)
         score, cx, cy = best
-        score = self._candidate_score(bins, cx, cy)
+        self._follow_brightness(region, cx, cy, score)
+        score = self._candidate_score(bins, cx, cy)  # leaves this candidate's histogram in _p
         lost = score < self.lost_threshold
         cx, cy = cx + ox, cy + oy
         if lost:
@@ -187,6 +199,7 @@ class MeanShiftTracker:
             self._vx = self.VELOCITY_DAMPING * (cx - self._cx)
             self._vy = self.VELOCITY_DAMPING * (cy - self._cy)
             self._cx, self._cy = cx, cy
+            self._score = score
             self._adapt_shape(weights, ox, oy)
             self._update_background(bins, ox, oy, self.BACKGROUND_RATE)
             if self.model_update > 0:
@@ -201,7 +214,7 @@ class MeanShiftTracker:
                                math.radians(self._angle))
 
     def _region_bins(self, frame, grow, cx=None, cy=None):
-        """Bin map of the box grown by ``grow`` around (cx, cy), and its origin."""
+        """The box grown by ``grow`` around (cx, cy): pixels, bin map and origin."""
         cx = self._cx if cx is None else cx
         cy = self._cy if cy is None else cy
         bw, bh = self._bounds(grow)
@@ -210,7 +223,8 @@ class MeanShiftTracker:
         y0 = min(max(int(math.floor(cy - bh / 2)), 0), H - 1)
         x1 = max(min(int(math.ceil(cx + bw / 2)) + 1, W), x0 + 1)
         y1 = max(min(int(math.ceil(cy + bh / 2)) + 1, H), y0 + 1)
-        return self._quantizer.bin_map(frame[y0:y1, x0:x1]), x0, y0
+        region = frame[y0:y1, x0:x1]
+        return region, self._quantizer.bin_map(region, self._gain), x0, y0
 
     def _integral_for(self, shape):
         n = (shape[0] + 1) * (shape[1] + 1)
@@ -238,13 +252,53 @@ class MeanShiftTracker:
         # P(target | colour) with the ring's area as prior weight of the background.
         rho = self.CONTEXT * self.CONTEXT - 1.0
         np.divide(self._q, self._q + rho * self._b + 1e-12, out=self._table, casting="unsafe")
+        # Mean weight of a target pixel and of a background pixel under this table.
+        self._target_weight = float(self._q @ self._table)
+        self._background_weight = float(self._b @ self._table)
+
+    def _window(self, weights, ox, oy, grow):
+        """Clipped window of the box grown by ``grow`` (region coordinates) and its moments."""
+        bw, bh = self._bounds(grow)
+        cx, cy = self._cx - ox, self._cy - oy
+        H, W = weights.shape
+        x0, y0 = max(int(round(cx - bw / 2)), 0), max(int(round(cy - bh / 2)), 0)
+        x1, y1 = min(int(round(cx + bw / 2)) + 1, W), min(int(round(cy + bh / 2)) + 1, H)
+        area = max(x1 - x0, 0) * max(y1 - y0, 0)
+        return area, window_moments(weights, x0, y0, x1, y1)
 
     def _measure(self, weights, ox, oy):
-        bw, bh = self._bounds(self.MOMENT_WINDOW)
-        cx, cy = self._cx - ox, self._cy - oy
-        return ellipse_from_moments(*window_moments(
-            weights, int(round(cx - bw / 2)), int(round(cy - bh / 2)),
-            int(round(cx + bw / 2)) + 1, int(round(cy + bh / 2)) + 1))
+        """Shape of the weights around the box, and how many target pixels they hold.
+
+        The zeroth moment of the window, less what the background model predicts for its
+        area, divided by the weight a target pixel has on average, counts the target's
+        pixels: the quantity CamShift reads its size from, without the background leak
+        that makes CamShift balloon, and right even when the window is too small.
+        """
+        area, moments = self._window(weights, ox, oy, self.MOMENT_WINDOW)
+        contrast = self._target_weight - self._background_weight
+        pixels = (moments[0] - self._background_weight * area) / contrast if contrast > 0.05 else 0.0
+        return ellipse_from_moments(*moments), pixels
+
+    def _follow_brightness(self, region, cx, cy, score):
+        """Follow global brightness: keep a slightly brighter or darker binning if it fits better.
+
+        Like Comaniciu's +-10% scale test, applied to the bin edges: the candidate
+        window is re-binned at the gain one step either side, and the gain whose
+        histogram matches the model best is kept. Only a clear gain in similarity
+        moves it, so noise does not make it wander.
+        """
+        if not self.adapt_brightness:
+            return
+        bw, bh = self._bounds()
+        x0, y0 = max(int(cx - bw / 2), 0), max(int(cy - bh / 2), 0)
+        window = region[y0:int(math.ceil(cy + bh / 2)) + 1, x0:int(math.ceil(cx + bw / 2)) + 1]
+        best_gain, best_score = self._gain, score + self.GAIN_MARGIN
+        for gain in (self._gain / (1 + self.GAIN_STEP), self._gain * (1 + self.GAIN_STEP)):
+            bins = self._probe_quantizer.bin_map(window, gain)
+            candidate = self._candidate_score(bins, cx - x0, cy - y0)
+            if candidate > best_score:
+                best_gain, best_score = gain, candidate
+        self._gain = min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
 
     def _candidate_score(self, bins, cx, cy):
         w, h = self._w0 * self._scale, self._h0 * self._scale
@@ -252,22 +306,22 @@ class MeanShiftTracker:
         return float(bhattacharyya(self._p, self._q))
 
     def _adapt_shape(self, weights, ox, oy):
-        e0 = self._ellipse0
-        e = self._measure(weights, ox, oy)
-        if e is None or e0 is None or e0.length <= 0 or e0.width <= 0:
-            return
-        if self.adapt_scale and e.width > 0:
-            measured = math.sqrt((e.length * e.width) / (e0.length * e0.width))
+        e0, mass0 = self._shape0
+        e, mass = self._measure(weights, ox, oy)
+        # A sudden drop in similarity means an occluder, not a shrinking target.
+        occluded = self._score < self._typical_score - self.OCCLUSION_DROP
+        self._typical_score += 0.1 * (self._score - self._typical_score)
+        if self.adapt_scale and mass > 0 and mass0 > 0 and not occluded:
+            measured = math.sqrt(mass / mass0)
             step = min(max(measured / self._scale, 1 - self.SCALE_STEP), 1 + self.SCALE_STEP)
-            target = self._scale * step
-            self._scale += self.SCALE_RATE * (target - self._scale)
+            self._scale *= step ** self.SCALE_RATE
             lo, hi = self.SCALE_LIMITS
-            self._scale = min(max(self._scale, lo), hi)
-            # Never grow beyond the frame.
             W, H = self._frame_size
-            self._scale = min(self._scale, max(W / self._w0, H / self._h0))
+            # Never grow beyond the frame.
+            self._scale = min(max(self._scale, lo), hi, max(W / self._w0, H / self._h0))
         # Orientation is only defined for elongated weight blobs.
-        if self.adapt_angle and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
+        if (self.adapt_angle and e is not None and e0 is not None
+                and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width):
             delta = math.degrees(e.theta - e0.theta)
             delta = (delta + 90.0) % 180.0 - 90.0
             diff = (delta - self._angle + 90.0) % 180.0 - 90.0
