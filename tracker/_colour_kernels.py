@@ -132,35 +132,3 @@ def bhattacharyya(p, q):
         s += np.sqrt(p[i] * q[i])
     return s
 
-
-@njit(cache=True, nogil=True)
-def weighted_mean_colour(image, weights, cx, cy, half_w, half_h, out):
-    """Mean colour of the pixels in an ellipse, each weighted by Epanechnikov x ``weights``.
-
-    ``weights`` (the back-projection) picks the pixels that look like the target, so an
-    occluder or background inside the ellipse barely moves the mean; the tracker
-    compares this mean with the model's to follow global brightness changes.
-    Returns the total weight (``out`` untouched if it is zero).
-    """
-    h, w = weights.shape
-    x0 = max(int(np.floor(cx - half_w)), 0)
-    x1 = min(int(np.ceil(cx + half_w)) + 1, w)
-    y0 = max(int(np.floor(cy - half_h)), 0)
-    y1 = min(int(np.ceil(cy + half_h)) + 1, h)
-    s0 = s1 = s2 = total = 0.0
-    for y in range(y0, y1):
-        v = (y - cy) / half_h
-        for x in range(x0, x1):
-            u = (x - cx) / half_w
-            r2 = u * u + v * v
-            if r2 < 1.0:
-                k = (1.0 - r2) * weights[y, x]
-                s0 += k * image[y, x, 0]
-                s1 += k * image[y, x, 1]
-                s2 += k * image[y, x, 2]
-                total += k
-    if total > 0.0:
-        out[0] = s0 / total
-        out[1] = s1 / total
-        out[2] = s2 / total
-    return total

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._colour_kernels import (bhattacharyya, kernel_histogram, lut_project, ring_histogram,
-                              weighted_mean_colour)
+from ._colour_kernels import bhattacharyya, kernel_histogram, lut_project, ring_histogram
 from ._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .errors import InputError
