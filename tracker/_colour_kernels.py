@@ -96,11 +96,13 @@ def kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist):
 
 @njit(cache=True, nogil=True)
 def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
-                   inner_x0, inner_y0, inner_x1, inner_y1, hist):
+                   inner_x0, inner_y0, inner_x1, inner_y1, hist, step=1):
     """Plain histogram of the pixels inside the outer box but outside the inner one.
 
-    Boxes are half-open integer ranges, clipped to the map. ``hist`` is zeroed,
-    filled and normalised to sum 1. Returns the pixel count.
+    Boxes are half-open integer ranges, clipped to the map. Only every ``step``-th
+    pixel of every ``step``-th row counts (from the outer box's corner): a background
+    model needs a fair sample, not every pixel. ``hist`` is zeroed, filled and
+    normalised to sum 1. Returns the pixel count.
     """
     hist[:] = 0.0
     h, w = bin_map.shape
@@ -109,9 +111,9 @@ def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
     outer_x1 = min(outer_x1, w)
     outer_y1 = min(outer_y1, h)
     count = 0.0
-    for y in range(outer_y0, outer_y1):
+    for y in range(outer_y0, outer_y1, step):
         inside_rows = inner_y0 <= y < inner_y1
-        for x in range(outer_x0, outer_x1):
+        for x in range(outer_x0, outer_x1, step):
             if inside_rows and inner_x0 <= x < inner_x1:
                 continue
             b = bin_map[y, x]

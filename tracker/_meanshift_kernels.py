@@ -49,32 +49,33 @@ def window_moments(weights, x0, y0, x1, y1):
 def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter):
     """Mean shift with a flat window: move the window to its weighted centroid.
 
-    The window (``win_w`` x ``win_h`` integer pixels) is kept inside the image, as
-    ``cv2.meanShift`` does. Stops when the centre moves by less than ``eps`` pixels, after
-    ``max_iter`` moves, or when the window holds no weight. Returns the final centre,
-    the number of iterations and the weight (m00) under the final window.
+    The window (``win_w`` x ``win_h`` whole pixels) is kept inside the image, as
+    ``cv2.meanShift`` does, and stops when it moves less than ``eps`` pixels (so at the
+    latest when it stops moving), after ``max_iter`` moves, or when it holds no
+    weight. Returns the centroid of the last window (a sub-pixel centre), the number
+    of moves and that window's weight (m00).
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
     win_h = max(1, min(win_h, h))
     eps2 = eps * eps
-    m00 = 0.0
+    x0 = _window_origin(cx, win_w, w)
+    y0 = _window_origin(cy, win_h, h)
     it = 0
-    while it < max_iter:
-        x0 = _window_origin(cx, win_w, w)
-        y0 = _window_origin(cy, win_h, h)
+    while True:
         m00, m10, m01, _, _, _ = window_moments(weights, x0, y0, x0 + win_w, y0 + win_h)
         if m00 <= 1e-12:
             break
         # The window cannot leave the image, so its centre stays where a window fits.
-        nx = min(max(m10 / m00, (win_w - 1) * 0.5), w - 1 - (win_w - 1) * 0.5)
-        ny = min(max(m01 / m00, (win_h - 1) * 0.5), h - 1 - (win_h - 1) * 0.5)
-        d2 = (nx - cx) * (nx - cx) + (ny - cy) * (ny - cy)
-        cx = nx
-        cy = ny
-        it += 1
-        if d2 < eps2:
+        cx = min(max(m10 / m00, (win_w - 1) * 0.5), w - 1 - (win_w - 1) * 0.5)
+        cy = min(max(m01 / m00, (win_h - 1) * 0.5), h - 1 - (win_h - 1) * 0.5)
+        nx0 = _window_origin(cx, win_w, w)
+        ny0 = _window_origin(cy, win_h, h)
+        moved2 = (nx0 - x0) * (nx0 - x0) + (ny0 - y0) * (ny0 - y0)
+        if moved2 == 0 or moved2 < eps2 or it >= max_iter:
             break
+        x0, y0 = nx0, ny0
+        it += 1
     return cx, cy, it, m00
 
 
