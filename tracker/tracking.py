@@ -98,6 +98,7 @@ class MeanShiftTracker:
     # Search region: the box grown by this factor (and more while lost).
     SEARCH = 3.5
     GLOBAL_START = True
+    JUMP_MARGIN = 0.03    # similarity a distant candidate must add to win over the local one
     SCALE_RATE = 0.5      # fraction of the measured size change taken per frame
     SCALE_STEP = 0.05     # largest relative size change per frame
     OCCLUSION_DROP = 0.05  # similarity drop (from its running mean) read as occlusion
@@ -106,6 +107,7 @@ class MeanShiftTracker:
     BACKGROUND_RATE = 0.3
     BACKGROUND_STEP = 1   # sample every pixel of the ring (2 costs Couple 0.05 AUC)
     VELOCITY_DAMPING = 0.6
+    MODEL_ANCHOR = 0.5    # share of the first frame's histogram kept in the target model
     GAIN_STEP = 0.03      # brightness step tried each frame
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
     GAIN_LIMITS = (0.2, 5.0)
@@ -151,6 +153,7 @@ class MeanShiftTracker:
         self._gain = 1.0
         region, bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
         kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
+        self._q0, self._q_learnt = self._q.copy(), self._q.copy()
         self._update_background(bins, ox, oy, blend=1.0)
         weights = self._project(bins)
         self._shape0 = self._measure(weights, ox, oy)
@@ -184,7 +187,7 @@ class MeanShiftTracker:
         for sx, sy in starts:
             cx, cy, _, _ = centroid_iterate(weights, sx, sy, win_w, win_h, self.eps, self.max_iter)
             score = self._candidate_score(bins, cx, cy)
-            if best is None or score > best[0] + 1e-3:
+            if best is None or score > best[0] + self.JUMP_MARGIN:
                 best = (score, cx, cy)
         score, cx, cy = best
         self._follow_brightness(region, cx, cy, score)
@@ -203,8 +206,13 @@ class MeanShiftTracker:
             self._adapt_shape(weights, ox, oy)
             self._update_background(bins, ox, oy, self.BACKGROUND_RATE)
             if self.model_update > 0:
-                self._q *= 1.0 - self.model_update
-                self._q += self.model_update * self._p
+                # The learnt part follows the target's looks; the anchor, the first
+                # frame's histogram, keeps background that leaks into the window from
+                # slowly becoming the model (the drift that makes windows balloon).
+                self._q_learnt *= 1.0 - self.model_update
+                self._q_learnt += self.model_update * self._p
+                np.add(self.MODEL_ANCHOR * self._q0, (1 - self.MODEL_ANCHOR) * self._q_learnt,
+                       out=self._q)
         self._score, self._lost = score, lost
         return self._state()
 
