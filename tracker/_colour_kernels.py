@@ -131,6 +131,8 @@ def bhattacharyya(p, q):
     """Bhattacharyya coefficient sum(sqrt(p*q)) of two normalised histograms."""
     s = 0.0
     for i in range(p.shape[0]):
-        s += np.sqrt(p[i] * q[i])
+        # Candidate histograms are sparse; skipping their empty bins skips most sqrts.
+        if p[i] > 0.0:
+            s += np.sqrt(p[i] * q[i])
     return s
 

@@ -153,7 +153,8 @@ class MeanShiftTracker:
         self._gain = 1.0
         region, bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
         kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
-        self._q0, self._q_learnt = self._q.copy(), self._q.copy()
+        self._q_learnt = self._q.copy()
+        self._q0_anchor = self.MODEL_ANCHOR * self._q
         self._update_background(bins, ox, oy, blend=1.0)
         weights = self._project(bins)
         self._shape0 = self._measure(weights, ox, oy)
@@ -211,8 +212,8 @@ class MeanShiftTracker:
                 # slowly becoming the model (the drift that makes windows balloon).
                 self._q_learnt *= 1.0 - self.model_update
                 self._q_learnt += self.model_update * self._p
-                np.add(self.MODEL_ANCHOR * self._q0, (1 - self.MODEL_ANCHOR) * self._q_learnt,
-                       out=self._q)
+                np.multiply(self._q_learnt, 1 - self.MODEL_ANCHOR, out=self._q)
+                self._q += self._q0_anchor
         self._score, self._lost = score, lost
         return self._state()
 
