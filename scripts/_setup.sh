@@ -14,7 +14,14 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
     exit 1
   fi
   [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]" >&2
+  log="$VENV/install.log"
+  # pip's and setuptools' chatter goes to a log, shown only if the install fails.
+  if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
+         "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]"; } > "$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "error: installing the project into $VENV failed (full log: $log)" >&2
+    exit 1
+  fi
   echo "$want" > "$STAMP"
+  echo "set up $VENV" >&2
 fi
