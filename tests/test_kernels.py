@@ -94,7 +94,8 @@ def test_quantize_matches_per_pixel_reference(nbins, ranges, lows, seed):
     img = random_bgr(seed, (24, 31))
     img[0, :3] = ((90, 0, 0), (45, 128, 255), (179, 255, 32))  # a few corner values
     got = quantize(img, np.array(nbins, np.int64), np.array(ranges, np.float64),
-                   np.array(lows, np.int64), np.empty(img.shape[:2], np.int32))
+                   np.array(lows, np.int64), np.empty((3, 256), np.int32),
+                   np.empty(img.shape[:2], np.int32))
     np.testing.assert_array_equal(got, ref.quantize(img, nbins, ranges, lows))
 
 
@@ -115,7 +116,8 @@ def test_joint_bgr_and_hsv_histograms_equal_calchist(bins):
 def test_joint_bgr_8cubed_histogram_equals_calchist():
     img = random_bgr(7, (64, 80))
     bin_map = quantize(img, np.array((8, 8, 8)), np.array((256.0, 256.0, 256.0)),
-                       np.zeros(3, np.int64), np.empty(img.shape[:2], np.int32))
+                       np.zeros(3, np.int64), np.empty((3, 256), np.int32),
+                       np.empty(img.shape[:2], np.int32))
     cv = cv2.calcHist([img], [0, 1, 2], None, [8, 8, 8], [0, 256] * 3)
     np.testing.assert_array_equal(np.bincount(bin_map.ravel(), minlength=512), cv.ravel().astype(np.int64))
 

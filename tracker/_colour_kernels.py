@@ -9,18 +9,18 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def quantize(image, nbins, ranges, lows, out):
+def quantize(image, nbins, ranges, lows, lut, out):
     """Flat joint-histogram bin index of every pixel of a 3-channel uint8 image.
 
     Channel c falls into ``floor(v * nbins[c] / ranges[c])`` (clipped to the last bin),
     the same uniform binning ``cv2.calcHist`` uses. A pixel whose channel c is below
     ``lows[c]`` is masked (-1), like the saturation/value mask of OpenCV's CamShift demo.
+    ``lut`` is a (3, 256) int32 scratch array for the per-channel tables.
     """
     h, w = image.shape[0], image.shape[1]
     s0 = nbins[1] * nbins[2]
     s1 = nbins[2]
     # Per-channel lookup tables: 256 entries each, so the pixel loop has no division.
-    lut = np.empty((3, 256), np.int32)
     for c in range(3):
         a = nbins[c] / ranges[c]
         for v in range(256):

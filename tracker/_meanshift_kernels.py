@@ -8,7 +8,7 @@ from numba import njit
 def _window_origin(c, size, limit):
     """Origin of a ``size``-pixel window centred at ``c`` (pixel centres at integers),
     kept inside [0, limit)."""
-    o = int(np.floor(c - (size - 1) * 0.5 + 0.5))
+    o = int(np.rint(c - (size - 1) * 0.5))
     if o + size > limit:
         o = limit - size
     if o < 0:
@@ -46,14 +46,21 @@ def window_moments(weights, x0, y0, x1, y1):
 
 
 @njit(cache=True, nogil=True)
-def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter):
+def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter, bias=0.0):
     """Mean shift with a flat window: move the window to its weighted centroid.
 
-    The window (``win_w`` x ``win_h`` whole pixels) is kept inside the image, as
-    ``cv2.meanShift`` does, and stops when it moves less than ``eps`` pixels (so at the
-    latest when it stops moving), after ``max_iter`` moves, or when it holds no
-    weight. Returns the centroid of the last window (a sub-pixel centre), the number
-    of moves and that window's weight (m00).
+    The window (``win_w`` x ``win_h`` whole pixels, first centred on (cx, cy)) is kept
+    inside the image, as ``cv2.meanShift`` does. Each iteration measures the centroid
+    of the window and moves the window to ``rint(centroid - (size - 1) / 2 - bias)``;
+    it stops after a move shorter than ``eps`` pixels (with ``eps <= 1``: when the window
+    stops moving), after ``max_iter`` iterations, or when the window holds no weight.
+    The tracker uses ``bias=0``; ``bias=0.5`` is ``cv2.meanShift``'s arithmetic, which
+    subtracts half the window size from a centroid measured at pixel centres, so its
+    window creeps up and left where the weights are flat.
+
+    Returns the last centroid measured (a sub-pixel centre), the final window's origin,
+    the iterations before the stopping one (OpenCV's count) and the last window's
+    weight (m00).
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
@@ -61,22 +68,24 @@ def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter):
     eps2 = eps * eps
     x0 = _window_origin(cx, win_w, w)
     y0 = _window_origin(cy, win_h, h)
+    m00 = 0.0
     it = 0
-    while True:
+    while it < max_iter:
         m00, m10, m01, _, _, _ = window_moments(weights, x0, y0, x0 + win_w, y0 + win_h)
         if m00 <= 1e-12:
             break
         # The window cannot leave the image, so its centre stays where a window fits.
         cx = min(max(m10 / m00, (win_w - 1) * 0.5), w - 1 - (win_w - 1) * 0.5)
         cy = min(max(m01 / m00, (win_h - 1) * 0.5), h - 1 - (win_h - 1) * 0.5)
-        nx0 = _window_origin(cx, win_w, w)
-        ny0 = _window_origin(cy, win_h, h)
+        # Rounding the offset (not the position) is what cv2.meanShift does.
+        nx0 = min(max(x0 + int(np.rint(cx - x0 - (win_w - 1) * 0.5 - bias)), 0), w - win_w)
+        ny0 = min(max(y0 + int(np.rint(cy - y0 - (win_h - 1) * 0.5 - bias)), 0), h - win_h)
         moved2 = (nx0 - x0) * (nx0 - x0) + (ny0 - y0) * (ny0 - y0)
-        if moved2 == 0 or moved2 < eps2 or it >= max_iter:
-            break
         x0, y0 = nx0, ny0
+        if moved2 < eps2 or moved2 == 0:
+            break
         it += 1
-    return cx, cy, it, m00
+    return cx, cy, x0, y0, it, m00
 
 
 @njit(cache=True, nogil=True)

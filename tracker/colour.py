@@ -74,6 +74,7 @@ class ColourQuantizer:
         self._nbins = np.array(space.nbins, np.int64)
         self._ranges = np.array(space.ranges, np.float64)
         self._scaled_ranges = self._ranges.copy()
+        self._lut = np.empty((3, 256), np.int32)
         self._lows = np.array(space.lows, np.int64)
         self._bins = np.empty(0, np.int32)
         self._converted = np.empty(0, np.uint8)
@@ -100,7 +101,7 @@ class ColourQuantizer:
             ranges = self._scaled_ranges
             for c, g in enumerate(self.space.gain_channels()):
                 ranges[c] = self._ranges[c] * (gain if g else 1.0)
-        return quantize(image, self._nbins, ranges, self._lows, out)
+        return quantize(image, self._nbins, ranges, self._lows, self._lut, out)
 
 
 def target_histogram(frame: np.ndarray, box, space: ColourSpace | None = None) -> np.ndarray:

@@ -42,6 +42,11 @@ def ellipse_from_moments(m00, m10, m01, m20, m11, m02) -> Ellipse | None:
     return Ellipse(cx, cy, 4 * math.sqrt(major), 4 * math.sqrt(minor), theta, m00)
 
 
+# cv2.meanShift moves the window by round(centroid - size/2) with the centroid at pixel
+# centres: half a pixel up/left of the unbiased rule the tracker uses.
+OPENCV_BIAS = 0.5
+
+
 def _as_weights(prob) -> np.ndarray:
     prob = np.asarray(prob)
     if prob.ndim != 2 or prob.size == 0:
@@ -80,9 +85,9 @@ def mean_shift(prob, window, eps: float = 1.0, max_iter: int = 10):
     """
     prob = _as_weights(prob)
     x, y, w, h = _check_window(window, prob.shape)
-    cx, cy, it, _ = centroid_iterate(prob, x + (w - 1) * 0.5, y + (h - 1) * 0.5,
-                                     w, h, float(eps), int(max_iter))
-    return it, (int(round(cx - (w - 1) * 0.5)), int(round(cy - (h - 1) * 0.5)), w, h)
+    _, _, x, y, it, _ = centroid_iterate(prob, x + (w - 1) * 0.5, y + (h - 1) * 0.5,
+                                         w, h, float(eps), int(max_iter), OPENCV_BIAS)
+    return it, (x, y, w, h)
 
 
 def cam_shift(prob, window, eps: float = 1.0, max_iter: int = 10, margin: int = 10):

@@ -186,7 +186,8 @@ class MeanShiftTracker:
             starts.append((dx, dy))
         best = None
         for sx, sy in starts:
-            cx, cy, _, _ = centroid_iterate(weights, sx, sy, win_w, win_h, self.eps, self.max_iter)
+            cx, cy, _, _, _, _ = centroid_iterate(weights, sx, sy, win_w, win_h, self.eps,
+                                                  self.max_iter)
             score = self._candidate_score(bins, cx, cy)
             if best is None or score > best[0] + self.JUMP_MARGIN:
                 best = (score, cx, cy)
