@@ -37,9 +37,10 @@ def assert_one_line_error(code, err, *words):
 
 def write_video(path, frames, fps=30.0, fourcc="MJPG"):
     h, w = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h), True)
+    colour = frames[0].ndim == 3
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h), colour)
     for f in frames:
-        writer.write(f if f.ndim == 3 else cv2.cvtColor(f, cv2.COLOR_GRAY2BGR))
+        writer.write(f)
     writer.release()
     return path
 
@@ -236,3 +237,82 @@ def test_console_script_and_quiet_opencv(tmp_path):
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "bad.avi" in res.stderr
+
+
+def test_output_that_would_overwrite_the_source_is_refused(tmp_path, capfd):
+    frames, _ = moving_square_frames(n=5)
+    video = write_video(tmp_path / "v.avi", frames)
+    before = video.read_bytes()
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30", "--out-video", video)
+    assert_one_line_error(code, err, "overwrite")
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30", "--out-csv", video)
+    assert_one_line_error(code, err, "overwrite")
+    assert video.read_bytes() == before
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30",
+                           "--out-csv", tmp_path / "same.avi", "--out-video", tmp_path / "same.avi")
+    assert_one_line_error(code, err, "twice")
+
+
+def test_write_error_is_one_line(tmp_path, capfd):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    frames, _ = moving_square_frames(n=5)
+    video = write_video(tmp_path / "v.avi", frames)
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30", "--out-csv", "/dev/full")
+    assert_one_line_error(code, err, "space")
+
+
+def test_negative_roi_needs_no_equals_sign(tmp_path, capfd):
+    frames, boxes = moving_square_frames(n=10)
+    video = write_video(tmp_path / "v.avi", frames)
+    code, _, err = run_cli(capfd, "track", video, "--roi", "-10,30,70,50", "--out-csv", tmp_path / "n.csv")
+    assert code == 0, err
+    assert read_track_csv(tmp_path / "n.csv")[0]["x"] == 0.0      # clipped to the frame
+
+
+@pytest.mark.parametrize("roi", ["nan,1,2,3", "1,inf,2,3"])
+def test_non_finite_roi(capfd, roi):
+    with pytest.raises(SystemExit) as exc:
+        main(["track", "x.mp4", f"--roi={roi}"])
+    _, err = capfd.readouterr()
+    assert_one_line_error(exc.value.code, err, "--roi")
+
+
+def test_fifo_source_is_refused_without_hanging(tmp_path, capfd):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, _, err = run_cli(capfd, "track", fifo, "--roi", "1,1,5,5")
+    assert_one_line_error(code, err, "not a regular file")
+
+
+def test_colour_space_with_nothing_usable_in_the_box(tmp_path, capfd):
+    frames, _ = moving_square_frames(n=5, gray=True)
+    video = write_video(tmp_path / "g.avi", frames)
+    code, _, err = run_cli(capfd, "track", video, "--roi", "20,40,30,30", "--colour-space", "hs")
+    assert_one_line_error(code, err, "no pixel usable", "hs")
+
+
+def test_eval_of_a_folder_that_is_not_a_sequence(tmp_path, capfd):
+    code, _, err = run_cli(capfd, "eval", tmp_path / "missing")
+    assert_one_line_error(code, err, "missing")
+    (tmp_path / "noseq").mkdir()
+    code, _, err = run_cli(capfd, "eval", tmp_path / "noseq")
+    assert_one_line_error(code, err, "groundtruth_rect.txt")
+
+
+def test_bench_rejects_too_few_frames(capfd):
+    code, _, err = run_cli(capfd, "bench", "--frames", "1")
+    assert_one_line_error(code, err, "--frames")
+
+
+def test_bench_measures_both_pipelines(capfd):
+    if not (ROOT.parent / "shared" / "data" / "video" / "traffic-360p.mp4").exists():
+        pytest.skip("../shared/data/video is not there")
+    import json
+    code, out, err = run_cli(capfd, "bench", "--frames", "10", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["size"] for r in rows] == ["640x480", "1280x720"]
+    for r in rows:
+        assert r["ours_ms"] > 0 and r["opencv_ms"] > 0
+        assert r["ratio"] == pytest.approx(r["ours_ms"] / r["opencv_ms"], rel=0.01)

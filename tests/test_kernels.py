@@ -372,3 +372,29 @@ def test_densest_window_breaks_ties_like_argmax_and_finds_a_planted_block():
     assert densest_window(weights, 5, 4, integral) == (5.0, 21.5, 21.0) == ref.densest_window(weights, 5, 4)
     zero = np.zeros((10, 12), np.float32)
     assert densest_window(zero, 4, 4, integral) == (1.5, 1.5, 0.0) == ref.densest_window(zero, 4, 4)
+
+
+def test_blend_into_and_ratio_table_match_numpy():
+    from tracker._colour_kernels import blend_into, ratio_table
+    rng = np.random.default_rng(5)
+    q, b = rng.dirichlet(np.ones(64)), rng.dirichlet(np.ones(64))
+    q[::7] = 0.0
+    model = q.copy()
+    blend_into(model, b, 0.3)
+    np.testing.assert_allclose(model, 0.7 * q + 0.3 * b, rtol=1e-12)
+    table = np.empty(64, np.float32)
+    target, background = ratio_table(q, b, 3.0, table)
+    want = q / (q + 3.0 * b + 1e-12)
+    np.testing.assert_allclose(table, want, rtol=1e-6)
+    assert target == pytest.approx(float(q @ want)) and background == pytest.approx(float(b @ want))
+
+
+def test_back_project_refuses_a_wrong_output_buffer():
+    from tracker import InputError
+    frame = np.zeros((40, 40, 3), np.uint8)
+    with pytest.raises(InputError, match="shape"):
+        back_project(frame, np.ones(4096), out=np.zeros((2, 2), np.float32))
+    with pytest.raises(InputError, match="size"):
+        target_histogram(frame, (5, 5, 0, 5))
+    gray = np.zeros((40, 40), np.uint8)   # validated and converted, not a numba error
+    assert target_histogram(gray, (5, 5, 10, 10)).sum() == pytest.approx(1.0)

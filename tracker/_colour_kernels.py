@@ -136,3 +136,27 @@ def bhattacharyya(p, q):
             s += np.sqrt(p[i] * q[i])
     return s
 
+
+
+@njit(cache=True, nogil=True)
+def blend_into(model, sample, rate):
+    """``model = (1 - rate) * model + rate * sample`` in place (running histogram update)."""
+    keep = 1.0 - rate
+    for i in range(model.shape[0]):
+        model[i] = keep * model[i] + rate * sample[i]
+
+
+@njit(cache=True, nogil=True)
+def ratio_table(q, b, rho, table):
+    """Back-projection table ``q / (q + rho * b)``: P(target | colour) given a target
+    histogram q, a background histogram b and the background's area relative to the
+    target's (rho). Returns the mean weight of a target pixel (sum q * table) and of a
+    background pixel (sum b * table).
+    """
+    target = background = 0.0
+    for i in range(q.shape[0]):
+        t = q[i] / (q[i] + rho * b[i] + 1e-12)
+        table[i] = t
+        target += q[i] * t
+        background += b[i] * t
+    return target, background

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -32,7 +33,7 @@ def parse_roi(text: str) -> tuple[float, float, float, float]:
         values = tuple(float(p) for p in parts)
     except ValueError:
         values = ()
-    if len(values) != 4:
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise argparse.ArgumentTypeError(f"--roi must be X,Y,W,H (four numbers), got {text!r}")
     return values
 
@@ -83,17 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_track(args) -> int:
-    from .outputs import TrackCsvWriter, VideoOutput, check_output_path
+    from .outputs import TrackCsvWriter, VideoOutput, check_distinct, check_output_path
     from .pipeline import TrackingPipeline
     from .progress import Progress
     from .sources import open_source
 
     # Check every output before opening anything, so a typo costs no time.
+    outputs = []
     if args.out_csv:
-        check_output_path(args.out_csv, "CSV")
+        outputs.append(check_output_path(args.out_csv, "CSV"))
     if args.out_video:
         from .outputs import VIDEO_CODECS
-        check_output_path(args.out_video, "video", VIDEO_CODECS)
+        outputs.append(check_output_path(args.out_video, "video", VIDEO_CODECS))
+    check_distinct(args.source, outputs)
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
     pipeline = TrackingPipeline(**_tracker_options(args))
@@ -137,8 +140,10 @@ def cmd_track(args) -> int:
     if processed == 0:
         raise InputError(f"{args.source}: no frames could be read")
     seconds = time.perf_counter() - t0 if t0 else 0.0
-    fps = (processed - 1) / seconds if seconds > 0 else float("inf")
-    parts = [f"tracked {processed} frames in {seconds:.2f} s ({fps:.0f} fps)", f"lost in {lost}"]
+    summary = f"tracked {processed} frames in {seconds:.2f} s"
+    if processed > 1 and seconds > 0:
+        summary += f" ({(processed - 1) / seconds:.0f} fps)"
+    parts = [summary, f"lost in {lost}"]
     if csv_out:
         parts.append(f"csv: {csv_out.path}")
     if video_out:
@@ -174,6 +179,8 @@ def cmd_eval(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import bench_tracking, format_table
 
+    if args.frames < 2:
+        raise InputError(f"--frames must be at least 2, got {args.frames}")
     rows = bench_tracking(frames=args.frames)
     print(json.dumps(rows, indent=2) if args.json else format_table(rows))
     return 0
@@ -183,15 +190,32 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _join_negative_roi(argv):
+    """``--roi -10,-5,40,40`` -> ``--roi=-10,-5,40,40``: argparse takes a value that starts
+    with '-' for an option, and a box partly left of or above the frame is legitimate."""
+    out = []
+    for arg in argv:
+        if out and out[-1] == "--roi" and arg.startswith("-") and arg[1:2].isdigit():
+            out[-1] = f"--roi={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_join_negative_roi(sys.argv[1:] if argv is None else list(argv)))
     # A kill (SIGTERM) unwinds like Ctrl+C, so the finally blocks close the files.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return {"track": cmd_track, "eval": cmd_eval, "bench": cmd_bench}[args.command](args)
     except TrackerError as e:
         print(f"mstrack: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as e:
+        # A disk full, a permission, a vanished folder: say which file and why.
+        where = f": {e.filename}" if e.filename else ""
+        print(f"mstrack: error: {e.strerror or e}{where}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("mstrack: interrupted; files written so far are complete", file=sys.stderr)

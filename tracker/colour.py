@@ -14,6 +14,7 @@ import numpy as np
 
 from ._colour_kernels import kernel_histogram, lut_project, quantize
 from .errors import InputError
+from .frames import as_bgr8, parse_box
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class ColourQuantizer:
 def target_histogram(frame: np.ndarray, box, space: ColourSpace | None = None) -> np.ndarray:
     """Epanechnikov-weighted, normalised colour histogram of ``box`` = (x, y, w, h)."""
     space = space or colour_space()
-    x, y, w, h = (float(v) for v in box)
+    frame = as_bgr8(frame)
+    x, y, w, h = parse_box(box, frame.shape)
     bins = ColourQuantizer(space).bin_map(frame)
     hist = np.zeros(space.size, np.float64)
     # Pixel centres sit at integers, so a box [x, x+w) is centred at x + (w-1)/2.
@@ -127,7 +129,10 @@ def back_project(frame: np.ndarray, table: np.ndarray, space: ColourSpace | None
     table = np.ascontiguousarray(table, np.float32).ravel()
     if table.size != space.size:
         raise InputError(f"table has {table.size} entries, colour space {space.name} has {space.size} bins")
-    bins = ColourQuantizer(space).bin_map(frame)
+    bins = ColourQuantizer(space).bin_map(as_bgr8(frame))
     if out is None:
         out = np.empty(bins.shape, np.float32)
+    elif out.shape != bins.shape or out.dtype != np.float32:
+        # The kernel does not check bounds: a wrong buffer would corrupt memory.
+        raise InputError(f"out must be a float32 array of shape {bins.shape}, got {out.dtype} {out.shape}")
     return lut_project(bins, table, out)

@@ -20,7 +20,11 @@ PRECISION_PX = 20.0
 def load_groundtruth(path) -> np.ndarray:
     """(N, 4) float array of x, y, w, h boxes; comma, tab or space separated."""
     rows = []
-    for n, line in enumerate(Path(path).read_text().splitlines(), 1):
+    try:
+        text = Path(path).read_text()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SourceError(f"cannot read ground truth {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         parts = [p for p in re.split(r"[,\s]+", line.strip()) if p]
@@ -121,11 +125,12 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
     Only the tracker's ``update`` calls are timed, not decoding.
     """
     seq_dir = Path(seq_dir)
+    spec = sequence_source_spec(seq_dir)
     gt = load_groundtruth(seq_dir / GT_FILE)
     tracker = make_tracker()
     boxes = []
     seconds = 0.0
-    with sources.open_source(sequence_source_spec(seq_dir)) as source:
+    with sources.open_source(spec) as source:
         for i, frame in enumerate(source):
             if i >= len(gt):
                 break

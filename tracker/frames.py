@@ -1,10 +1,12 @@
 """Normalise frames to the one layout every algorithm in the package expects."""
 
+import math
+
 import numpy as np
 
 from .errors import InputError
 
-__all__ = ["as_bgr8"]
+__all__ = ["as_bgr8", "parse_box"]
 
 
 def as_bgr8(frame):
@@ -95,3 +97,20 @@ def _to_uint8(frame):
     raise InputError(
         f"frame dtype {dtype} is not supported; use uint8, uint16, bool or float in [0, 1]"
     )
+
+
+def parse_box(box, frame_shape) -> tuple[float, float, float, float]:
+    """Validate an (x, y, w, h) box against a frame; raise InputError saying what is wrong."""
+    try:
+        x, y, w, h = (float(v) for v in box)
+    except (TypeError, ValueError):
+        raise InputError(f"box must be four numbers x,y,w,h, got {box!r}") from None
+    if not all(math.isfinite(v) for v in (x, y, w, h)):
+        raise InputError(f"box must be finite numbers, got {box!r}")
+    if w <= 0 or h <= 0:
+        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} has zero or negative size")
+    H, W = frame_shape[:2]
+    if x >= W or y >= H or x + w <= 0 or y + h <= 0:
+        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} lies outside the {W}x{H} frame")
+    x0, y0 = max(x, 0.0), max(y, 0.0)
+    return x0, y0, min(x + w, W) - x0, min(y + h, H) - y0

@@ -31,6 +31,20 @@ def check_output_path(path, kind: str, suffixes=None) -> Path:
     return path
 
 
+def check_distinct(source, outputs) -> None:
+    """Refuse outputs that would overwrite the source (or its folder's images) or each other."""
+    src = Path(source).resolve() if not str(source).startswith("camera:") else None
+    seen = set()
+    for out in outputs:
+        target = out.resolve()
+        if src is not None and (target == src or src in target.parents
+                                or (target.exists() and src.exists() and os.path.samefile(target, src))):
+            raise InputError(f"refusing to write {str(out)!r}: it would overwrite the source {str(source)!r}")
+        if target in seen:
+            raise InputError(f"refusing to write {str(out)!r} twice: give the CSV and the video different names")
+        seen.add(target)
+
+
 def track_row(index: int, state: TrackState) -> list[str]:
     x, y, w, h = state.box
     return [str(index), f"{x:.2f}", f"{y:.2f}", f"{w:.2f}", f"{h:.2f}",
@@ -46,7 +60,10 @@ class TrackCsvWriter:
 
     def __init__(self, path):
         self.path = check_output_path(path, "CSV")
-        self._file = open(self.path, "w", newline="", encoding="utf-8")
+        try:
+            self._file = open(self.path, "w", newline="", encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"cannot write CSV {str(self.path)!r}: {e.strerror or e}") from None
         self._writer = csv.writer(self._file)
         self._writer.writerow(CSV_HEADER)
         self._file.flush()
@@ -96,7 +113,9 @@ class VideoOutput:
             fourcc = cv2.VideoWriter_fourcc(*VIDEO_CODECS[self.path.suffix.lower()])
             self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (w, h))
             if not self._writer.isOpened():
-                raise InputError(f"cannot write video {str(self.path)!r}: OpenCV could not open a writer")
+                codec = VIDEO_CODECS[self.path.suffix.lower()]
+                raise InputError(f"cannot write video {str(self.path)!r}: OpenCV could not open a "
+                                 f"{codec} writer for {w}x{h} frames (try .avi)")
         self._writer.write(frame)
         self.frames += 1
 

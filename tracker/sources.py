@@ -531,6 +531,8 @@ def open_source(spec, *, fps=None):
         if _extension(spec) in IMAGE_EXTENSIONS:
             return ImageSequenceSource(spec, fps=fps)
         return VideoFileSource(spec)
+    if os.path.exists(spec):
+        raise SourceError(f"cannot open '{spec}': not a regular file or folder")
     if _PRINTF_INT.search(spec):
         return ImageSequenceSource(spec, fps=fps)
     raise SourceError(f"cannot open '{spec}': no such file")

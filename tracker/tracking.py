@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._colour_kernels import bhattacharyya, kernel_histogram, lut_project, ring_histogram
+from ._colour_kernels import (bhattacharyya, blend_into, kernel_histogram, lut_project, ratio_table,
+                              ring_histogram)
 from ._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .errors import InputError
-from .frames import as_bgr8
+from .frames import as_bgr8, parse_box
 from .meanshift import ellipse_from_moments
 
 
@@ -50,23 +51,6 @@ class TrackState:
 def _rotated_bounds(w, h, angle_rad):
     cs, sn = abs(math.cos(angle_rad)), abs(math.sin(angle_rad))
     return w * cs + h * sn, w * sn + h * cs
-
-
-def parse_box(box, frame_shape) -> tuple[float, float, float, float]:
-    """Validate an (x, y, w, h) box against a frame; raise InputError saying what is wrong."""
-    try:
-        x, y, w, h = (float(v) for v in box)
-    except (TypeError, ValueError):
-        raise InputError(f"box must be four numbers x,y,w,h, got {box!r}") from None
-    if not all(math.isfinite(v) for v in (x, y, w, h)):
-        raise InputError(f"box must be finite numbers, got {box!r}")
-    if w <= 0 or h <= 0:
-        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} has zero or negative size")
-    H, W = frame_shape[:2]
-    if x >= W or y >= H or x + w <= 0 or y + h <= 0:
-        raise InputError(f"box {x:g},{y:g},{w:g},{h:g} lies outside the {W}x{H} frame")
-    x0, y0 = max(x, 0.0), max(y, 0.0)
-    return x0, y0, min(x + w, W) - x0, min(y + h, H) - y0
 
 
 class MeanShiftTracker:
@@ -127,6 +111,8 @@ class MeanShiftTracker:
         self._probe_quantizer = ColourQuantizer(self.space)
         n = self.space.size
         self._q = np.zeros(n)          # target model
+        self._q0 = np.zeros(n)         # first frame's target histogram (the anchor)
+        self._q_learnt = np.zeros(n)   # target histogram following the target's looks
         self._b = np.zeros(n)          # background model
         self._p = np.zeros(n)          # candidate histogram (scratch)
         self._ring = np.zeros(n)       # ring histogram (scratch)
@@ -152,9 +138,13 @@ class MeanShiftTracker:
         self._misses = 0
         self._gain = 1.0
         region, bins, ox, oy = self._region_bins(frame, self.CONTEXT + 0.5)
-        kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
-        self._q_learnt = self._q.copy()
-        self._q0_anchor = self.MODEL_ANCHOR * self._q
+        total = kernel_histogram(bins, self._cx - ox, self._cy - oy, w / 2, h / 2, 0.0, self._q)
+        self._b[:] = 0.0
+        if total <= 0:
+            raise InputError(f"box {x:g},{y:g},{w:g},{h:g} holds no pixel usable in colour space "
+                             f"{self.space.name!r} (too small, or all masked as too dull or dark)")
+        self._q0[:] = self._q
+        self._q_learnt[:] = self._q
         self._update_background(bins, ox, oy, blend=1.0)
         weights = self._project(bins)
         self._shape0 = self._measure(weights, ox, oy)
@@ -211,10 +201,9 @@ class MeanShiftTracker:
                 # The learnt part follows the target's looks; the anchor, the first
                 # frame's histogram, keeps background that leaks into the window from
                 # slowly becoming the model (the drift that makes windows balloon).
-                self._q_learnt *= 1.0 - self.model_update
-                self._q_learnt += self.model_update * self._p
-                np.multiply(self._q_learnt, 1 - self.MODEL_ANCHOR, out=self._q)
-                self._q += self._q0_anchor
+                blend_into(self._q_learnt, self._p, self.model_update)
+                self._q[:] = self._q0
+                blend_into(self._q, self._q_learnt, 1.0 - self.MODEL_ANCHOR)
         self._score, self._lost = score, lost
         return self._state()
 
@@ -258,14 +247,10 @@ class MeanShiftTracker:
                                int(round(cx + bw / 2)) + 1, int(round(cy + bh / 2)) + 1, self._ring,
                                self.BACKGROUND_STEP)
         if count > 0:
-            self._b *= 1.0 - blend
-            self._b += blend * self._ring
+            blend_into(self._b, self._ring, blend)
         # P(target | colour) with the ring's area as prior weight of the background.
-        rho = self.CONTEXT * self.CONTEXT - 1.0
-        np.divide(self._q, self._q + rho * self._b + 1e-12, out=self._table, casting="unsafe")
-        # Mean weight of a target pixel and of a background pixel under this table.
-        self._target_weight = float(self._q @ self._table)
-        self._background_weight = float(self._b @ self._table)
+        self._target_weight, self._background_weight = ratio_table(
+            self._q, self._b, self.CONTEXT * self.CONTEXT - 1.0, self._table)
 
     def _window(self, weights, ox, oy, grow):
         """Clipped window of the box grown by ``grow`` (region coordinates) and its moments."""
@@ -328,8 +313,10 @@ class MeanShiftTracker:
             self._scale *= step ** self.SCALE_RATE
             lo, hi = self.SCALE_LIMITS
             W, H = self._frame_size
-            # Never grow beyond the frame.
-            self._scale = min(max(self._scale, lo), hi, max(W / self._w0, H / self._h0))
+            # Never shrink below a pixel nor grow beyond the frame.
+            lo = max(lo, 1.0 / min(self._w0, self._h0))
+            hi = max(min(hi, W / self._w0, H / self._h0), 1.0)
+            self._scale = min(max(self._scale, lo), hi)
         # Orientation is only defined for elongated weight blobs.
         if (self.adapt_angle and e is not None and e0 is not None
                 and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width):
