@@ -311,8 +311,12 @@ def test_bench_measures_both_pipelines(capfd):
     import json
     code, out, err = run_cli(capfd, "bench", "--frames", "10", "--json")
     assert code == 0, err
-    rows = json.loads(out)
+    report = json.loads(out)
+    rows = report["tracking"]
     assert [r["size"] for r in rows] == ["640x480", "1280x720"]
+    assert [r["size"] for r in report["segmentation"]] == ["640x480", "1280x720"]
+    for r in report["segmentation"]:
+        assert r["ours_ms"] > 0 and r["pyr_ms"] > 0 and r["clusters"] >= 2
     for r in rows:
         assert r["ours_ms"] > 0 and r["opencv_ms"] > 0
         assert r["ratio"] == pytest.approx(r["ours_ms"] / r["opencv_ms"], rel=0.01)

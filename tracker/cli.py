@@ -1,4 +1,4 @@
-"""``mstrack``: the pipeline headless: track, eval, bench.
+"""``mstrack``: the pipeline headless: track, segment, eval, bench.
 
 Bad input ends with one line on stderr and a non-zero exit (2 for usage and input
 errors, 1 when a source stopped early, 130 when interrupted); result files written so
@@ -56,6 +56,20 @@ def _add_tracker_options(p):
     p.add_argument("--bins", type=int, default=16, help="bins per main channel (default: 16)")
 
 
+def _add_segment_options(p):
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--bandwidth", type=float, default=None,
+                       help="segmentation bandwidth in CIE Lab units (default: estimated)")
+    group.add_argument("--quantile", type=float, default=0.1,
+                       help="quantile for the bandwidth estimate (default: 0.1)")
+    p.add_argument("--kernel", default="flat", choices=("flat", "epanechnikov", "gaussian"),
+                   help="mean shift kernel (default: flat)")
+
+
+def _segment_options(args) -> dict:
+    return {"bandwidth": args.bandwidth, "quantile": args.quantile, "kernel": args.kernel}
+
+
 def _tracker_options(args) -> dict:
     return {"colour_space": args.colour_space, "bins": args.bins}
 
@@ -70,7 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
     p.add_argument("--out-video", help="write the annotated video (.mp4 or .avi)")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p.add_argument("--segment", action="store_true",
+                   help="also segment every frame; the video shows it beside the track")
     _add_tracker_options(p)
+    _add_segment_options(p)
+
+    p = sub.add_parser("segment", help="mean shift colour segmentation of an image or a video")
+    p.add_argument("input", help="image, video, image folder or printf pattern")
+    p.add_argument("--out", required=True, help="output image (for an image input) or video")
+    p.add_argument("--boundaries", action="store_true", help="draw cluster boundaries in white")
+    p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    _add_segment_options(p)
 
     p = sub.add_parser("eval", help="OTB one-pass evaluation on sequence folders")
     p.add_argument("sequences", nargs="+", help="folders with img/ (or one video) and groundtruth_rect.txt")
@@ -99,7 +123,8 @@ def cmd_track(args) -> int:
     check_distinct(args.source, outputs)
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
-    pipeline = TrackingPipeline(**_tracker_options(args))
+    pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
+                                **_tracker_options(args))
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
     csv_out = video_out = None
     processed = lost = 0
@@ -127,7 +152,7 @@ def cmd_track(args) -> int:
             if csv_out:
                 csv_out.write(result.index, result.state)
             if video_out:
-                video_out.write(result.annotated())
+                video_out.write(result.side_by_side())
             progress.update(processed)
             if args.max_frames and processed >= args.max_frames:
                 break
@@ -149,6 +174,59 @@ def cmd_track(args) -> int:
     if video_out:
         parts.append(f"video: {video_out.path}")
     print("; ".join(parts))
+    if getattr(source, "truncated", False):
+        print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
+              file=sys.stderr)
+        return EXIT_EARLY_END
+    return 0
+
+
+def cmd_segment(args) -> int:
+    import cv2
+
+    from .outputs import IMAGE_SUFFIXES, VIDEO_CODECS, VideoOutput, check_distinct, check_output_path
+    from .progress import Progress
+    from .segment import SegmentationStream
+    from .sources import open_source
+
+    out_path = check_output_path(args.out, "output", set(VIDEO_CODECS) | IMAGE_SUFFIXES)
+    check_distinct(args.input, [out_path])
+    if args.max_frames is not None and args.max_frames < 1:
+        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
+    stream = SegmentationStream(**_segment_options(args))
+    source = open_source(args.input)
+    video_out = None
+    done = 0
+    t0 = time.perf_counter()
+    try:
+        single_image = source.frame_count == 1 and out_path.suffix.lower() in IMAGE_SUFFIXES
+        if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
+            raise InputError(f"{args.input} has several frames: write a video (.mp4 or .avi), not {out_path.name}")
+        if not single_image:
+            video_out = VideoOutput(out_path, source.fps)
+        progress = Progress(None if source.is_live else source.frame_count, "segmenting")
+        for frame in source:
+            seg = stream.update(frame)
+            view = seg.recolored()
+            if args.boundaries:
+                view[seg.boundaries()] = (255, 255, 255)
+            if single_image:
+                if not cv2.imwrite(str(out_path), view):
+                    raise InputError(f"cannot write image {str(out_path)!r}")
+            else:
+                video_out.write(view)
+            done += 1
+            progress.update(done)
+            if args.max_frames and done >= args.max_frames:
+                break
+        progress.close()
+    finally:
+        source.close()
+        if video_out is not None:
+            video_out.close()
+    seconds = time.perf_counter() - t0
+    print(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
+          f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} clusters in the last); output: {out_path}")
     if getattr(source, "truncated", False):
         print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
               file=sys.stderr)
@@ -178,11 +256,19 @@ def cmd_eval(args) -> int:
 
 def cmd_bench(args) -> int:
     from .bench import bench_tracking, format_table
+    from .bench_segmentation import bench_segmentation, format_segmentation_table
 
     if args.frames < 2:
         raise InputError(f"--frames must be at least 2, got {args.frames}")
-    rows = bench_tracking(frames=args.frames)
-    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
+    tracking = bench_tracking(frames=args.frames)
+    segmentation = bench_segmentation(frames=min(args.frames, 100))
+    if args.json:
+        print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
+    else:
+        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift:")
+        print(format_table(tracking))
+        print("\nSegmentation of every frame:")
+        print(format_segmentation_table(segmentation))
     return 0
 
 
@@ -208,7 +294,8 @@ def main(argv=None) -> int:
     # A kill (SIGTERM) unwinds like Ctrl+C, so the finally blocks close the files.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        return {"track": cmd_track, "eval": cmd_eval, "bench": cmd_bench}[args.command](args)
+        commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench}
+        return commands[args.command](args)
     except TrackerError as e:
         print(f"mstrack: error: {e}", file=sys.stderr)
         return EXIT_USAGE

@@ -13,6 +13,7 @@ from .errors import InputError
 from .tracking import TrackState
 
 CSV_HEADER = ("frame", "x", "y", "w", "h", "angle", "score", "lost")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm"}
 VIDEO_CODECS = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "MJPG"}
 
 

@@ -1,4 +1,4 @@
-"""One call per frame: track (and later segment) and say how long each part took.
+"""One call per frame: track and segment, and say how long each part took.
 
 The CLI and the GUI worker both drive this object, so what the GUI shows can always be
 reproduced headless.
@@ -14,6 +14,7 @@ import numpy as np
 
 from .draw import draw_track
 from .frames import as_bgr8
+from .segment import Segmentation, SegmentationStream
 from .tracking import MeanShiftTracker, TrackState
 
 
@@ -26,10 +27,24 @@ class FrameResult:
     state: TrackState | None          # None while no target is selected
     track_ms: float = 0.0
     trail: list = field(default_factory=list)
+    segmentation: Segmentation | None = None
+    segment_ms: float = 0.0
 
     def annotated(self) -> np.ndarray:
         """A copy of the frame with the track drawn on it."""
         return draw_track(self.frame.copy(), self.state, self.trail)
+
+    def segmented(self) -> np.ndarray | None:
+        """The recoloured segmentation with the track drawn on it (None if not segmenting)."""
+        if self.segmentation is None:
+            return None
+        return draw_track(self.segmentation.recolored(), self.state, self.trail)
+
+    def side_by_side(self) -> np.ndarray:
+        """Annotated frame and, when segmenting, the segmented view to its right."""
+        segmented = self.segmented()
+        annotated = self.annotated()
+        return annotated if segmented is None else np.hstack([annotated, segmented])
 
 
 class TrackingPipeline:
@@ -39,13 +54,19 @@ class TrackingPipeline:
     ----------
     trail_length : int
         How many recent centres to keep for drawing.
+    segment : bool
+        Also segment every frame (``SegmentationStream``).
+    segment_options : dict, optional
+        Passed to ``SegmentationStream``.
     **tracker_options
         Passed to ``MeanShiftTracker``.
     """
 
-    def __init__(self, trail_length: int = 32, **tracker_options):
+    def __init__(self, trail_length: int = 32, segment: bool = False,
+                 segment_options: dict | None = None, **tracker_options):
         self.tracker_options = tracker_options
         self.tracker = MeanShiftTracker(**tracker_options)
+        self.segmenter = SegmentationStream(**(segment_options or {})) if segment else None
         self._trail = deque(maxlen=trail_length)
         self._has_target = False
         self.index = -1
@@ -64,7 +85,7 @@ class TrackingPipeline:
         self._trail.clear()
         self._trail.append(state.rotated[0])
         self._has_target = True
-        return FrameResult(self.index, frame, state, ms, list(self._trail))
+        return self._segment(FrameResult(self.index, frame, state, ms, list(self._trail)))
 
     def clear_target(self) -> None:
         self._has_target = False
@@ -75,10 +96,17 @@ class TrackingPipeline:
         frame = as_bgr8(frame)
         self.index += 1
         if not self._has_target:
-            return FrameResult(self.index, frame, None)
+            return self._segment(FrameResult(self.index, frame, None))
         t0 = time.perf_counter()
         state = self.tracker.update(frame)
         ms = (time.perf_counter() - t0) * 1e3
         if not state.lost:
             self._trail.append(state.rotated[0])
-        return FrameResult(self.index, frame, state, ms, list(self._trail))
+        return self._segment(FrameResult(self.index, frame, state, ms, list(self._trail)))
+
+    def _segment(self, result: FrameResult) -> FrameResult:
+        if self.segmenter is not None:
+            t0 = time.perf_counter()
+            result.segmentation = self.segmenter.update(result.frame)
+            result.segment_ms = (time.perf_counter() - t0) * 1e3
+        return result

@@ -1,0 +1,536 @@
+"""Numba kernels of mean shift clustering over an N x D point array.
+
+A uniform grid answers the fixed-radius neighbour queries: points are sorted by the
+linear key of their cell, so the cells of one row along the last dimension are one
+contiguous run of the sorted array and a query reads at most 3^(D-1) runs. Each query
+visits its runs in increasing key order, so the same neighbour set is always summed in
+the same order and seeds that reach the same set of points reach bit-identical modes
+(scikit-learn's KD-tree has the same property, which its de-duplication of modes in a
+dict relies on). ``cluster.py`` validates input and wraps these kernels.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+FLAT = 0
+EPANECHNIKOV = 1
+GAUSSIAN = 2
+GAUSSIAN_TRUNCATION = 3.0  # gaussian weights are cut off at this many bandwidths
+
+# A point within distance r of a query lies at most one cell away in every dimension only
+# if rounding in (x - origin) / cell cannot push it two cells away; cells a hair wider
+# than r make that impossible.
+_CELL_MARGIN = 1.0 + 1e-9
+_MAX_GRID_DIMS = 6       # 3^D cells per query: past this a scan of all points is cheaper
+_MIN_GRID_POINTS = 48    # below this too
+_MAX_CELLS = 2.0 ** 62   # linear cell keys must fit in int64
+_DENSE_TABLE_CELLS = 1 << 18  # up to here (or 4 per point) a dense table beats binary search
+
+
+@njit(cache=True, nogil=True)
+def build_grid(points, cell):
+    """Bucket ``points`` into cubic cells of side ``cell``.
+
+    Returns ``(order, origin, dims, strides, table, keys, starts)``: ``order`` sorts the
+    points by cell key (stably); ``dims`` is empty when no grid pays (few points, many
+    dimensions, a grid too large to index), and queries then scan every point. ``table``
+    holds, for every cell key, the number of points in cells of smaller key; when the
+    grid has too many cells for it, it is empty and ``keys`` (sorted occupied keys) with
+    ``starts`` (their first positions in ``order``, then N) are binary-searched instead.
+    """
+    n, d = points.shape
+    empty = np.empty(0, np.int64)
+    if n == 0:
+        return np.arange(0), np.zeros(d), empty, empty, empty, empty, empty
+    origin = np.empty(d)
+    top = np.empty(d)
+    for k in range(d):
+        origin[k] = points[0, k]
+        top[k] = points[0, k]
+    for i in range(1, n):
+        for k in range(d):
+            v = points[i, k]
+            if v < origin[k]:
+                origin[k] = v
+            elif v > top[k]:
+                top[k] = v
+    brute = n < _MIN_GRID_POINTS or d > _MAX_GRID_DIMS
+    total = 1.0
+    dims = np.empty(d, np.int64)
+    for k in range(d):
+        ext = np.floor((top[k] - origin[k]) / cell) + 1.0
+        total *= ext
+        if total > _MAX_CELLS:
+            brute = True
+            break
+        dims[k] = np.int64(ext)
+    if brute:
+        return np.arange(n), origin, empty, empty, empty, empty, empty
+    strides = np.empty(d, np.int64)
+    strides[d - 1] = 1
+    for k in range(d - 2, -1, -1):
+        strides[k] = strides[k + 1] * dims[k + 1]
+    key = np.empty(n, np.int64)
+    for i in range(n):
+        s = 0
+        for k in range(d):
+            c = min(np.int64(np.floor((points[i, k] - origin[k]) / cell)), dims[k] - 1)
+            s += c * strides[k]
+        key[i] = s
+    order = np.argsort(key, kind="mergesort")
+    n_cells = np.int64(total)
+    if n_cells <= max(4 * n, _DENSE_TABLE_CELLS):
+        table = np.zeros(n_cells + 1, np.int64)
+        for i in range(n):
+            table[key[i] + 1] += 1
+        for c in range(n_cells):
+            table[c + 1] += table[c]
+        return order, origin, dims, strides, table, empty, empty
+    m = 0
+    keys = np.empty(n, np.int64)
+    starts = np.empty(n + 1, np.int64)
+    for j in range(n):
+        kj = key[order[j]]
+        if m == 0 or kj != keys[m - 1]:
+            keys[m] = kj
+            starts[m] = j
+            m += 1
+    starts[m] = n
+    return order, origin, dims, strides, empty, keys[:m].copy(), starts[:m + 1].copy()
+
+
+@njit(cache=True, nogil=True)
+def _cell_start(key, table, keys, starts):
+    """Position in ``order`` of the first point whose cell key is >= ``key``."""
+    if table.size > 0:
+        return table[key]
+    return starts[np.searchsorted(keys, key)]
+
+
+@njit(cache=True, nogil=True)
+def neighbour_runs(q, cell, n, origin, dims, strides, table, keys, starts, lo, hi, cq, off):
+    """Runs ``[lo[t], hi[t])`` of sorted positions holding every point within ``cell`` of
+    ``q``: the 3^D block of cells around q's cell, one run per row of the last dimension,
+    in increasing key order. Returns the number of runs. ``cq`` and ``off`` are scratch."""
+    d = q.shape[0]
+    if dims.size == 0:
+        lo[0] = 0
+        hi[0] = n
+        return 1
+    for k in range(d):
+        c = np.floor((q[k] - origin[k]) / cell)
+        if c < -1.0 or c > dims[k]:
+            return 0  # no cell of the block holds points
+        cq[k] = np.int64(c)
+    last = d - 1
+    a = max(cq[last] - 1, 0)
+    b = min(cq[last] + 1, dims[last] - 1)
+    if a > b:
+        return 0
+    for k in range(last):
+        off[k] = -1
+    m = 0
+    while True:
+        inside = True
+        base = 0
+        for k in range(last):
+            c = cq[k] + off[k]
+            if c < 0 or c >= dims[k]:
+                inside = False
+                break
+            base += c * strides[k]
+        if inside:
+            s = _cell_start(base + a, table, keys, starts)
+            e = _cell_start(base + b + 1, table, keys, starts)
+            if e > s:
+                lo[m] = s
+                hi[m] = e
+                m += 1
+        k = last - 1  # odometer over the offsets of the first D-1 dimensions
+        while k >= 0:
+            off[k] += 1
+            if off[k] <= 1:
+                break
+            off[k] = -1
+            k -= 1
+        if k < 0:
+            return m
+
+
+@njit(cache=True, nogil=True)
+def _window_sums(pts, wts, lo, hi, runs, x, r2, h2, kernel, acc):
+    """Kernel-weighted coordinate sums (into ``acc``), their total weight and the point
+    weight within sqrt(h2), over the points of the runs within sqrt(r2) of ``x``."""
+    d = x.shape[0]
+    acc[:] = 0.0
+    total = 0.0
+    within = 0.0
+    for t in range(runs):
+        for j in range(lo[t], hi[t]):
+            d2 = 0.0
+            for k in range(d):
+                u = pts[j, k] - x[k]
+                d2 += u * u
+            if d2 <= r2:
+                w = wts[j]
+                if d2 <= h2:
+                    within += w
+                if kernel == EPANECHNIKOV:
+                    w *= 1.0 - d2 / h2
+                elif kernel == GAUSSIAN:
+                    w *= math.exp(-0.5 * d2 / h2)
+                for k in range(d):
+                    acc[k] += w * pts[j, k]
+                total += w
+    return total, within
+
+
+@njit(cache=True, nogil=True)
+def _in_reach3(u0, u1, u2, r2):
+    """Squared distance test in strict IEEE arithmetic, summed in dimension order like
+    the KD-tree's, so the flat kernel picks exactly scikit-learn's neighbours: compiled
+    without fast-math and returning a bool, it stays strict when inlined into the
+    fast-math loop below (LLVM's fast-math flags are per instruction)."""
+    return u0 * u0 + u1 * u1 + u2 * u2 <= r2
+
+
+@njit(cache=True, nogil=True)
+def _sqdist3(u0, u1, u2):
+    return u0 * u0 + u1 * u1 + u2 * u2
+
+
+# Re-association lets LLVM vectorise the sums (about 3x faster); they then differ from
+# a sequential sum by rounding only (about 1e-16 relative), and weights of 1 (the
+# unweighted case) still sum to exact counts. A loop of its own: LLVM does not
+# vectorise it beside the other kernels' loops.
+@njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
+def _flat_sums3(xs, ys, zs, wts, lo, hi, runs, x0, x1, x2, r2):
+    """Flat-kernel window sums for D = 3 (colours) over coordinate columns: the
+    weighted coordinate sums and the total weight of the points within sqrt(r2)."""
+    s0 = s1 = s2 = total = 0.0
+    for t in range(runs):
+        for j in range(lo[t], hi[t]):
+            p0 = xs[j]
+            p1 = ys[j]
+            p2 = zs[j]
+            # Branch-free, so it vectorises (whether a point is in the ball is hard to
+            # predict anyway); adding an exact zero changes no sum.
+            inside = 1.0 if _in_reach3(p0 - x0, p1 - x1, p2 - x2, r2) else 0.0
+            w = wts[j] * inside
+            s0 += w * p0
+            s1 += w * p1
+            s2 += w * p2
+            total += w
+    return s0, s1, s2, total
+
+
+@njit(cache=True, nogil=True)
+def _kernel_sums3(xs, ys, zs, wts, lo, hi, runs, x0, x1, x2, r2, h2, kernel):
+    """``_window_sums`` for D = 3 and the Epanechnikov or Gaussian kernel."""
+    s0 = s1 = s2 = total = within = 0.0
+    for t in range(runs):
+        for j in range(lo[t], hi[t]):
+            p0 = xs[j]
+            p1 = ys[j]
+            p2 = zs[j]
+            d2 = _sqdist3(p0 - x0, p1 - x1, p2 - x2)
+            if d2 <= r2:
+                w = wts[j]
+                if d2 <= h2:
+                    within += w
+                if kernel == EPANECHNIKOV:
+                    w *= 1.0 - d2 / h2
+                else:
+                    w *= math.exp(-0.5 * d2 / h2)
+                s0 += w * p0
+                s1 += w * p1
+                s2 += w * p2
+                total += w
+    return s0, s1, s2, total, within
+
+
+@njit(cache=True, nogil=True)
+def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter):
+    """Mean shift every seed to convergence, as scikit-learn's ``_mean_shift_single_seed``.
+
+    Each step moves x to the kernel-weighted mean of the points within the kernel's
+    reach of x (inclusive, squared distances summed in dimension order like the KD-tree's
+    reduced distance). A seed stops after a shift <= 1e-3 * bandwidth or ``max_iter``
+    steps, or when its window holds no weight. Returns the final means, the intensity of
+    each (point weight within ``bandwidth`` of the last position the mean was taken at,
+    the count scikit-learn keeps; 0 for a seed whose window held no weight) and the
+    iterations completed.
+    """
+    n, d = points.shape
+    n_seeds = seeds.shape[0]
+    reach = bandwidth * GAUSSIAN_TRUNCATION if kernel == GAUSSIAN else bandwidth
+    cell = reach * _CELL_MARGIN
+    order, origin, dims, strides, table, keys, starts = build_grid(points, cell)
+    # Sorted copies: the runs of a query are then contiguous in memory too; for D = 3
+    # as columns, which vectorise.
+    cols = d == 3
+    pts = np.empty((0, d)) if cols else np.empty((n, d))
+    xyz = np.empty((d, n)) if cols else np.empty((d, 0))
+    wts = np.empty(n)
+    for j in range(n):
+        if cols:
+            for k in range(d):
+                xyz[k, j] = points[order[j], k]
+        else:
+            pts[j] = points[order[j]]
+        wts[j] = weights[order[j]]
+    n_runs = 3 ** max(d - 1, 0) if dims.size > 0 else 1
+    lo = np.empty(n_runs, np.int64)
+    hi = np.empty(n_runs, np.int64)
+    cq = np.empty(d, np.int64)
+    off = np.empty(d, np.int64)
+    h2 = bandwidth * bandwidth
+    r2 = reach * reach
+    stop = 1e-3 * bandwidth
+    modes = np.empty((n_seeds, d))
+    intensity = np.zeros(n_seeds)
+    n_iter = np.zeros(n_seeds, np.int64)
+    x = np.empty(d)
+    acc = np.empty(d)
+    for i in range(n_seeds):
+        for k in range(d):
+            x[k] = seeds[i, k]
+        it = 0
+        within = 0.0
+        while True:
+            m = neighbour_runs(x, cell, n, origin, dims, strides, table, keys, starts,
+                               lo, hi, cq, off)
+            if cols and kernel == FLAT:
+                acc[0], acc[1], acc[2], total = _flat_sums3(
+                    xyz[0], xyz[1], xyz[2], wts, lo, hi, m, x[0], x[1], x[2], r2)
+                within = total  # the reach is the bandwidth
+            elif cols:
+                acc[0], acc[1], acc[2], total, within = _kernel_sums3(
+                    xyz[0], xyz[1], xyz[2], wts, lo, hi, m, x[0], x[1], x[2], r2, h2, kernel)
+            else:
+                total, within = _window_sums(pts, wts, lo, hi, m, x, r2, h2, kernel, acc)
+            if not total > 0.0:
+                within = 0.0  # nothing to take a mean of: scikit-learn drops the seed
+                break
+            shift2 = 0.0
+            for k in range(d):
+                v = acc[k] / total
+                u = v - x[k]
+                shift2 += u * u
+                x[k] = v
+            if math.sqrt(shift2) <= stop or it == max_iter:
+                break
+            it += 1
+        modes[i] = x
+        intensity[i] = within
+        n_iter[i] = it
+    return modes, intensity, n_iter
+
+
+@njit(cache=True, nogil=True)
+def _lexsort_rows(values, idx):
+    """``idx`` stably sorted by the rows ``values[idx]``, first column most significant."""
+    for k in range(values.shape[1] - 1, -1, -1):
+        col = np.empty(idx.size)
+        for t in range(idx.size):
+            col[t] = values[idx[t], k]
+        idx = idx[np.argsort(col, kind="mergesort")]
+    return idx
+
+
+@njit(cache=True, nogil=True)
+def _same_row(values, i, j):
+    for k in range(values.shape[1]):
+        if values[i, k] != values[j, k]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def merge_modes(modes, intensity, bandwidth):
+    """scikit-learn's post-processing of the converged seeds, as indices into ``modes``.
+
+    Drops modes of zero intensity, keeps one of each set of identical modes (the last,
+    whose intensity scikit-learn's dict keeps), sorts by (intensity, mode) descending,
+    then walks that order keeping a mode and suppressing every mode within
+    ``bandwidth`` (inclusive) of it. Returns the kept indices, strongest first.
+    """
+    n, d = modes.shape
+    idx = _lexsort_rows(modes, np.nonzero(intensity > 0.0)[0])
+    uniq = np.empty(idx.size, np.int64)
+    m = 0
+    for t in range(idx.size):
+        if t + 1 < idx.size and _same_row(modes, idx[t], idx[t + 1]):
+            continue  # stable sort: the last of a run of equal rows has the largest index
+        uniq[m] = idx[t]
+        m += 1
+    # Mode-descending, then a stable intensity-descending sort: tuple order, reversed.
+    if m == 0:
+        return uniq[:0]
+    uniq = uniq[:m][::-1].copy()
+    neg = np.empty(m)
+    for t in range(m):
+        neg[t] = -intensity[uniq[t]]
+    uniq = uniq[np.argsort(neg, kind="mergesort")]
+    centers = np.empty((m, d))
+    for t in range(m):
+        centers[t] = modes[uniq[t]]
+    cell = bandwidth * _CELL_MARGIN
+    order, origin, dims, strides, table, keys, starts = build_grid(centers, cell)
+    lo = np.empty(3 ** max(d - 1, 0) if dims.size > 0 else 1, np.int64)
+    hi = np.empty(lo.size, np.int64)
+    cq = np.empty(d, np.int64)
+    off = np.empty(d, np.int64)
+    h2 = bandwidth * bandwidth
+    keep = np.ones(m, np.bool_)
+    for i in range(m):
+        if not keep[i]:
+            continue
+        runs = neighbour_runs(centers[i], cell, m, origin, dims, strides, table, keys,
+                              starts, lo, hi, cq, off)
+        for t in range(runs):
+            for p in range(lo[t], hi[t]):
+                j = order[p]
+                d2 = 0.0
+                for k in range(d):
+                    u = centers[j, k] - centers[i, k]
+                    d2 += u * u
+                if d2 <= h2:
+                    keep[j] = False
+        keep[i] = True
+    return uniq[keep]
+
+
+@njit(cache=True, nogil=True)
+def nearest_mode(points, modes, cell):
+    """Index of and distance to the nearest mode of every point (ties: lowest index).
+
+    With ``cell > 0`` a grid of that cell size over the modes answers points that have a
+    mode within ``cell``; the others, and every point when ``cell <= 0`` or there are
+    few modes, scan all modes. Both paths give the same answer.
+    """
+    n, d = points.shape
+    n_modes = modes.shape[0]
+    labels = np.empty(n, np.int32)
+    dist = np.empty(n)
+    use_grid = cell > 0.0 and n_modes > 16
+    grid_cell = cell * _CELL_MARGIN
+    if use_grid:
+        order, origin, dims, strides, table, keys, starts = build_grid(modes, grid_cell)
+        use_grid = dims.size > 0
+    else:
+        order = dims = strides = table = keys = starts = np.empty(0, np.int64)
+        origin = np.empty(0)
+    lo = np.empty(3 ** max(d - 1, 0), np.int64)
+    hi = np.empty(lo.size, np.int64)
+    cq = np.empty(d, np.int64)
+    off = np.empty(d, np.int64)
+    c2 = cell * cell
+    for i in range(n):
+        best = np.inf
+        bi = -1
+        if use_grid:
+            runs = neighbour_runs(points[i], grid_cell, n_modes, origin, dims, strides,
+                                  table, keys, starts, lo, hi, cq, off)
+            for t in range(runs):
+                for p in range(lo[t], hi[t]):
+                    j = order[p]
+                    d2 = 0.0
+                    for k in range(d):
+                        u = points[i, k] - modes[j, k]
+                        d2 += u * u
+                    if d2 < best or (d2 == best and j < bi):
+                        best = d2
+                        bi = j
+        if bi < 0 or best > c2:
+            # Nothing within the cell: the block may miss a nearer mode; look at all.
+            best = np.inf
+            for j in range(n_modes):
+                d2 = 0.0
+                for k in range(d):
+                    u = points[i, k] - modes[j, k]
+                    d2 += u * u
+                if d2 < best:
+                    best = d2
+                    bi = j
+        labels[i] = bi
+        dist[i] = math.sqrt(best)
+    return labels, dist
+
+
+@njit(cache=True, nogil=True)
+def bin_points(points, bandwidth, weights):
+    """scikit-learn's seeding bins: the distinct rows of ``rint(points / bandwidth)`` in
+    order of first occurrence (a dict's order), with the total weight of each."""
+    n, d = points.shape
+    bins = np.empty((n, d))
+    for i in range(n):
+        for k in range(d):
+            bins[i, k] = np.rint(points[i, k] / bandwidth)
+    idx = _lexsort_rows(bins, np.arange(n))
+    first = np.empty(n, np.int64)
+    total = np.zeros(n)
+    m = 0
+    for t in range(n):
+        i = idx[t]
+        if t == 0 or not _same_row(bins, idx[t - 1], i):
+            first[m] = i  # the stable sort puts a bin's first point first
+            m += 1
+        total[m - 1] += weights[i]
+    by_first = np.argsort(first[:m], kind="mergesort")
+    out = np.empty((m, d))
+    out_total = np.empty(m)
+    for t in range(m):
+        out[t] = bins[first[by_first[t]]]
+        out_total[t] = total[by_first[t]]
+    return out, out_total
+
+
+@njit(cache=True, nogil=True)
+def _select(buf, k):
+    """k-th smallest (0-based) of ``buf``, which is reordered (Hoare's quickselect)."""
+    left = 0
+    right = buf.size - 1
+    while right > left:
+        mid = (left + right) // 2
+        # median of three as pivot keeps sorted and constant rows linear
+        a, b, c = buf[left], buf[mid], buf[right]
+        pivot = max(min(a, b), min(max(a, b), c))
+        i = left
+        j = right
+        while i <= j:
+            while buf[i] < pivot:
+                i += 1
+            while buf[j] > pivot:
+                j -= 1
+            if i <= j:
+                buf[i], buf[j] = buf[j], buf[i]
+                i += 1
+                j -= 1
+        if k <= j:
+            right = j
+        elif k >= i:
+            left = i
+        else:
+            return buf[k]
+    return buf[k]
+
+
+@njit(cache=True, nogil=True)
+def mean_kth_neighbour_distance(points, k):
+    """Mean over the points of the distance to their k-th nearest point, the point
+    itself counting as its first (scikit-learn's ``estimate_bandwidth``)."""
+    n, d = points.shape
+    buf = np.empty(n)
+    total = 0.0
+    for i in range(n):
+        for j in range(n):
+            d2 = 0.0
+            for c in range(d):
+                u = points[i, c] - points[j, c]
+                d2 += u * u
+            buf[j] = d2
+        total += math.sqrt(_select(buf, k - 1))
+    return total / n

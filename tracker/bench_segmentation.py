@@ -1,0 +1,93 @@
+"""Speed of the live segmentation against OpenCV and scikit-learn, measured in one run.
+
+``SegmentationStream.update`` is timed per frame on frames of the traffic clip resized
+to each size; ``cv2.pyrMeanShiftFiltering(sp=10, sr=20)`` and scikit-learn's
+``MeanShift(bin_seeding=True)`` (the classic tutorial recipe) are timed on the same
+frames. scikit-learn is far too slow for whole frames, so it runs on a random sample of
+pixels and its time is scaled linearly to the frame (which flatters it: its cost grows
+faster than linearly). scikit-learn is a benchmark reference only: without it that
+column is left out.
+"""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from .bench import DEFAULT_VIDEO, _read_frames
+from .segment import SegmentationStream
+
+SKLEARN_SAMPLE = 4000
+
+
+def _best(fn, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _sklearn_seconds(frame, bandwidth, rng):
+    """Seconds scikit-learn's recipe would take on the whole frame (sampled, scaled)."""
+    try:
+        from sklearn.cluster import MeanShift
+    except ImportError:
+        return None
+    lab = cv2.cvtColor(frame.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab).reshape(-1, 3)
+    sample = lab[rng.choice(len(lab), min(SKLEARN_SAMPLE, len(lab)), replace=False)]
+    seconds = _best(lambda: MeanShift(bandwidth=bandwidth, bin_seeding=True).fit(sample), 1)
+    return seconds * len(lab) / len(sample)
+
+
+def bench_segmentation(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames: int = 100,
+                       repeats: int = 2) -> list[dict]:
+    """Frames per second of the live segmentation and the references at each size.
+
+    Returns one dict per size: ``size``, ``ours_ms`` (mean per frame over ``frames``
+    consecutive frames, best of ``repeats`` passes after a warm-up), ``ours_fps``,
+    ``pyr_ms`` (cv2.pyrMeanShiftFiltering, best of 3 frames), ``sklearn_ms`` (scaled
+    estimate, or None), ``pyr_ratio`` and ``sklearn_ratio`` (their time / ours),
+    ``bandwidth`` and ``clusters`` (of the last frame).
+    """
+    if frames < 2:
+        raise ValueError(f"frames must be at least 2, got {frames!r}")
+    clip = _read_frames(video, frames)
+    rng = np.random.default_rng(0)
+    rows = []
+    for width, height in sizes:
+        resized = [cv2.resize(f, (int(width), int(height))) for f in clip]
+        stream = SegmentationStream()
+        stream.update(resized[0])          # warm-up: compile or load numba's cache
+        best = float("inf")
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for f in resized:
+                seg = stream.update(f)
+            best = min(best, (time.perf_counter() - t0) / len(resized))
+        pyr = min(_best(lambda: cv2.pyrMeanShiftFiltering(f, 10, 20), 1) for f in resized[:3])
+        sk = _sklearn_seconds(resized[0], stream.bandwidth, rng)
+        rows.append({
+            "size": f"{width}x{height}", "ours_ms": best * 1e3, "ours_fps": 1.0 / best,
+            "pyr_ms": pyr * 1e3, "pyr_ratio": pyr / best,
+            "sklearn_ms": None if sk is None else sk * 1e3,
+            "sklearn_ratio": None if sk is None else sk / best,
+            "bandwidth": stream.bandwidth, "clusters": seg.n_clusters, "frames": len(resized),
+        })
+    return rows
+
+
+def format_segmentation_table(rows) -> str:
+    lines = ["size      ours ms  ours fps  pyrMeanShift ms  (x ours)  sklearn ms*  (x ours)  clusters",
+             "--------  -------  --------  ---------------  --------  -----------  --------  --------"]
+    for r in rows:
+        sk = "n/a" if r["sklearn_ms"] is None else f"{r['sklearn_ms']:.0f}"
+        skr = "n/a" if r["sklearn_ratio"] is None else f"{r['sklearn_ratio']:.0f}x"
+        lines.append(f"{r['size']:<8}  {r['ours_ms']:7.2f}  {r['ours_fps']:8.0f}  {r['pyr_ms']:15.1f}  "
+                     f"{r['pyr_ratio']:7.0f}x  {sk:>11}  {skr:>8}  {r['clusters']:8d}")
+    lines.append(f"* scikit-learn MeanShift(bin_seeding=True) on {SKLEARN_SAMPLE} sampled pixels, "
+                 "scaled linearly to the frame")
+    return "\n".join(lines)
