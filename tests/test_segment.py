@@ -43,21 +43,31 @@ def test_lab_histogram_and_occupied_bins_match_numpy():
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab)
     n_bins = (256 >> 2) ** 3
     index = np.empty(lab.shape[:2], np.int32)
-    counts = np.zeros(n_bins, np.int64)
-    lab_histogram(lab, LAB_SHIFTS, index, counts)
+    counts, occupied = np.zeros(n_bins, np.int64), np.zeros(n_bins, np.int64)
+    counts[occupied[:0]] = 0
+    n = lab_histogram(lab, LAB_SHIFTS, index, counts, occupied, 0)
     q = lab.astype(np.int64) >> 2
     want = (q[..., 0] * 64 + q[..., 1]) * 64 + q[..., 2]
     np.testing.assert_array_equal(index, want)
     np.testing.assert_array_equal(counts, np.bincount(want.ravel(), minlength=n_bins))
-    bins, centres, weights = np.zeros(n_bins, np.int64), np.zeros((n_bins, 3)), np.zeros(n_bins)
-    n = occupied_bins(counts, LAB_SHIFTS, L_SCALE, bins, centres, weights)
-    occupied = np.flatnonzero(counts)
-    assert n == len(occupied)
-    np.testing.assert_array_equal(bins[:n], occupied)
-    np.testing.assert_array_equal(weights[:n], counts[occupied])
-    i0, i1, i2 = occupied // 4096, (occupied // 64) % 64, occupied % 64
-    np.testing.assert_allclose(centres[:n], np.stack([(i0 * 4 + 1.5) * L_SCALE, i1 * 4 + 1.5 - 128,
-                                                      i2 * 4 + 1.5 - 128], axis=1))
+    occupied_ref = np.flatnonzero(counts)
+    assert n == len(occupied_ref)
+    np.testing.assert_array_equal(np.sort(occupied[:n]), occupied_ref)
+    centres, weights = np.zeros((n, 3)), np.zeros(n)
+    occupied_bins(occupied[:n], counts, LAB_SHIFTS, L_SCALE, centres, weights)
+    np.testing.assert_array_equal(weights, counts[occupied[:n]])
+    b = occupied[:n]
+    i0, i1, i2 = b // 4096, (b // 64) % 64, b % 64
+    np.testing.assert_allclose(centres, np.stack([(i0 * 4 + 1.5) * L_SCALE, i1 * 4 + 1.5 - 128,
+                                                  i2 * 4 + 1.5 - 128], axis=1))
+    # A second frame clears only what the first left, and counts afresh.
+    other = cv2.cvtColor(rng.integers(0, 256, (20, 10, 3), dtype=np.uint8), cv2.COLOR_BGR2Lab)
+    index2 = np.empty(other.shape[:2], np.int32)
+    n2 = lab_histogram(other, LAB_SHIFTS, index2, counts, occupied, n)
+    q = other.astype(np.int64) >> 2
+    want = (q[..., 0] * 64 + q[..., 1]) * 64 + q[..., 2]
+    np.testing.assert_array_equal(counts, np.bincount(want.ravel(), minlength=n_bins))
+    assert n2 == len(np.unique(want))
 
 
 def test_assign_bins_nearest_and_hysteresis():
@@ -88,7 +98,7 @@ def test_label_pixels_stable_matches_numpy():
     alive = np.array([True, True, False, True, True])
     table = rng.integers(0, 5, n_bins).astype(np.int32)
     centres = np.zeros((n_bins, 3))
-    occupied_bins(np.ones(n_bins, np.int64), LAB_SHIFTS, L_SCALE, np.zeros(n_bins, np.int64), centres,
+    occupied_bins(np.arange(n_bins), np.ones(n_bins, np.int64), LAB_SHIFTS, L_SCALE, centres,
                   np.zeros(n_bins))
     dist = np.linalg.norm(centres - modes[table], axis=1)
     previous = rng.integers(-1, 5, (20, 30)).astype(np.int32)

@@ -5,51 +5,44 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def lab_histogram(lab, shifts, bin_index, counts):
-    """Bin every pixel of an 8-bit Lab image and count the bins.
+def lab_histogram(lab, shifts, bin_index, counts, occupied, n_previous):
+    """Bin every pixel of an 8-bit Lab image, count the bins, list the occupied ones.
 
     A pixel's bin is (L >> s0, a >> s1, b >> s2) flattened; ``bin_index`` receives it
-    per pixel, ``counts`` (zeroed here) the pixels per bin.
+    per pixel. ``counts`` must be zero except at ``occupied[:n_previous]`` (the bins
+    the last call listed), which are cleared first: clearing a million bins every
+    frame would cost more than the counting. Returns how many bins are occupied now;
+    ``occupied`` lists them in order of first appearance.
     """
-    counts[:] = 0
+    for i in range(n_previous):
+        counts[occupied[i]] = 0
     nb1 = 256 >> shifts[1]
     nb2 = 256 >> shifts[2]
     h, w = lab.shape[0], lab.shape[1]
+    n = 0
     for y in range(h):
         for x in range(w):
             b = (((lab[y, x, 0] >> shifts[0]) * nb1 + (lab[y, x, 1] >> shifts[1])) * nb2
                  + (lab[y, x, 2] >> shifts[2]))
             bin_index[y, x] = b
+            if counts[b] == 0:
+                occupied[n] = b
+                n += 1
             counts[b] += 1
+    return n
 
 
 @njit(cache=True, nogil=True)
-def occupied_bins(counts, shifts, l_scale, bins_out, centres_out, weights_out):
-    """The occupied bins: their flat indices, centres in CIE Lab units and counts.
+def occupied_bins(occupied, counts, shifts, l_scale, centres_out, weights_out):
+    """Centres (CIE Lab units) and pixel counts of the listed bins.
 
     8-bit Lab stores L * 255 / 100 and a + 128, b + 128; ``l_scale`` = 100 / 255 undoes
-    the first so distances are perceptual. Returns how many bins are occupied.
+    the first so distances are perceptual.
     """
-    nb1 = 256 >> shifts[1]
-    nb2 = 256 >> shifts[2]
-    half0 = ((1 << shifts[0]) - 1) * 0.5
-    half1 = ((1 << shifts[1]) - 1) * 0.5
-    half2 = ((1 << shifts[2]) - 1) * 0.5
-    n = 0
-    for b in range(counts.shape[0]):
-        c = counts[b]
-        if c == 0:
-            continue
-        i2 = b % nb2
-        i1 = (b // nb2) % nb1
-        i0 = b // (nb1 * nb2)
-        bins_out[n] = b
-        centres_out[n, 0] = ((i0 << shifts[0]) + half0) * l_scale
-        centres_out[n, 1] = (i1 << shifts[1]) + half1 - 128.0
-        centres_out[n, 2] = (i2 << shifts[2]) + half2 - 128.0
-        weights_out[n] = c
-        n += 1
-    return n
+    for i in range(occupied.shape[0]):
+        b = occupied[i]
+        bin_centre(b, shifts, l_scale, centres_out[i])
+        weights_out[i] = counts[b]
 
 
 @njit(cache=True, nogil=True)

@@ -113,6 +113,7 @@ class SegmentationStream:
     SAMPLE = 2000          # pixels sampled for the bandwidth estimate
     GRACE = 3              # frames a cluster outlives its mode
     PERSIST = 3            # frames a new mode must be found in before it becomes a cluster
+    SEARCH_EVERY = 4       # frames between searches of the whole histogram for new modes
     HOLD_SHARE = 0.01      # share of the pixels that keeps a cluster alive without a mode
     MAX_ITER = 100
 
@@ -152,6 +153,7 @@ class SegmentationStream:
             n_bins = (256 >> int(shifts[0])) * (256 >> int(shifts[1])) * (256 >> int(shifts[2]))
             self._counts = np.zeros(n_bins, np.int64)
             self._bins = np.zeros(n_bins, np.int64)
+            self._n_occupied = 0
             self._centres = np.zeros((n_bins, 3), np.float64)
             self._weights = np.zeros(n_bins, np.float64)
             self._bin_table = np.zeros(n_bins, np.int32)
@@ -182,14 +184,19 @@ class SegmentationStream:
         shifts = self._shifts
         # Two bin maps, swapped: this frame's is written over the one of two frames ago.
         self._bin_index, self._previous_bins = self._previous_bins, self._bin_index
-        lab_histogram(self._lab, shifts, self._bin_index, self._counts)
-        n = occupied_bins(self._counts, shifts, L_SCALE, self._bins, self._centres, self._weights)
+        n = lab_histogram(self._lab, shifts, self._bin_index, self._counts, self._bins,
+                          self._n_occupied)
+        self._n_occupied = n
         bins, centres, weights = self._bins[:n], self._centres[:n], self._weights[:n]
+        occupied_bins(bins, self._counts, shifts, L_SCALE, centres, weights)
 
-        seeds = bin_seeds(centres, bandwidth, weights=weights)
         n_living = int(self._alive.sum())
-        if n_living:
-            seeds = np.concatenate([self._modes[self._alive], seeds])
+        # Living clusters and candidates start from where they were; a grid of seeds over
+        # the whole histogram looks for new colours every few frames (and at the start).
+        seeds = [self._modes[self._alive]] + [m[None] for m, _ in self._nursery]
+        if not n_living or self._frames % self.SEARCH_EVERY == 0:
+            seeds.append(bin_seeds(centres, bandwidth, weights=weights))
+        seeds = np.concatenate(seeds)
         modes, intensity = shift_seeds(centres, weights, seeds, bandwidth, self.kernel, self.MAX_ITER)
         # Modes that continue a living cluster are kept before newcomers (among each
         # group the strongest first): where the density has two nearly equal peaks,
