@@ -1,19 +1,23 @@
-"""meanshift-tracker: colour-histogram mean shift tracking (CamShift-style) with numba.
+"""meanshift-tracker: colour-histogram mean shift tracking (CamShift-style) and live mean
+shift colour segmentation, with numba.
 
 The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 """
 
 from . import sources as _sources  # noqa: F401  (quiets OpenCV's logging before first use)
+from .cluster import estimate_bandwidth, mean_shift_cluster
 from .colour import ColourSpace, back_project, colour_space, target_histogram
 from .errors import InputError, SourceError, TrackerError
 from .meanshift import cam_shift, mean_shift
 from .pipeline import FrameResult, TrackingPipeline
+from .segment import Segmentation, SegmentationStream, segment_frame
 from .sources import FrameSource, open_source
 from .tracking import MeanShiftTracker, TrackState
 
 __all__ = [
     "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShiftTracker",
-    "SourceError", "TrackState", "TrackerError", "TrackingPipeline", "back_project",
-    "cam_shift", "colour_space", "mean_shift", "open_source", "target_histogram",
+    "Segmentation", "SegmentationStream", "SourceError", "TrackState", "TrackerError",
+    "TrackingPipeline", "back_project", "cam_shift", "colour_space", "estimate_bandwidth",
+    "mean_shift", "mean_shift_cluster", "open_source", "segment_frame", "target_histogram",
 ]
 __version__ = "0.1.0"
