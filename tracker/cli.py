@@ -107,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _early_end_status(source) -> int:
+    """Exit status after a run: say so if the source stopped before its end."""
+    if getattr(source, "truncated", False):
+        print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
+              file=sys.stderr)
+        return EXIT_EARLY_END
+    return 0
+
+
 def cmd_track(args) -> int:
     from .outputs import TrackCsvWriter, VideoOutput, check_distinct, check_output_path
     from .pipeline import TrackingPipeline
@@ -174,11 +183,7 @@ def cmd_track(args) -> int:
     if video_out:
         parts.append(f"video: {video_out.path}")
     print("; ".join(parts))
-    if getattr(source, "truncated", False):
-        print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
-              file=sys.stderr)
-        return EXIT_EARLY_END
-    return 0
+    return _early_end_status(source)
 
 
 def cmd_segment(args) -> int:
@@ -227,11 +232,7 @@ def cmd_segment(args) -> int:
     seconds = time.perf_counter() - t0
     print(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
           f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} clusters in the last); output: {out_path}")
-    if getattr(source, "truncated", False):
-        print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
-              file=sys.stderr)
-        return EXIT_EARLY_END
-    return 0
+    return _early_end_status(source)
 
 
 def cmd_eval(args) -> int:
