@@ -2,11 +2,11 @@
 
 A uniform grid answers the fixed-radius neighbour queries: points are sorted by the
 linear key of their cell, so the cells of one row along the last dimension are one
-contiguous run of the sorted array and a query reads at most 3^(D-1) runs. Each query
-visits its runs in increasing key order, so the same neighbour set is always summed in
-the same order and seeds that reach the same set of points reach bit-identical modes
-(scikit-learn's KD-tree has the same property, which its de-duplication of modes in a
-dict relies on). ``cluster.py`` validates input and wraps these kernels.
+contiguous run of the sorted array and a query reads at most 3^(D-1) runs (one per
+row of its 3^D block of cells). ``cluster.py`` validates input and wraps these kernels.
+
+The code avoids NumPy's sorting, searching and fancy indexing inside numba: their
+implementations take seconds to compile, a few explicit loops do not.
 """
 
 import math
@@ -20,13 +20,41 @@ GAUSSIAN = 2
 GAUSSIAN_TRUNCATION = 3.0  # gaussian weights are cut off at this many bandwidths
 
 # A point within distance r of a query lies at most one cell away in every dimension only
-# if rounding in (x - origin) / cell cannot push it two cells away; cells a hair wider
-# than r make that impossible.
-_CELL_MARGIN = 1.0 + 1e-9
+# if rounding in (x - origin) / cell cannot push it two cells away. That rounding is
+# below 2^-51 cells per cell of coordinate, so with at most 2^31 cells per dimension,
+# cells 1e-6 wider than r make it impossible.
+_CELL_MARGIN = 1.0 + 1e-6
+_MAX_CELLS_PER_DIM = 2.0 ** 31
+_MAX_CELLS = 2.0 ** 62   # linear cell keys must fit in int64
 _MAX_GRID_DIMS = 6       # 3^D cells per query: past this a scan of all points is cheaper
 _MIN_GRID_POINTS = 48    # below this too
-_MAX_CELLS = 2.0 ** 62   # linear cell keys must fit in int64
 _DENSE_TABLE_CELLS = 1 << 18  # up to here (or 4 per point) a dense table beats binary search
+
+
+@njit(cache=True, nogil=True)
+def _argsort(keys):
+    """Stable argsort (bottom-up merge sort); a few lines that compile much faster than
+    numba's ``np.argsort(kind="mergesort")``."""
+    n = keys.size
+    idx = np.arange(n)
+    tmp = np.empty(n, np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            for k in range(lo, hi):
+                if i < mid and (j >= hi or not keys[idx[j]] < keys[idx[i]]):
+                    tmp[k] = idx[i]
+                    i += 1
+                else:
+                    tmp[k] = idx[j]
+                    j += 1
+        idx, tmp = tmp, idx
+        width *= 2
+    return idx
 
 
 @njit(cache=True, nogil=True)
@@ -62,7 +90,7 @@ def build_grid(points, cell):
     for k in range(d):
         ext = np.floor((top[k] - origin[k]) / cell) + 1.0
         total *= ext
-        if total > _MAX_CELLS:
+        if ext > _MAX_CELLS_PER_DIM or total > _MAX_CELLS:
             brute = True
             break
         dims[k] = np.int64(ext)
@@ -79,7 +107,6 @@ def build_grid(points, cell):
             c = min(np.int64(np.floor((points[i, k] - origin[k]) / cell)), dims[k] - 1)
             s += c * strides[k]
         key[i] = s
-    order = np.argsort(key, kind="mergesort")
     n_cells = np.int64(total)
     if n_cells <= max(4 * n, _DENSE_TABLE_CELLS):
         table = np.zeros(n_cells + 1, np.int64)
@@ -87,7 +114,13 @@ def build_grid(points, cell):
             table[key[i] + 1] += 1
         for c in range(n_cells):
             table[c + 1] += table[c]
+        order = np.empty(n, np.int64)  # counting sort: stable, O(N)
+        fill = table.copy()
+        for i in range(n):
+            order[fill[key[i]]] = i
+            fill[key[i]] += 1
         return order, origin, dims, strides, table, empty, empty
+    order = _argsort(key)
     m = 0
     keys = np.empty(n, np.int64)
     starts = np.empty(n + 1, np.int64)
@@ -98,7 +131,7 @@ def build_grid(points, cell):
             starts[m] = j
             m += 1
     starts[m] = n
-    return order, origin, dims, strides, empty, keys[:m].copy(), starts[:m + 1].copy()
+    return order, origin, dims, strides, empty, keys[:m], starts[:m + 1]
 
 
 @njit(cache=True, nogil=True)
@@ -106,7 +139,15 @@ def _cell_start(key, table, keys, starts):
     """Position in ``order`` of the first point whose cell key is >= ``key``."""
     if table.size > 0:
         return table[key]
-    return starts[np.searchsorted(keys, key)]
+    lo = 0
+    hi = keys.size
+    while lo < hi:  # first occupied key >= key
+        mid = (lo + hi) // 2
+        if keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return starts[lo]
 
 
 @njit(cache=True, nogil=True)
@@ -164,7 +205,8 @@ def _window_sums(pts, wts, lo, hi, runs, x, r2, h2, kernel, acc):
     """Kernel-weighted coordinate sums (into ``acc``), their total weight and the point
     weight within sqrt(h2), over the points of the runs within sqrt(r2) of ``x``."""
     d = x.shape[0]
-    acc[:] = 0.0
+    for k in range(d):
+        acc[k] = 0.0
     total = 0.0
     within = 0.0
     for t in range(runs):
@@ -201,7 +243,7 @@ def _sqdist3(u0, u1, u2):
     return u0 * u0 + u1 * u1 + u2 * u2
 
 
-# Re-association lets LLVM vectorise the sums (about 3x faster); they then differ from
+# Re-association lets LLVM vectorise the sums (2-3x faster); they then differ from
 # a sequential sum by rounding only (about 1e-16 relative), and weights of 1 (the
 # unweighted case) still sum to exact counts. A loop of its own: LLVM does not
 # vectorise it beside the other kernels' loops.
@@ -275,11 +317,11 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter):
     xyz = np.empty((d, n)) if cols else np.empty((d, 0))
     wts = np.empty(n)
     for j in range(n):
-        if cols:
-            for k in range(d):
+        for k in range(d):
+            if cols:
                 xyz[k, j] = points[order[j], k]
-        else:
-            pts[j] = points[order[j]]
+            else:
+                pts[j, k] = points[order[j], k]
         wts[j] = weights[order[j]]
     n_runs = 3 ** max(d - 1, 0) if dims.size > 0 else 1
     lo = np.empty(n_runs, np.int64)
@@ -323,7 +365,8 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter):
             if math.sqrt(shift2) <= stop or it == max_iter:
                 break
             it += 1
-        modes[i] = x
+        for k in range(d):
+            modes[i, k] = x[k]
         intensity[i] = within
         n_iter[i] = it
     return modes, intensity, n_iter
@@ -332,12 +375,16 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter):
 @njit(cache=True, nogil=True)
 def _lexsort_rows(values, idx):
     """``idx`` stably sorted by the rows ``values[idx]``, first column most significant."""
+    col = np.empty(idx.size)
+    out = idx.copy()
     for k in range(values.shape[1] - 1, -1, -1):
-        col = np.empty(idx.size)
-        for t in range(idx.size):
-            col[t] = values[idx[t], k]
-        idx = idx[np.argsort(col, kind="mergesort")]
-    return idx
+        for t in range(out.size):
+            col[t] = values[out[t], k]
+        perm = _argsort(col)
+        prev = out.copy()
+        for t in range(out.size):
+            out[t] = prev[perm[t]]
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -358,25 +405,33 @@ def merge_modes(modes, intensity, bandwidth):
     ``bandwidth`` (inclusive) of it. Returns the kept indices, strongest first.
     """
     n, d = modes.shape
-    idx = _lexsort_rows(modes, np.nonzero(intensity > 0.0)[0])
-    uniq = np.empty(idx.size, np.int64)
-    m = 0
-    for t in range(idx.size):
-        if t + 1 < idx.size and _same_row(modes, idx[t], idx[t + 1]):
-            continue  # stable sort: the last of a run of equal rows has the largest index
-        uniq[m] = idx[t]
-        m += 1
-    # Mode-descending, then a stable intensity-descending sort: tuple order, reversed.
-    if m == 0:
-        return uniq[:0]
-    uniq = uniq[:m][::-1].copy()
-    neg = np.empty(m)
-    for t in range(m):
+    live = np.empty(n, np.int64)
+    n_live = 0
+    for i in range(n):
+        if intensity[i] > 0.0:
+            live[n_live] = i
+            n_live += 1
+    idx = _lexsort_rows(modes, live[:n_live])
+    # Runs of equal rows keep their last member (the stable sort leaves the largest
+    # index last), listed backwards: modes in descending tuple order.
+    uniq = np.empty(n_live, np.int64)
+    n_uniq = 0
+    for t in range(n_live - 1, -1, -1):
+        if t + 1 < n_live and _same_row(modes, idx[t], idx[t + 1]):
+            continue
+        uniq[n_uniq] = idx[t]
+        n_uniq += 1
+    # A stable sort by descending intensity then gives (intensity, mode) descending.
+    neg = np.empty(n_uniq)
+    for t in range(n_uniq):
         neg[t] = -intensity[uniq[t]]
-    uniq = uniq[np.argsort(neg, kind="mergesort")]
-    centers = np.empty((m, d))
-    for t in range(m):
-        centers[t] = modes[uniq[t]]
+    perm = _argsort(neg)
+    ranked = np.empty(n_uniq, np.int64)
+    centers = np.empty((n_uniq, d))
+    for t in range(n_uniq):
+        ranked[t] = uniq[perm[t]]
+        for k in range(d):
+            centers[t, k] = modes[ranked[t], k]
     cell = bandwidth * _CELL_MARGIN
     order, origin, dims, strides, table, keys, starts = build_grid(centers, cell)
     lo = np.empty(3 ** max(d - 1, 0) if dims.size > 0 else 1, np.int64)
@@ -384,12 +439,12 @@ def merge_modes(modes, intensity, bandwidth):
     cq = np.empty(d, np.int64)
     off = np.empty(d, np.int64)
     h2 = bandwidth * bandwidth
-    keep = np.ones(m, np.bool_)
-    for i in range(m):
+    keep = np.ones(n_uniq, np.bool_)
+    for i in range(n_uniq):
         if not keep[i]:
             continue
-        runs = neighbour_runs(centers[i], cell, m, origin, dims, strides, table, keys,
-                              starts, lo, hi, cq, off)
+        runs = neighbour_runs(centers[i], cell, centers.shape[0], origin, dims, strides,
+                              table, keys, starts, lo, hi, cq, off)
         for t in range(runs):
             for p in range(lo[t], hi[t]):
                 j = order[p]
@@ -400,7 +455,13 @@ def merge_modes(modes, intensity, bandwidth):
                 if d2 <= h2:
                     keep[j] = False
         keep[i] = True
-    return uniq[keep]
+    kept = np.empty(n_uniq, np.int64)
+    n_kept = 0
+    for i in range(n_uniq):
+        if keep[i]:
+            kept[n_kept] = ranked[i]
+            n_kept += 1
+    return kept[:n_kept]
 
 
 @njit(cache=True, nogil=True)
@@ -479,43 +540,55 @@ def bin_points(points, bandwidth, weights):
             first[m] = i  # the stable sort puts a bin's first point first
             m += 1
         total[m - 1] += weights[i]
-    by_first = np.argsort(first[:m], kind="mergesort")
+    by_first = _argsort(first[:m])
     out = np.empty((m, d))
     out_total = np.empty(m)
     for t in range(m):
-        out[t] = bins[first[by_first[t]]]
+        for k in range(d):
+            out[t, k] = bins[first[by_first[t]], k]
         out_total[t] = total[by_first[t]]
     return out, out_total
 
 
 @njit(cache=True, nogil=True)
-def _select(buf, k):
-    """k-th smallest (0-based) of ``buf``, which is reordered (Hoare's quickselect)."""
-    left = 0
-    right = buf.size - 1
-    while right > left:
-        mid = (left + right) // 2
-        # median of three as pivot keeps sorted and constant rows linear
-        a, b, c = buf[left], buf[mid], buf[right]
-        pivot = max(min(a, b), min(max(a, b), c))
-        i = left
-        j = right
-        while i <= j:
-            while buf[i] < pivot:
-                i += 1
-            while buf[j] > pivot:
-                j -= 1
-            if i <= j:
-                buf[i], buf[j] = buf[j], buf[i]
-                i += 1
-                j -= 1
-        if k <= j:
-            right = j
-        elif k >= i:
-            left = i
+def _select(a, n, k, b):
+    """k-th smallest (0-based) of ``a[:n]``; ``a`` and ``b`` (as long) are scratch.
+
+    Quickselect whose partitions are branch-free copies into the other buffer: with
+    random distances a branchy partition mispredicts about every other element, which
+    made it several times slower.
+    """
+    while n > 8:
+        x, y, z = a[0], a[n // 2], a[n - 1]
+        pivot = max(min(x, y), min(max(x, y), z))  # median of three
+        below = 0
+        equal = 0
+        for j in range(n):
+            v = a[j]
+            b[below] = v
+            below += v < pivot
+            equal += v == pivot
+        if k < below:
+            n = below
+        elif k < below + equal:
+            return pivot
         else:
-            return buf[k]
-    return buf[k]
+            above = 0
+            for j in range(n):
+                v = a[j]
+                b[above] = v
+                above += v > pivot
+            k -= below + equal
+            n = above
+        a, b = b, a
+    for i in range(1, n):  # insertion sort of the last few
+        v = a[i]
+        j = i - 1
+        while j >= 0 and a[j] > v:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = v
+    return a[k]
 
 
 @njit(cache=True, nogil=True)
@@ -524,6 +597,7 @@ def mean_kth_neighbour_distance(points, k):
     itself counting as its first (scikit-learn's ``estimate_bandwidth``)."""
     n, d = points.shape
     buf = np.empty(n)
+    scratch = np.empty(n)
     total = 0.0
     for i in range(n):
         for j in range(n):
@@ -532,5 +606,5 @@ def mean_kth_neighbour_distance(points, k):
                 u = points[i, c] - points[j, c]
                 d2 += u * u
             buf[j] = d2
-        total += math.sqrt(_select(buf, k - 1))
+        total += math.sqrt(_select(buf, n, k - 1, scratch))
     return total / n

@@ -51,17 +51,17 @@ def _as_bandwidth(bandwidth) -> float:
     return h
 
 
-def _as_weights(weights, n: int) -> np.ndarray:
+def _as_weights(weights, n: int, name="weights", per="point") -> np.ndarray:
     if weights is None:
         return np.ones(n)
     try:
         w = np.asarray(weights, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InputError("weights must be a numeric array of one weight per point") from None
+        raise InputError(f"{name} must be a numeric array of one value per {per}") from None
     if w.shape != (n,):
-        raise InputError(f"weights must have one value per point, shape ({n},), got {w.shape}")
+        raise InputError(f"{name} must have one value per {per}, shape ({n},), got {w.shape}")
     if not (np.isfinite(w).all() and (w >= 0).all()):
-        raise InputError("weights must be finite and non-negative")
+        raise InputError(f"{name} must be finite and non-negative")
     return np.ascontiguousarray(w)
 
 
@@ -72,7 +72,11 @@ def _as_kernel(kernel) -> int:
 
 
 def _as_seeds(seeds, d: int) -> np.ndarray:
-    s = _as_points(seeds, "seeds") if np.size(seeds) else np.empty((0, d))
+    try:
+        s = np.asarray(seeds, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError("seeds must be a numeric M x D array") from None
+    s = _as_points(s, "seeds") if s.size else np.empty((0, d))
     if s.shape[1] != d:
         raise InputError(f"seeds must have {d} columns like the points, got shape {s.shape}")
     return s
@@ -189,7 +193,7 @@ def merge_modes(modes, intensity, bandwidth) -> np.ndarray:
         intensity is 0.
     """
     m = _as_points(modes, "modes")
-    inten = _as_weights(intensity, m.shape[0])
+    inten = _as_weights(intensity, m.shape[0], "intensity", "mode")
     h = _as_bandwidth(bandwidth)
     return _k.merge_modes(m, inten, h)
 
