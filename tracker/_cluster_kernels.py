@@ -14,191 +14,12 @@ import math
 import numpy as np
 from numba import njit
 
+from ._grid_kernels import CELL_MARGIN, argsort, build_grid, neighbour_runs
+
 FLAT = 0
 EPANECHNIKOV = 1
 GAUSSIAN = 2
 GAUSSIAN_TRUNCATION = 3.0  # gaussian weights are cut off at this many bandwidths
-
-# A point within distance r of a query lies at most one cell away in every dimension only
-# if rounding in (x - origin) / cell cannot push it two cells away. That rounding is
-# below 2^-51 cells per cell of coordinate, so with at most 2^31 cells per dimension,
-# cells 1e-6 wider than r make it impossible.
-_CELL_MARGIN = 1.0 + 1e-6
-_MAX_CELLS_PER_DIM = 2.0 ** 31
-_MAX_CELLS = 2.0 ** 62   # linear cell keys must fit in int64
-_MAX_GRID_DIMS = 6       # 3^D cells per query: past this a scan of all points is cheaper
-_MIN_GRID_POINTS = 48    # below this too
-_DENSE_TABLE_CELLS = 1 << 18  # up to here (or 4 per point) a dense table beats binary search
-
-
-@njit(cache=True, nogil=True)
-def _argsort(keys):
-    """Stable argsort (bottom-up merge sort); a few lines that compile much faster than
-    numba's ``np.argsort(kind="mergesort")``."""
-    n = keys.size
-    idx = np.arange(n)
-    tmp = np.empty(n, np.int64)
-    width = 1
-    while width < n:
-        for lo in range(0, n, 2 * width):
-            mid = min(lo + width, n)
-            hi = min(lo + 2 * width, n)
-            i = lo
-            j = mid
-            for k in range(lo, hi):
-                if i < mid and (j >= hi or not keys[idx[j]] < keys[idx[i]]):
-                    tmp[k] = idx[i]
-                    i += 1
-                else:
-                    tmp[k] = idx[j]
-                    j += 1
-        idx, tmp = tmp, idx
-        width *= 2
-    return idx
-
-
-@njit(cache=True, nogil=True)
-def build_grid(points, cell):
-    """Bucket ``points`` into cubic cells of side ``cell``.
-
-    Returns ``(order, origin, dims, strides, table, keys, starts)``: ``order`` sorts the
-    points by cell key (stably); ``dims`` is empty when no grid pays (few points, many
-    dimensions, a grid too large to index), and queries then scan every point. ``table``
-    holds, for every cell key, the number of points in cells of smaller key; when the
-    grid has too many cells for it, it is empty and ``keys`` (sorted occupied keys) with
-    ``starts`` (their first positions in ``order``, then N) are binary-searched instead.
-    """
-    n, d = points.shape
-    empty = np.empty(0, np.int64)
-    if n == 0:
-        return np.arange(0), np.zeros(d), empty, empty, empty, empty, empty
-    origin = np.empty(d)
-    top = np.empty(d)
-    for k in range(d):
-        origin[k] = points[0, k]
-        top[k] = points[0, k]
-    for i in range(1, n):
-        for k in range(d):
-            v = points[i, k]
-            if v < origin[k]:
-                origin[k] = v
-            elif v > top[k]:
-                top[k] = v
-    brute = n < _MIN_GRID_POINTS or d > _MAX_GRID_DIMS
-    total = 1.0
-    dims = np.empty(d, np.int64)
-    for k in range(d):
-        ext = np.floor((top[k] - origin[k]) / cell) + 1.0
-        total *= ext
-        if ext > _MAX_CELLS_PER_DIM or total > _MAX_CELLS:
-            brute = True
-            break
-        dims[k] = np.int64(ext)
-    if brute:
-        return np.arange(n), origin, empty, empty, empty, empty, empty
-    strides = np.empty(d, np.int64)
-    strides[d - 1] = 1
-    for k in range(d - 2, -1, -1):
-        strides[k] = strides[k + 1] * dims[k + 1]
-    key = np.empty(n, np.int64)
-    for i in range(n):
-        s = 0
-        for k in range(d):
-            c = min(np.int64(np.floor((points[i, k] - origin[k]) / cell)), dims[k] - 1)
-            s += c * strides[k]
-        key[i] = s
-    n_cells = np.int64(total)
-    if n_cells <= max(4 * n, _DENSE_TABLE_CELLS):
-        table = np.zeros(n_cells + 1, np.int64)
-        for i in range(n):
-            table[key[i] + 1] += 1
-        for c in range(n_cells):
-            table[c + 1] += table[c]
-        order = np.empty(n, np.int64)  # counting sort: stable, O(N)
-        fill = table.copy()
-        for i in range(n):
-            order[fill[key[i]]] = i
-            fill[key[i]] += 1
-        return order, origin, dims, strides, table, empty, empty
-    order = _argsort(key)
-    m = 0
-    keys = np.empty(n, np.int64)
-    starts = np.empty(n + 1, np.int64)
-    for j in range(n):
-        kj = key[order[j]]
-        if m == 0 or kj != keys[m - 1]:
-            keys[m] = kj
-            starts[m] = j
-            m += 1
-    starts[m] = n
-    return order, origin, dims, strides, empty, keys[:m], starts[:m + 1]
-
-
-@njit(cache=True, nogil=True)
-def _cell_start(key, table, keys, starts):
-    """Position in ``order`` of the first point whose cell key is >= ``key``."""
-    if table.size > 0:
-        return table[key]
-    lo = 0
-    hi = keys.size
-    while lo < hi:  # first occupied key >= key
-        mid = (lo + hi) // 2
-        if keys[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return starts[lo]
-
-
-@njit(cache=True, nogil=True)
-def neighbour_runs(q, cell, n, origin, dims, strides, table, keys, starts, lo, hi, cq, off):
-    """Runs ``[lo[t], hi[t])`` of sorted positions holding every point within ``cell`` of
-    ``q``: the 3^D block of cells around q's cell, one run per row of the last dimension,
-    in increasing key order. Returns the number of runs. ``cq`` and ``off`` are scratch."""
-    d = q.shape[0]
-    if dims.size == 0:
-        lo[0] = 0
-        hi[0] = n
-        return 1
-    for k in range(d):
-        c = np.floor((q[k] - origin[k]) / cell)
-        if c < -1.0 or c > dims[k]:
-            return 0  # no cell of the block holds points
-        cq[k] = np.int64(c)
-    last = d - 1
-    a = max(cq[last] - 1, 0)
-    b = min(cq[last] + 1, dims[last] - 1)
-    if a > b:
-        return 0
-    for k in range(last):
-        off[k] = -1
-    m = 0
-    while True:
-        inside = True
-        base = 0
-        for k in range(last):
-            c = cq[k] + off[k]
-            if c < 0 or c >= dims[k]:
-                inside = False
-                break
-            base += c * strides[k]
-        if inside:
-            s = _cell_start(base + a, table, keys, starts)
-            e = _cell_start(base + b + 1, table, keys, starts)
-            if e > s:
-                lo[m] = s
-                hi[m] = e
-                m += 1
-        k = last - 1  # odometer over the offsets of the first D-1 dimensions
-        while k >= 0:
-            off[k] += 1
-            if off[k] <= 1:
-                break
-            off[k] = -1
-            k -= 1
-        if k < 0:
-            return m
-
 
 @njit(cache=True, nogil=True)
 def _window_sums(pts, wts, lo, hi, runs, x, r2, h2, kernel, acc):
@@ -308,7 +129,7 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter):
     n, d = points.shape
     n_seeds = seeds.shape[0]
     reach = bandwidth * GAUSSIAN_TRUNCATION if kernel == GAUSSIAN else bandwidth
-    cell = reach * _CELL_MARGIN
+    cell = reach * CELL_MARGIN
     order, origin, dims, strides, table, keys, starts = build_grid(points, cell)
     # Sorted copies: the runs of a query are then contiguous in memory too; for D = 3
     # as columns, which vectorise.
@@ -380,7 +201,7 @@ def _lexsort_rows(values, idx):
     for k in range(values.shape[1] - 1, -1, -1):
         for t in range(out.size):
             col[t] = values[out[t], k]
-        perm = _argsort(col)
+        perm = argsort(col)
         prev = out.copy()
         for t in range(out.size):
             out[t] = prev[perm[t]]
@@ -425,14 +246,14 @@ def merge_modes(modes, intensity, bandwidth):
     neg = np.empty(n_uniq)
     for t in range(n_uniq):
         neg[t] = -intensity[uniq[t]]
-    perm = _argsort(neg)
+    perm = argsort(neg)
     ranked = np.empty(n_uniq, np.int64)
     centers = np.empty((n_uniq, d))
     for t in range(n_uniq):
         ranked[t] = uniq[perm[t]]
         for k in range(d):
             centers[t, k] = modes[ranked[t], k]
-    cell = bandwidth * _CELL_MARGIN
+    cell = bandwidth * CELL_MARGIN
     order, origin, dims, strides, table, keys, starts = build_grid(centers, cell)
     lo = np.empty(3 ** max(d - 1, 0) if dims.size > 0 else 1, np.int64)
     hi = np.empty(lo.size, np.int64)
@@ -477,7 +298,7 @@ def nearest_mode(points, modes, cell):
     labels = np.empty(n, np.int32)
     dist = np.empty(n)
     use_grid = cell > 0.0 and n_modes > 16
-    grid_cell = cell * _CELL_MARGIN
+    grid_cell = cell * CELL_MARGIN
     if use_grid:
         order, origin, dims, strides, table, keys, starts = build_grid(modes, grid_cell)
         use_grid = dims.size > 0
@@ -540,7 +361,7 @@ def bin_points(points, bandwidth, weights):
             first[m] = i  # the stable sort puts a bin's first point first
             m += 1
         total[m - 1] += weights[i]
-    by_first = _argsort(first[:m])
+    by_first = argsort(first[:m])
     out = np.empty((m, d))
     out_total = np.empty(m)
     for t in range(m):
