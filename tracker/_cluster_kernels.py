@@ -21,6 +21,7 @@ EPANECHNIKOV = 1
 GAUSSIAN = 2
 GAUSSIAN_TRUNCATION = 3.0  # gaussian weights are cut off at this many bandwidths
 
+
 @njit(cache=True, nogil=True)
 def _window_sums(pts, wts, lo, hi, runs, x, r2, h2, kernel, acc):
     """Kernel-weighted coordinate sums (into ``acc``), their total weight and the point

@@ -8,8 +8,6 @@ The code avoids NumPy's sorting, searching and fancy indexing inside numba: thei
 implementations take seconds to compile, a few explicit loops do not.
 """
 
-import math
-
 import numpy as np
 from numba import njit
 
