@@ -1,12 +1,140 @@
-"""Entry point of ``mstrack-gui``; the desktop application itself is being built."""
+"""``mstrack-gui [SOURCE]``: the desktop application, and its automation mode.
 
+    mstrack-gui SOURCE [--resize WxH] --roi X,Y,W,H --frames N --screenshot F.png
+                [--out-csv F.csv] [--quit]
+
+plays N frames through the real window and pipeline with that target, saves a
+screenshot of the window, prints ``frames=N fps=F`` (displayed frames per second) and,
+with --quit, exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
 import sys
+import time
+
+
+def _size(text: str):
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--resize must be WxH, e.g. 1280x720, got {text!r}") from None
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError(f"--resize must be positive, got {text!r}")
+    return w, h
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    from tracker.cli import parse_roi
+
+    p = _Parser(prog="mstrack-gui", description="Mean shift colour tracking, live.")
+    p.add_argument("source", nargs="?", help="video file, image folder, pattern or camera:N")
+    p.add_argument("--resize", type=_size, help="resize frames to WxH before anything else")
+    p.add_argument("--roi", type=parse_roi, help="target box X,Y,W,H on the first frame")
+    p.add_argument("--frames", type=int, help="play this many frames, then stop")
+    p.add_argument("--screenshot", help="save a PNG of the window after --frames")
+    p.add_argument("--out-csv", help="record the track to this CSV")
+    p.add_argument("--out-video", help="record the annotated view to this video")
+    p.add_argument("--side-by-side", action="store_true", help="show the segmentation beside the track")
+    p.add_argument("--quit", action="store_true", help="exit after --frames")
+    return p
+
+
+class Automation:
+    """Drives the window for --roi/--frames/--screenshot/--quit."""
+
+    def __init__(self, app, window, args):
+        self.app, self.window, self.args = app, window, args
+        self.shown = 0
+        self.first_shown = self.last_shown = 0.0
+        self.started = None
+        self.done = False
+        window.worker.opened.connect(self._on_opened)
+        window.worker.failed.connect(self._on_failed)
+        window.worker.ended.connect(self._finish)
+        window.frame_displayed.connect(self._on_frame)
+
+    def _on_opened(self, info):
+        if self.args.out_csv or self.args.out_video:
+            self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
+        if self.args.roi:
+            self.window.set_target(self.args.roi)
+        if self.args.frames:
+            self.started = time.perf_counter()
+            self.window.play()
+
+    def _on_failed(self, message):
+        if self.window.info is None:        # could not even open: nothing to automate
+            print(f"mstrack-gui: error: {message}", file=sys.stderr)
+            if self.args.quit:
+                self.app.exit(2)
+
+    def _on_frame(self, display):
+        if self.started is None or self.done:
+            return
+        # Displayed rate: frames painted over the time from the first to the last.
+        now = time.perf_counter()
+        if self.shown == 0:
+            self.first_shown = now
+        self.shown += 1
+        self.last_shown = now
+        if display.position + 1 >= self.args.frames:
+            self._finish()
+
+    def _finish(self):
+        if self.done or self.started is None:
+            return
+        self.done = True
+        elapsed = self.last_shown - self.first_shown if self.shown > 1 else 0.0
+        self.window.request_pause.emit()
+        self.window.request_stop_record.emit()
+        if self.args.screenshot:
+            self.app.processEvents()
+            self.window.grab().save(self.args.screenshot)
+        played = (self.window.last_frame.position + 1) if self.window.last_frame else 0
+        fps = (self.shown - 1) / elapsed if elapsed > 0 else 0.0
+        print(f"frames={played} fps={fps:.1f}", flush=True)
+        if self.args.quit:
+            self.window.close()
+            self.app.exit(0)
 
 
 def main(argv=None) -> int:
-    print("mstrack-gui: the desktop application is not in this version yet; "
-          "use 'mstrack track SOURCE --roi X,Y,W,H'", file=sys.stderr)
-    return 1
+    args = build_parser().parse_args(argv)
+    if args.frames is not None and args.frames < 1:
+        print("mstrack-gui: error: --frames must be at least 1", file=sys.stderr)
+        return 2
+    headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+        and not os.environ.get("QT_QPA_PLATFORM")
+    if headless and sys.platform.startswith("linux"):
+        print("mstrack-gui: error: no display (set DISPLAY, or QT_QPA_PLATFORM=offscreen)",
+              file=sys.stderr)
+        return 2
+    from PyQt6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("meanshift-tracker")
+    app.setOrganizationName("meanshift-tracker")
+    window = MainWindow(resize=args.resize)
+    if args.side_by_side:
+        window.set_side_by_side(True)
+    automation = Automation(app, window, args) if (args.frames or args.roi) else None
+    if automation is not None and args.quit:
+        window.setProperty("quiet_errors", True)
+    window.show()
+    if args.source:
+        window.open_source(args.source)
+    code = app.exec()
+    return code
 
 
 if __name__ == "__main__":

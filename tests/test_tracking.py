@@ -173,3 +173,22 @@ def test_one_pixel_box_never_shrinks_below_a_pixel():
     for f in frames[1:]:
         (_, _), (w, h), _ = tracker.update(f).rotated
         assert w >= 1.0 - 1e-9 and h >= 1.0 - 1e-9
+
+
+def test_back_projection_and_model_histogram_for_display():
+    from tracker import back_project
+    scene = make_scene("distractor", 3, SIZE)
+    frame = scene.render(0)
+    tracker = MeanShiftTracker()
+    tracker.init(frame, scene.box(0))
+    view = tracker.back_projection(frame)
+    np.testing.assert_array_equal(view, back_project(frame, tracker._table, tracker.space))
+    x, y, w, h = (int(v) for v in scene.box(0))
+    inside = view[y + h // 4:y + 3 * h // 4, x + w // 4:x + 3 * w // 4].mean()
+    assert inside > 0.5 and view.mean() < 0.2
+    weights, colours = tracker.model_histogram()
+    assert weights.sum() == pytest.approx(1.0) and colours.shape == (len(weights), 3)
+    # The heaviest bin's colour is the colour of the box's most common pixels (within a bin).
+    patch = frame[y:y + h, x:x + w].reshape(-1, 3).astype(int)
+    top = colours[np.argmax(weights)].astype(int)
+    assert (np.abs(patch - top).max(axis=1) <= 8).mean() > 0.1

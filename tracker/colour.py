@@ -35,6 +35,20 @@ class ColourSpace:
     def size(self) -> int:
         return self.nbins[0] * self.nbins[1] * self.nbins[2]
 
+    def bin_colours(self, bins: np.ndarray) -> np.ndarray:
+        """BGR colour (uint8, Nx3) at the centre of each flat bin index in ``bins``."""
+        bins = np.asarray(bins, np.int64)
+        n0, n1, n2 = self.nbins
+        idx = np.stack([bins // (n1 * n2), (bins // n2) % n1, bins % n2], axis=1)
+        centres = (idx + 0.5) * np.array(self.ranges, np.float64) / np.array(self.nbins)
+        for c, low in enumerate(self.lows):
+            if self.nbins[c] == 1:      # a channel left out: show it at full strength
+                centres[:, c] = self.ranges[c] - 1
+        pixels = np.clip(np.rint(centres), 0, 255).astype(np.uint8)[None]
+        if self.conversion is not None:
+            pixels = cv2.cvtColor(pixels, cv2.COLOR_HSV2BGR)
+        return pixels[0]
+
     def gain_channels(self) -> tuple[float, float, float]:
         """Which channels scale with scene brightness (1) and which do not (0).
 

@@ -69,6 +69,7 @@ class TrackingPipeline:
         self.segmenter = SegmentationStream(**(segment_options or {})) if segment else None
         self._trail = deque(maxlen=trail_length)
         self._has_target = False
+        self._last_box = None
         self.index = -1
 
     @property
@@ -85,11 +86,28 @@ class TrackingPipeline:
         self._trail.clear()
         self._trail.append(state.rotated[0])
         self._has_target = True
+        self._last_box = state.box
         return self._segment(FrameResult(self.index, frame, state, ms, list(self._trail)))
 
     def clear_target(self) -> None:
         self._has_target = False
+        self._last_box = None
         self._trail.clear()
+
+    def set_tracker_options(self, frame=None, **options) -> None:
+        """Replace the tracker (colour space, bins, ...); with a target and a frame, the
+        new tracker learns the target again where it was last seen."""
+        self.tracker_options = options
+        self.tracker = MeanShiftTracker(**options)
+        if self._has_target and self._last_box is not None and frame is not None:
+            self.tracker.init(as_bgr8(frame), self._last_box)
+            self._trail.clear()
+        elif self._has_target:
+            self.clear_target()
+
+    def set_segmentation(self, enabled: bool, **options) -> None:
+        """Turn segmentation on (with these ``SegmentationStream`` options) or off."""
+        self.segmenter = SegmentationStream(**options) if enabled else None
 
     def process(self, frame) -> FrameResult:
         """Track the target (if any) in the next frame."""
@@ -102,6 +120,7 @@ class TrackingPipeline:
         ms = (time.perf_counter() - t0) * 1e3
         if not state.lost:
             self._trail.append(state.rotated[0])
+            self._last_box = state.box
         return self._segment(FrameResult(self.index, frame, state, ms, list(self._trail)))
 
     def _segment(self, result: FrameResult) -> FrameResult:

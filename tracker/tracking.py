@@ -109,6 +109,7 @@ class MeanShiftTracker:
         self.max_iter = int(max_iter)
         self._quantizer = ColourQuantizer(self.space)
         self._probe_quantizer = ColourQuantizer(self.space)
+        self._view_quantizer = None
         n = self.space.size
         self._q = np.zeros(n)          # target model
         self._q0 = np.zeros(n)         # first frame's target histogram (the anchor)
@@ -125,6 +126,26 @@ class MeanShiftTracker:
     @property
     def initialized(self) -> bool:
         return self._initialized
+
+    def back_projection(self, frame, out: np.ndarray | None = None) -> np.ndarray:
+        """The whole frame weighted by the current model: P(target | colour), float32 0..1.
+
+        What the tracker sees (it only computes it around the target); for display.
+        """
+        if not self._initialized:
+            raise InputError("tracker.back_projection() called before tracker.init()")
+        frame = as_bgr8(frame)
+        if self._view_quantizer is None:
+            self._view_quantizer = ColourQuantizer(self.space)
+        bins = self._view_quantizer.bin_map(frame, self._gain)
+        if out is None or out.shape != bins.shape or out.dtype != np.float32:
+            out = np.empty(bins.shape, np.float32)
+        return lut_project(bins, self._table, out)
+
+    def model_histogram(self) -> tuple[np.ndarray, np.ndarray]:
+        """The target model: weights of its non-empty bins and their colours (BGR uint8)."""
+        occupied = np.flatnonzero(self._q > 0)
+        return self._q[occupied].copy(), self.space.bin_colours(occupied)
 
     def init(self, frame, box) -> TrackState:
         """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (uint8 BGR)."""

@@ -1,0 +1,428 @@
+"""A widget that shows video frames and lets the user drag a box around a target.
+
+`VideoView` only draws and emits signals: it knows nothing of trackers or
+pipelines. Frames come in through `VideoView.set_frame`; a finished mouse drag
+goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
+``x`` covers ``[x, x + 1)``, so the box can be handed straight to a tracker.
+"""
+
+import math
+
+import numpy as np
+from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QImage, QPainter, QPen
+from PyQt6.QtWidgets import QSizePolicy, QWidget
+
+__all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR"]
+
+#: Colour of the letterbox bars and of the view when there is no frame.
+BACKGROUND = QColor(24, 24, 24)
+#: Colour of the dashes of the selection rubber band.
+BAND_COLOUR = QColor(255, 255, 0)
+
+_BAND_SHADOW = QColor(0, 0, 0)
+_TEXT_COLOUR = QColor(235, 235, 235)
+_PLACEHOLDER_COLOUR = QColor(150, 150, 150)
+
+#: Smallest selection kept, in image pixels and in widget pixels. Both apply:
+#: on a shrunken large frame 4 image pixels is a mere hand jitter, and when
+#: zoomed in 6 widget pixels is less than one image pixel.
+MIN_SELECTION_IMAGE = 4.0
+MIN_SELECTION_WIDGET = 6.0
+
+MAX_ZOOM = 32.0
+#: Zoom factor per wheel notch (120 eighths of a degree).
+_WHEEL_ZOOM_STEP = 1.25
+#: Above this many widget pixels per image pixel, drawing switches from smooth
+#: to nearest-neighbour scaling so a zoomed-in user sees the real pixels rather
+#: than a blur of them.
+_SMOOTH_MAX_SCALE = 3.0
+
+
+def _clamp_centre(centre, image_len, view_len, scale):
+    """Clamp a zoom centre along one axis so the image covers the view.
+
+    When the scaled image is shorter than the view along this axis it is
+    centred (letterboxed) instead: panning could only add more empty bar.
+    """
+    half_view = view_len / (2.0 * scale)  # half the view, in image units
+    if 2.0 * half_view >= image_len:
+        return image_len / 2.0
+    return min(max(centre, half_view), image_len - half_view)
+
+
+def _view_transform(view_w, view_h, image_w, image_h, zoom, centre):
+    """Map image coordinates to widget coordinates for a fit-and-zoom view.
+
+    Parameters
+    ----------
+    view_w, view_h : float
+        Widget size in (logical) pixels.
+    image_w, image_h : int
+        Image size in pixels.
+    zoom : float
+        Magnification relative to fitting the whole image, >= 1.
+    centre : tuple of float or None
+        Requested image point at the middle of the view; None for the image centre.
+
+    Returns
+    -------
+    scale : float
+        Widget pixels per image pixel.
+    offset : tuple of float
+        Widget position of image point (0, 0): ``widget = offset + scale * image``.
+    centre : tuple of float
+        The image point actually shown at the middle of the view, after clamping.
+    """
+    fit = min(view_w / image_w, view_h / image_h)
+    # A collapsed widget must still give an invertible mapping.
+    scale = max(fit, 1e-6) * zoom
+    cx, cy = centre if centre is not None else (image_w / 2.0, image_h / 2.0)
+    cx = _clamp_centre(cx, image_w, view_w, scale)
+    cy = _clamp_centre(cy, image_h, view_h, scale)
+    offset = (view_w / 2.0 - scale * cx, view_h / 2.0 - scale * cy)
+    return scale, offset, (cx, cy)
+
+
+def _as_qimage(image):
+    """Wrap a uint8 BGR or gray array in a QImage that shares its memory.
+
+    Returns the (possibly made contiguous) array too: the QImage does not own
+    the buffer, so the caller must keep that array alive as long as the QImage.
+    """
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        raise ValueError(f"VideoView.set_frame: expected a uint8 image, got {image.dtype}")
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    if image.ndim == 2:
+        fmt = QImage.Format.Format_Grayscale8
+    elif image.ndim == 3 and image.shape[2] == 3:
+        fmt = QImage.Format.Format_BGR888
+    else:
+        raise ValueError("VideoView.set_frame: expected an HxWx3 BGR or HxW gray image, "
+                         f"got shape {image.shape}")
+    h, w = image.shape[:2]
+    if h == 0 or w == 0:
+        raise ValueError(f"VideoView.set_frame: empty image of shape {image.shape}")
+    # QImage needs packed rows with a positive stride; this copies only crops,
+    # flips and other strided views, never an ordinary frame.
+    image = np.ascontiguousarray(image)
+    qimage = QImage(image.data, w, h, image.strides[0], fmt)
+    return image, qimage
+
+
+class VideoView(QWidget):
+    """Shows frames fitted to the widget and turns mouse drags into target boxes.
+
+    The frame is scaled to fit, keeping its aspect ratio, centred on a dark
+    background; `set_zoom` and Ctrl+wheel magnify it. A left-button drag over
+    the frame draws a dashed rubber band and, on release, emits the box.
+
+    Signals
+    -------
+    selection_made(x, y, w, h)
+        A drag ended; the box in image pixel coordinates, clipped to the image.
+        Drags smaller than 4x4 image pixels or 6x6 widget pixels emit nothing.
+    selection_cancelled()
+        A drag was abandoned with Esc (or by clearing the frame or hiding the view).
+    zoom_changed(zoom)
+        The zoom factor changed, by `set_zoom` or by Ctrl+wheel.
+    """
+
+    selection_made = pyqtSignal(float, float, float, float)
+    selection_cancelled = pyqtSignal()
+    zoom_changed = pyqtSignal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._array = None  # keeps the QImage's buffer alive
+        self._qimage = None
+        self._zoom = 1.0
+        self._centre = None  # requested zoom centre in image coords; None = image centre
+        self._overlay_text = ""
+        self._placeholder = ""
+        # Drag ends in image coordinates, so the band stays on the same image
+        # content while frames arrive or the zoom changes mid-drag.
+        self._drag_start = None
+        self._drag_end = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # paintEvent fills every pixel, so Qt need not clear first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # ----------------------------------------------------------------- frames
+
+    def set_frame(self, image):
+        """Show a new frame.
+
+        Parameters
+        ----------
+        image : ndarray or None
+            ``uint8`` HxWx3 BGR or HxW gray image; None clears the view and
+            shows the placeholder. The view shares the array's memory without
+            copying, so the caller must not write into it afterwards (pass a
+            copy when reusing a buffer).
+        """
+        if image is None:
+            self._array = self._qimage = None
+            self._cancel_drag()
+            self.update()
+            return
+        old_size = self.image_size()
+        self._array, self._qimage = _as_qimage(image)
+        if old_size is not None and old_size != self.image_size():
+            # A new source: the old zoom centre points at unrelated content.
+            self._centre = None
+        self.update()
+
+    def image_size(self):
+        """Return the current frame's size as ``(width, height)``, or None without a frame."""
+        if self._qimage is None:
+            return None
+        return self._qimage.width(), self._qimage.height()
+
+    # ------------------------------------------------------------------ texts
+
+    def set_overlay_text(self, text):
+        """Show `text` in the top-left corner over the frame; an empty string hides it."""
+        self._overlay_text = text or ""
+        self.update()
+
+    def set_placeholder(self, text):
+        """Show `text` in the middle of the view while there is no frame."""
+        self._placeholder = text or ""
+        self.update()
+
+    # ------------------------------------------------------------------- zoom
+
+    def zoom(self):
+        """Return the magnification relative to fitting the whole frame (1 = fit)."""
+        return self._zoom
+
+    def set_zoom(self, zoom):
+        """Magnify the frame around the zoom centre.
+
+        Parameters
+        ----------
+        zoom : float
+            1 fits the whole frame; larger values magnify. Clamped to [1, 32].
+        """
+        zoom = min(max(float(zoom), 1.0), MAX_ZOOM)
+        if zoom != self._zoom:
+            self._zoom = zoom
+            self.update()
+            self.zoom_changed.emit(zoom)
+
+    def zoom_centre(self):
+        """Return the image point at the middle of the view, ``(x, y)``, or None.
+
+        This is the `set_zoom_centre` point, moved as little as needed to keep
+        the zoomed frame covering the view.
+        """
+        geometry = self._geometry()
+        return None if geometry is None else geometry[2]
+
+    def set_zoom_centre(self, x, y):
+        """Set the image point (in image pixel coordinates) the zoom magnifies around."""
+        self._centre = (float(x), float(y))
+        self.update()
+
+    # ---------------------------------------------------- coordinate mapping
+
+    def _geometry(self):
+        size = self.image_size()
+        if size is None:
+            return None
+        return _view_transform(self.width(), self.height(), *size, self._zoom, self._centre)
+
+    def widget_to_image(self, point):
+        """Map a widget position to image pixel coordinates.
+
+        Parameters
+        ----------
+        point : QPointF
+            Position in widget coordinates.
+
+        Returns
+        -------
+        tuple of float
+            ``(x, y)`` where pixel ``(i, j)`` covers ``[i, i + 1) x [j, j + 1)``;
+            may lie outside the image. Without a frame, the widget position.
+        """
+        geometry = self._geometry()
+        if geometry is None:
+            return point.x(), point.y()
+        scale, (ox, oy), _ = geometry
+        return (point.x() - ox) / scale, (point.y() - oy) / scale
+
+    def image_to_widget(self, x, y):
+        """Map image pixel coordinates to a widget position; the inverse of `widget_to_image`."""
+        geometry = self._geometry()
+        if geometry is None:
+            return QPointF(x, y)
+        scale, (ox, oy), _ = geometry
+        return QPointF(ox + scale * x, oy + scale * y)
+
+    def image_rect(self):
+        """Return where the whole frame is painted, in widget coordinates, or None.
+
+        When zoomed in the rectangle extends past the widget; painting is clipped.
+        """
+        geometry = self._geometry()
+        if geometry is None:
+            return None
+        scale, (ox, oy), _ = geometry
+        w, h = self.image_size()
+        return QRectF(ox, oy, w * scale, h * scale)
+
+    # --------------------------------------------------------------- painting
+
+    def sizeHint(self):
+        return QSize(640, 480)
+
+    def minimumSizeHint(self):
+        return QSize(64, 48)
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), BACKGROUND)
+            geometry = self._geometry()
+            if geometry is None:
+                self._paint_placeholder(painter)
+            else:
+                smooth = geometry[0] < _SMOOTH_MAX_SCALE
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+                painter.drawImage(self.image_rect(), self._qimage)
+                self._paint_band(painter)
+            self._paint_overlay_text(painter)
+        finally:
+            painter.end()
+
+    def _paint_placeholder(self, painter):
+        if not self._placeholder:
+            return
+        painter.setPen(_PLACEHOLDER_COLOUR)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(QRectF(self.rect()), flags, self._placeholder)
+
+    def _paint_overlay_text(self, painter):
+        if not self._overlay_text:
+            return
+        margin, pad = 8, 4
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        bounds = painter.boundingRect(
+            QRectF(margin + pad, margin + pad, max(self.width() - 2 * (margin + pad), 1), 1e4),
+            flags | Qt.TextFlag.TextWordWrap,
+            self._overlay_text,
+        )
+        # A translucent plate keeps the text readable on any frame content.
+        painter.fillRect(bounds.adjusted(-pad, -pad, pad, pad), QColor(0, 0, 0, 150))
+        painter.setPen(_TEXT_COLOUR)
+        painter.drawText(bounds, flags | Qt.TextFlag.TextWordWrap, self._overlay_text)
+
+    def _paint_band(self, painter):
+        box = self._drag_box()
+        if box is None:
+            return
+        x, y, w, h = box
+        rect = QRectF(self.image_to_widget(x, y), self.image_to_widget(x + w, y + h))
+        # Dark under bright dashes: visible on light and dark frames alike.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(_BAND_SHADOW, 2))
+        painter.drawRect(rect)
+        painter.setPen(QPen(BAND_COLOUR, 2, Qt.PenStyle.DashLine))
+        painter.drawRect(rect)
+
+    # -------------------------------------------------------------- selection
+
+    def _drag_box(self):
+        """Return the current drag as ``(x, y, w, h)`` clipped to the image, or None."""
+        if self._drag_start is None or self._qimage is None:
+            return None
+        (x0, y0), (x1, y1) = self._drag_start, self._drag_end
+        w, h = self.image_size()
+        left, right = max(min(x0, x1), 0.0), min(max(x0, x1), float(w))
+        top, bottom = max(min(y0, y1), 0.0), min(max(y0, y1), float(h))
+        if right <= left or bottom <= top:
+            return None
+        return left, top, right - left, bottom - top
+
+    def _is_big_enough(self, box):
+        _, _, w, h = box
+        scale = self._geometry()[0]
+        return min(w, h) >= MIN_SELECTION_IMAGE and min(w, h) * scale >= MIN_SELECTION_WIDGET
+
+    def _cancel_drag(self):
+        if self._drag_start is None:
+            return
+        self._drag_start = self._drag_end = None
+        self.update()
+        self.selection_cancelled.emit()
+
+    def mousePressEvent(self, event):
+        if event.button() != Qt.MouseButton.LeftButton or self._qimage is None:
+            event.ignore()
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)  # so Esc reaches us mid-drag
+        self._drag_start = self._drag_end = self.widget_to_image(event.position())
+        event.accept()
+
+    def mouseMoveEvent(self, event):
+        if self._drag_start is None:
+            event.ignore()
+            return
+        self._drag_end = self.widget_to_image(event.position())
+        self.update()
+        event.accept()
+
+    def mouseReleaseEvent(self, event):
+        if event.button() != Qt.MouseButton.LeftButton or self._drag_start is None:
+            event.ignore()
+            return
+        self._drag_end = self.widget_to_image(event.position())
+        box = self._drag_box()
+        self._drag_start = self._drag_end = None
+        self.update()
+        event.accept()
+        if box is not None and self._is_big_enough(box):
+            self.selection_made.emit(*box)
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key.Key_Escape and self._drag_start is not None:
+            self._cancel_drag()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def hideEvent(self, event):
+        # A hidden view gets no release event; a drag left open would resume
+        # with a stale anchor when it is shown again.
+        self._cancel_drag()
+        super().hideEvent(event)
+
+    def wheelEvent(self, event):
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier or self._qimage is None:
+            event.ignore()  # plain wheel belongs to any scrolling parent
+            return
+        event.accept()
+        notches = event.angleDelta().y() / 120.0  # touchpads send fractions of a notch
+        zoom = min(max(self._zoom * _WHEEL_ZOOM_STEP**notches, 1.0), MAX_ZOOM)
+        if zoom == self._zoom or not math.isfinite(zoom):
+            return
+        # Keep the image point under the cursor where it is: choose the centre
+        # that maps it back to the same widget position at the new scale.
+        cursor = event.position()
+        px, py = self.widget_to_image(cursor)
+        iw, ih = self.image_size()
+        new_scale = _view_transform(self.width(), self.height(), iw, ih, zoom, None)[0]
+        centre = (
+            px - (cursor.x() - self.width() / 2.0) / new_scale,
+            py - (cursor.y() - self.height() / 2.0) / new_scale,
+        )
+        # Store the clamped centre, so zooming in and out again at one spot
+        # does not wander off past the image edge.
+        self._centre = _view_transform(self.width(), self.height(), iw, ih, zoom, centre)[2]
+        self.set_zoom(zoom)
