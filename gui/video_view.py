@@ -6,8 +6,6 @@ goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
 ``x`` covers ``[x, x + 1)``, so the box can be handed straight to a tracker.
 """
 
-import math
-
 import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QImage, QPainter, QPen
@@ -410,7 +408,7 @@ class VideoView(QWidget):
         event.accept()
         notches = event.angleDelta().y() / 120.0  # touchpads send fractions of a notch
         zoom = min(max(self._zoom * _WHEEL_ZOOM_STEP**notches, 1.0), MAX_ZOOM)
-        if zoom == self._zoom or not math.isfinite(zoom):
+        if zoom == self._zoom:
             return
         # Keep the image point under the cursor where it is: choose the centre
         # that maps it back to the same widget position at the new scale.

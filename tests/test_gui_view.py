@@ -301,6 +301,12 @@ def test_no_frame_or_right_button_selects_nothing(qtbot):
     with qtbot.assertNotEmitted(widget.selection_made):
         drag(qtbot, widget, QPointF(20, 20), QPointF(300, 150))
     widget.set_frame(quadrant_frame())
+    drag(qtbot, widget, QPointF(20, 20), QPointF(300, 150), release=False)
+    with qtbot.waitSignal(widget.selection_cancelled, timeout=1000):
+        widget.set_frame(None)  # the source went away mid-drag
+    with qtbot.assertNotEmitted(widget.selection_made):
+        qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(300, 150))
+    widget.set_frame(quadrant_frame())
     with qtbot.assertNotEmitted(widget.selection_made):
         qtbot.mousePress(widget, Qt.MouseButton.RightButton, pos=QPoint(20, 20))
         qtbot.mouseMove(widget, QPoint(300, 150))
