@@ -11,9 +11,34 @@ with --quit, exits 0.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import sys
 import time
+
+
+EXIT_NO_DISPLAY = 3     # scripts/run falls back to the headless tracker on this
+
+
+def _display_problem() -> str | None:
+    """Why no window can be shown here (Linux), or None. Qt itself would abort instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return "no display (set DISPLAY, or QT_QPA_PLATFORM=offscreen)"
+    if not os.environ.get("WAYLAND_DISPLAY"):
+        # Qt aborts the process when its X11 plugin cannot load; load it first to say why.
+        import PyQt6
+
+        plugin = os.path.join(os.path.dirname(PyQt6.__file__), "Qt6", "plugins", "platforms",
+                              "libqxcb.so")
+        try:
+            ctypes.CDLL(plugin)
+        except OSError as e:
+            missing = str(e).split(":")[1].strip() if ":" in str(e) else str(e)
+            return (f"Qt cannot open windows on X11: {missing} is missing (on Debian/Ubuntu: "
+                    "apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1)")
+    return None
 
 
 def _size(text: str):
@@ -111,12 +136,10 @@ def main(argv=None) -> int:
     if args.frames is not None and args.frames < 1:
         print("mstrack-gui: error: --frames must be at least 1", file=sys.stderr)
         return 2
-    headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
-        and not os.environ.get("QT_QPA_PLATFORM")
-    if headless and sys.platform.startswith("linux"):
-        print("mstrack-gui: error: no display (set DISPLAY, or QT_QPA_PLATFORM=offscreen)",
-              file=sys.stderr)
-        return 2
+    problem = _display_problem()
+    if problem:
+        print(f"mstrack-gui: error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     from PyQt6.QtWidgets import QApplication
 
     from .main_window import MainWindow

@@ -180,5 +180,5 @@ def test_gui_without_display_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     res = subprocess.run([sys.executable, "-m", "gui.app"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
-    assert res.returncode == 2
+    assert res.returncode == 3
     assert "no display" in res.stderr and len(res.stderr.strip().splitlines()) == 1
