@@ -93,6 +93,7 @@ class Automation:
             self.window.set_target(self.args.roi)
         if self.args.frames:
             self.started = time.perf_counter()
+            self.window.request_stop_at.emit(self.args.frames - 1)
             self.window.play()
 
     def _on_failed(self, message):

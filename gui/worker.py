@@ -82,6 +82,7 @@ class PipelineWorker(QObject):
         self._shown.set()
         self._video = self._csv = None
         self._clock = None               # (wall time, position) playback is paced from
+        self._stop_at = None             # last position to play, if limited
 
     # ------------------------------------------------------------------ thread entry
     @pyqtSlot()
@@ -156,6 +157,11 @@ class PipelineWorker(QObject):
         self._position = max(0, index) - 1
         self._clock = None
         self._advance()
+
+    @pyqtSlot(object)
+    def set_stop_at(self, position):
+        """Pause after the frame at ``position`` (None: play to the end)."""
+        self._stop_at = None if position is None else int(position)
 
     @pyqtSlot(float)
     def set_speed(self, speed: float):
@@ -275,6 +281,8 @@ class PipelineWorker(QObject):
             self._clock = (now, self._position)
         fps = (self._source.fps or 30.0) * self._speed
         due = self._clock[1] + int((now - self._clock[0]) * fps) + 1
+        if self._stop_at is not None:
+            due = min(due, self._stop_at)
         if due <= self._position:
             return
         skip = due - self._position - 1
@@ -296,7 +304,9 @@ class PipelineWorker(QObject):
             return
         histogram = (self._pipeline.has_target
                      and self._position % self.HISTOGRAM_EVERY == 0)
-        self._show(result, histogram=histogram)
+        self._show(result, histogram=histogram, force=self._position == self._stop_at)
+        if self._stop_at is not None and self._position >= self._stop_at:
+            self.pause()
 
     def _end(self):
         self.pause()
