@@ -177,7 +177,9 @@ class MainWindow(QMainWindow):
         self.request_record.connect(self.worker.start_recording)
         self.request_stop_record.connect(self.worker.stop_recording)
         self.request_shutdown.connect(self.worker.shutdown)
-        self.worker.finished.connect(self.thread.quit)
+        # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
+        # queued call would only run after the wait had timed out.
+        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.worker.opened.connect(self._on_opened)
         self.worker.failed.connect(self.show_error)
         self.worker.ended.connect(self._on_ended)
