@@ -163,3 +163,4 @@ def boundaries(labels, out):
             out[y, x] = ((x + 1 < w and labels[y, x + 1] != k)
                          or (y + 1 < h and labels[y + 1, x] != k))
     return out
+

@@ -132,6 +132,8 @@ def cmd_track(args) -> int:
     check_distinct(args.source, outputs)
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if not args.segment and (args.bandwidth is not None or args.kernel != "flat"):
+        raise InputError("--bandwidth and --kernel set the segmentation: add --segment")
     pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
                                 **_tracker_options(args))
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
@@ -209,7 +211,10 @@ def cmd_segment(args) -> int:
             raise InputError(f"{args.input} has several frames: write a video (.mp4 or .avi), not {out_path.name}")
         if not single_image:
             video_out = VideoOutput(out_path, source.fps)
-        progress = Progress(None if source.is_live else source.frame_count, "segmenting")
+        total = source.frame_count
+        if args.max_frames:
+            total = min(total, args.max_frames) if total else args.max_frames
+        progress = Progress(None if source.is_live else total, "segmenting")
         for frame in source:
             seg = stream.update(frame)
             view = seg.recolored()

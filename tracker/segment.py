@@ -110,11 +110,16 @@ class SegmentationStream:
         Fraction of a cluster's new mean colour taken into its display colour per frame.
     """
 
-    SAMPLE = 2000          # pixels sampled for the bandwidth estimate
+    SAMPLE = 1000          # pixels sampled for the bandwidth estimate (cost grows as its square)
+    MIN_BANDWIDTH = 2.0    # below the bin size, bins would be clusters of their own
+    MAX_NEWCOMERS = 256    # candidate modes followed at once
+    CUT_CELL = 16.0        # Lab units per cell of the histogram compared for cut detection
+    CUT_OVERLAP = 0.5      # histogram intersection below which the scene counts as new
+    BIRTH_DISTANCE = 1.5   # a new cluster's mode is this many bandwidths from living ones
     GRACE = 3              # frames a cluster outlives its mode
     PERSIST = 3            # frames a new mode must be found in before it becomes a cluster
     SEARCH_EVERY = 4       # frames between searches of the whole histogram for new modes
-    HOLD_SHARE = 0.01      # share of the pixels that keeps a cluster alive without a mode
+    HOLD_SHARE = 0.001     # share of the pixels that keeps a cluster alive without a mode
     MAX_ITER = 100
 
     def __init__(self, bandwidth=None, quantile: float = 0.1, kernel: str = "flat",
@@ -123,27 +128,42 @@ class SegmentationStream:
             raise InputError(f"unknown kernel {kernel!r}; choose one of {', '.join(KERNELS)}")
         if not 0 < quantile <= 1:
             raise InputError(f"quantile must be in (0, 1], got {quantile!r}")
+        if not (np.isfinite(hysteresis) and hysteresis >= 0):
+            raise InputError(f"hysteresis must be a number >= 0, got {hysteresis!r}")
+        if not (np.isfinite(colour_rate) and 0 < colour_rate <= 1):
+            raise InputError(f"colour_rate must be in (0, 1], got {colour_rate!r}")
+        if not isinstance(refresh_every, (int, np.integer)) or refresh_every < 1:
+            raise InputError(f"refresh_every must be a whole number >= 1, got {refresh_every!r}")
         self.fixed_bandwidth = _check_bandwidth(bandwidth)
         self.quantile = float(quantile)
         self.kernel = kernel
         self.refresh_every = max(1, int(refresh_every))
         self.hysteresis = float(hysteresis)
         self.colour_rate = float(colour_rate)
-        self._rng = np.random.default_rng(0)
         self.reset()
 
     def reset(self) -> None:
         """Forget the previous frames (clusters, colours, bandwidth estimate)."""
+        self._rng = np.random.default_rng(0)
+        self._bandwidth = self.fixed_bandwidth
+        self._frames = 0
+        self._shifts = None
+        self._lab = self._bin_index = self._labels = None
+        self._coarse = None
+        self._forget_clusters()
+
+    def _forget_clusters(self) -> None:
+        """Start the clusters afresh (a new stream, or a new bandwidth)."""
         self._modes = np.zeros((0, 3))
         self._alive = np.zeros(0, bool)
         self._missing = np.zeros(0, np.int64)
-        self._pixels = np.zeros(0)        # pixels per cluster in the last frame
-        self._nursery = []
+        self._pixels = np.zeros(0)        # pixels whose colour bin points at each cluster
+        self._nursery = (np.zeros((0, 3)), np.zeros(0, np.int64))
         self._display = np.zeros((0, 3))
-        self._shifts = None
-        self._bandwidth = self.fixed_bandwidth
-        self._frames = 0
-        self._lab = self._bin_index = self._labels = None
+        if self._labels is not None:
+            self._labels = np.full(self._labels.shape, -1, np.int32)
+        if getattr(self, "_previous", None) is not None:
+            self._previous[:] = -1
 
     def _configure_bins(self, h, w):
         """(Re)allocate the per-bin and per-pixel buffers when the bins or size change."""
@@ -189,11 +209,13 @@ class SegmentationStream:
         self._n_occupied = n
         bins, centres, weights = self._bins[:n], self._centres[:n], self._weights[:n]
         occupied_bins(bins, self._counts, shifts, L_SCALE, centres, weights)
+        if self._scene_changed(centres, weights):
+            self._forget_clusters()
 
         n_living = int(self._alive.sum())
         # Living clusters and candidates start from where they were; a grid of seeds over
         # the whole histogram looks for new colours every few frames (and at the start).
-        seeds = [self._modes[self._alive]] + [m[None] for m, _ in self._nursery]
+        seeds = [self._modes[self._alive], self._nursery[0]]
         if not n_living or self._frames % self.SEARCH_EVERY == 0:
             seeds.append(bin_seeds(centres, bandwidth, weights=weights))
         seeds = np.concatenate(seeds)
@@ -212,11 +234,16 @@ class SegmentationStream:
                     labels_bins, dist_bins)
         self._previous[bins] = labels_bins
         self._bin_table[bins] = labels_bins
+        # Pixels per cluster by colour, not by the sticky per-pixel labels: a cluster
+        # whose colours have left the frame must not live on through stale labels.
+        self._pixels = np.bincount(labels_bins, weights=weights, minlength=len(self._modes))
         self._bin_dist[bins] = dist_bins
         # A fresh array each frame: the caller owns the labels it is given.
         labels = label_pixels_stable(self._bin_index, self._previous_bins, self._bin_table,
                                      self._bin_dist, self._modes, self._alive, self._labels, margin,
                                      shifts, L_SCALE, np.empty((h, w), np.int32))
+        # The stream reads these labels back next frame: hand them out read-only.
+        labels.flags.writeable = False
         self._labels = labels
         colors = self._update_colours(frame, labels)
         self._frames += 1
@@ -234,9 +261,28 @@ class SegmentationStream:
         sample = flat[picks].astype(np.float64)
         sample[:, 0] *= L_SCALE
         sample[:, 1:] -= 128.0
-        estimate = max(estimate_bandwidth(sample, quantile=self.quantile), 1.0)
+        estimate = max(estimate_bandwidth(sample, quantile=self.quantile), self.MIN_BANDWIDTH)
         if self._bandwidth is None or abs(estimate / self._bandwidth - 1) > 0.1:
+            if self._bandwidth is not None:
+                self._forget_clusters()      # modes found at another bandwidth mean nothing now
             self._bandwidth = estimate
+
+    def _scene_changed(self, centres, weights) -> bool:
+        """Whether the colours changed wholesale since the last frame (a cut, a new source).
+
+        Compares coarse Lab histograms (cells of ``CUT_CELL`` units), which sensor noise
+        and moving objects barely change; after a cut, clusters learnt on the old scene
+        would hold on to pixels they no longer describe.
+        """
+        cells = np.floor((centres + 128.0) / self.CUT_CELL).astype(np.int64)
+        side = int(256 // self.CUT_CELL) + 1
+        key = (cells[:, 0] * side + cells[:, 1]) * side + cells[:, 2]
+        hist = np.bincount(key, weights=weights, minlength=side ** 3)
+        hist /= max(hist.sum(), 1.0)
+        previous, self._coarse = getattr(self, "_coarse", None), hist
+        if previous is None or len(previous) != len(hist):
+            return False
+        return float(np.minimum(previous, hist).sum()) < self.CUT_OVERLAP
 
     def _match_slots(self, found, bandwidth):
         """Carry clusters (slots: labels and colours) from frame to frame.
@@ -260,25 +306,37 @@ class SegmentationStream:
                 newcomers.append(m)
         self._missing[matched] = 0
         self._missing[self._alive & ~matched] += 1
-        # A cluster that still holds its pixels outlives its mode: killing it would
-        # repaint a static part of the scene for a change in the density elsewhere.
+        # A cluster whose colours are still in the frame outlives its mode: killing it
+        # would repaint a static part of the scene for a change in the density elsewhere.
+        was_alive = self._alive.copy()
         holding = self._pixels >= self.HOLD_SHARE * max(self._pixels.sum(), 1.0)
         self._alive &= (self._missing <= self.GRACE) | holding
-        nursery = []
+        # A slot freed this frame is not reused until the next: its pixels still carry it.
+        reusable = ~self._alive & ~(was_alive & ~self._alive)
         first = not self._alive.any()          # a first frame: every mode is a cluster
-        for m in newcomers:
-            seen = [n for mode, n in self._nursery if np.linalg.norm(mode - m) <= bandwidth]
-            count = 1 + (max(seen) if seen else 0)
-            if count >= self.PERSIST or first:
-                self._new_slot(m)
-            else:
-                nursery.append((m, count))
-        self._nursery = nursery
+        newcomers = np.array(newcomers[: self.MAX_NEWCOMERS]).reshape(-1, 3)
+        old_modes, old_counts = self._nursery
+        counts = np.ones(len(newcomers), np.int64)
+        if len(newcomers) and len(old_modes):
+            near = np.linalg.norm(newcomers[:, None] - old_modes[None], axis=2) <= bandwidth
+            counts += np.where(near, old_counts[None], 0).max(axis=1)
+        if len(newcomers) and self._alive.any() and not first:
+            # A peak right beside a living cluster is mostly noise in the density between
+            # two clusters; as a cluster of its own it would take pixels from both.
+            living = self._modes[self._alive]
+            gap = np.linalg.norm(newcomers[:, None] - living[None], axis=2).min(axis=1)
+            counts[gap < self.BIRTH_DISTANCE * bandwidth] = 0
+        born = (counts >= self.PERSIST) | first
+        for m in newcomers[born]:
+            reusable = self._new_slot(m, reusable)
+        keep = ~born & (counts > 0)
+        self._nursery = (newcomers[keep], counts[keep])
 
-    def _new_slot(self, mode):
-        dead = np.flatnonzero(~self._alive)
-        if len(dead):
-            j = int(dead[0])
+    def _new_slot(self, mode, reusable):
+        """Put ``mode`` in a reusable slot or a new one; returns the updated ``reusable``."""
+        free = np.flatnonzero(reusable)
+        if len(free):
+            j = int(free[0])
         else:
             j = len(self._modes)
             self._modes = np.vstack([self._modes, mode])
@@ -286,15 +344,17 @@ class SegmentationStream:
             self._missing = np.append(self._missing, 0)
             self._pixels = np.append(self._pixels, 0.0)
             self._display = np.vstack([self._display, np.full(3, np.nan)])
+            reusable = np.append(reusable, False)
         self._modes[j], self._alive[j], self._missing[j], self._pixels[j] = mode, True, 0, 0.0
         self._display[j] = np.nan          # takes its first mean colour
+        reusable[j] = False
+        return reusable
 
     def _update_colours(self, frame, labels):
         """Display colours: each cluster's mean colour, smoothed over frames."""
         k = len(self._modes)
         sums, counts = np.zeros((k, 3)), np.zeros(k)
         cluster_sums(labels, frame, sums, counts)
-        self._pixels = counts
         present = counts > 0
         mean = np.zeros((k, 3))
         mean[present] = sums[present] / counts[present, None]
