@@ -27,6 +27,8 @@ def _display_problem() -> str | None:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         return "no display (set DISPLAY, or QT_QPA_PLATFORM=offscreen)"
     if not os.environ.get("WAYLAND_DISPLAY"):
+        if not _x_server_answers():
+            return f"cannot connect to the X display {os.environ.get('DISPLAY')!r}"
         # Qt aborts the process when its X11 plugin cannot load; load it first to say why.
         import PyQt6
 
@@ -39,6 +41,22 @@ def _display_problem() -> str | None:
             return (f"Qt cannot open windows on X11: {missing} is missing (on Debian/Ubuntu: "
                     "apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1)")
     return None
+
+
+def _x_server_answers() -> bool:
+    """Whether $DISPLAY accepts a connection (Qt would abort if it does not)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return True                        # let the plugin check say what is missing
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(None, None)
+    ok = connection is not None and xcb.xcb_connection_has_error(connection) == 0
+    if connection is not None:
+        xcb.xcb_disconnect(connection)
+    return ok
 
 
 def _size(text: str):
@@ -87,6 +105,8 @@ class Automation:
         window.frame_displayed.connect(self._on_frame)
 
     def _on_opened(self, info):
+        if self.done or self.started is not None:     # only the source given on the command line
+            return
         if self.args.out_csv or self.args.out_video:
             self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.roi:
@@ -97,10 +117,15 @@ class Automation:
             self.window.play()
 
     def _on_failed(self, message):
-        if self.window.info is None:        # could not even open: nothing to automate
-            print(f"mstrack-gui: error: {message}", file=sys.stderr)
-            if self.args.quit:
-                self.app.exit(2)
+        if self.done:
+            return
+        # In automation a failure (no source, a box outside the frame, an unwritable
+        # file) ends the run: a screenshot of something else would be a false success.
+        print(f"mstrack-gui: error: {message}", file=sys.stderr)
+        if self.args.quit:
+            self.done = True
+            self.window.close()
+            self.app.exit(2)
 
     def _on_frame(self, display):
         if self.started is None or self.done:
@@ -152,8 +177,10 @@ def main(argv=None) -> int:
     if args.side_by_side:
         window.set_side_by_side(True)
     automation = Automation(app, window, args) if (args.frames or args.roi) else None
-    if automation is not None and args.quit:
-        window.setProperty("quiet_errors", True)
+    if automation is not None:
+        window.params.segment.setChecked(True)      # automation runs with segmentation on
+        if args.quit:
+            window.setProperty("quiet_errors", True)
     window.show()
     if args.source:
         window.open_source(args.source)

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.main_view = VideoView()
         self.main_view.set_placeholder("Open a video (O) or a camera, then drag a box around the target")
         self.side_view = VideoView()
+        self.side_view.set_placeholder("Nothing to show here: segmentation is off, or no target")
         self.side_view.setVisible(False)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -188,10 +189,14 @@ class MainWindow(QMainWindow):
         self.worker.recording_changed.connect(self._on_recording)
         self.main_view.selection_made.connect(self._on_selection)
         self.side_view.selection_made.connect(self._on_selection)
+        # Drags seek on release; clicks on the groove and keys seek at once.
         self.slider.sliderReleased.connect(lambda: self.request_seek.emit(self.slider.value()))
+        self.slider.actionTriggered.connect(self._on_slider_action)
         self.speed.currentTextChanged.connect(self._on_speed)
         self.view_box.currentIndexChanged.connect(lambda i: self.set_view(self.view_box.itemData(i)))
         self.params.tracker_changed.connect(self.request_tracker_options.emit)
+        # After editing a parameter, keys go back to the video (Space, Right, B, S...).
+        self.params.edited.connect(lambda: self.main_view.setFocus())
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
         self.thread.start()
 
@@ -237,6 +242,7 @@ class MainWindow(QMainWindow):
     def _remember(self, name: str):
         if name.startswith("camera:"):
             return
+        name = str(Path(name).resolve()) if "%" not in name else name
         recent = [r for r in self._recent() if r != name]
         self.settings.setValue("recent", ([name] + recent)[:MAX_RECENT])
         self._update_recent_menu()
@@ -371,10 +377,13 @@ class MainWindow(QMainWindow):
         if self.act_side.isChecked():
             self.main_view.set_frame(views["track"])
             other = views.get(self._side_view_name())
-            if other is not None:
-                self.side_view.set_frame(other)
+            self.side_view.set_frame(other)      # None: shows why there is nothing
         else:
             self.main_view.set_frame(views.get(self.view, views["track"]))
+
+    def _on_slider_action(self, action):
+        if action != self.slider.SliderAction.SliderMove:
+            self.request_seek.emit(self.slider.sliderPosition())
 
     def _on_speed(self, text: str):
         # "every frame": no pacing and no skipping, for analysing a recording.

@@ -52,6 +52,7 @@ class ParametersPanel(QWidget):
     """Tracker and segmentation parameters; emits a dict whenever one changes."""
 
     tracker_changed = pyqtSignal(object)          # {"colour_space": str, "bins": int}
+    edited = pyqtSignal()                         # a value was committed (focus may move on)
     segmentation_changed = pyqtSignal(bool, object)   # enabled, SegmentationStream options
 
     def __init__(self, parent=None):
@@ -81,6 +82,10 @@ class ParametersPanel(QWidget):
         form.addRow("Bandwidth", self.auto_bandwidth)
         form.addRow("", self.bandwidth)
         form.addRow("Kernel", self.kernel)
+        for widget in (self.bins, self.bandwidth):
+            widget.editingFinished.connect(self.edited.emit)
+        for widget in (self.colour_space, self.kernel):
+            widget.activated.connect(lambda *_: self.edited.emit())
         self.colour_space.currentTextChanged.connect(self._emit_tracker)
         self.bins.valueChanged.connect(self._emit_tracker)
         for widget in (self.segment, self.auto_bandwidth):
@@ -124,6 +129,8 @@ class ParametersPanel(QWidget):
             self.bandwidth.setValue(float(settings.value("params/bandwidth", 10.0)))
             self.kernel.setCurrentText(str(settings.value("params/kernel", "flat")))
             self.bandwidth.setEnabled(not self.auto_bandwidth.isChecked())
+        except (TypeError, ValueError):
+            pass                          # a damaged settings file: keep the defaults
         finally:
             for widget in (self.colour_space, self.bins, self.segment, self.auto_bandwidth,
                            self.bandwidth, self.kernel):

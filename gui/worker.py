@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import functools
 from dataclasses import dataclass, field
 
 import cv2
@@ -22,6 +23,22 @@ from tracker.pipeline import FrameResult, TrackingPipeline
 from tracker.sources import open_source
 
 VIEWS = ("track", "backprojection", "segment", "boundaries")
+
+
+def reported(slot):
+    """Run a worker slot so that no exception escapes into Qt (which would abort the app):
+    expected errors become a message for the user, unexpected ones too, with their type."""
+    @functools.wraps(slot)
+    def wrapper(self, *args):
+        try:
+            return slot(self, *args)
+        except (TrackerError, OSError) as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # noqa: BLE001 - the user gets a message, the app lives on
+            self.failed.emit(f"internal error: {type(e).__name__}: {e}")
+        self.stop_recording()
+        self.pause()
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,7 @@ class PipelineWorker(QObject):
         self._shown = threading.Event()
         self._shown.set()
         self._video = self._csv = None
+        self._recorded = -1                  # last source position written to the recording
         self._clock = None               # (wall time, position) playback is paced from
         self._stop_at = None             # last position to play, if limited
 
@@ -98,6 +116,7 @@ class PipelineWorker(QObject):
 
     # ------------------------------------------------------------------ source control
     @pyqtSlot(str, object)
+    @reported
     def open(self, spec: str, resize=None):
         """Open ``spec`` (file, folder, pattern or camera:N); show its first frame, paused."""
         try:
@@ -105,8 +124,10 @@ class PipelineWorker(QObject):
         except TrackerError as e:
             self.failed.emit(str(e))
             return
+        self.stop_recording()                 # a recording belongs to one source
         self._close_source()
         self._source, self._resize = source, resize
+        self._stop_at = None
         self._pipeline.clear_target()
         self._position, self._dropped = -1, 0
         first = self._read()
@@ -138,6 +159,7 @@ class PipelineWorker(QObject):
             self.playing_changed.emit(False)
 
     @pyqtSlot()
+    @reported
     def step(self):
         """One frame forward (files; paused)."""
         if self._source is None or self._source.is_live:
@@ -146,6 +168,7 @@ class PipelineWorker(QObject):
         self._advance()
 
     @pyqtSlot(int)
+    @reported
     def seek(self, index: int):
         if self._source is None or self._source.is_live:
             return
@@ -155,6 +178,7 @@ class PipelineWorker(QObject):
             self.failed.emit(str(e))
             return
         self._position = max(0, index) - 1
+        self._recorded = min(self._recorded, self._position)   # a replay is recorded again
         self._clock = None
         self._advance()
 
@@ -173,6 +197,7 @@ class PipelineWorker(QObject):
 
     # ------------------------------------------------------------------ pipeline control
     @pyqtSlot(object)
+    @reported
     def set_target(self, box):
         """Target ``box`` (x, y, w, h) on the frame on screen, paused or playing."""
         if self._last_frame is None:
@@ -185,13 +210,15 @@ class PipelineWorker(QObject):
         self._show(result, force=True, histogram=True)
 
     @pyqtSlot()
+    @reported
     def clear_target(self):
         self._pipeline.clear_target()
         if self._last_result is not None:
             self._last_result.state, self._last_result.trail = None, []
-            self._show(self._last_result, force=True)
+            self._show(self._last_result, force=True, record=False)
 
     @pyqtSlot(object)
+    @reported
     def set_tracker_options(self, options: dict):
         try:
             self._pipeline.set_tracker_options(self._last_frame, **options)
@@ -203,6 +230,7 @@ class PipelineWorker(QObject):
             self._send_histogram()
 
     @pyqtSlot(bool, object)
+    @reported
     def set_segmentation(self, enabled: bool, options: dict):
         try:
             self._pipeline.set_segmentation(enabled, **options)
@@ -210,23 +238,33 @@ class PipelineWorker(QObject):
             self.failed.emit(str(e))
 
     @pyqtSlot(object)
+    @reported
     def set_views(self, views):
         """Which views to prepare (the others cost nothing)."""
         self._views = set(views) & set(VIEWS) | {"track"}
+        if self._last_result is not None and not self._playing:
+            self._show(self._last_result, force=True, record=False)   # paused: show it now
 
     # ------------------------------------------------------------------ recording
     @pyqtSlot(str, str)
+    @reported
     def start_recording(self, video_path: str, csv_path: str):
+        if self._source is None:
+            self.failed.emit("open a video or camera before recording")
+            return
         self.stop_recording()
         try:
-            self._video = VideoOutput(video_path, self._source.fps if self._source else None) \
-                if video_path else None
+            self._video = VideoOutput(video_path, self._source.fps) if video_path else None
             self._csv = TrackCsvWriter(csv_path) if csv_path else None
+            self._recorded = -1
         except TrackerError as e:
             self._video = self._csv = None
             self.failed.emit(str(e))
             return
         self.recording_changed.emit(True, video_path or csv_path)
+
+    def _recording(self) -> bool:
+        return self._video is not None or self._csv is not None
 
     @pyqtSlot()
     def stop_recording(self):
@@ -268,6 +306,7 @@ class PipelineWorker(QObject):
         self._last_frame = frame
         return frame
 
+    @reported
     def _tick(self):
         if not self._playing or self._source is None:
             return
@@ -285,7 +324,9 @@ class PipelineWorker(QObject):
             due = min(due, self._stop_at)
         if due <= self._position:
             return
-        skip = due - self._position - 1
+        # While recording every frame is tracked (the file plays at the source's rate);
+        # the display still drops frames if it cannot keep up.
+        skip = 0 if self._recording() else due - self._position - 1
         for _ in range(skip):
             if self._read() is None:
                 return self._end()
@@ -306,6 +347,7 @@ class PipelineWorker(QObject):
                      and self._position % self.HISTOGRAM_EVERY == 0)
         self._show(result, histogram=histogram, force=self._position == self._stop_at)
         if self._stop_at is not None and self._position >= self._stop_at:
+            self._stop_at = None
             self.pause()
 
     def _end(self):
@@ -324,13 +366,17 @@ class PipelineWorker(QObject):
         display = DisplayFrame(self._position, None, histogram=(weights, colours))
         self.frame_ready.emit(display)
 
-    def _show(self, result: FrameResult, force: bool = False, histogram: bool = False):
+    def _show(self, result: FrameResult, force: bool = False, histogram: bool = False,
+              record: bool = True):
         self._last_result = result
         track_view = result.annotated()
-        if self._video is not None:
-            self._video.write(track_view)
-        if self._csv is not None and result.state is not None:
-            self._csv.write(self._position, result.state)
+        # Each source frame is recorded once (re-targeting shows a frame again).
+        if record and self._recording() and self._position > self._recorded:
+            self._recorded = self._position
+            if self._video is not None:
+                self._video.write(track_view)
+            if self._csv is not None and result.state is not None:
+                self._csv.write(self._position, result.state)
         if not force and not self._shown.is_set():
             self._dropped += 1
             return

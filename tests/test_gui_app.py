@@ -182,3 +182,59 @@ def test_gui_without_display_says_so(tmp_path):
                          text=True, timeout=60)
     assert res.returncode == 3
     assert "no display" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_recording_rules_and_robust_parameter_changes(qtbot, window, tmp_path):
+    # Recording needs a source.
+    window.start_recording(str(tmp_path / "early.avi"), "")
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    assert "open" in window.last_error and not window.recording
+    open_demo(qtbot, window)
+    window.set_target(GT[0])
+    qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
+    csv_path = tmp_path / "r.csv"
+    window.start_recording("", str(csv_path))
+    qtbot.waitUntil(lambda: window.recording, timeout=5000)
+    for _ in range(3):
+        window.step()
+    qtbot.waitUntil(lambda: window.last_frame.position == 3, timeout=10000)
+    # Re-targeting twice on the frame on screen does not record it again.
+    window.set_target(GT[3])
+    window.set_target(GT[3])
+    window.step()
+    qtbot.waitUntil(lambda: window.last_frame.position == 4, timeout=10000)
+    # A parameter that cannot learn this target (no saturated colour in a grey box)
+    # leaves the working tracker in place.
+    window.last_error = None
+    window.set_target((10, 10, 30, 30))
+    qtbot.waitUntil(lambda: state_box(window) is not None and state_box(window)[0] == 10, timeout=10000)
+    gray_frame = window.last_frame
+    window.params.colour_space.setCurrentText("hs")
+    window.step()
+    qtbot.waitUntil(lambda: window.last_frame.position == 5, timeout=10000)
+    assert window.last_frame.state is not None                       # still tracking
+    # Opening another source ends the recording properly.
+    window.open_source(str(DEMO / "demo.mp4"))
+    qtbot.waitUntil(lambda: not window.recording, timeout=10000)
+    frames = [r["frame"] for r in read_track_csv(csv_path)]
+    assert frames == sorted(set(frames)), frames                     # no frame twice
+    del gray_frame
+
+
+def test_view_switch_while_paused_shows_at_once(qtbot, window):
+    open_demo(qtbot, window)
+    window.set_target(GT[0])
+    qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
+    position = window.last_frame.position
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
+    assert window.last_frame.position == position                   # same frame, new view
+
+
+def test_automation_failure_exits_non_zero(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    for argv in ([str(DEMO / "demo.mp4"), "--roi", "900,900,10,10"], [str(tmp_path / "none.mp4"), "--roi", "1,1,9,9"]):
+        res = subprocess.run([sys.executable, "-m", "gui.app", *argv, "--frames", "5", "--quit"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 2, (argv, res.returncode, res.stderr)
+        assert "mstrack-gui: error:" in res.stderr and "Traceback" not in res.stderr

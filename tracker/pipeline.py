@@ -97,13 +97,13 @@ class TrackingPipeline:
     def set_tracker_options(self, frame=None, **options) -> None:
         """Replace the tracker (colour space, bins, ...); with a target and a frame, the
         new tracker learns the target again where it was last seen."""
-        self.tracker_options = options
-        self.tracker = MeanShiftTracker(**options)
+        tracker = MeanShiftTracker(**options)
         if self._has_target and self._last_box is not None and frame is not None:
-            self.tracker.init(as_bgr8(frame), self._last_box)
+            tracker.init(as_bgr8(frame), self._last_box)   # raises before anything changes
             self._trail.clear()
         elif self._has_target:
             self.clear_target()
+        self.tracker, self.tracker_options = tracker, options
 
     def set_segmentation(self, enabled: bool, **options) -> None:
         """Turn segmentation on (with these ``SegmentationStream`` options) or off."""
