@@ -79,11 +79,13 @@ class MainWindow(QMainWindow):
         self.histogram = HistogramView()
         self.params = ParametersPanel()
         self.params.restore(self.settings)
+        self.docks = []
         for title, widget in (("Target colours", self.histogram), ("Parameters", self.params)):
             dock = QDockWidget(title, self)
             dock.setObjectName(title)
             dock.setWidget(widget)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.docks.append(dock)
 
         self.status_source = QLabel("no source")
         self.status_timing = QLabel("")
@@ -98,6 +100,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 700)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.speed.setCurrentText(str(self.settings.value("view/speed", "1x")))
+        self.set_view(str(self.settings.value("view/name", "track")))
+        self.set_side_by_side(str(self.settings.value("view/side", "false")) == "true")
 
     # ------------------------------------------------------------------ construction
     def _action(self, text, slot, shortcut=None, checkable=False):
@@ -137,6 +145,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&View")
         for a in (self.act_back, self.act_seg, self.act_side):
             menu.addAction(a)
+        menu.addSeparator()
+        for dock in self.docks:
+            menu.addAction(dock.toggleViewAction())     # closed panels can come back
 
         bar = QToolBar("Controls")
         bar.setObjectName("Controls")
@@ -278,7 +289,7 @@ class MainWindow(QMainWindow):
         self.set_view("track" if self.view == view else view)
 
     def set_view(self, view: str):
-        self.view = view or "track"
+        self.view = view if view in VIEW_NAMES else "track"
         index = self.view_box.findData(self.view)
         if index != self.view_box.currentIndex():
             self.view_box.setCurrentIndex(index)
@@ -324,6 +335,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, "meanshift-tracker", message,
                           QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self._error_box = box
 
@@ -396,6 +408,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         """Finalise recordings and stop the worker before the window goes."""
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("view/speed", self.speed.currentText())
+        self.settings.setValue("view/name", self.view)
+        self.settings.setValue("view/side", "true" if self.act_side.isChecked() else "false")
         self.params.save(self.settings)
         if self.thread.isRunning():
             self.request_shutdown.emit()     # the worker quits its thread when done

@@ -36,9 +36,10 @@ class HistogramView(QWidget):
 
     def paintEvent(self, event):
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(30, 30, 30))
+        # Mid grey: dark and light target colours both stand out against it.
+        painter.fillRect(self.rect(), QColor(128, 128, 128))
         if not self._bars:
-            painter.setPen(QColor(150, 150, 150))
+            painter.setPen(QColor(230, 230, 230))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no target")
             return
         w, h = self.width(), self.height() - 4

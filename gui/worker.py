@@ -101,6 +101,7 @@ class PipelineWorker(QObject):
         self._recorded = -1                  # last source position written to the recording
         self._clock = None               # (wall time, position) playback is paced from
         self._stop_at = None             # last position to play, if limited
+        self._at_end = False
 
     # ------------------------------------------------------------------ thread entry
     @pyqtSlot()
@@ -128,6 +129,7 @@ class PipelineWorker(QObject):
         self._close_source()
         self._source, self._resize = source, resize
         self._stop_at = None
+        self._at_end = False
         self._pipeline.clear_target()
         self._position, self._dropped = -1, 0
         first = self._read()
@@ -146,6 +148,9 @@ class PipelineWorker(QObject):
     def play(self):
         if self._source is None or self._playing:
             return
+        if self._at_end and not self._source.is_live:
+            self._at_end = False                 # Play at the end plays again from the start
+            self.seek(0)
         self._playing = True
         self._clock = None
         self._timer.start(0 if self._source.is_live or self._speed == 0 else 2)
@@ -179,6 +184,7 @@ class PipelineWorker(QObject):
             return
         self._position = max(0, index) - 1
         self._recorded = min(self._recorded, self._position)   # a replay is recorded again
+        self._pipeline.forget_trail()
         self._clock = None
         self._advance()
 
@@ -351,6 +357,7 @@ class PipelineWorker(QObject):
             self.pause()
 
     def _end(self):
+        self._at_end = True
         self.pause()
         error = getattr(self._source, "error", None)
         if self._source is not None and self._source.is_live:

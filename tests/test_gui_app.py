@@ -238,3 +238,17 @@ def test_automation_failure_exits_non_zero(tmp_path):
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert res.returncode == 2, (argv, res.returncode, res.stderr)
         assert "mstrack-gui: error:" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
+    open_demo(qtbot, window)
+    window.set_target(GT[0])
+    qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
+    window.request_seek.emit(len(GT) - 2)
+    qtbot.waitUntil(lambda: window.last_frame.position == len(GT) - 2, timeout=10000)
+    assert len(window.worker._pipeline._trail) <= 2          # the jump drew no path
+    window.speed.setCurrentText("every frame")
+    with qtbot.waitSignal(window.worker.ended, timeout=20000):
+        window.play()
+    window.play()
+    qtbot.waitUntil(lambda: window.last_frame.position < 50, timeout=20000)

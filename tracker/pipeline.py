@@ -94,6 +94,10 @@ class TrackingPipeline:
         self._last_box = None
         self._trail.clear()
 
+    def forget_trail(self) -> None:
+        """Drop the trail of centres (after a jump in time, it would draw a false path)."""
+        self._trail.clear()
+
     def set_tracker_options(self, frame=None, **options) -> None:
         """Replace the tracker (colour space, bins, ...); with a target and a frame, the
         new tracker learns the target again where it was last seen."""

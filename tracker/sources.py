@@ -461,6 +461,9 @@ class CameraSource(_SourceBase):
             raise SourceError(
                 f"cannot open {self._label}: no camera with that index, or it is in use"
             )
+        # Keep the driver's queue short: a live view wants the newest frame, not the
+        # oldest of several buffered while the last one was processed.
+        self._capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         self.fps = _positive(self._capture.get(cv2.CAP_PROP_FPS))
         self._probe("camera opened but delivered no frame")
 
