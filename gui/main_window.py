@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
     request_shutdown = pyqtSignal()
 
     frame_displayed = pyqtSignal(object)          # DisplayFrame, after painting (for automation)
+    cameras_found = pyqtSignal(object)            # list of camera indices, from a probe thread
 
     def __init__(self, settings: QSettings | None = None, resize=None):
         super().__init__()
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
         # queued call would only run after the wait had timed out.
         self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.cameras_found.connect(self._on_cameras_found)
         self.worker.opened.connect(self._on_opened)
         self.worker.failed.connect(self.show_error)
         self.worker.ended.connect(self._on_ended)
@@ -232,9 +235,19 @@ class MainWindow(QMainWindow):
             self.open_source(path)
 
     def choose_camera(self):
-        cameras = available_cameras()
+        """Probe the cameras off the GUI thread (opening one can take a second), then ask."""
+        self.act_camera.setEnabled(False)
+        self.statusBar().showMessage("looking for cameras…")
+        threading.Thread(target=lambda: self.cameras_found.emit(available_cameras()),
+                         daemon=True).start()
+
+    def _on_cameras_found(self, cameras):
+        self.act_camera.setEnabled(True)
+        self.statusBar().clearMessage()
+        if self.info is not None and self.info.is_live and self.info.name not in [f"camera:{i}" for i in cameras]:
+            cameras = sorted(set(cameras) | {int(self.info.name.split(":")[1])})  # busy: it is ours
         if not cameras:
-            self.show_error("No camera found: none of /dev/video0..9 opens")
+            self.show_error("No camera found: none of camera:0 to camera:9 opens")
             return
         name, ok = QInputDialog.getItem(self, "Open camera", "Camera", [f"camera:{i}" for i in cameras],
                                         0, False)

@@ -252,3 +252,12 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
         window.play()
     window.play()
     qtbot.waitUntil(lambda: window.last_frame.position < 50, timeout=20000)
+
+
+def test_open_camera_without_cameras_says_so_and_does_not_block(qtbot, window):
+    if list(Path("/dev").glob("video*")):
+        pytest.skip("this machine has cameras; the chooser dialog would wait for a person")
+    window.choose_camera()                       # returns at once; the probe runs elsewhere
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
+    assert "No camera found" in window.last_error
+    assert window.act_camera.isEnabled()
