@@ -30,10 +30,6 @@ class HistogramView(QWidget):
                           for i in top]
         self.update()
 
-    def bars(self) -> list:
-        """(relative height, RGB) of the bars drawn, heaviest first (for tests)."""
-        return list(self._bars)
-
     def paintEvent(self, event):
         painter = QPainter(self)
         # Mid grey: dark and light target colours both stand out against it.
