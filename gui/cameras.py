@@ -1,7 +1,7 @@
 """Which cameras open, for the Open Camera chooser."""
 
 from tracker.errors import TrackerError
-from tracker.sources import open_source
+from tracker.io.sources import open_source
 
 
 def available_cameras(limit: int = 10) -> list[int]:

@@ -20,7 +20,7 @@ from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal, pyqtSlot
 from tracker.errors import TrackerError
 from tracker.outputs import TrackCsvWriter, VideoOutput
 from tracker.pipeline import FrameResult, TrackingPipeline
-from tracker.sources import open_source
+from tracker.io.sources import open_source
 
 VIEWS = ("track", "backprojection", "segment", "boundaries")
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO_ROOT))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from tracker.cluster import mean_shift_cluster  # noqa: E402
+from tracker.segmentation.cluster import mean_shift_cluster  # noqa: E402
 
 
 def _best_time(fn, repeats):

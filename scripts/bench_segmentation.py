@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tracker.bench_segmentation import bench_segmentation, format_segmentation_table  # noqa: E402
+from tracker.evaluation.bench_segmentation import bench_segmentation, format_segmentation_table  # noqa: E402
 from tracker.errors import TrackerError  # noqa: E402
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 import cv2  # noqa: E402
 
-from tracker.bench import DEFAULT_VIDEO, bench_tracking, format_table, startup_time  # noqa: E402
+from tracker.evaluation.bench import DEFAULT_VIDEO, bench_tracking, format_table, startup_time  # noqa: E402
 from tracker.errors import TrackerError  # noqa: E402
 
 DEMO_DIR = REPO_ROOT / "videos" / "demo"

@@ -19,7 +19,7 @@ import cv2
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracker.synthetic import make_scene  # noqa: E402
+from tracker.evaluation.synthetic import make_scene  # noqa: E402
 
 FPS = 30
 N_FRAMES = 300

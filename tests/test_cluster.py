@@ -21,7 +21,7 @@ from sklearn.cluster import MeanShift, get_bin_seeds
 from sklearn.cluster import estimate_bandwidth as sk_estimate_bandwidth
 from sklearn.metrics import adjusted_rand_score
 
-from tracker.cluster import (bin_seeds, estimate_bandwidth, mean_shift_cluster, merge_modes,
+from tracker.segmentation.cluster import (bin_seeds, estimate_bandwidth, mean_shift_cluster, merge_modes,
                              nearest_mode, shift_seeds)
 from tracker.errors import InputError
 

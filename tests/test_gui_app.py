@@ -15,7 +15,7 @@ from PyQt6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 
 from clips import readable_frames  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
-from tracker.evaluation import iou, load_groundtruth  # noqa: E402
+from tracker.evaluation.otb import iou, load_groundtruth  # noqa: E402
 from tracker.outputs import read_track_csv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

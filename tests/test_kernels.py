@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import reference as ref
-from tracker._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
-from tracker._meanshift_kernels import densest_window, window_moments
-from tracker.colour import ColourQuantizer, ColourSpace, back_project, colour_space, target_histogram
+from tracker.meanshift._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
+from tracker.meanshift._meanshift_kernels import densest_window, window_moments
+from tracker.meanshift.colour import ColourQuantizer, ColourSpace, back_project, colour_space, target_histogram
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 HUE = ColourSpace("h", cv2.COLOR_BGR2HSV, (16, 1, 1), (180, 256, 256))
@@ -375,7 +375,7 @@ def test_densest_window_breaks_ties_like_argmax_and_finds_a_planted_block():
 
 
 def test_blend_into_and_ratio_table_match_numpy():
-    from tracker._colour_kernels import blend_into, ratio_table
+    from tracker.meanshift._colour_kernels import blend_into, ratio_table
     rng = np.random.default_rng(5)
     q, b = rng.dirichlet(np.ones(64)), rng.dirichlet(np.ones(64))
     q[::7] = 0.0

@@ -16,9 +16,9 @@ import pytest
 import reference as ref
 from test_kernels import HUE, real_frames, sample_hue_hist
 from tracker import back_project
-from tracker._meanshift_kernels import centroid_iterate, densest_window, window_moments
+from tracker.meanshift._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from tracker.errors import InputError
-from tracker.meanshift import cam_shift, ellipse_from_moments, mean_shift
+from tracker.meanshift.camshift import cam_shift, ellipse_from_moments, mean_shift
 
 CRIT = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 10, 1)
 

@@ -11,14 +11,14 @@ import sklearn
 from sklearn.metrics import adjusted_rand_score
 
 from tracker import InputError
-from tracker._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
+from tracker.segmentation._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
                                       label_pixels_stable, occupied_bins, paint)
 from tracker.cli import main
-from tracker.cluster import mean_shift_cluster
-from tracker.segment import L_SCALE, SegmentationStream, segment_frame
+from tracker.segmentation.cluster import mean_shift_cluster
+from tracker.segmentation.segment import L_SCALE, SegmentationStream, segment_frame
 
 LAB_SHIFTS = np.array([2, 2, 2], np.int64)
-from tracker.synthetic import make_background
+from tracker.evaluation.synthetic import make_background
 
 PHOTOS = [os.path.join(os.path.dirname(sklearn.__file__), "datasets", "images", name)
           for name in ("china.jpg", "flower.jpg")]

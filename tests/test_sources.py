@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from tracker.errors import InputError, SourceError
-from tracker.frames import as_bgr8
-from tracker.sources import (
+from tracker.io.frames import as_bgr8
+from tracker.io.sources import (
     CameraSource,
     FrameSource,
     ImageSequenceSource,
@@ -397,7 +397,7 @@ def test_opencv_stays_quiet_on_bad_input(media):
         import sys
         import cv2  # a user script may well import OpenCV before us
         from tracker.errors import SourceError
-        from tracker.sources import open_source
+        from tracker.io.sources import open_source
         for spec in sys.argv[1:]:
             try:
                 with open_source(spec) as source:

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tracker import synthetic as sy
+from tracker.evaluation import synthetic as sy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "videos" / "demo"

@@ -9,9 +9,9 @@ import pytest
 
 from tracker import InputError, MeanShiftTracker
 from tracker.cli import main
-from tracker.evaluation import evaluate_sequence, iou
-from tracker.synthetic import make_scene
-from tracker.sources import open_source
+from tracker.evaluation.otb import evaluate_sequence, iou
+from tracker.evaluation.synthetic import make_scene
+from tracker.io.sources import open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 OTB = ROOT.parent / "shared" / "data" / "otb"

@@ -4,15 +4,15 @@ shift colour segmentation, with numba.
 The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 """
 
-from . import sources as _sources  # noqa: F401  (quiets OpenCV's logging before first use)
-from .cluster import estimate_bandwidth, mean_shift_cluster
-from .colour import ColourSpace, back_project, colour_space, target_histogram
+from .io import sources as _sources  # noqa: F401  (quiets OpenCV's logging before first use)
+from .segmentation.cluster import estimate_bandwidth, mean_shift_cluster
+from .meanshift.colour import ColourSpace, back_project, colour_space, target_histogram
 from .errors import InputError, SourceError, TrackerError
-from .meanshift import cam_shift, mean_shift
+from .meanshift.camshift import cam_shift, mean_shift
 from .pipeline import FrameResult, TrackingPipeline
-from .segment import Segmentation, SegmentationStream, segment_frame
-from .sources import FrameSource, open_source
-from .tracking import MeanShiftTracker, TrackState
+from .segmentation.segment import Segmentation, SegmentationStream, segment_frame
+from .io.sources import FrameSource, open_source
+from .meanshift.tracker import MeanShiftTracker, TrackState
 
 __all__ = [
     "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShiftTracker",

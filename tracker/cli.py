@@ -120,7 +120,7 @@ def cmd_track(args) -> int:
     from .outputs import TrackCsvWriter, VideoOutput, check_distinct, check_output_path
     from .pipeline import TrackingPipeline
     from .progress import Progress
-    from .sources import open_source
+    from .io.sources import open_source
 
     # Check every output before opening anything, so a typo costs no time.
     outputs = []
@@ -193,8 +193,8 @@ def cmd_segment(args) -> int:
 
     from .outputs import IMAGE_SUFFIXES, VIDEO_CODECS, VideoOutput, check_distinct, check_output_path
     from .progress import Progress
-    from .segment import SegmentationStream
-    from .sources import open_source
+    from .segmentation.segment import SegmentationStream
+    from .io.sources import open_source
 
     out_path = check_output_path(args.out, "output", set(VIDEO_CODECS) | IMAGE_SUFFIXES)
     check_distinct(args.input, [out_path])
@@ -241,8 +241,8 @@ def cmd_segment(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import evaluate_sequence
-    from .tracking import MeanShiftTracker
+    from .evaluation.otb import evaluate_sequence
+    from .meanshift.tracker import MeanShiftTracker
 
     options = _tracker_options(args)
     results = [evaluate_sequence(seq, lambda: MeanShiftTracker(**options)).summary()
@@ -261,8 +261,8 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import bench_tracking, format_table
-    from .bench_segmentation import bench_segmentation, format_segmentation_table
+    from .evaluation.bench import bench_tracking, format_table
+    from .evaluation.bench_segmentation import bench_segmentation, format_segmentation_table
 
     if args.frames < 2:
         raise InputError(f"--frames must be at least 2, got {args.frames}")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from .tracking import TrackState
+from .meanshift.tracker import TrackState
 
 TRACK_COLOUR = (0, 220, 0)     # BGR
 LOST_COLOUR = (0, 0, 255)

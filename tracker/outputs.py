@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .errors import InputError
-from .tracking import TrackState
+from .meanshift.tracker import TrackState
 
 CSV_HEADER = ("frame", "x", "y", "w", "h", "angle", "score", "lost")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm"}

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .draw import draw_track
-from .frames import as_bgr8
-from .segment import Segmentation, SegmentationStream
-from .tracking import MeanShiftTracker, TrackState
+from .io.frames import as_bgr8
+from .segmentation.segment import Segmentation, SegmentationStream
+from .meanshift.tracker import MeanShiftTracker, TrackState
 
 
 @dataclass

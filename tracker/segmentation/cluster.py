@@ -21,7 +21,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from . import _cluster_kernels as _k
-from .errors import InputError
+from ..errors import InputError
 
 KERNELS = {"flat": _k.FLAT, "epanechnikov": _k.EPANECHNIKOV, "gaussian": _k.GAUSSIAN}
 

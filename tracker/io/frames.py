@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = ["as_bgr8", "parse_box"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SourceError
-from . import sources
+from ..errors import SourceError
+from ..io import sources
 
 GT_FILE = "groundtruth_rect.txt"
 SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)

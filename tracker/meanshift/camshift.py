@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._meanshift_kernels import centroid_iterate, window_moments
-from .errors import InputError
+from ..errors import InputError
 
 
 class Ellipse(NamedTuple):

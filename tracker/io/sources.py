@@ -23,7 +23,7 @@ from typing import Iterator, Protocol, runtime_checkable  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .errors import InputError, SourceError  # noqa: E402
+from ..errors import InputError, SourceError  # noqa: E402
 from .frames import as_bgr8  # noqa: E402
 
 __all__ = [

@@ -27,9 +27,9 @@ from ._colour_kernels import (bhattacharyya, blend_into, kernel_histogram, lut_p
                               ring_histogram)
 from ._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
-from .errors import InputError
-from .frames import as_bgr8, parse_box
-from .meanshift import ellipse_from_moments
+from ..errors import InputError
+from ..io.frames import as_bgr8, parse_box
+from .camshift import ellipse_from_moments
 
 
 @dataclass(frozen=True)

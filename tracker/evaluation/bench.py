@@ -25,12 +25,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import SourceError, TrackerError
-from .tracking import MeanShiftTracker
+from ..errors import SourceError, TrackerError
+from ..meanshift.tracker import MeanShiftTracker
 
 __all__ = ["bench_tracking", "format_table", "startup_time", "DEFAULT_VIDEO", "TARGET_BOX"]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_VIDEO = "../shared/data/video/traffic-360p.mp4"
 
 #: The target in frame 0 of traffic-360p.mp4, in its 640x360 pixels: the blue pick-up

@@ -19,8 +19,8 @@ import numpy as np
 from ._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
                                label_pixels_stable, occupied_bins, paint)
 from .cluster import KERNELS, bin_seeds, estimate_bandwidth, merge_modes, shift_seeds
-from .errors import InputError
-from .frames import as_bgr8
+from ..errors import InputError
+from ..io.frames import as_bgr8
 
 L_SCALE = 100.0 / 255.0    # 8-bit Lab stores L* x 255/100
 

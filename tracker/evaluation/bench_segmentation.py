@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from .bench import DEFAULT_VIDEO, _read_frames
-from .segment import SegmentationStream
+from ..segmentation.segment import SegmentationStream
 
 SKLEARN_SAMPLES = (2000, 8000)
 

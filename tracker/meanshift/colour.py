@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from ._colour_kernels import kernel_histogram, lut_project, quantize
-from .errors import InputError
-from .frames import as_bgr8, parse_box
+from ..errors import InputError
+from ..io.frames import as_bgr8, parse_box
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""OTB evaluation, speed benchmarks against OpenCV, and deterministic synthetic scenes."""

@@ -1,0 +1,1 @@
+"""Frame sources (files, image sequences, cameras) and frame normalisation; imports nothing above it."""

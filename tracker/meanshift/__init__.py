@@ -1,0 +1,1 @@
+"""Colour models, back-projection, mean shift / CamShift and the MeanShiftTracker (numba kernels)."""

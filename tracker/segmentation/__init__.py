@@ -1,0 +1,1 @@
+"""Mean shift clustering and live mean shift colour segmentation (numba kernels)."""
