@@ -50,6 +50,9 @@ def as_bgr8(frame):
     >>> as_bgr8(np.array([[65535]], dtype=np.uint16))[0, 0]
     array([255, 255, 255], dtype=uint8)
     """
+    if (type(frame) is np.ndarray and frame.dtype == np.uint8 and frame.ndim == 3
+            and frame.shape[2] == 3 and frame.size and frame.flags.c_contiguous):
+        return frame    # already normalised (the hot path: every frame after the source)
     if frame is None:
         # The usual cause is cv2.imread returning None for an unreadable file.
         raise InputError("frame is None, not an image array")
