@@ -184,7 +184,7 @@ class PipelineWorker(QObject):
             return
         self._position = max(0, index) - 1
         self._recorded = min(self._recorded, self._position)   # a replay is recorded again
-        self._pipeline.forget_trail()
+        self._pipeline.jumped()
         self._clock = None
         self._advance()
 

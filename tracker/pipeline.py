@@ -94,9 +94,12 @@ class TrackingPipeline:
         self._last_box = None
         self._trail.clear()
 
-    def forget_trail(self) -> None:
-        """Drop the trail of centres (after a jump in time, it would draw a false path)."""
+    def jumped(self) -> None:
+        """The next frame does not follow the last (a seek): forget the trail and let the
+        tracker search for the target afresh."""
         self._trail.clear()
+        if self._has_target:
+            self.tracker.expect_jump()
 
     def set_tracker_options(self, frame=None, **options) -> None:
         """Replace the tracker (colour space, bins, ...); with a target and a frame, the

@@ -228,6 +228,13 @@ class MeanShiftTracker:
         self._score, self._lost = score, lost
         return self._state()
 
+    def expect_jump(self) -> None:
+        """The next frame does not follow the last one (a seek): search for the target
+        afresh instead of assuming it moved a few pixels."""
+        if self._initialized:
+            self._vx = self._vy = 0.0
+            self._misses = max(self._misses, 8)
+
     # ------------------------------------------------------------------ internals
     def _bounds(self, grow: float = 1.0):
         return _rotated_bounds(self._w0 * self._scale * grow, self._h0 * self._scale * grow,
