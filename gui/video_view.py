@@ -6,17 +6,28 @@ goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
 ``x`` covers ``[x, x + 1)``, so the box can be handed straight to a tracker.
 """
 
+import math
+
 import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QPainter, QPen
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QTransform
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-__all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR"]
+__all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR", "TRACK_COLOUR", "LOST_COLOUR", "box_corners"]
 
 #: Colour of the letterbox bars and of the view when there is no frame.
 BACKGROUND = QColor(24, 24, 24)
 #: Colour of the dashes of the selection rubber band.
 BAND_COLOUR = QColor(255, 255, 0)
+
+#: Colours of the track overlay (as in tracker.draw, which draws recordings).
+TRACK_COLOUR = QColor(0, 220, 0)
+LOST_COLOUR = QColor(255, 0, 0)
+TRAIL_COLOUR = QColor(255, 200, 0)
+#: The track overlay's size on screen, whatever the frame's size or zoom.
+TRACK_PEN_WIDTH = 2.0
+LABEL_PIXEL_SIZE = 13
+LABEL_GAP = 3.0
 
 _BAND_SHADOW = QColor(0, 0, 0)
 _TEXT_COLOUR = QColor(235, 235, 235)
@@ -82,6 +93,17 @@ def _view_transform(view_w, view_h, image_w, image_h, zoom, centre):
     return scale, offset, (cx, cy)
 
 
+def box_corners(rotated):
+    """The four corners of a rotated box ``((cx, cy), (w, h), angle_deg)``, in the order
+    and convention of ``cv2.boxPoints``, as a (4, 2) float array."""
+    (cx, cy), (w, h), angle = rotated
+    a = math.radians(angle)
+    c, s = math.cos(a) * 0.5, math.sin(a) * 0.5
+    p0 = (cx - s * h - c * w, cy + c * h - s * w)
+    p1 = (cx + s * h - c * w, cy - c * h - s * w)
+    return np.array([p0, p1, (2 * cx - p0[0], 2 * cy - p0[1]), (2 * cx - p1[0], 2 * cy - p1[1])])
+
+
 def _as_qimage(image):
     """Wrap a uint8 BGR or gray array in a QImage that shares its memory.
 
@@ -140,6 +162,10 @@ class VideoView(QWidget):
         self._centre = None  # requested zoom centre in image coords; None = image centre
         self._overlay_text = ""
         self._placeholder = ""
+        self._track = None  # (TrackState, trail) painted over the frame
+        self._label_font = QFont()
+        self._label_font.setPixelSize(LABEL_PIXEL_SIZE)
+        self._label_font.setBold(True)
         # Drag ends in image coordinates, so the band stays on the same image
         # content while frames arrive or the zoom changes mid-drag.
         self._drag_start = None
@@ -179,6 +205,13 @@ class VideoView(QWidget):
         if self._qimage is None:
             return None
         return self._qimage.width(), self._qimage.height()
+
+    def set_track(self, state, trail=()):
+        """Paint a track over the frame: ``state`` has ``rotated``, ``score`` and ``lost``
+        (a TrackState; None paints only the trail), ``trail`` recent centres in image
+        pixel-index coordinates (as the tracker gives them)."""
+        self._track = None if state is None and not len(trail) else (state, list(trail))
+        self.update()
 
     # ------------------------------------------------------------------ texts
 
@@ -293,6 +326,7 @@ class VideoView(QWidget):
                 smooth = geometry[0] < _SMOOTH_MAX_SCALE
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
                 painter.drawImage(self.image_rect(), self._qimage)
+                self._paint_track(painter)
                 self._paint_band(painter)
             self._paint_overlay_text(painter)
         finally:
@@ -319,6 +353,60 @@ class VideoView(QWidget):
         painter.fillRect(bounds.adjusted(-pad, -pad, pad, pad), QColor(0, 0, 0, 150))
         painter.setPen(_TEXT_COLOUR)
         painter.drawText(bounds, flags | Qt.TextFlag.TextWordWrap, self._overlay_text)
+
+    def _image_transform(self):
+        """Image pixel-index coordinates to widget: pixel i's centre is at i + 0.5."""
+        scale, (ox, oy), _ = self._geometry()
+        return QTransform(scale, 0, 0, scale, ox + 0.5 * scale, oy + 0.5 * scale)
+
+    def track_label(self):
+        """The score label and where it goes, ``(text, QRectF)`` in widget coordinates,
+        or None: a constant size on screen, just above the box's top corner (below
+        its bottom corner when there is no room above), so it stays with the box."""
+        if self._track is None or self._track[0] is None or self._geometry() is None:
+            return None
+        state = self._track[0]
+        text = f"LOST {state.score:.2f}" if state.lost else f"{state.score:.2f}"
+        transform = self._image_transform()
+        corners = [transform.map(QPointF(x, y)) for x, y in box_corners(state.rotated)]
+        metrics = QFontMetricsF(self._label_font)
+        w, h = metrics.horizontalAdvance(text) + 6, metrics.height() + 2
+        # The top corner (the left one of an upright box), the label's left edge on it.
+        anchor = min(corners, key=lambda p: (round(p.y()), p.x()))
+        y = anchor.y() - LABEL_GAP - h
+        if y < 0:
+            anchor = max(corners, key=lambda p: (round(p.y()), -p.x()))
+            y = anchor.y() + LABEL_GAP
+        x = min(max(anchor.x(), 0.0), max(self.width() - w, 0.0))
+        return text, QRectF(x, y, w, h)
+
+    def _paint_track(self, painter):
+        if self._track is None:
+            return
+        state, trail = self._track
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        transform = self._image_transform()
+        if len(trail) > 1:
+            painter.setPen(_cosmetic_pen(TRAIL_COLOUR, TRACK_PEN_WIDTH))
+            painter.drawPolyline(QPolygonF([transform.map(QPointF(x, y)) for x, y in trail]))
+        if state is not None:
+            colour = LOST_COLOUR if state.lost else TRACK_COLOUR
+            corners = QPolygonF([transform.map(QPointF(x, y)) for x, y in box_corners(state.rotated)])
+            painter.setPen(_cosmetic_pen(QColor(0, 0, 0, 140), TRACK_PEN_WIDTH + 2))
+            painter.drawPolygon(corners)      # a dark rim: the box shows on light frames too
+            painter.setPen(_cosmetic_pen(colour, TRACK_PEN_WIDTH))
+            painter.drawPolygon(corners)
+            centre = transform.map(QPointF(*state.rotated[0]))
+            painter.setBrush(colour)
+            painter.drawEllipse(centre, TRACK_PEN_WIDTH + 1, TRACK_PEN_WIDTH + 1)
+            text, rect = self.track_label()
+            painter.fillRect(rect, QColor(0, 0, 0, 160))
+            painter.setFont(self._label_font)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
     def _paint_band(self, painter):
         box = self._drag_box()
@@ -424,3 +512,10 @@ class VideoView(QWidget):
         # does not wander off past the image edge.
         self._centre = _view_transform(self.width(), self.height(), iw, ih, zoom, centre)[2]
         self.set_zoom(zoom)
+
+
+def _cosmetic_pen(colour, width):
+    pen = QPen(colour, width)
+    pen.setCosmetic(True)          # the width is in screen pixels whatever the scale
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
