@@ -52,7 +52,7 @@ def fit_docks(window, docks, area, image_size, side_by_side: bool, set_low=None)
         arrangement = best_arrangement(*size, *image_size)
         return arrangement, _covered(*size, image_size, arrangement)
 
-    (right_arr, right_px), (bottom_arr, bottom_px) = best(right), best(bottom)
+    (_, right_px), (bottom_arr, bottom_px) = best(right), best(bottom)
     if bottom_px > right_px:
         _dock(window, docked, "bottom")
         if bottom_arr == "row":

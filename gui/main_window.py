@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from pathlib import Path
 
-import cv2
 from PyQt6.QtCore import QSettings, Qt, QThread, QTimer, pyqtSignal
-from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
-from PyQt6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
-                             QMainWindow, QMessageBox, QToolBar, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from .cameras import available_cameras
 from .layout import fit_docks
+from .menus import VIEW_NAMES, WindowMenus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
-from .record_dialog import RecordDialog
-from .recorder import DEFAULT_SUFFIX, RecordPlan
 from .shortcuts import ShortcutsDialog
 from .status import ElidedLabel, RecordingIndicator
 from .view_area import ARRANGEMENT_CHOICES, ViewArea
-from .views import annotated_views
+from .window_files import WindowFiles
 from .worker import PipelineWorker
 
-VIEW_NAMES = {"track": "Tracking", "backprojection": "Back-projection",
-              "segment": "Segmentation", "boundaries": "Boundaries"}
-VIEW_KEYS = {"track": "T", "backprojection": "B", "segment": "S", "boundaries": "E"}
-SPEEDS = ("0.25x", "0.5x", "1x", "2x", "4x", "every frame")
-VIDEO_FILTER = "Videos and images (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
-STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "udp://", "rtp://", "rtmp://", "tcp://")
-MAX_RECENT = 8
 HINT = "Drag a box around the target (or type it in the Target panel)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, WindowMenus, QMainWindow):
     """Open a source, drag a box around the target, watch it tracked and segmented."""
 
     # Requests to the worker (queued across threads).
@@ -132,107 +118,6 @@ class MainWindow(QMainWindow):
                               fit=state is None)
 
     # ------------------------------------------------------------------ construction
-    def _action(self, text, slot, shortcut=None, checkable=False, tip=None):
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        if tip:
-            action.setToolTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self):
-        a = self._action
-        self.act_open = a("&Open File…", self.choose_file, "O")
-        self.act_folder = a("Open &Folder…", self.choose_folder, "Ctrl+Shift+O")
-        self.act_camera = a("Open &Camera…", self.choose_camera)
-        self.act_stream = a("Open &Stream…", self.choose_stream, "Ctrl+N",
-                            tip="A network camera or stream: rtsp://, http(s)://, udp://")
-        self.act_record = a("Record…", self.toggle_recording, "Ctrl+R",
-                            tip="Record the views and the track (.mkv by default: an .mp4 is "
-                                "finalised only on a clean stop)")
-        self.act_save_frame = a("Save Frame As…", self.choose_frame_file, "Ctrl+S",
-                                tip="Save the views on screen, annotated, at the frame's resolution")
-        self.act_quit = a("Quit", self.close, "Ctrl+Q")
-        self.act_play = a("Play", self.toggle_play, "Space")
-        self.act_step = a("Step", self.step, "Right", tip="One frame forward (Right)")
-        self.act_step_back = a("Step Back", self.step_back, "Left", tip="One frame back (Left)")
-        self.act_home = a("First Frame", lambda: self.request_seek.emit(0), "Home")
-        self.act_end = a("Last Frame", self.request_seek_end.emit, "End")
-        self.act_goto = a("Go to Frame…", self.bar.focus_frame_field, "Ctrl+G")
-        self.act_reset = a("Reset Target", self.reset_target, "R")
-        self.view_group = QActionGroup(self)
-        self.act_views = {}
-        for key, name in VIEW_NAMES.items():
-            action = a(f"{name} View", lambda _=False, k=key: self.toggle_view(k), VIEW_KEYS[key],
-                       checkable=True)
-            self.view_group.addAction(action)
-            self.act_views[key] = action
-        self.act_side = a("Side by Side", self.set_side_by_side, "V", checkable=True,
-                          tip="The tracking view beside the chosen view (segmentation by default)")
-        self.arrangement_group = QActionGroup(self)
-        self.act_arrangements = {}
-        for choice in ARRANGEMENT_CHOICES:
-            action = a({"auto": "Whichever Shows Them Larger", "row": "In a Row",
-                        "column": "In a Column"}[choice],
-                       lambda _=False, c=choice: self.set_arrangement(c), checkable=True)
-            self.arrangement_group.addAction(action)
-            self.act_arrangements[choice] = action
-        self.act_zoom_fit = a("Zoom to Fit", self.zoom_to_fit, "Ctrl+0",
-                              tip="Ctrl+wheel zooms in and out around the cursor")
-        self.act_shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
-
-        menu = self.menuBar().addMenu("&File")
-        for action in (self.act_open, self.act_folder, self.act_camera, self.act_stream):
-            menu.addAction(action)
-        self.recent_menu = menu.addMenu("Open &Recent")
-        menu.addSeparator()
-        menu.addAction(self.act_record)
-        menu.addSeparator()
-        menu.addAction(self.act_quit)
-        menu = self.menuBar().addMenu("&Playback")
-        for action in (self.act_play, self.act_step, self.act_step_back, self.act_home,
-                       self.act_end, self.act_goto, None, self.act_reset):
-            menu.addAction(action) if action else menu.addSeparator()
-        menu = self.menuBar().addMenu("&View")
-        for action in self.act_views.values():
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.act_side)
-        arrange = menu.addMenu("Side by Side &Arrangement")
-        for action in self.act_arrangements.values():
-            arrange.addAction(action)
-        menu.addAction(self.act_zoom_fit)
-        menu.addSeparator()
-        menu.addAction(self.act_save_frame)
-        menu.addSeparator()
-        for dock in self.docks:
-            menu.addAction(dock.toggleViewAction())     # closed panels can come back
-        menu = self.menuBar().addMenu("&Help")
-        menu.addAction(self.act_shortcuts)
-
-        bar = QToolBar("Controls")
-        bar.setObjectName("Controls")
-        self.addToolBar(bar)
-        for action in (self.act_open, self.act_camera, self.act_play, self.act_step_back,
-                       self.act_step, self.act_reset):
-            bar.addAction(action)
-        self.speed = QComboBox()
-        self.speed.addItems(SPEEDS)
-        self.speed.setCurrentText("1x")
-        self.speed.setToolTip("Playback speed")
-        bar.addWidget(self.speed)
-        self.view_box = QComboBox()
-        for key, name in VIEW_NAMES.items():
-            self.view_box.addItem(name, key)
-        self.view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
-        bar.addWidget(self.view_box)
-        bar.addAction(self.act_side)
-        bar.addAction(self.act_record)
-        self._update_recent_menu()
-
     def _start_worker(self):
         self.thread = QThread(self)
         self.worker = PipelineWorker(self.params.tracker_options(), self.params.segment.isChecked(),
@@ -300,101 +185,6 @@ class MainWindow(QMainWindow):
         self._error_box = box
 
     # ------------------------------------------------------------------ sources
-    def open_source(self, spec: str):
-        """Open a file, folder, printf pattern, camera:N or stream URL, in the worker
-        thread (errors come back as a message)."""
-        self.request_pause.emit()
-        if "://" in spec:
-            self.say(f"opening {spec}…", 0)
-        self.request_open.emit(str(spec), self.resize_to)
-
-    def dialog_folder(self) -> str:
-        """Where file dialogs start: the open video's folder, else the last one used."""
-        if self.info is not None and "://" not in self.info.name and not self.info.is_live:
-            path = Path(self.info.name)
-            folder = path if path.is_dir() else path.parent
-            if folder.is_dir():
-                return str(folder.resolve())
-        last = str(self.settings.value("dialog/folder", ""))
-        return last if last and Path(last).is_dir() else os.getcwd()
-
-    def choose_file(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Open video or image", self.dialog_folder(),
-                                              VIDEO_FILTER)
-        if path:
-            self.settings.setValue("dialog/folder", str(Path(path).parent))
-            self.open_source(path)
-
-    def choose_folder(self):
-        path = QFileDialog.getExistingDirectory(self, "Open image sequence folder", self.dialog_folder())
-        if path:
-            self.settings.setValue("dialog/folder", path)
-            self.open_source(path)
-
-    def choose_stream(self):
-        last = str(self.settings.value("dialog/stream", "rtsp://"))
-        url, ok = QInputDialog.getText(self, "Open stream",
-                                       "Network camera or stream URL (rtsp://, http(s)://, udp://):",
-                                       text=last)
-        url = url.strip()
-        if not ok or not url:
-            return
-        if not url.lower().startswith(STREAM_SCHEMES):
-            self.show_error(f"{url!r} is not a stream URL: it should start with rtsp://, "
-                            "http://, https:// or udp://")
-            return
-        self.settings.setValue("dialog/stream", url)
-        self.open_source(url)
-
-    def choose_camera(self):
-        """Probe the cameras off the GUI thread (opening one can take a second), then ask."""
-        self.act_camera.setEnabled(False)
-        self.say("looking for cameras…", 0)
-        threading.Thread(target=lambda: self.cameras_found.emit(available_cameras()),
-                         daemon=True).start()
-
-    def _on_cameras_found(self, cameras):
-        self.act_camera.setEnabled(True)
-        self.say("")
-        if self.info is not None and self.info.name.startswith("camera:") and \
-                self.info.name not in [f"camera:{i}" for i in cameras]:
-            cameras = sorted(set(cameras) | {int(self.info.name.split(":")[1])})  # busy: it is ours
-        if not cameras:
-            self.show_error("No camera found: none of camera:0 to camera:9 opens")
-            return
-        name, ok = QInputDialog.getItem(self, "Open camera", "Camera", [f"camera:{i}" for i in cameras],
-                                        0, False)
-        if ok:
-            self.open_source(name)
-
-    def dragEnterEvent(self, event):
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event):
-        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            self.open_source(urls[0])
-
-    def _remember(self, name: str):
-        if name.startswith("camera:"):
-            return
-        if "%" not in name and "://" not in name:
-            name = str(Path(name).resolve())
-        recent = [r for r in self._recent() if r != name]
-        self.settings.setValue("recent", ([name] + recent)[:MAX_RECENT])
-        self._update_recent_menu()
-
-    def _recent(self) -> list:
-        value = self.settings.value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _update_recent_menu(self):
-        self.recent_menu.clear()
-        for name in self._recent():
-            self.recent_menu.addAction(name, lambda n=name: self.open_source(n))
-        self.recent_menu.setEnabled(bool(self._recent()))
-
     # ------------------------------------------------------------------ controls
     def toggle_play(self):
         (self.request_pause if self.playing else self.request_play).emit()
@@ -426,9 +216,9 @@ class MainWindow(QMainWindow):
     def set_view(self, view: str):
         self.view = view if view in VIEW_NAMES else "track"
         self.act_views[self.view].setChecked(True)
-        index = self.view_box.findData(self.view)
-        if index != self.view_box.currentIndex():
-            self.view_box.setCurrentIndex(index)
+        self.view_box.blockSignals(True)          # one request to the worker, not two
+        self.view_box.setCurrentIndex(self.view_box.findData(self.view))
+        self.view_box.blockSignals(False)
         self._send_views()
 
     def set_side_by_side(self, on: bool, fit: bool = True):
@@ -470,78 +260,6 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self):
         self._shortcuts = ShortcutsDialog(self, self.actions())
         self._shortcuts.open()
-
-    # ------------------------------------------------------------------ recording, saving
-    def toggle_recording(self):
-        if self.recording:
-            self.request_stop_record.emit()
-            return
-        if self.info is None:
-            self.show_error("open a video or camera before recording")
-            return
-        dialog = RecordDialog(self, str(Path(self._output_folder()) / f"{self._stem()}-track{DEFAULT_SUFFIX}"),
-                              self.shown_views(), VIEW_NAMES, self.views.arrangement())
-        self._record_dialog = dialog
-        if dialog.exec() == dialog.DialogCode.Accepted:
-            plan = dialog.plan()
-            for path in plan.files()[:1]:
-                self.settings.setValue("dialog/record_folder", str(Path(path).parent))
-            self.record(plan)
-
-    def start_recording(self, video_path: str = "", csv_path: str = "", each: bool = False):
-        """Record the views on screen (composed as shown, or ``each`` in its own file)."""
-        self.record(RecordPlan(video_path or "", csv_path or "", tuple(self.shown_views()), each,
-                               self.views.arrangement()))
-
-    def record(self, plan: RecordPlan):
-        self.request_record.emit(plan)
-
-    def _output_folder(self) -> str:
-        """Where new files go: beside the video if that folder is writable, else the last
-        folder recorded to, else the working folder."""
-        folder = self.dialog_folder()
-        if os.access(folder, os.W_OK) and (self.info is None or not self.info.is_live):
-            return folder
-        last = str(self.settings.value("dialog/record_folder", ""))
-        return last if last and os.access(last, os.W_OK) else os.getcwd()
-
-    def _stem(self) -> str:
-        if self.info is None:
-            return "track"
-        name = self.info.name
-        if "://" in name or name.startswith("camera:"):
-            return "".join(c if c.isalnum() else "-" for c in name.split("://")[-1]).strip("-")[:40] or "stream"
-        return Path(name.replace("%", "")).stem or "track"
-
-    def choose_frame_file(self):
-        if self.last_frame is None:
-            self.show_error("nothing to save: open a video first")
-            return
-        start = Path(self._output_folder()) / f"{self._stem()}-frame{self.last_frame.position:06d}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Save frame as", str(start),
-                                              "PNG image (*.png);;JPEG image (*.jpg)")
-        if path:
-            self.save_frame(path)
-
-    def save_frame(self, path: str) -> bool:
-        """Write the views on screen, annotated and arranged as shown, at full resolution."""
-        display = self.last_frame
-        if display is None:
-            return False
-        track = display.views["track"]
-        images = [display.views.get(name) for name in self.shown_views()]
-        image = annotated_views(images, track, display.state, display.trail, self.views.arrangement())
-        suffix = Path(path).suffix.lower() or ".png"
-        ok, data = cv2.imencode(suffix if suffix in (".png", ".jpg", ".jpeg", ".bmp") else ".png", image)
-        try:
-            if not ok:
-                raise OSError("the image could not be encoded")
-            Path(path).write_bytes(data.tobytes())
-        except OSError as e:
-            self.show_error(f"cannot save frame to {path!r}: {e.strerror or e}")
-            return False
-        self.say(f"saved frame {display.position} to {path}")
-        return True
 
     # ------------------------------------------------------------------ worker events
     def _on_ready(self):

@@ -32,6 +32,7 @@ class PlaybackBar(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._fps = 30.0
+        self._position = -1
         self.slider = QSlider(Qt.Orientation.Horizontal)
         # No base style given: a proxy owns its base, and the application's style is not
         # ours to own. Parented to the bar, the proxy lives exactly as long as the slider.
@@ -56,7 +57,9 @@ class PlaybackBar(QWidget):
         # Drags seek on release; clicks on the groove (absolute set) and keys at once.
         self.slider.sliderReleased.connect(lambda: self.seek_requested.emit(self.slider.value()))
         self.slider.actionTriggered.connect(self._on_action)
-        self.frame.lineEdit().returnPressed.connect(self._on_typed)
+        # Enter (or leaving the field) with another frame typed goes there; the line edit's
+        # returnPressed would come twice, once from the spin box passing the key on.
+        self.frame.editingFinished.connect(self._on_typed)
 
     def set_source(self, frame_count: int | None, fps: float) -> None:
         """A file of ``frame_count`` frames (None: live or unknown length, no seeking)."""
@@ -71,6 +74,7 @@ class PlaybackBar(QWidget):
 
     def show_position(self, position: int) -> None:
         """The frame on screen (not while the user is dragging or typing)."""
+        self._position = position
         if not self.slider.isSliderDown():
             self.slider.setValue(position)
         if not self.frame.hasFocus():
@@ -89,5 +93,5 @@ class PlaybackBar(QWidget):
             self.seek_requested.emit(self.slider.sliderPosition())
 
     def _on_typed(self):
-        self.frame.interpretText()
-        self.seek_requested.emit(self.frame.value())
+        if self.frame.value() != self._position:
+            self.seek_requested.emit(self.frame.value())

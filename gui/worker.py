@@ -14,7 +14,6 @@ import dataclasses
 import functools
 import threading
 import time
-from dataclasses import dataclass, field
 
 import cv2
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal, pyqtSlot
@@ -23,6 +22,7 @@ from tracker.errors import TrackerError
 from tracker.io.sources import open_source
 from tracker.pipeline import FrameResult, TrackingPipeline, warm_up
 
+from .display import DisplayFrame, SourceInfo
 from .recorder import Recorder, RecordPlan
 from .views import SEGMENTED_VIEWS, VIEWS, view_image
 
@@ -45,33 +45,6 @@ def reported(slot):
         self.stop_recording()
         self.pause()
     return wrapper
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    name: str
-    fps: float
-    size: tuple[int, int]
-    frame_count: int | None
-    is_live: bool
-
-
-@dataclass
-class DisplayFrame:
-    """Everything the window shows for one frame, prepared off the GUI thread."""
-
-    position: int                      # index of the frame in the source
-    frame_count: int | None
-    views: dict = field(default_factory=dict)   # view name -> bare uint8 BGR image
-    state: object = None               # TrackState or None
-    trail: list = field(default_factory=list)   # recent centres, drawn by the view
-    track_ms: float = 0.0
-    segment_ms: float = 0.0
-    source_fps: float = 0.0
-    dropped: int = 0                   # frames not displayed since Play (behind or GUI busy)
-    histogram: tuple | None = None     # (weights, colours) of the target model, when it changed
-    playing: bool = False
-    capture_time: float | None = None  # time.monotonic() when the frame was captured or read
 
 
 class PipelineWorker(QObject):
@@ -105,6 +78,7 @@ class PipelineWorker(QObject):
         self._last_result = None
         self._capture_time = None
         self._position = -1
+        self._on_screen = -1                 # position of the last frame sent to the GUI
         self._dropped = 0
         self._shown = threading.Event()
         self._shown.set()
@@ -187,7 +161,7 @@ class PipelineWorker(QObject):
         if self._source is None or self._source.is_live:
             return
         self.pause()
-        self._advance()
+        self._advance(force=True)          # each step is shown, however fast the keys come
 
     @pyqtSlot()
     @reported
@@ -416,7 +390,7 @@ class PipelineWorker(QObject):
             self._dropped += 1
         self._advance()
 
-    def _advance(self):
+    def _advance(self, force: bool = False):
         frame = self._read()
         if frame is None:
             return self._end()
@@ -428,7 +402,7 @@ class PipelineWorker(QObject):
             return
         histogram = (self._pipeline.has_target
                      and self._position % self.HISTOGRAM_EVERY == 0)
-        self._show(result, histogram=histogram, force=self._position == self._stop_at)
+        self._show(result, histogram=histogram, force=force or self._position == self._stop_at)
         if self._stop_at is not None and self._position >= self._stop_at:
             self._stop_at = None
             self.pause()
@@ -443,6 +417,8 @@ class PipelineWorker(QObject):
         elif error:
             self.failed.emit(f"stopped early: {error}")
         self.stop_recording()
+        if self._last_result is not None and self._on_screen != self._position:
+            self._show(self._last_result, force=True, record=False)   # the last frame, not one before
         self.ended.emit()
 
     def _show(self, result: FrameResult, force: bool = False, histogram: bool = False,
@@ -455,6 +431,7 @@ class PipelineWorker(QObject):
             self._dropped += 1
             return
         self._shown.clear()
+        self._on_screen = self._position
         views = {}
         for name in self._views:
             image = view_image(name, result, tracker)
