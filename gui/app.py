@@ -39,12 +39,17 @@ def _display_problem() -> str | None:
         try:
             ctypes.CDLL(plugin)
         except OSError as e:
-            # "libxcb-cursor.so.0: cannot open shared object file: No such file or directory"
-            found = re.search(r"([\w.+-]+\.so[\w.]*): cannot open", str(e))
-            missing = found.group(1) if found else str(e)
+            missing = missing_library(str(e))
             return (f"Qt cannot open windows on X11: {missing} is missing (on Debian/Ubuntu: "
                     "apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1)")
     return None
+
+
+def missing_library(message: str) -> str:
+    """The library a dlopen error names: "libxcb-cursor.so.0: cannot open shared object
+    file: No such file or directory" -> "libxcb-cursor.so.0" (else the message)."""
+    found = re.search(r"([\w.+-]+\.so[\w.]*): cannot open", message)
+    return found.group(1) if found else message
 
 
 def _x_server_answers() -> bool:

@@ -331,7 +331,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.bar.show_position(display.position)
         if display.playing:
             now = time.perf_counter()
-            self._fps_times = [t for t in self._fps_times if now - t < 1.0] + [now]
+            self._fps_times = [t for t in self._fps_times if now - t < 2.0] + [now]
         self._update_status(display)
         self.worker.frame_shown()
         self.frame_displayed.emit(display)
@@ -341,7 +341,10 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         if display.segment_ms > 0:
             parts.append(f"segment {display.segment_ms:.1f} ms")
         if self.playing:
-            parts.append(f"shown {len(self._fps_times)} fps of {display.source_fps:.0f}")
+            times = self._fps_times
+            # Frames over the time they span (a count per second would be off by one).
+            fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 2 else 0.0
+            parts.append(f"shown {fps:.0f} fps of {display.source_fps:.0f}")
             if self.latency_ms is not None:
                 parts.append(f"latency {self.latency_ms:.0f} ms")
         else:

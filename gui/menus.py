@@ -24,6 +24,7 @@ class WindowMenus:
         action.setCheckable(checkable)
         if tip:
             action.setToolTip(tip)
+            action.setStatusTip(tip)          # Help > Keyboard shortcuts says it too
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -41,13 +42,14 @@ class WindowMenus:
         self.act_save_frame = a("Save Frame As…", self.choose_frame_file, "Ctrl+S",
                                 tip="Save the views on screen, annotated, at the frame's resolution")
         self.act_quit = a("Quit", self.close, "Ctrl+Q")
-        self.act_play = a("Play", self.toggle_play, "Space")
-        self.act_step = a("Step", self.step, "Right", tip="One frame forward (Right)")
-        self.act_step_back = a("Step Back", self.step_back, "Left", tip="One frame back (Left)")
+        self.act_play = a("Play", self.toggle_play, "Space", tip="Play or pause (Space)")
+        self.act_step = a("Step", self.step, "Right", tip="One frame forward")
+        self.act_step_back = a("Step Back", self.step_back, "Left", tip="One frame back")
         self.act_home = a("First Frame", lambda: self.request_seek.emit(0), "Home")
         self.act_end = a("Last Frame", self.request_seek_end.emit, "End")
-        self.act_goto = a("Go to Frame…", self.bar.focus_frame_field, "Ctrl+G")
-        self.act_reset = a("Reset Target", self.reset_target, "R")
+        self.act_goto = a("Go to Frame…", self.bar.focus_frame_field, "Ctrl+G",
+                          tip="Go to a frame: type its number and press Enter")
+        self.act_reset = a("Reset Target", self.reset_target, "R", tip="Forget the target (drag a new box)")
         self.view_group = QActionGroup(self)
         self.act_views = {}
         for key, name in VIEW_NAMES.items():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QKeySequence
-from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout
 
 #: Gestures no action carries.
 MOUSE_AND_KEYS = (
@@ -22,7 +25,9 @@ def shortcut_rows(actions) -> list[tuple[str, str]]:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         keys = [k for k in keys if k]
         if keys:
-            rows.append((", ".join(keys), action.text().replace("&", "").rstrip("…").strip()))
+            name = action.text().replace("&", "").rstrip("…").strip()
+            tip = action.statusTip()
+            rows.append((", ".join(keys), f"{name}: {tip}" if tip else name))
     return rows + list(MOUSE_AND_KEYS)
 
 
@@ -31,18 +36,18 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.rows = shortcut_rows(actions)
-        table = QTableWidget(len(self.rows), 2)
-        table.setHorizontalHeaderLabels(["Key", "Does"])
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for i, (keys, text) in enumerate(self.rows):
-            table.setItem(i, 0, QTableWidgetItem(keys))
-            table.setItem(i, 1, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        body = "".join(f"<tr><td style='padding-right:14px'><b>{html.escape(keys)}</b></td>"
+                       f"<td>{html.escape(text)}</td></tr>" for keys, text in self.rows)
+        label = QLabel(f"<table cellspacing='3'>{body}</table>")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()
+        scroll.setWidget(label)
+        scroll.setWidgetResizable(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.addWidget(scroll)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        self.resize(620, 640)

@@ -105,3 +105,11 @@ def test_open_stream_sends_the_url_to_the_worker_and_refuses_what_is_not_one(qtb
     assert opened == [url]                                     # opened in the worker's thread
     assert window.status_message.full_text().startswith("opening")
     qtbot.waitUntil(lambda: window.last_error is not None or window.info is not None, timeout=30000)
+
+
+def test_a_missing_x11_library_is_named():
+    from gui.app import missing_library
+
+    message = "libxcb-cursor.so.0: cannot open shared object file: No such file or directory"
+    assert missing_library(message) == "libxcb-cursor.so.0"
+    assert missing_library("something else") == "something else"
