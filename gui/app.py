@@ -118,10 +118,10 @@ class Automation:
     def _on_opened(self, info):
         if self.done or self.started is not None:     # only the source given on the command line
             return
-        if self.args.out_csv or self.args.out_video:
-            self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.roi:
             self.window.set_target(self.args.roi)
+        if self.args.out_csv or self.args.out_video:      # from the first frame, with its box
+            self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.frames:
             self.started = time.perf_counter()
             self.window.request_stop_at.emit(self.args.frames - 1)

@@ -86,6 +86,10 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.docks.append(dock)
+        # Below or above the video the parameters go in two columns, to stay low.
+        self.docks[-1].dockLocationChanged.connect(
+            lambda area: self.params.set_columns(2 if area in (Qt.DockWidgetArea.BottomDockWidgetArea,
+                                                               Qt.DockWidgetArea.TopDockWidgetArea) else 1))
 
         self.status_message = ElidedLabel()
         self.status_recording = RecordingIndicator()
