@@ -38,6 +38,8 @@ class CameraSource(_LiveSource):
     iteration ends and `truncated` and `error` say so.
     """
 
+    _kind = "camera"
+
     def __init__(self, index):
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
             raise SourceError(
@@ -66,8 +68,6 @@ class CameraSource(_LiveSource):
         self.fps = _positive(capture.get(cv2.CAP_PROP_FPS))
         self._start_reading(capture)
         self._probe(f"camera opened but delivered no frame within {self.read_timeout:g} s")
-
-    _kind = "camera"
 
     @property
     def _label(self):

@@ -34,13 +34,13 @@ def url_scheme(spec: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+_PASSWORD = re.compile(r"(://[^/@:]*):[^/]*@")   # up to the last @ of the host part
+
+
 def _without_password(url: str) -> str:
-    """`url` with any password replaced by ``***``: messages must not leak it."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    """`url` with any password (``rtsp://user:password@host``) shown as ``***``:
+    messages must not leak it."""
+    return _PASSWORD.sub(r"\1:***@", url, count=1)
 
 
 class StreamSource(_LiveSource):
@@ -75,28 +75,14 @@ class StreamSource(_LiveSource):
     over TCP by default.
     """
 
+    _kind = "stream"
+
     def __init__(self, url, *, open_timeout: float = OPEN_TIMEOUT,
                  read_timeout: float = READ_TIMEOUT):
         super().__init__(str(url).strip())
         self.open_timeout, self.read_timeout = float(open_timeout), float(read_timeout)
-        scheme = url_scheme(self.name)
-        if scheme not in STREAM_SCHEMES:
-            raise SourceError(f"cannot open {self._label}: unsupported URL scheme "
-                              f"(use one of {', '.join(s + '://' for s in STREAM_SCHEMES)})")
-        if not urlsplit(self.name).netloc:
-            raise SourceError(f"cannot open {self._label}: no host or port in the URL")
         self._capture = None
-        started = time.monotonic()
-        capture = cv2.VideoCapture(self.name, cv2.CAP_FFMPEG, [
-            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self.open_timeout * 1000),
-            cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(self.read_timeout * 1000),
-        ])
-        if not capture.isOpened():
-            capture.release()
-            waited = time.monotonic() - started
-            why = (f"no answer within {self.open_timeout:g} s" if waited >= 0.9 * self.open_timeout
-                   else "connection refused, or not a stream OpenCV can decode")
-            raise SourceError(f"cannot open {self._label}: {why}")
+        capture = self._open()
         self.fps = _positive(capture.get(cv2.CAP_PROP_FPS))
         count = _positive(capture.get(cv2.CAP_PROP_FRAME_COUNT))
         # FFmpeg reports absurd counts (-3e15, 1e18) for broadcasts; a file has a real one.
@@ -108,7 +94,33 @@ class StreamSource(_LiveSource):
             self._capture = capture
         self._probe(f"opened but delivered no frame within {self.read_timeout:g} s")
 
-    _kind = "stream"
+    def _open(self):
+        """The FFmpeg capture, opened within `open_timeout`, or SourceError saying why not."""
+        scheme = url_scheme(self.name)
+        if scheme not in STREAM_SCHEMES:
+            raise SourceError(f"cannot open {self._label}: unsupported URL scheme "
+                              f"(use one of {', '.join(s + '://' for s in STREAM_SCHEMES)})")
+        try:
+            netloc = urlsplit(self.name).netloc
+        except ValueError as exc:      # "http://[::1" and the like
+            raise SourceError(f"cannot open {self._label}: malformed URL ({exc})") from None
+        if not netloc:
+            raise SourceError(f"cannot open {self._label}: no host or port in the URL")
+        started = time.monotonic()
+        capture = cv2.VideoCapture(self.name, cv2.CAP_FFMPEG, [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self.open_timeout * 1000),
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(self.read_timeout * 1000),
+        ])
+        if capture.isOpened():
+            return capture
+        capture.release()
+        if time.monotonic() - started < 0.9 * self.open_timeout:
+            why = "connection refused, or not a stream OpenCV can decode"
+        elif scheme == "udp":          # nothing to connect to: a UDP source only listens
+            why = f"nothing arrived within {self.open_timeout:g} s"
+        else:
+            why = f"no answer within {self.open_timeout:g} s"
+        raise SourceError(f"cannot open {self._label}: {why}")
 
     @property
     def _label(self):
