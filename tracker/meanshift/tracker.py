@@ -331,13 +331,14 @@ class MeanShiftTracker:
         background is never reported as the target."""
         self._lost_frames += 1
         starts = [(self._cx, self._cy)] + self._global_starts(frame)
-        best, best_start = None, None
+        best, best_start, closest = None, None, 0.0
         for start in starts:
             found = self._local_search(frame, *start)
+            closest = max(closest, found.score)
             if self._acceptable(found) and (best is None or found.score > best.score):
                 best, best_start = found, start
         if best is None:
-            self._score = 0.0
+            self._score = closest      # the best match seen, still not good enough
             return self._state()
         if best_start != starts[-1]:
             self._local_search(frame, *best_start)   # its region becomes the one to adapt on
