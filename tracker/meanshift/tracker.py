@@ -168,6 +168,7 @@ class MeanShiftTracker:
         self._weights = np.empty(0, np.float32)
         self._integral = np.empty(0, np.float64)
         self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
+        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
         self._initialized = False
 
     # ------------------------------------------------------------------ public API
@@ -371,11 +372,14 @@ class MeanShiftTracker:
     # ------------------------------------------------------------------ adaptation
     def _adapt_size(self, weights, region, found):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest."""
-        bw, bh = self._bounds()
-        integral = summed_area(weights, self._integral_for(weights.shape))
         tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
-        fw, fh, _ = best_box_size(integral, found.u, found.v, bw / region.step_x,
-                                  bh / region.step_y, self.SCALE_FACTORS, tau, True)
+        # The box reported, the rotated box's upright bounds, is what is fitted: fitting
+        # the rotated box itself follows a turning bar better but costs the OTB dev set
+        # 0.07 mean AUC, its orientation estimates on real targets being noisy.
+        bw, bh = self._bounds()
+        fw, fh, _ = best_box_size(weights, found.u, found.v, bw / region.step_x,
+                                  bh / region.step_y, 0.0,
+                                  self.SCALE_FACTORS, tau, self._cells)
         w = self._w * fw ** self.SCALE_RATE
         h = self._h * fh ** self.SCALE_RATE
         # Keep the shape near the first frame's, the size within limits and the frame.
