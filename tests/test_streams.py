@@ -6,8 +6,11 @@ reads them through `open_source`.
 """
 
 import queue
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +21,8 @@ from tracker.errors import SourceError
 from tracker.io import camera as camera_module
 from tracker.io.live import LatestFrameReader
 from tracker.io.sources import StreamSource, open_source
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # A dead stream today blocks read() for FFmpeg's 30 s; "bounded" here means well under it
 # even on a loaded 2-core machine, with the source's timeout set to 1 s.
@@ -220,3 +225,15 @@ def test_camera_is_read_at_its_own_pace(monkeypatch):
         behind = camera._reader._produced - 1 - indices[-1]
     assert indices == sorted(set(indices)) and indices[-1] >= 12, indices
     assert behind <= 10
+
+
+def test_exit_with_a_stream_left_open_is_clean():
+    """A script that ends while the reader thread is blocked inside OpenCV's read (the
+    stream went silent, the source never closed) exits normally instead of aborting."""
+    script = ("import sys; from tracker.io.sources import open_source; "
+              "source = open_source(sys.argv[1], timeout=1.0); source.read(); print('read')")
+    with MjpegServer(stall_after=3) as server:
+        done = subprocess.run([sys.executable, "-c", script, server.url], capture_output=True,
+                              text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "read" and "FATAL" not in done.stderr
