@@ -273,22 +273,26 @@ def cmd_segment(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.otb import evaluate_sequence
+    from .evaluation.otb import evaluate_sequence, lost_flag_figures
     from .meanshift.tracker import MeanShiftTracker
 
     options = _tracker_options(args)
     results = [evaluate_sequence(seq, lambda: MeanShiftTracker(**options)).summary()
                for seq in args.sequences]
+    lost_flag = lost_flag_figures(results)
     keys = ("mean_iou", "success_auc", "precision20", "fps")
     mean = {"sequence": "mean", "frames": sum(r["frames"] for r in results),
             **{k: round(sum(r[k] for r in results) / len(results), 4) for k in keys}}
     if args.json:
-        print(json.dumps({"sequences": results, "mean": mean}, indent=2))
+        print(json.dumps({"sequences": results, "mean": mean, **lost_flag}, indent=2))
         return 0
     print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
     for r in results + [mean]:
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
               f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
+    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
+          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}")
     return 0
 
 
