@@ -134,6 +134,8 @@ class MeanShiftTracker:
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
     GAIN_LIMITS = (0.2, 5.0)
     FOREGROUND_SIZES = (0.5, 0.75, 1.0)
+    FAR_JUMP = 1.0          # a move of more than a box (sqrt of its area) in one frame...
+    FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
     FOREGROUND_LOST = 0.3   # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
 
@@ -246,9 +248,10 @@ class MeanShiftTracker:
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
         if self._lost:
             return self._search_lost(frame)
-        found = self._local_search(frame, self._cx + self._vx, self._cy + self._vy)
+        px, py = self._cx + self._vx, self._cy + self._vy
+        found = self._local_search(frame, px, py)
         self.foreground = found.foreground
-        if not self._plausible(found, 0.0):
+        if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
             self._lose(found.score)
         else:
             self._follow(frame, found)
@@ -336,7 +339,8 @@ class MeanShiftTracker:
         for start in starts:
             found = self._local_search(frame, *start)
             closest = max(closest, found.score)
-            if self._acceptable(found) and (best is None or found.score > best.score):
+            if (self._acceptable(found) and not self._doubtful_jump(found, self._cx, self._cy)
+                    and (best is None or found.score > best.score)):
                 best, best_start = found, start
         if best is None:
             self._score = closest      # the best match seen, still not good enough
@@ -351,6 +355,13 @@ class MeanShiftTracker:
         must be target-like (a drop in similarity alone is no proof: half the target
         hidden drops it as much as a similar-coloured stand-in does)."""
         return found.score >= self.lost_threshold + margin and found.foreground >= self.FOREGROUND_LOST
+
+    def _doubtful_jump(self, found: _Candidate, px, py) -> bool:
+        """A match more than a box away from where the target should be, and worse than
+        the target typically matches, is more likely something else of its colours (the
+        target being hidden) than the target having jumped."""
+        jump = math.hypot(found.cx - px, found.cy - py) / math.sqrt(self._w * self._h)
+        return jump > self.FAR_JUMP and found.score < self._typical_score - self.FAR_JUMP_DROP
 
     def _acceptable(self, found: _Candidate) -> bool:
         return self._plausible(found, self.REACQUIRE_MARGIN)
