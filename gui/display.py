@@ -27,6 +27,7 @@ class DisplayFrame:
     segment_ms: float = 0.0
     source_fps: float = 0.0
     dropped: int = 0                   # frames not displayed since Play (behind or GUI busy)
+    source_dropped: int = 0            # a live source's frames skipped to stay current
     histogram: tuple | None = None     # (weights, colours) of the target model, when it changed
     playing: bool = False
     capture_time: float | None = None  # time.monotonic() when the frame was captured or read

@@ -86,10 +86,9 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.docks.append(dock)
-        # Below or above the video the parameters go in two columns, to stay low.
-        self.docks[-1].dockLocationChanged.connect(
-            lambda area: self.params.set_columns(2 if area in (Qt.DockWidgetArea.BottomDockWidgetArea,
-                                                               Qt.DockWidgetArea.TopDockWidgetArea) else 1))
+        # A bound slot, not a lambda: Qt drops the connection when the panel goes, and the
+        # dock reports a last move while the window is being destroyed.
+        self.docks[-1].dockLocationChanged.connect(self.params.docked_in)
 
         self.status_message = ElidedLabel()
         self.status_recording = RecordingIndicator()
@@ -102,7 +101,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
-        self._message_timer.timeout.connect(lambda: self.status_message.set_full_text(""))
+        self._message_timer.timeout.connect(self.status_message.clear_text)
 
         self._build_actions()
         self._start_worker()
@@ -354,7 +353,10 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         else:
             parts.insert(0, "paused")
         self.status_timing.setText(", ".join(parts))
-        self.status_dropped.setText(f"dropped {display.dropped}" if self.playing else "")
+        dropped = f"dropped {display.dropped}"
+        if display.source_dropped:
+            dropped += f" (and {display.source_dropped} skipped by the source to stay current)"
+        self.status_dropped.setText(dropped if self.playing else "")
 
     def _paint(self, display):
         names = self.shown_views()

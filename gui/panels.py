@@ -134,6 +134,11 @@ class ParametersPanel(QWidget):
         for r in range(len(self._rows) + 2):
             self._grid.setRowStretch(r, 1 if r == rows + 1 else 0)   # spare height below
 
+    def docked_in(self, area) -> None:
+        """Below or above the video the parameters go in two columns, to stay low."""
+        low = area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.set_columns(2 if low else 1)
+
     def tracker_options(self) -> dict:
         return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value()}
 

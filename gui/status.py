@@ -26,6 +26,9 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._full)
         self.update()
 
+    def clear_text(self) -> None:
+        self.set_full_text("")
+
     def full_text(self) -> str:
         return self._full
 

@@ -443,7 +443,8 @@ class PipelineWorker(QObject):
             views=views, state=result.state, trail=list(result.trail),
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(self._source.fps or 0.0) if self._source else 0.0,
-            dropped=self._dropped, playing=self._playing, capture_time=self._capture_time)
+            dropped=self._dropped, playing=self._playing, capture_time=self._capture_time,
+            source_dropped=getattr(self._source, "frames_dropped", 0) or 0)
         if histogram and self._pipeline.has_target:
             display.histogram = tracker.model_histogram()
         self.frame_ready.emit(display)
