@@ -9,6 +9,7 @@ from PyQt6.QtCore import QPointF
 
 from gui_support import clip, disk_box, make_clip, new_window, open_clip, wait_position, window  # noqa: F401
 from gui.overlay import LABEL_GAP, TRACK_COLOUR, box_corners
+from gui.recorder import RecordPlan
 from gui.video_view import VideoView
 from gui.view_area import best_arrangement, frames_share
 from tracker.draw import draw_track
@@ -58,7 +59,8 @@ def test_a_paused_parameter_change_renders_the_frame_on_screen_again(qtbot, wind
     assert np.array_equal(window.last_frame.views["segment"], expected)
 
 
-def test_segmentation_runs_only_while_a_view_shows_it(qtbot, window, clip):
+def test_segmentation_runs_only_while_a_view_shows_it_or_a_recording_keeps_it(qtbot, window, clip,
+                                                                              tmp_path):
     path, frames = clip
     open_clip(qtbot, window, path)
     window.step()
@@ -74,6 +76,14 @@ def test_segmentation_runs_only_while_a_view_shows_it(qtbot, window, clip):
     window.step()
     wait_position(qtbot, window, 3)
     assert window.worker._last_result.segmentation is None
+    # A recording of the segmentation needs it even while no view shows it.
+    window.record(RecordPlan(str(tmp_path / "seg.mkv"), "", ("track", "segment"), each=True))
+    qtbot.waitUntil(lambda: window.recording, timeout=10000)
+    window.step()
+    wait_position(qtbot, window, 4)
+    assert window.worker._last_result.segmentation is not None and window.last_frame.segment_ms > 0
+    window.request_stop_record.emit()
+    qtbot.waitUntil(lambda: not window.recording, timeout=10000)
 
 
 def test_frames_share_and_best_arrangement_against_hand_computed_layouts():
