@@ -18,6 +18,7 @@ from .view_area import ARRANGEMENT_CHOICES, ViewArea
 from .window_files import WindowFiles
 from .worker import PipelineWorker
 
+READOUT_EVERY = 0.1       # seconds between updates of the numbers while playing
 HINT = "Drag a box around the target (or type it in the Target panel)"
 
 
@@ -62,6 +63,8 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.view = "track"
         self.latency_ms = None
         self._fps_times = []
+        self._last_readout = 0.0
+        self._unpainted = None
 
         self.views = ViewArea()
         self.main_view, self.side_view = self.views.main, self.views.side
@@ -154,6 +157,8 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.playing_changed.connect(self._on_playing)
         self.worker.recording_changed.connect(self._on_recording)
+        # Queued: what follows (a screenshot, say) must not run inside the paint itself.
+        self.main_view.painted.connect(self._on_painted, Qt.ConnectionType.QueuedConnection)
         self.main_view.selection_made.connect(self._on_selection)
         self.side_view.selection_made.connect(self._on_selection)
         self.target_panel.box_entered.connect(self.set_target)
@@ -301,7 +306,9 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.playing = playing
         self.act_play.setText("Pause" if playing else "Play")
         self._fps_times = []
-        if self.last_frame is not None:
+        if self.last_frame is not None:          # the numbers of the frame on screen, in full
+            self.target_panel.show_state(self.last_frame.state)
+            self.bar.show_position(self.last_frame.position)
             self._update_status(self.last_frame)
 
     def _on_recording(self, recording: bool, files):
@@ -322,22 +329,34 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         if not display.views:
             return
         self.last_frame = display
-        self._paint(display)
-        if display.capture_time is not None and self.info is not None and self.info.is_live:
-            latency = (time.monotonic() - display.capture_time) * 1e3
-            self.latency_ms = latency if self.latency_ms is None else 0.8 * self.latency_ms + 0.2 * latency
         if display.state is None:
             self.main_view.set_overlay_text(HINT)
         else:
             self.main_view.set_overlay_text("LOST: drag a new box" if display.state.lost else "")
-        self.target_panel.show_state(display.state)
-        self.bar.show_position(display.position)
+        self._paint(display)
+        self._unpainted = display            # shown once the view has painted it
+        now = time.perf_counter()
+        if display.capture_time is not None and self.info is not None and self.info.is_live:
+            latency = (time.monotonic() - display.capture_time) * 1e3
+            self.latency_ms = latency if self.latency_ms is None else 0.8 * self.latency_ms + 0.2 * latency
         if display.playing:
-            now = time.perf_counter()
             self._fps_times = [t for t in self._fps_times if now - t < 2.0] + [now]
-        self._update_status(display)
-        self.worker.frame_shown()
-        self.frame_displayed.emit(display)
+        # The numbers change 30 times a second while playing; 10 updates a second are as
+        # readable and leave the time to the video.
+        if not display.playing or now - self._last_readout >= READOUT_EVERY:
+            self._last_readout = now
+            self.target_panel.show_state(display.state)
+            self.bar.show_position(display.position)
+            self._update_status(display)
+
+    def _on_painted(self):
+        """The main view painted: the frame is on screen, the worker may send the next.
+        Frames that arrive faster than the screen is painted are replaced before they
+        are painted, so they never count as shown (nor in the automation's fps)."""
+        display, self._unpainted = self._unpainted, None
+        if display is not None:
+            self.worker.frame_shown()
+            self.frame_displayed.emit(display)
 
     def _update_status(self, display):
         parts = [f"track {display.track_ms:.1f} ms"] if display.state is not None else []

@@ -133,11 +133,14 @@ class VideoView(QWidget):
         A drag was abandoned with Esc (or by clearing the frame or hiding the view).
     zoom_changed(zoom)
         The zoom factor changed, by `set_zoom` or by Ctrl+wheel.
+    painted()
+        The view has just been painted (the frame set last is on screen).
     """
 
     selection_made = pyqtSignal(float, float, float, float)
     selection_cancelled = pyqtSignal()
     zoom_changed = pyqtSignal(float)
+    painted = pyqtSignal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -312,6 +315,7 @@ class VideoView(QWidget):
             self._paint_overlay_text(painter)
         finally:
             painter.end()
+        self.painted.emit()
 
     def _paint_placeholder(self, painter):
         if not self._placeholder:

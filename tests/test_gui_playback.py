@@ -26,8 +26,9 @@ def test_play_after_the_end_continues_from_a_seek_or_a_step_back(qtbot, window, 
     # Seek back from the end, then Play: it plays on from there, not from frame 0.
     window.request_seek.emit(30)
     wait_position(qtbot, window, 30)
-    seen = []
-    window.frame_displayed.connect(lambda d: seen.append(d.position))
+    seen = []                                      # positions the worker plays, as it sends them
+    window.worker.frame_ready.connect(lambda d: seen.append(d.position) if d.views else None,
+                                      Qt.ConnectionType.DirectConnection)
     window.request_stop_at.emit(35)
     window.play()
     wait_position(qtbot, window, 35)
