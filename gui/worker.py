@@ -43,7 +43,7 @@ def reported(slot):
         except Exception as e:  # noqa: BLE001 - the user gets a message, the app lives on
             self.failed.emit(f"internal error: {type(e).__name__}: {e}")
         self.stop_recording()
-        self.pause()
+        self._stop_playing()
     return wrapper
 
 
@@ -148,11 +148,23 @@ class PipelineWorker(QObject):
         self.playing_changed.emit(True)
 
     @pyqtSlot()
+    @reported
     def pause(self):
+        """The user pauses: the frame on screen becomes the last one read, the one a box
+        drawn now is learnt on (while playing, the screen may be a frame behind)."""
+        was_playing = self._playing
+        self._stop_playing()
+        if was_playing and self._last_result is not None and self._on_screen != self._position:
+            self._refresh()
+
+    def _stop_playing(self):
         if self._playing:
             self._playing = False
             self._timer.stop()
             self.playing_changed.emit(False)
+            # Paused, the frame on screen is the one a box is drawn on: the last one read.
+            if self._last_result is not None and self._on_screen != self._position:
+                self._refresh()
 
     @pyqtSlot()
     @reported
@@ -160,7 +172,7 @@ class PipelineWorker(QObject):
         """One frame forward (files; pauses)."""
         if self._source is None or self._source.is_live:
             return
-        self.pause()
+        self._stop_playing()
         self._advance(force=True)          # each step is shown, however fast the keys come
 
     @pyqtSlot()
@@ -169,7 +181,7 @@ class PipelineWorker(QObject):
         """One frame back (files; pauses): a seek, so the tracker searches afresh."""
         if self._source is None or self._source.is_live or self._position <= 0:
             return
-        self.pause()
+        self._stop_playing()
         self.seek(self._position - 1)
 
     @pyqtSlot(int)
@@ -191,7 +203,7 @@ class PipelineWorker(QObject):
         """Show the last frame that decodes (the header's count may be an estimate)."""
         if self._source is None or self._source.is_live:
             return
-        self.pause()
+        self._stop_playing()
         last = (self._source.frame_count or 1) - 1
         for index in range(last, max(last - END_SEARCH, 0) - 1, -1):
             if self._jump(index):
@@ -303,7 +315,7 @@ class PipelineWorker(QObject):
     @pyqtSlot()
     def shutdown(self):
         """Stop playing, finalise recordings, close the source; then emit ``finished``."""
-        self.pause()
+        self._stop_playing()
         self.stop_recording()
         self._close_source()
         self.finished.emit()
@@ -316,7 +328,7 @@ class PipelineWorker(QObject):
         return recording or bool(self._views & SEGMENTED_VIEWS)
 
     def _refresh(self):
-        """Show the frame on screen again with what is now wanted of it (not recorded)."""
+        """Show the last frame read (again) with what is now wanted of it (not recorded)."""
         result = self._last_result
         if result.segmentation is None and self._needs_segmentation():
             self._pipeline.segment(result)
@@ -324,7 +336,7 @@ class PipelineWorker(QObject):
             self._show(result, force=True, record=False)
 
     def _close_source(self):
-        self.pause()
+        self._stop_playing()
         if self._source is not None:
             self._source.close()
         self._source = None
@@ -345,8 +357,12 @@ class PipelineWorker(QObject):
         self._last_frame = frame
         return frame
 
-    def _process(self, frame) -> FrameResult:
-        return self._pipeline.process(frame, segment=self._needs_segmentation())
+    def _process(self, frame, shown: bool = True) -> FrameResult:
+        """Track ``frame``; segment it if it will be ``shown`` in a view that needs it, or
+        recorded with one."""
+        recording = self._recorder is not None and self._recorder.plan.needs_segmentation
+        return self._pipeline.process(frame, segment=self._needs_segmentation()
+                                      and (shown or recording))
 
     def _jump(self, index: int) -> bool:
         """Show frame ``index`` after a seek; False if it cannot be read."""
@@ -394,22 +410,26 @@ class PipelineWorker(QObject):
         frame = self._read()
         if frame is None:
             return self._end()
+        # Decided before the work: a frame the GUI is still too busy to take is tracked
+        # (and recorded) but not segmented for display.
+        force = force or self._position == self._stop_at
+        shown = force or self._shown.is_set()
         try:
-            result = self._process(frame)
+            result = self._process(frame, shown)
         except TrackerError as e:
             self.failed.emit(str(e))
-            self.pause()
+            self._stop_playing()
             return
         histogram = (self._pipeline.has_target
                      and self._position % self.HISTOGRAM_EVERY == 0)
-        self._show(result, histogram=histogram, force=force or self._position == self._stop_at)
+        self._show(result, histogram=histogram, force=force, shown=shown)
         if self._stop_at is not None and self._position >= self._stop_at:
             self._stop_at = None
-            self.pause()
+            self._stop_playing()
 
     def _end(self):
         self._at_end = True
-        self.pause()
+        self._stop_playing()
         error = getattr(self._source, "error", None)
         if self._source is not None and self._source.is_live:
             self.failed.emit(f"{self._source.name}: the camera stopped sending frames"
@@ -422,12 +442,14 @@ class PipelineWorker(QObject):
         self.ended.emit()
 
     def _show(self, result: FrameResult, force: bool = False, histogram: bool = False,
-              record: bool = True):
+              record: bool = True, shown: bool = True):
+        """Record ``result`` and send it to the GUI, unless the GUI has not painted the
+        last frame yet (or it was decided before that this one is ``shown=False``)."""
         self._last_result = result
         tracker = self._pipeline.tracker
         if record and self._recorder is not None:
             self._recorder.write(self._position, result, tracker)
-        if not force and not self._shown.is_set():
+        if not force and not (shown and self._shown.is_set()):
             self._dropped += 1
             return
         self._shown.clear()
