@@ -357,12 +357,8 @@ class PipelineWorker(QObject):
         self._last_frame = frame
         return frame
 
-    def _process(self, frame, shown: bool = True) -> FrameResult:
-        """Track ``frame``; segment it if it will be ``shown`` in a view that needs it, or
-        recorded with one."""
-        recording = self._recorder is not None and self._recorder.plan.needs_segmentation
-        return self._pipeline.process(frame, segment=self._needs_segmentation()
-                                      and (shown or recording))
+    def _process(self, frame) -> FrameResult:
+        return self._pipeline.process(frame, segment=self._needs_segmentation())
 
     def _jump(self, index: int) -> bool:
         """Show frame ``index`` after a seek; False if it cannot be read."""
@@ -410,19 +406,15 @@ class PipelineWorker(QObject):
         frame = self._read()
         if frame is None:
             return self._end()
-        # Decided before the work: a frame the GUI is still too busy to take is tracked
-        # (and recorded) but not segmented for display.
-        force = force or self._position == self._stop_at
-        shown = force or self._shown.is_set()
         try:
-            result = self._process(frame, shown)
+            result = self._process(frame)
         except TrackerError as e:
             self.failed.emit(str(e))
             self._stop_playing()
             return
         histogram = (self._pipeline.has_target
                      and self._position % self.HISTOGRAM_EVERY == 0)
-        self._show(result, histogram=histogram, force=force, shown=shown)
+        self._show(result, histogram=histogram, force=force or self._position == self._stop_at)
         if self._stop_at is not None and self._position >= self._stop_at:
             self._stop_at = None
             self._stop_playing()
@@ -442,14 +434,14 @@ class PipelineWorker(QObject):
         self.ended.emit()
 
     def _show(self, result: FrameResult, force: bool = False, histogram: bool = False,
-              record: bool = True, shown: bool = True):
+              record: bool = True):
         """Record ``result`` and send it to the GUI, unless the GUI has not painted the
-        last frame yet (or it was decided before that this one is ``shown=False``)."""
+        last frame yet (then it is dropped from the display, not from the track)."""
         self._last_result = result
         tracker = self._pipeline.tracker
         if record and self._recorder is not None:
             self._recorder.write(self._position, result, tracker)
-        if not force and not (shown and self._shown.is_set()):
+        if not force and not self._shown.is_set():
             self._dropped += 1
             return
         self._shown.clear()
