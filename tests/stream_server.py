@@ -7,6 +7,7 @@ records when it sent each one (``time.monotonic()``, the clock sources use).
 
 from __future__ import annotations
 
+import functools
 import http.server
 import socket
 import threading
@@ -169,3 +170,29 @@ class UdpSender:
     def __exit__(self, *exc_info):
         self._stop.set()
         self._thread.join()
+
+
+class FileServer:
+    """Serves the files of `folder` over HTTP on 127.0.0.1 (a video on a web server)."""
+
+    def __init__(self, folder):
+        handler = functools.partial(_QuietFileHandler, directory=str(folder))
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/{name}"
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+class _QuietFileHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

@@ -29,19 +29,36 @@ def test_summed_area_and_box_sum_match_numpy(seed):
             slow_box_sum(weights.astype(np.float64), cx, cy, w, h), abs=0.02 * (w + h) + 1e-6)
 
 
+def slow_best_box(weights, cx, cy, w, h, theta, factors, tau):
+    """Brute force: each candidate box's objective summed pixel by pixel."""
+    ys, xs = np.mgrid[:weights.shape[0], :weights.shape[1]]
+    a = np.abs((xs - cx) * np.cos(theta) + (ys - cy) * np.sin(theta))
+    b = np.abs((ys - cy) * np.cos(theta) - (xs - cx) * np.sin(theta))
+    scores = {(fw, fh): ((weights - tau) * ((a <= w * fw / 2) & (b <= h * fh / 2))).sum()
+              for fw in factors for fh in factors}
+    return max(scores, key=scores.get), max(scores.values())
+
+
 def test_best_box_size_finds_the_planted_block():
     weights = np.zeros((60, 60), np.float32)
     weights[20:40, 15:45] = 1.0          # a 30 x 20 block centred at (29.5, 29.5)
-    integral = summed_area(weights, np.empty((61, 61)))
     factors = np.array([0.8, 0.9, 1.0, 1.1, 1.25, 1.5])
-    fw, fh, _ = best_box_size(integral, 29.5, 29.5, 24.0, 16.0, factors, 0.5, True)
+    fw, fh, _ = best_box_size(weights, 29.5, 29.5, 24.0, 16.0, 0.0, factors, 0.5, np.empty((6, 6)))
     assert (24 * fw, 16 * fh) == pytest.approx((30.0, 20.0))
-    fw, fh, _ = best_box_size(integral, 29.5, 29.5, 24.0, 16.0, factors, 0.5, False)
-    assert fw == fh == 1.25
-    # Brute force over the same grid agrees.
-    best = max(((box_sum(integral, 29.5, 29.5, 24 * a, 16 * b) - 0.5 * 24 * a * 16 * b, a, b)
-                for a in factors for b in factors))
-    assert (best[1], best[2]) == (1.25, 1.25)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_box_size_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.random((40, 50)).astype(np.float32)
+    weights[10:30, 15:35] += 1.0
+    factors = np.array([0.8, 0.9, 1.0, 1.1, 1.2])
+    cx, cy = rng.uniform(20, 30), rng.uniform(15, 25)
+    theta = rng.uniform(-1.0, 1.0) if seed % 2 else 0.0
+    fw, fh, value = best_box_size(weights, cx, cy, 18.0, 14.0, theta, factors, 0.9, np.empty((5, 5)))
+    (sw, sh), best = slow_best_box(weights.astype(np.float64), cx, cy, 18.0, 14.0, theta, factors, 0.9)
+    assert value == pytest.approx(best, rel=1e-5)
+    assert (fw, fh) == (sw, sh)
 
 
 def test_densest_windows_are_disjoint_and_ordered():

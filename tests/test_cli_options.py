@@ -2,6 +2,11 @@
 --start-frame, output names, wording, bench progress, and streams from the command line."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import cv2
@@ -307,3 +312,25 @@ def test_track_an_unreachable_stream_fails_in_one_line(capfd):
     code, _, err = run_cli(capfd, "track", url, "--roi", "1,2,3,4")
     assert code == 2
     assert_one_line_error(code, err, url, "refused")
+
+
+def test_interrupting_a_stream_run_exits_cleanly_with_valid_files(tmp_path):
+    """Ctrl+C while the reader thread is inside OpenCV's read: exit 130, not an abort at
+    interpreter exit, and the CSV written so far is complete."""
+    csv_path = tmp_path / "i.csv"
+    with MjpegServer() as server:
+        proc = subprocess.Popen([sys.executable, "-m", "tracker", "track", server.url,
+                                 "--roi", "60,40,40,40", "--out-csv", str(csv_path)],
+                                cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if csv_path.exists() and len(csv_path.read_text().splitlines()) > 5:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "mstrack: interrupted; files written so far are complete"
+    rows = read_track_csv(csv_path)
+    assert len(rows) >= 5 and all(len(line.split(",")) == 8 for line in csv_path.read_text().splitlines())

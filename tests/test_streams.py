@@ -6,18 +6,24 @@ reads them through `open_source`.
 """
 
 import queue
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
-from stream_server import (MjpegServer, UdpSender, closed_port, frame_index, numbered_frame,
-                           silent_port, write_transport_stream)
+from stream_server import (FileServer, MjpegServer, UdpSender, closed_port, frame_index,
+                           numbered_frame, silent_port, write_transport_stream)
 from tracker.errors import SourceError
 from tracker.io import camera as camera_module
 from tracker.io.live import LatestFrameReader
 from tracker.io.sources import StreamSource, open_source
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # A dead stream today blocks read() for FFmpeg's 30 s; "bounded" here means well under it
 # even on a loaded 2-core machine, with the source's timeout set to 1 s.
@@ -61,6 +67,22 @@ def test_slow_consumer_gets_recent_frames_not_a_backlog():
         assert times == sorted(times)
         # Every frame sent up to the last one read was either read or counted as dropped.
         assert source.frames_dropped == indices[-1] + 1 - len(indices)
+
+
+def test_video_file_on_a_web_server_is_read_frame_by_frame(tmp_path):
+    """A file has an end and a frame count: every frame comes, in order, however slowly
+    they are read, and it can seek; it is not treated as live."""
+    writer = cv2.VideoWriter(str(tmp_path / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 30, (160, 120))
+    for index in range(15):
+        writer.write(numbered_frame(index))
+    writer.release()
+    with FileServer(tmp_path) as server, open_source(server.url("clip.avi")) as source:
+        assert not source.is_live and source.frame_count == 15
+        time.sleep(0.2)                 # a live reader would have raced ahead by now
+        assert [frame_index(f) for f in source] == list(range(15))
+        assert not source.truncated and source.error is None
+        source.seek(10)
+        assert frame_index(source.read()) == 10
 
 
 def test_dead_stream_is_detected_within_the_timeout():
@@ -220,3 +242,15 @@ def test_camera_is_read_at_its_own_pace(monkeypatch):
         behind = camera._reader._produced - 1 - indices[-1]
     assert indices == sorted(set(indices)) and indices[-1] >= 12, indices
     assert behind <= 10
+
+
+def test_exit_with_a_stream_left_open_is_clean():
+    """A script that ends while the reader thread is blocked inside OpenCV's read (the
+    stream went silent, the source never closed) exits normally instead of aborting."""
+    script = ("import sys; from tracker.io.sources import open_source; "
+              "source = open_source(sys.argv[1], timeout=1.0); source.read(); print('read')")
+    with MjpegServer(stall_after=3) as server:
+        done = subprocess.run([sys.executable, "-c", script, server.url], capture_output=True,
+                              text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "read" and "FATAL" not in done.stderr

@@ -73,3 +73,36 @@ def test_grayscale_target_tracks():
     boxes = np.array([scene.box(0)] + [tracker.update(f).box for f in gray[1:]])
     gt = np.array([scene.box(i) for i in range(90)])
     assert iou(boxes, gt).mean() > 0.6
+
+
+def ellipse_clip(share, n=60):
+    """A two-colour ellipse ``share`` of the frame wide drifting over a textured scene,
+    with its ground-truth boxes; the motion scales with the target."""
+    background = np.clip(make_background((W, H), seed=7), 0, 255).astype(np.uint8)
+    rx, ry = share * W / 2, share * W / 3
+    frames, boxes = [], []
+    for i in range(n):
+        cx = W / 2 + rx * 0.6 * np.sin(i / 12)
+        cy = H / 2 + ry * 0.4 * np.cos(i / 15)
+        frame = background.copy()
+        cv2.ellipse(frame, (int(cx), int(cy)), (int(rx), int(ry)), 0, 0, 360, (30, 140, 230), -1)
+        cv2.ellipse(frame, (int(cx), int(cy)), (int(rx * 0.5), int(ry * 0.5)), 0, 0, 360, (200, 60, 60), -1)
+        frames.append(frame)
+        boxes.append((int(cx) - int(rx), int(cy) - int(ry), 2 * int(rx) + 1, 2 * int(ry) + 1))
+    return frames, np.array(boxes, float)
+
+
+def track_clip(frames, boxes):
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], boxes[0])
+    states = [tracker.update(f) for f in frames[1:]]
+    return iou(np.array([boxes[0]] + [s.box for s in states]), boxes), states
+
+
+def test_large_target_tracks_as_well_as_a_small_one():
+    small, _ = track_clip(*ellipse_clip(0.10))
+    large, states = track_clip(*ellipse_clip(0.45))
+    assert not any(s.lost for s in states)
+    assert small.mean() > 0.7
+    assert large.mean() > 0.7 and large.min() > 0.5
+    assert large.mean() > small.mean() - 0.1

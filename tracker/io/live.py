@@ -28,9 +28,10 @@ _running = weakref.WeakSet()
 def _let_readers_finish():
     """Wait for reader threads still inside a capture's read before Python shuts down.
 
-    Python 3.11 unwinds a daemon thread by force when it returns from C++ code during
-    finalisation, and OpenCV's ``catch (...)`` around the read turns that into an
-    abort ("FATAL: exception not rethrown"). The backend's read timeout bounds the wait.
+    CPython ends a daemon thread that comes back from C code during finalisation by
+    unwinding it (``pthread_exit``); through OpenCV's C++ frames that aborts the whole
+    process ("FATAL: exception not rethrown", seen with Python 3.11 on a stream left
+    open). The backend's read timeout bounds the wait.
     """
     for reader in list(_running):
         reader.stop(wait=reader.read_timeout + _JOIN_SECONDS)

@@ -163,33 +163,61 @@ def box_sum(integral, cx, cy, w, h):
 
 
 @njit(cache=True, nogil=True)
-def best_box_size(integral, cx, cy, w, h, factors, tau, free_aspect):
-    """The box size, among ``w * fw`` x ``h * fh`` for fw, fh in ``factors``, that
-    maximises the weight it holds less ``tau`` per pixel of area.
+def best_box_size(weights, cx, cy, w, h, theta, factors, tau, cells):
+    """The size, among ``w * fw`` x ``h * fh`` for fw, fh in ``factors`` (ascending), of
+    the box centred at (cx, cy) and rotated by ``theta`` that maximises the weight it
+    holds less ``tau`` per pixel.
 
-    With weights P(target | colour) and ``tau`` between a target pixel's typical weight
-    and a background pixel's, the box that maximises this is the one that takes in the
-    pixels more likely target than not and leaves out the rest: a size estimate that
-    neither balloons over background nor shrinks inside the target.
-    With ``free_aspect`` False only fw == fh is tried. Returns (fw, fh, objective).
+    With weights P(target | colour) and ``tau`` between a background pixel's typical
+    weight and a target pixel's, the best box takes in the pixels more likely target
+    than not and leaves out the rest: a size estimate that neither balloons over
+    background nor shrinks inside the target. One pass over the pixels: each pixel goes
+    to the cell of the smallest box that holds it, and a 2-D running sum over the cells
+    gives every box's objective. ``cells`` is (n, n) float64 scratch. Pixels outside the
+    image count as neither. Returns (fw, fh, objective).
     """
-    width, height = integral.shape[1] - 1, integral.shape[0] - 1
+    n = factors.shape[0]
+    ih, iw = weights.shape
+    cells[:, :] = 0.0
+    cs, sn = np.cos(theta), np.sin(theta)
+    hw = 0.5 * w * factors[n - 1]
+    hh = 0.5 * h * factors[n - 1]
+    ex = abs(hw * cs) + abs(hh * sn)
+    ey = abs(hw * sn) + abs(hh * cs)
+    x0 = max(int(np.floor(cx - ex)), 0)
+    x1 = min(int(np.ceil(cx + ex)) + 1, iw)
+    y0 = max(int(np.floor(cy - ey)), 0)
+    y1 = min(int(np.ceil(cy + ey)) + 1, ih)
+    for y in range(y0, y1):
+        dy = y - cy
+        for x in range(x0, x1):
+            dx = x - cx
+            a = abs(dx * cs + dy * sn)
+            b = abs(dy * cs - dx * sn)
+            i = 0
+            while i < n and a > 0.5 * w * factors[i]:
+                i += 1
+            if i == n:
+                continue
+            j = 0
+            while j < n and b > 0.5 * h * factors[j]:
+                j += 1
+            if j == n:
+                continue
+            cells[i, j] += weights[y, x] - tau
     best = -1e300
     bw = bh = 1.0
-    for i in range(factors.shape[0]):
-        for j in range(factors.shape[0]):
-            if i != j and not free_aspect:
-                continue
-            ww = w * factors[i]
-            hh = h * factors[j]
-            # Only the part inside the image is penalised: a target at the edge of the
-            # frame is not shrunk for the pixels nobody can see.
-            inside_w = min(cx + ww * 0.5 + 0.5, width) - max(cx - ww * 0.5 + 0.5, 0.0)
-            inside_h = min(cy + hh * 0.5 + 0.5, height) - max(cy - hh * 0.5 + 0.5, 0.0)
-            area = max(inside_w, 0.0) * max(inside_h, 0.0)
-            f = box_sum(integral, cx, cy, ww, hh) - tau * area
-            if f > best:
-                best = f
+    for i in range(n):
+        for j in range(n):
+            # Objective of box (i, j): every cell it contains.
+            if i > 0:
+                cells[i, j] += cells[i - 1, j]
+            if j > 0:
+                cells[i, j] += cells[i, j - 1]
+            if i > 0 and j > 0:
+                cells[i, j] -= cells[i - 1, j - 1]
+            if cells[i, j] > best:
+                best = cells[i, j]
                 bw = factors[i]
                 bh = factors[j]
     return bw, bh, best
