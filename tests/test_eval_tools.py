@@ -292,3 +292,14 @@ def test_bench_script_prints_rows_per_target_as_json(tmp_path, capfd):
     assert [(r["size"], r["target"]) for r in rows] == [("320x180", "small"), ("320x180", "very large")]
     assert err.splitlines() == ["bench_tracking: [1/2] 320x180, small target ...",
                                 "bench_tracking: [2/2] 320x180, very large target ..."]
+
+
+@pytest.mark.parametrize("colour_space", ["bgr", "hsv", "hs"])
+def test_warm_up_runs_tracking_losing_and_refinding(colour_space):
+    """Every path whose kernels numba compiles runs before eval times anything."""
+    from tracker import MeanShiftTracker
+
+    lost = [s.lost for s in otb.warm_up(lambda: MeanShiftTracker(colour_space=colour_space))]
+    assert lost[:2] == [False, False]                     # tracked while the square is there
+    assert any(lost[2:6])                                 # lost while it is gone
+    assert lost[-1] is False                              # found again when it is back

@@ -279,7 +279,7 @@ def cmd_segment(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps
+    from .evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps, warm_up
     from .meanshift.tracker import MeanShiftTracker
     from .outputs import check_output_path
 
@@ -290,6 +290,7 @@ def cmd_eval(args) -> int:
         require_matplotlib()
     csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
     options = _tracker_options(args)
+    warm_up(lambda: MeanShiftTracker(**options))        # so no sequence's fps counts compiling
     results = []
     for seq in args.sequences:
         results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
