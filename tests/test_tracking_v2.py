@@ -95,13 +95,21 @@ def ellipse_clip(share, n=60):
 def track_clip(frames, boxes):
     tracker = MeanShiftTracker()
     tracker.init(frames[0], boxes[0])
-    states = [tracker.update(f) for f in frames[1:]]
+    states, samples = [], []
+    for f in frames[1:]:
+        states.append(tracker.update(f))
+        samples.append(tracker._last[1].size)     # pixels of the region binned this frame
+    track_clip.samples = max(samples)
     return iou(np.array([boxes[0]] + [s.box for s in states]), boxes), states
 
 
 def test_large_target_tracks_as_well_as_a_small_one():
     small, _ = track_clip(*ellipse_clip(0.10))
     large, states = track_clip(*ellipse_clip(0.45))
+    # The pixel budget: the search region is sampled at about TARGET_PIXELS per box area,
+    # whatever the target's size (the region is CONTEXT^2 box areas, less what the frame cuts).
+    budget = MeanShiftTracker.TARGET_PIXELS * MeanShiftTracker.CONTEXT ** 2
+    assert track_clip.samples <= 1.2 * budget
     assert not any(s.lost for s in states)
     assert small.mean() > 0.7
     assert large.mean() > 0.7 and large.min() > 0.5

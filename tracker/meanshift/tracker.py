@@ -235,7 +235,6 @@ class MeanShiftTracker:
         self._initialized = True
         self._score, self._lost = 1.0, False
         self._typical_score = 1.0
-        self.foreground = 1.0
         return self._state()
 
     def update(self, frame) -> TrackState:
@@ -250,7 +249,6 @@ class MeanShiftTracker:
             return self._search_lost(frame)
         px, py = self._cx + self._vx, self._cy + self._vy
         found = self._local_search(frame, px, py)
-        self.foreground = found.foreground
         if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
             self._lose(found.score)
         else:
