@@ -307,8 +307,10 @@ class MeanShiftTracker:
             self._adapt_size(weights, region, found)
         if self.adapt_angle:
             self._adapt_angle(weights, region)
-        if self.adapt_brightness:
-            self._follow_brightness(region, found)
+        if self.adapt_brightness and self._follow_brightness(region, found):
+            # The new binning moves background colours between bins too: the models
+            # must learn from the frame binned as the next frames will be.
+            bins = self._quantizer.bin_map(region.image, self._gain)
         self._score, self._lost = self._kernel_score(bins, found.u, found.v, region), False
         self._update_background(region, bins, self.BACKGROUND_RATE)
         if self.model_update > 0 and not occluded:
@@ -417,7 +419,7 @@ class MeanShiftTracker:
         Like Comaniciu's +-10% scale test, applied to the bin edges: the candidate
         window is re-binned at the gain one step either side, and the gain whose
         histogram matches the model best is kept. Only a clear gain in similarity
-        moves it, so noise does not make it wander.
+        moves it, so noise does not make it wander. Returns whether the gain changed.
         """
         bw, bh = self._bounds()
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
@@ -431,7 +433,8 @@ class MeanShiftTracker:
             candidate = self._kernel_score(bins, found.u - x0, found.v - y0, region)
             if candidate > best_score:
                 best_gain, best_score = gain, candidate
-        self._gain = min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
+        old, self._gain = self._gain, min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
+        return self._gain != old
 
     # ------------------------------------------------------------------ measurements
     def _bounds(self, grow: float = 1.0):
