@@ -312,7 +312,6 @@ class MeanShiftTracker:
             # must learn from the frame binned as the next frames will be.
             bins = self._quantizer.bin_map(region.image, self._gain)
         self._score, self._lost = self._kernel_score(bins, found.u, found.v, region), False
-        self._update_background(region, bins, self.BACKGROUND_RATE)
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
@@ -320,7 +319,7 @@ class MeanShiftTracker:
             blend_into(self._q_learnt, self._p, self.model_update)
             self._q[:] = self._q0
             blend_into(self._q, self._q_learnt, 1.0 - self.MODEL_ANCHOR)
-            self._update_background(region, bins, 0.0)   # the ratio table follows q
+        self._update_background(region, bins, self.BACKGROUND_RATE)   # and the ratio table
 
     def _lose(self, score):
         """The target is gone: freeze everything where it was last seen."""
