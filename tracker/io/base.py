@@ -1,17 +1,20 @@
 """The FrameSource protocol and the read/seek/close logic every source shares."""
 
 import os
+import re
+from collections import deque
 from operator import index as _as_index
 from typing import Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..errors import InputError, SourceError
+from ..errors import InputError, SourceError, printable
 from .frames import as_bgr8
 
 # A frame count from a container header is sometimes an estimate
 # (duration x fps), so a stream this many frames short still counts as whole.
 _COUNT_SLACK = 2
+_URL = re.compile(r"[a-z][a-z0-9+.-]+://", re.IGNORECASE)  # 2+ letters: not C://
 
 
 @runtime_checkable
@@ -36,9 +39,16 @@ class FrameSource(Protocol):
     position : int
         Index of the frame the next `read` returns.
     truncated : bool
-        True once the source ended clearly before `frame_count` frames.
+        True once the source ended clearly before its end.
     error : str or None
         Why the source stopped early, for the user; None after a normal end.
+    skipped : int
+        Frames that could not be decoded and were stepped over; `position`
+        stays true to the source across them.
+    warnings : list of str
+        One-line notes for the user on anything read partly or not at all
+        (skipped frames, a numbering gap, decoder complaints); empty when
+        the source was read as it is.
     """
 
     name: str
@@ -49,6 +59,8 @@ class FrameSource(Protocol):
     position: int
     truncated: bool
     error: str | None
+    skipped: int
+    warnings: list[str]
 
     def read(self) -> np.ndarray | None: ...  # None at the end
 
@@ -69,6 +81,10 @@ class _SourceBase:
     Each source reads its first frame while opening, so that a file OpenCV
     cannot decode fails at open time with a clear message; that frame is
     kept and returned by the first `read`.
+
+    `_cursor` is the index the next frame from `_next_raw` gets. A subclass
+    that steps over frames it cannot decode moves it past them; `read` then
+    counts the frames skipped, so `position` stays true to the source.
     """
 
     fps = None
@@ -81,7 +97,11 @@ class _SourceBase:
         self.position = 0
         self.truncated = False
         self.error = None
-        self._pending = None
+        self._cursor = 0
+        self._pending = deque()         # (index, frame) read ahead while opening
+        self._damaged = set()           # indices of frames stepped over
+        self._damage_reason = None      # why the first of them could not be read
+        self._notes = []                # warnings known at open (a numbering gap, ...)
         self._ended = False
         self._closed = False
 
@@ -96,13 +116,36 @@ class _SourceBase:
     def _release(self):
         pass
 
+    def _decoder_notes(self):
+        """Further warnings of the subclass (decoder complaints), computed when asked."""
+        return []
+
     @property
     def _label(self):
-        return f"'{self.name}'"
+        return f"'{printable(self.name)}'"
 
     # -- public API -----------------------------------------------------
+    @property
+    def skipped(self):
+        return len(self._damaged)
+
+    @property
+    def warnings(self):
+        notes = list(self._notes)
+        if self._damaged:
+            count = len(self._damaged)
+            why = f"; {self._damage_reason}" if self._damage_reason else ""
+            notes.append(
+                f"{self._label}: skipped {count} damaged frame{'s' if count != 1 else ''} "
+                f"({_ranges(self._damaged)}){why}"
+            )
+        return notes + self._decoder_notes()
+
     def read(self):
         """Return the next frame as ``uint8`` HxWx3 BGR, or None at the end.
+
+        Frames that cannot be decoded are stepped over: `position` then jumps
+        past them, and `skipped` and `warnings` say so.
 
         Raises
         ------
@@ -111,17 +154,20 @@ class _SourceBase:
         """
         if self._closed:
             raise SourceError(f"cannot read {self._label}: source is closed")
-        if self._pending is not None:
-            frame, self._pending = self._pending, None
+        if self._pending:
+            index, frame = self._pending.popleft()
         elif self._ended:
             return None
         else:
-            frame = self._next_frame()
-            if frame is None:
+            item = self._next_frame()
+            if item is None:
                 self._ended = True
                 self._note_early_end()
                 return None
-        self.position += 1
+            index, frame = item
+        if index > self.position:
+            self._damaged.update(range(self.position, index))
+        self.position = index + 1
         return frame
 
     def seek(self, index):
@@ -146,18 +192,18 @@ class _SourceBase:
             raise InputError(
                 f"frame index {index} is outside {self._label} (0..{self.frame_count})"
             )
-        self._pending = None
+        self._pending.clear()
         self._ended = False
         self.truncated = False
         self.error = None
         self._seek_raw(index)
-        self.position = index
+        self.position = self._cursor = index
 
     def close(self):
         """Release the file or device; later reads raise SourceError."""
         if not self._closed:
             self._closed = True
-            self._pending = None
+            self._pending.clear()
             self._release()
 
     def __iter__(self):
@@ -181,23 +227,29 @@ class _SourceBase:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     # -- helpers --------------------------------------------------------
-    def _probe(self, reason):
-        """Read and keep the first frame, or release and raise SourceError(`reason`)."""
-        frame = self._next_frame()
-        if frame is None:
+    def _probe(self, reason, frames=1):
+        """Read and keep the first frame (and up to `frames` in all), or release and
+        raise SourceError(`reason`) if there is none."""
+        while len(self._pending) < frames:
+            item = self._next_frame()
+            if item is None:
+                break
+            self._pending.append(item)
+        if not self._pending:
             self._release()
             raise SourceError(f"cannot open {self._label}: {self.error or reason}")
-        self._pending = frame
 
     def _next_frame(self):
-        """`_next_raw` normalised and checked; None (with `error` set) on a bad frame."""
+        """(index, frame) from `_next_raw`, normalised and checked; None (with `error`
+        set) on a frame that cannot be used."""
         raw = self._next_raw()
         if raw is None:
             return None
+        index = self._cursor
         try:
             frame = as_bgr8(raw)
         except InputError as exc:
-            self._stop(f"frame {self.position} is unusable: {exc}")
+            self._stop(f"frame {index} is unusable: {exc}")
             return None
         height, width = frame.shape[:2]
         if self.size is None:
@@ -205,11 +257,18 @@ class _SourceBase:
         elif self.size != (width, height):
             # Kernels and the GUI assume one frame size for the whole run.
             self._stop(
-                f"frame {self.position} is {width}x{height}, "
+                f"frame {index} is {width}x{height}, "
                 f"not {self.size[0]}x{self.size[1]} like the first"
             )
             return None
-        return frame
+        self._cursor = index + 1
+        return index, frame
+
+    def _skip_damaged(self, reason):
+        """Step `_cursor` over a frame that cannot be read; the first reason is kept."""
+        if self._damage_reason is None:
+            self._damage_reason = reason
+        self._cursor += 1
 
     def _stop(self, reason):
         self.error = reason
@@ -227,6 +286,25 @@ class _SourceBase:
                 f"{self._label} ended after {self.position} of {self.frame_count} "
                 f"frames (file truncated or corrupt)"
             )
+
+
+def _ranges(indices, shown=4):
+    """``{3, 4, 5, 9}`` -> ``"3-5, 9"``; after `shown` ranges, how many more."""
+    runs = []
+    for i in sorted(indices):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = [f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:shown]]
+    if len(runs) > shown:
+        text.append(f"and {len(runs) - shown} more runs")
+    return "frame " + ", ".join(text) if len(indices) == 1 else "frames " + ", ".join(text)
+
+
+def is_url(spec):
+    """True for ``scheme://...`` specs (rtsp://, http://, udp://): streams, not files."""
+    return bool(_URL.match(str(spec)))
 
 
 def _positive(value):
