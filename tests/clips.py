@@ -2,10 +2,13 @@
 
 import cv2
 
+from tracker.io._native import cv2_filename
+
 
 def readable_frames(path) -> int:
-    """How many frames OpenCV can decode from ``path`` (0 if it does not open)."""
-    cap = cv2.VideoCapture(str(path))
+    """How many frames OpenCV can decode from ``path`` (0 if it does not open); any file
+    name, also one that is not UTF-8."""
+    cap = cv2.VideoCapture(cv2_filename(path))
     count = 0
     try:
         while cap.isOpened() and cap.read()[0]:

@@ -30,6 +30,8 @@ VIDEO_CODECS = {".mkv": "mp4v", ".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", 
 
 def check_output_path(path, kind: str, suffixes=None) -> Path:
     """Fail before any work if ``path`` cannot be written: missing folder, bad suffix."""
+    if not str(path).strip():        # Path("") would quietly mean the current folder
+        raise InputError(f"cannot write {kind}: the file name is empty")
     path = Path(path)
     shown = printable(path)
     folder = path.parent if str(path.parent) else Path(".")
