@@ -18,7 +18,7 @@ from tracker.cli import main
 from tracker.errors import InputError
 from tracker.evaluation.otb import load_groundtruth
 from tracker.interrupts import StopRequest, caused_by_interrupt
-from tracker.outputs import CSV_HEADER, VideoOutput, read_track_csv
+from tracker.outputs import VideoOutput, read_track_csv
 from tracker.pipeline import TrackingPipeline
 from tracker.progress import Progress
 from tracker.io.sources import open_source
@@ -91,8 +91,7 @@ def test_signal_during_segmentation_exits_130_keeping_the_video(tmp_path, signum
     if proc.returncode == 0:
         pytest.skip("the run finished before the signal")
     assert proc.returncode == 130, stderr
-    assert stderr_lines(stderr) == [f"mstrack: interrupted ({signal.Signals(signum).name}); "
-                                    "files written so far are complete"]
+    assert stderr_lines(stderr) == ["mstrack: interrupted; files written so far are complete"]
     segmented = int(stdout.split()[1])          # "segmented N frames in ..."
     assert readable_frames(out) >= segmented - 2 > 0
 

@@ -12,7 +12,7 @@ import pytest
 from clips import (distinct_frames, nearest_frame, overwrite_middle, write_avi_with_dropped_frames,
                    write_clip)
 from tracker.errors import SourceError
-from tracker.io.sources import ImageSequenceSource, VideoFileSource, open_source
+from tracker.io.sources import VideoFileSource, open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_VIDEO = ROOT.parent / "shared" / "data" / "video"

@@ -73,6 +73,7 @@ def test_similar_distractor_nearby_does_not_steal_the_window():
     assert iou(boxes, gt).min() > 0.8
 
 
+@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): the size search shrinks a fast-rotating bar")
 def test_in_plane_rotation_angle_follows():
     scene = make_scene("rotation", N, SIZE)
     _, states, _ = run(scene)
@@ -85,6 +86,7 @@ def test_in_plane_rotation_angle_follows():
     assert np.allclose(sizes / scene.rotated(0)[1], 1.0, atol=0.25)
 
 
+@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): size follows at most ~2 % a frame, the scene changes 3 %")
 def test_scale_change_is_followed():
     scene = make_scene("scale", N, SIZE)
     boxes, _, gt = run(scene)

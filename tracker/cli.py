@@ -9,18 +9,19 @@ kill or a closed terminal); result files written so far are always closed proper
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import math
 import os
 import sys
 import time
 
+from .cli_options import (VIDEO_CONTAINERS, OneTarget, SequenceFolders, TargetBox, check_csv_name,
+                          clipped_to_frame, interrupted_message, non_negative_int, parse_roi,
+                          parse_size, positive_seconds, resized_frames, start_at)
+from .cli_run import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_USAGE, check_max_frames,
+                      close_outputs, frames_until_stop, progress_bar, run_status, say, warn)
 from .errors import InputError, OutputError, TrackerError, printable
 from .interrupts import StopRequest, caused_by_interrupt
 
-EXIT_USAGE, EXIT_EARLY_END, EXIT_INTERRUPTED = 2, 1, 130
-EXIT_INCOMPLETE = EXIT_EARLY_END   # an output could not be written: the run is incomplete too
 _POLLING_COMMANDS = ("track", "segment")  # their frame loops stop cleanly on a signal
 
 
@@ -31,15 +32,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def parse_roi(text: str) -> tuple[float, float, float, float]:
-    parts = text.replace(" ", "").split(",")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        values = ()
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"--roi must be X,Y,W,H (four numbers), got {text!r}")
-    return values
+__all__ = ["main", "build_parser", "parse_roi", "parse_size"]
 
 
 def _process_start_time() -> float | None:
@@ -80,31 +73,61 @@ def _tracker_options(args) -> dict:
     return {"colour_space": args.colour_space, "bins": args.bins}
 
 
+_SOURCE_HELP = ("video file, image folder, OTB sequence folder (with img/), printf pattern "
+                "(img/%%04d.jpg), camera:N or stream URL (rtsp://, http(s):// including MJPEG, udp://)")
+_CONTAINERS = ", ".join(VIDEO_CONTAINERS)
+
+
+def _add_target_options(p):
+    box = p.add_mutually_exclusive_group()
+    box.add_argument("--roi", type=parse_roi, action=OneTarget, metavar="X,Y,W,H",
+                     help="target box on the first frame (after --resize); commas, tabs or spaces "
+                          "between the numbers, so an OTB ground-truth line works as it is")
+    box.add_argument("--roi-from", metavar="FILE",
+                     help="the box of the first tracked frame from a ground-truth file (x,y,w,h per "
+                          "line, in the source's pixels) or a sequence folder; a sequence folder as "
+                          "SOURCE needs neither option")
+
+
+def _add_stream_options(p):
+    p.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+                   help="network streams: seconds to open, and without a frame before the stream "
+                        "counts as dead (default: 10 to open, 5 between frames)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mstrack", description="Mean shift colour tracking, headless.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("track", help="track a target through a video, image sequence or camera")
-    p.add_argument("source", help="video file, image folder, printf pattern (img/%%04d.jpg) or camera:N")
-    p.add_argument("--roi", required=True, type=parse_roi, help="target box X,Y,W,H on the first frame")
-    p.add_argument("--out-csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
-    p.add_argument("--out-video", help="write the annotated video (.mkv keeps what was written "
-                   "if the run is killed; .mp4 only once it is closed; .avi)")
-    p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p = sub.add_parser("track", help="track a target through a video, image sequence, camera or stream")
+    p.add_argument("source", help=_SOURCE_HELP)
+    _add_target_options(p)
+    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
+    p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS} "
+                   "(.mkv keeps what was written if the run is killed; .mp4 only once closed)")
+    p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
+    p.add_argument("--start-frame", type=non_negative_int, default=0, metavar="N",
+                   help="start at frame N (0-based) of a file or image sequence; the CSV numbers "
+                        "frames as the source does")
+    p.add_argument("--resize", type=parse_size, metavar="WxH",
+                   help="resize frames to WxH before tracking (boxes are in resized pixels)")
     p.add_argument("--segment", action="store_true",
                    help="also segment every frame; the video shows it beside the track")
+    _add_stream_options(p)
     _add_tracker_options(p)
     _add_segment_options(p)
 
     p = sub.add_parser("segment", help="mean shift colour segmentation of an image or a video")
-    p.add_argument("input", help="image, video, image folder or printf pattern")
-    p.add_argument("--out", required=True, help="output image (for an image input) or video")
+    p.add_argument("input", help="image, video, image folder, printf pattern, camera:N or stream URL")
+    p.add_argument("--out", required=True, help=f"output image (for an image input) or video ({_CONTAINERS})")
     p.add_argument("--boundaries", action="store_true", help="draw cluster boundaries in white")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    _add_stream_options(p)
     _add_segment_options(p)
 
     p = sub.add_parser("eval", help="OTB one-pass evaluation on sequence folders")
-    p.add_argument("sequences", nargs="+", help="folders with img/ (or one video) and groundtruth_rect.txt")
+    p.add_argument("sequences", nargs="+", action=SequenceFolders,
+                   help="folders with img/ (or one video) and groundtruth_rect.txt, or folders of them")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _add_tracker_options(p)
 
@@ -112,81 +135,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--frames", type=int, default=300, help="frames per measurement (default: 300)")
     return parser
-
-
-def _say(text: str, stream=None) -> None:
-    """Print one line; if the terminal or pipe is gone (a closed ssh session, ``| head``),
-    send the rest of the output to /dev/null instead of failing at every later print."""
-    stream = stream or sys.stdout
-    try:
-        print(text, file=stream, flush=True)
-    except OSError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-            os.close(devnull)
-        except (OSError, ValueError, io.UnsupportedOperation):
-            pass
-
-
-def _warn(text: str) -> None:
-    _say(f"mstrack: {text}", sys.stderr)
-
-
-def _frames(source, args):
-    """The source's frames until its end, ``--max-frames`` or a stop signal (checked
-    between frames, so the frame in hand is always finished and written)."""
-    stop = getattr(args, "stop", None)
-    done = 0
-    for frame in source:
-        yield frame
-        done += 1
-        if (args.max_frames and done >= args.max_frames) or stop:
-            return
-
-
-def _progress(source, args, label):
-    from .progress import Progress
-
-    total = source.frame_count
-    if args.max_frames:
-        total = min(total, args.max_frames) if total else args.max_frames
-    return Progress(None if source.is_live else total, label)
-
-
-def _close_outputs(*outputs) -> list[str]:
-    """Close every output that was opened; the reasons any of them came out incomplete."""
-    problems = []
-    for out in outputs:
-        if out is not None:
-            out.close()
-            if getattr(out, "error", None):
-                problems.append(out.error)
-    return problems
-
-
-def _run_status(source, problems, stop) -> int:
-    """Report what the run could not do, one line each, and pick the exit status."""
-    status = 0
-    for note in getattr(source, "warnings", ()):
-        _warn(f"warning: {note}")
-    if getattr(source, "skipped", 0):
-        status = EXIT_EARLY_END   # frames of the source really could not be read
-    if getattr(source, "truncated", False):
-        _warn(f"stopped early: {source.error or 'the source ended before its last frame'}")
-        status = EXIT_EARLY_END
-    for problem in problems:
-        _warn(f"error: {problem}")
-        status = EXIT_INCOMPLETE
-    if stop:
-        _warn(f"interrupted ({stop.name}); files written so far are complete")
-        status = EXIT_INTERRUPTED
-    return status
-
-
-def _check_max_frames(args) -> None:
-    if args.max_frames is not None and args.max_frames < 1:
-        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
 
 
 def cmd_track(args) -> int:
@@ -201,24 +149,28 @@ def cmd_track(args) -> int:
     if args.out_video is not None:
         outputs.append(check_output_path(args.out_video, "video", VIDEO_CODECS))
     check_distinct(args.source, outputs)
-    _check_max_frames(args)
+    check_csv_name(args.out_csv)
+    check_max_frames(args)
     if not args.segment and (args.bandwidth is not None or args.quantile is not None
                              or args.kernel is not None):
         raise InputError("--bandwidth, --quantile and --kernel set the segmentation: add --segment")
+    target = TargetBox.from_args(args)
     pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
                                 **_tracker_options(args))
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
     csv_out = video_out = None
     processed = lost = 0
     t0 = None
-    source = open_source(args.source)
+    source = open_source(args.source, timeout=args.timeout)
     try:
-        progress = _progress(source, args, "tracking")
+        start_at(source, args.start_frame)
+        roi = target.for_frame(args.start_frame, source.size, args.resize)
+        progress = progress_bar(source, args, "tracking", args.start_frame)
         previous = None
-        for frame in _frames(source, args):
+        for frame in frames_until_stop(resized_frames(source, args.resize), args):
             index = source.position - 1     # the frame's own index, also past skipped frames
             if processed == 0:
-                result = pipeline.set_target(frame, args.roi)
+                result = pipeline.set_target(frame, clipped_to_frame(roi, frame))
                 t0 = time.perf_counter()
                 if args.out_csv is not None:
                     csv_out = TrackCsvWriter(args.out_csv)
@@ -230,7 +182,7 @@ def cmd_track(args) -> int:
                 result = pipeline.process(frame)
             previous = index
             if processed == 1 and started is not None:
-                _say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
+                say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
             processed += 1
             lost += result.state.lost
             if csv_out:
@@ -241,20 +193,22 @@ def cmd_track(args) -> int:
         progress.close()
     finally:
         source.close()
-        problems = _close_outputs(csv_out, video_out)
+        problems = close_outputs(csv_out, video_out)
     if processed == 0 and not args.stop:
         raise InputError(f"{printable(args.source)}: no frames could be read")
     seconds = time.perf_counter() - t0 if t0 else 0.0
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
         summary += f" ({(processed - 1) / seconds:.0f} fps)"
-    parts = [summary, f"lost in {lost}"]
+    parts = [summary, f"{lost} frame{'s' if lost != 1 else ''} lost"]
+    if getattr(source, "frames_dropped", 0):
+        parts.append(f"{source.frames_dropped} live frames skipped to keep up")
     if csv_out:
         parts.append(f"csv: {printable(csv_out.path)}")
     if video_out:
         parts.append(f"video: {printable(video_out.path)}")
-    _say("; ".join(parts))
-    return _run_status(source, problems, args.stop)
+    say("; ".join(parts))
+    return run_status(source, problems, args)
 
 
 def cmd_segment(args) -> int:
@@ -265,9 +219,9 @@ def cmd_segment(args) -> int:
 
     out_path = check_output_path(args.out, "output", set(VIDEO_CODECS) | IMAGE_SUFFIXES)
     check_distinct(args.input, [out_path])
-    _check_max_frames(args)
+    check_max_frames(args)
     stream = SegmentationStream(**_segment_options(args))
-    source = open_source(args.input)
+    source = open_source(args.input, timeout=args.timeout)
     video_out = None
     done = 0
     t0 = time.perf_counter()
@@ -275,11 +229,11 @@ def cmd_segment(args) -> int:
         single_image = source.frame_count == 1 and out_path.suffix.lower() in IMAGE_SUFFIXES
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
             raise InputError(f"{printable(args.input)} has several frames: write a video "
-                             f"(.mkv, .mp4 or .avi), not {printable(out_path.name)}")
+                             f"({_CONTAINERS}), not {printable(out_path.name)}")
         if not single_image:
             video_out = VideoOutput(out_path, source.fps)
-        progress = _progress(source, args, "segmenting")
-        for frame in _frames(source, args):
+        progress = progress_bar(source, args, "segmenting")
+        for frame in frames_until_stop(source, args):
             seg = stream.update(frame)
             view = seg.recolored()
             if args.boundaries:
@@ -293,32 +247,36 @@ def cmd_segment(args) -> int:
         progress.close()
     finally:
         source.close()
-        problems = _close_outputs(video_out)
+        problems = close_outputs(video_out)
     seconds = time.perf_counter() - t0
     if done:
-        _say(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
-             f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} clusters in the last); "
-             f"output: {printable(out_path)}")
-    return _run_status(source, problems, args.stop)
+        say(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
+             f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} "
+             f"cluster{'s' if seg.n_clusters != 1 else ''} in the last); output: {printable(out_path)}")
+    return run_status(source, problems, args)
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.otb import evaluate_sequence
+    from .evaluation.otb import evaluate_sequence, lost_flag_figures
     from .meanshift.tracker import MeanShiftTracker
 
     options = _tracker_options(args)
     results = [evaluate_sequence(seq, lambda: MeanShiftTracker(**options)).summary()
                for seq in args.sequences]
+    lost_flag = lost_flag_figures(results)
     keys = ("mean_iou", "success_auc", "precision20", "fps")
     mean = {"sequence": "mean", "frames": sum(r["frames"] for r in results),
             **{k: round(sum(r[k] for r in results) / len(results), 4) for k in keys}}
     if args.json:
-        print(json.dumps({"sequences": results, "mean": mean}, indent=2))
+        print(json.dumps({"sequences": results, "mean": mean, **lost_flag}, indent=2))
         return 0
     print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
     for r in results + [mean]:
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
               f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
+    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
+          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}")
     return 0
 
 
@@ -328,8 +286,8 @@ def cmd_bench(args) -> int:
 
     if args.frames < 2:
         raise InputError(f"--frames must be at least 2, got {args.frames}")
-    tracking = bench_tracking(frames=args.frames)
-    segmentation = bench_segmentation(frames=min(args.frames, 100))
+    tracking, segmentation = _bench_with_progress([(bench_tracking, args.frames, "tracking"),
+                                                   (bench_segmentation, min(args.frames, 100), "segmentation")])
     if args.json:
         print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
     else:
@@ -338,6 +296,20 @@ def cmd_bench(args) -> int:
         print("\nSegmentation of every frame:")
         print(format_segmentation_table(segmentation))
     return 0
+
+
+def _bench_with_progress(benches) -> list[list[dict]]:
+    """Run each benchmark one frame size at a time (its default sizes), saying on stderr
+    which step is running: all of them take about half a minute."""
+    import inspect
+
+    steps = [(bench, frames, label, size) for bench, frames, label in benches
+             for size in inspect.signature(bench).parameters["sizes"].default]
+    results = {label: [] for _, _, label in benches}
+    for n, (bench, frames, label, (width, height)) in enumerate(steps, 1):
+        print(f"mstrack bench: [{n}/{len(steps)}] {label} at {width}x{height} ...", file=sys.stderr, flush=True)
+        results[label] += bench(frames=frames, sizes=[(width, height)])
+    return list(results.values())
 
 
 def _join_negative_roi(argv):
@@ -363,28 +335,28 @@ def main(argv=None) -> int:
         try:
             return commands[args.command](args)
         except KeyboardInterrupt:
-            return _interrupted()
+            return _interrupted(args)
         except SystemError as e:
-            if caused_by_interrupt(e):
-                return _interrupted()
+            if caused_by_interrupt(e):   # a second signal, or one in eval or bench
+                return _interrupted(args)
             raise
         except OutputError as e:
-            _warn(f"error: {e}")
+            warn(f"error: {e}")
             return EXIT_INCOMPLETE
         except TrackerError as e:
-            _warn(f"error: {e}")
+            warn(f"error: {e}")
             return EXIT_USAGE
         except BrokenPipeError:
             return 0
         except OSError as e:
             # A permission, a vanished folder: say which file and why.
             where = f": {printable(e.filename)}" if e.filename else ""
-            _warn(f"error: {e.strerror or e}{where}")
+            warn(f"error: {e.strerror or e}{where}")
             return EXIT_USAGE
 
 
-def _interrupted() -> int:
-    _warn("interrupted; files written so far are complete")
+def _interrupted(args) -> int:
+    warn(interrupted_message(args))
     return EXIT_INTERRUPTED
 
 

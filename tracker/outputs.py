@@ -70,7 +70,7 @@ def track_row(index: int, state: TrackState) -> list[str]:
 
 def _csv_line(fields) -> bytes:
     text = io.StringIO()
-    csv.writer(text).writerow(fields)
+    csv.writer(text, lineterminator="\n").writerow(fields)   # csv's default is CRLF
     return text.getvalue().encode("utf-8")
 
 

@@ -1,4 +1,5 @@
-"""OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20."""
+"""OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20, and
+whether the tracker knows when it is wrong (false confidence, false alarm)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,7 @@ class SequenceResult:
     boxes: np.ndarray
     groundtruth: np.ndarray
     seconds: float
+    lost: np.ndarray            # per frame, True where the tracker reported the target lost
     overlaps: np.ndarray = field(init=False)
 
     def __post_init__(self):
@@ -109,6 +111,16 @@ class SequenceResult:
         return float((centre_error(self.boxes, self.groundtruth) <= PRECISION_PX).mean())
 
     @property
+    def missed(self) -> np.ndarray:
+        """Frames whose box misses the target entirely (IoU 0)."""
+        return self.overlaps <= 0.0
+
+    @property
+    def well_tracked(self) -> np.ndarray:
+        """Frames tracked well (IoU >= 0.5)."""
+        return self.overlaps >= 0.5
+
+    @property
     def fps(self) -> float:
         # The first frame is the initialisation, not a tracked frame.
         return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
@@ -116,7 +128,27 @@ class SequenceResult:
     def summary(self) -> dict:
         return {"sequence": self.name, "frames": self.frames, "mean_iou": round(self.mean_iou, 4),
                 "success_auc": round(self.auc, 4), "precision20": round(self.precision, 4),
-                "fps": round(self.fps, 1)}
+                "fps": round(self.fps, 1),
+                "missed_frames": int(self.missed.sum()),
+                "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
+                "well_tracked_frames": int(self.well_tracked.sum()),
+                "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum())}
+
+
+def lost_flag_figures(results) -> dict:
+    """False confidence and false alarm pooled over sequences (``SequenceResult`` or summaries).
+
+    *False confidence*: the share of frames whose box misses the target entirely (IoU 0)
+    that the tracker reported as tracked. *False alarm*: the share of well-tracked frames
+    (IoU >= 0.5) that it reported lost. None where there are no such frames.
+    """
+    rows = [r.summary() if isinstance(r, SequenceResult) else r for r in results]
+    missed = sum(r["missed_frames"] for r in rows)
+    well = sum(r["well_tracked_frames"] for r in rows)
+    return {
+        "false_confidence": (sum(r["missed_reported_tracked"] for r in rows) / missed) if missed else None,
+        "false_alarm": (sum(r["well_tracked_reported_lost"] for r in rows) / well) if well else None,
+    }
 
 
 def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
@@ -128,7 +160,7 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
     spec = sequence_source_spec(seq_dir)
     gt = load_groundtruth(seq_dir / GT_FILE)
     tracker = make_tracker()
-    boxes = []
+    boxes, lost = [], []
     seconds = 0.0
     with sources.open_source(spec) as source:
         for i, frame in enumerate(source):
@@ -137,11 +169,13 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
             if i == 0:
                 tracker.init(frame, gt[0])
                 boxes.append(gt[0])
+                lost.append(False)
                 continue
             t0 = time.perf_counter()
             state = tracker.update(frame)
             seconds += time.perf_counter() - t0
             boxes.append(state.box)
+            lost.append(state.lost)
     if len(boxes) < len(gt):
         gt = gt[: len(boxes)]
-    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds)
+    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds, np.array(lost, bool))

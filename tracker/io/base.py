@@ -1,7 +1,6 @@
 """The FrameSource protocol and the read/seek/close logic every source shares."""
 
 import os
-import re
 from collections import deque
 from operator import index as _as_index
 from typing import Iterator, Protocol, runtime_checkable
@@ -14,7 +13,6 @@ from .frames import as_bgr8
 # A frame count from a container header is sometimes an estimate
 # (duration x fps), so a stream this many frames short still counts as whole.
 _COUNT_SLACK = 2
-_URL = re.compile(r"[a-z][a-z0-9+.-]+://", re.IGNORECASE)  # 2+ letters: not C://
 
 
 @runtime_checkable
@@ -27,7 +25,7 @@ class FrameSource(Protocol):
     Attributes
     ----------
     name : str
-        The source as the user typed it (a path, pattern or ``camera:N``).
+        The source as the user typed it (a path, pattern, ``camera:N`` or URL).
     fps : float or None
         Frames per second, None when unknown (callers default to 30).
     size : tuple of int or None
@@ -35,7 +33,8 @@ class FrameSource(Protocol):
     frame_count : int or None
         Number of frames, None for cameras or when the container lacks it.
     is_live : bool
-        True for cameras: no end, no seeking.
+        True for cameras and live streams: no end, no seeking, and `read`
+        returns the newest frame (frames the reader was too slow for are skipped).
     position : int
         Index of the frame the next `read` returns.
     truncated : bool
@@ -49,6 +48,10 @@ class FrameSource(Protocol):
         One-line notes for the user on anything read partly or not at all
         (skipped frames, a numbering gap, decoder complaints); empty when
         the source was read as it is.
+    last_capture_time : float or None
+        For live sources, ``time.monotonic()`` when the frame `read` last returned
+        came out of the camera or stream, so ``time.monotonic() - last_capture_time``
+        at display is the capture-to-display latency; None for files and sequences.
     """
 
     name: str
@@ -61,6 +64,7 @@ class FrameSource(Protocol):
     error: str | None
     skipped: int
     warnings: list[str]
+    last_capture_time: float | None
 
     def read(self) -> np.ndarray | None: ...  # None at the end
 
@@ -91,6 +95,7 @@ class _SourceBase:
     size = None
     frame_count = None
     is_live = False
+    last_capture_time = None
 
     def __init__(self, name):
         self.name = name
@@ -183,7 +188,7 @@ class _SourceBase:
         if self._closed:
             raise SourceError(f"cannot seek {self._label}: source is closed")
         if self.is_live:
-            raise SourceError(f"cannot seek {self._label}: it is a live camera")
+            raise SourceError(f"cannot seek {self._label}: it is live (a camera or stream)")
         try:
             index = _as_index(index)
         except TypeError:
@@ -300,11 +305,6 @@ def _ranges(indices, shown=4):
     if len(runs) > shown:
         text.append(f"and {len(runs) - shown} more runs")
     return "frame " + ", ".join(text) if len(indices) == 1 else "frames " + ", ".join(text)
-
-
-def is_url(spec):
-    """True for ``scheme://...`` specs (rtsp://, http://, udp://): streams, not files."""
-    return bool(_URL.match(str(spec)))
 
 
 def _positive(value):

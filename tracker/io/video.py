@@ -6,7 +6,7 @@ import cv2
 
 from ..errors import SourceError
 from ._native import cv2_filename
-from .base import _positive, _SourceBase, is_url
+from .base import _positive, _SourceBase
 
 _PROBE_FRAMES = 3  # read while opening: two timestamp steps tell the real frame rate
 _REREADS = 64      # failed reads in a row tried before seeking past damage; each skips a bad packet
@@ -48,8 +48,11 @@ class VideoFileSource(_SourceBase):
     def __init__(self, path):
         super().__init__(os.fspath(path))
         if not os.path.exists(self.name):
-            if is_url(self.name):
-                raise SourceError(f"cannot open {self._label}: a stream URL is not a video file")
+            from .stream import url_scheme   # here: stream.py builds on this module
+
+            if url_scheme(self.name) is not None:
+                raise SourceError(f"cannot open {self._label}: a stream URL, not a video file "
+                                  "(open_source reads streams)")
             raise SourceError(f"cannot open {self._label}: no such file")
         if os.path.isdir(self.name):
             raise SourceError(f"cannot open {self._label}: is a folder, not a video")
