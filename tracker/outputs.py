@@ -193,7 +193,7 @@ class VideoOutput:
             raise OutputError(f"cannot write video {self._shown!r}: "
                               f"{str(e).strip().splitlines()[-1]}") from None
         self.frames += 1
-        if disk_is_full(self.path):
+        if disk_is_full(self.path.parent):
             raise OutputError(f"cannot write video {self._shown!r}: no space left on device "
                               f"(the disk filled up at frame {self.frames})")
 
@@ -207,7 +207,7 @@ class VideoOutput:
 
     def _check_written(self) -> str | None:
         """Why the closed file is not a readable video with our frames, or None."""
-        full = " (the disk is full)" if disk_is_full(self.path) else ""
+        full = " (the disk is full)" if disk_is_full(self.path.parent) else ""
         reader = cv2.VideoCapture(cv2_filename(self.path))
         try:
             if not reader.isOpened() or not reader.grab():

@@ -104,7 +104,7 @@ class _SourceBase:
         self.error = None
         self._cursor = 0
         self._pending = deque()         # (index, frame) read ahead while opening
-        self._damaged = set()           # indices of frames stepped over
+        self._damaged = []              # [first, stop) runs of frames stepped over, in order
         self._damage_reason = None      # why the first of them could not be read
         self._notes = []                # warnings known at open (a numbering gap, ...)
         self._ended = False
@@ -132,13 +132,13 @@ class _SourceBase:
     # -- public API -----------------------------------------------------
     @property
     def skipped(self):
-        return len(self._damaged)
+        return sum(stop - first for first, stop in self._damaged)
 
     @property
     def warnings(self):
         notes = list(self._notes)
         if self._damaged:
-            count = len(self._damaged)
+            count = self.skipped
             why = f"; {self._damage_reason}" if self._damage_reason else ""
             notes.append(
                 f"{self._label}: skipped {count} damaged frame{'s' if count != 1 else ''} "
@@ -171,7 +171,7 @@ class _SourceBase:
                 return None
             index, frame = item
         if index > self.position:
-            self._damaged.update(range(self.position, index))
+            _add_run(self._damaged, self.position, index)
         self.position = index + 1
         return frame
 
@@ -293,18 +293,27 @@ class _SourceBase:
             )
 
 
-def _ranges(indices, shown=4):
-    """``{3, 4, 5, 9}`` -> ``"3-5, 9"``; after `shown` ranges, how many more."""
-    runs = []
-    for i in sorted(indices):
-        if runs and i == runs[-1][1] + 1:
-            runs[-1][1] = i
+def _add_run(runs, first, stop):
+    """Add frames [first, stop) to sorted, disjoint `runs`, merging what touches: a replay
+    of a damaged stretch (after a seek back) counts its frames once."""
+    runs.append([first, stop])
+    runs.sort()
+    merged = [runs[0]]
+    for run in runs[1:]:
+        if run[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], run[1])
         else:
-            runs.append([i, i])
-    text = [f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:shown]]
+            merged.append(run)
+    runs[:] = merged
+
+
+def _ranges(runs, shown=4):
+    """``[[3, 6], [9, 10]]`` -> ``"frames 3-5, 9"``; after `shown` runs, how many more."""
+    text = [f"{a}-{b - 1}" if b - 1 > a else f"{a}" for a, b in runs[:shown]]
     if len(runs) > shown:
         text.append(f"and {len(runs) - shown} more runs")
-    return "frame " + ", ".join(text) if len(indices) == 1 else "frames " + ", ".join(text)
+    single = len(runs) == 1 and runs[0][1] - runs[0][0] == 1
+    return ("frame " if single else "frames ") + ", ".join(text)
 
 
 def _positive(value):

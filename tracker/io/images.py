@@ -58,7 +58,8 @@ class ImageSequenceSource(_SourceBase):
         self.fps = None if fps is None else _positive(fps)
         if fps is not None and self.fps is None:
             raise InputError(f"fps must be a positive number, got {fps}")
-        self._complaints = {}  # index -> what the decoder printed about a damaged image
+        self._complaints = 0           # images decoded despite damaged data ...
+        self._first_complaint = None   # ... and (index, what the decoder said) of the first
         self._files = self._list_files()
         self.frame_count = len(self._files)
         self._probe("not an image OpenCV can decode")
@@ -92,7 +93,9 @@ class ImageSequenceSource(_SourceBase):
             image, complaint = read_image(path)
             if image is not None:
                 if complaint:
-                    self._complaints[self._cursor] = complaint
+                    self._complaints += 1
+                    if self._first_complaint is None:
+                        self._first_complaint = (self._cursor, complaint)
                 return image
             if len(self._files) == 1:
                 return None  # a single image: the probe's message says it is not one
@@ -102,12 +105,10 @@ class ImageSequenceSource(_SourceBase):
     def _decoder_notes(self):
         if not self._complaints:
             return []
-        first = min(self._complaints)
-        count = len(self._complaints)
+        count, (first, said) = self._complaints, self._first_complaint
         return [
             f"{self._label}: {count} image{'s' if count != 1 else ''} decoded despite damaged "
-            f"data, first {printable(self._files[first])} (frame {first}): "
-            + self._complaints[first].splitlines()[0]
+            f"data, first {printable(self._files[first])} (frame {first}): {said.splitlines()[0]}"
         ]
 
     @property
