@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sequences", nargs="+", action=SequenceFolders,
                    help="folders with img/ (or one video) and groundtruth_rect.txt, or folders of them")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--plot", metavar="F.png",
+                   help="draw the OTB success and precision plots of each sequence and of their mean "
+                        "(needs matplotlib: pip install 'meanshift-tracker[plot]')")
+    p.add_argument("--csv-dir", metavar="DIR",
+                   help="write each sequence's track as DIR/NAME.csv, as 'mstrack track --out-csv' "
+                        "writes it (DIR is created if needed)")
     _add_tracker_options(p)
 
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
@@ -257,27 +263,86 @@ def cmd_segment(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.otb import evaluate_sequence, lost_flag_figures
+    from .evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps, warm_up
     from .meanshift.tracker import MeanShiftTracker
+    from .outputs import check_output_path
 
+    # Check every output before the first sequence, so a typo costs no time.
+    if args.plot:
+        from .evaluation.plots import require_matplotlib, save_otb_plots
+        check_output_path(args.plot, "plot", {".png"})
+        require_matplotlib()
+    csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
     options = _tracker_options(args)
-    results = [evaluate_sequence(seq, lambda: MeanShiftTracker(**options)).summary()
-               for seq in args.sequences]
-    lost_flag = lost_flag_figures(results)
-    keys = ("mean_iou", "success_auc", "precision20", "fps")
-    mean = {"sequence": "mean", "frames": sum(r["frames"] for r in results),
-            **{k: round(sum(r[k] for r in results) / len(results), 4) for k in keys}}
+    warm_up(lambda: MeanShiftTracker(**options))        # so no sequence's fps counts compiling
+    results = []
+    for seq in args.sequences:
+        results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
+        if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
+            _write_track_csv(csv_paths[seq], results[-1].states)
+    summaries = [r.summary() for r in results]
+    lost_flag = lost_flag_figures(summaries)
+    keys = ("mean_iou", "success_auc", "precision20")
+    mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
+            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            # Throughput over all frames tracked, not the mean of the sequences' rates.
+            "fps": round(throughput_fps(results), 1)}
+    if args.plot:
+        save_otb_plots(otb_curves(results), args.plot)
     if args.json:
-        print(json.dumps({"sequences": results, "mean": mean, **lost_flag}, indent=2))
+        files = {"plot": args.plot} if args.plot else {}
+        if csv_paths:
+            files["csv_files"] = [str(p) for p in csv_paths.values()]
+        print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **files}, indent=2))
         return 0
     print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
-    for r in results + [mean]:
+    for r in summaries + [mean]:
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
               f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
     share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
+          f"tracked frames)")
     print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
           f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}")
+    if args.plot:
+        print(f"plot: {args.plot}")
+    if csv_paths:
+        print(f"tracks: {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''} in {args.csv_dir}")
     return 0
+
+
+def _track_csv_paths(csv_dir, sequences) -> dict:
+    """``DIR/NAME.csv`` for each sequence, DIR made if missing; refused before any work
+    if two sequences share a name or a CSV would land inside a sequence folder."""
+    from pathlib import Path
+
+    from .outputs import check_distinct, check_output_path
+
+    folder = Path(csv_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--csv-dir {str(folder)!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot make --csv-dir {str(folder)!r}: {e.strerror or e}") from None
+    paths = {}
+    for seq in sequences:
+        path = folder / f"{Path(seq).resolve().name}.csv"
+        if path in paths.values():
+            raise InputError(f"two sequences are named {path.stem!r}: both tracks would be {str(path)!r}")
+        check_output_path(path, "CSV")
+        check_distinct(seq, [path])
+        paths[seq] = path
+    return paths
+
+
+def _write_track_csv(path, states) -> None:
+    """One sequence's track in ``mstrack track``'s CSV format; row 0 is the init box."""
+    from .outputs import TrackCsvWriter
+
+    with TrackCsvWriter(path) as writer:
+        for index, state in enumerate(states):
+            writer.write(index, state)
 
 
 def cmd_bench(args) -> int:
@@ -291,7 +356,8 @@ def cmd_bench(args) -> int:
     if args.json:
         print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
     else:
-        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift:")
+        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift, "
+              "per target size (its share of the frame's width):")
         print(format_table(tracking))
         print("\nSegmentation of every frame:")
         print(format_segmentation_table(segmentation))
@@ -300,15 +366,31 @@ def cmd_bench(args) -> int:
 
 def _bench_with_progress(benches) -> list[list[dict]]:
     """Run each benchmark one frame size at a time (its default sizes), saying on stderr
-    which step is running: all of them take about half a minute."""
+    which step is running, per target size where the benchmark reports them through a
+    ``progress`` callback: all of them take about a minute."""
     import inspect
 
-    steps = [(bench, frames, label, size) for bench, frames, label in benches
-             for size in inspect.signature(bench).parameters["sizes"].default]
+    steps = []
+    for bench, frames, label in benches:
+        parameters = inspect.signature(bench).parameters
+        targets = parameters["targets"].default if "progress" in parameters else [None]
+        steps += [(bench, frames, label, size, targets) for size in parameters["sizes"].default]
+    total, done = sum(len(targets) for *_, targets in steps), 0
+
+    def say(label, size, target=None):
+        nonlocal done
+        done += 1
+        what = f"{label} at {size[0]}x{size[1]}" + (f", {target} target" if target else "")
+        print(f"mstrack bench: [{done}/{total}] {what} ...", file=sys.stderr, flush=True)
+
     results = {label: [] for _, _, label in benches}
-    for n, (bench, frames, label, (width, height)) in enumerate(steps, 1):
-        print(f"mstrack bench: [{n}/{len(steps)}] {label} at {width}x{height} ...", file=sys.stderr, flush=True)
-        results[label] += bench(frames=frames, sizes=[(width, height)])
+    for bench, frames, label, size, targets in steps:
+        if targets == [None]:
+            say(label, size)
+            results[label] += bench(frames=frames, sizes=[size])
+        else:
+            results[label] += bench(frames=frames, sizes=[size],
+                                    progress=lambda size, target, label=label: say(label, size, target))
     return list(results.values())
 
 

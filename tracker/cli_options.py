@@ -183,7 +183,8 @@ def resized_frames(source, size=None):
 
 def interrupted_message(args) -> str:
     """What Ctrl+C leaves behind: only commands that write files can speak of them."""
-    writes = getattr(args, "out", None) or getattr(args, "out_csv", None) or getattr(args, "out_video", None)
+    writes = (getattr(args, "out", None) or getattr(args, "out_csv", None) or getattr(args, "out_video", None)
+              or getattr(args, "csv_dir", None))
     return "interrupted; files written so far are complete" if writes else "interrupted"
 
 
