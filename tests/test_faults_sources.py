@@ -12,7 +12,7 @@ import pytest
 from clips import (distinct_frames, nearest_frame, overwrite_middle, write_avi_with_dropped_frames,
                    write_clip)
 from tracker.errors import SourceError
-from tracker.io.sources import VideoFileSource, open_source
+from tracker.io.sources import ImageSequenceSource, VideoFileSource, open_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_VIDEO = ROOT.parent / "shared" / "data" / "video"
@@ -174,9 +174,10 @@ def test_whole_pattern_has_no_warning(tmp_path, written):
         assert len(list(source)) == 3 and source.warnings == []
 
 
-def test_stream_url_is_not_called_a_missing_file():
+@pytest.mark.parametrize("kind", [VideoFileSource, ImageSequenceSource])
+def test_stream_url_is_not_called_a_missing_file(kind):
     with pytest.raises(SourceError) as info:
-        VideoFileSource("rtsp://camera.invalid/stream")
+        kind("rtsp://camera.invalid/stream")
     assert "no such file" not in str(info.value) and "stream URL" in str(info.value)
 
 

@@ -85,6 +85,11 @@ class ImageSequenceSource(_SourceBase):
             if gap_note:
                 self._notes.append(gap_note)
             return files
+        from .stream import url_scheme   # here: stream.py builds on the file sources
+
+        if url_scheme(spec) is not None:
+            raise SourceError(f"cannot open {self._label}: a stream URL, not images "
+                              "(open_source reads streams)")
         raise SourceError(f"cannot open {self._label}: no such file or folder")
 
     def _next_raw(self):
