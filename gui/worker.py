@@ -353,7 +353,7 @@ class PipelineWorker(QObject):
         self._capture_time = getattr(self._source, "last_capture_time", None) or time.monotonic()
         if self._resize:
             frame = cv2.resize(frame, tuple(self._resize), interpolation=cv2.INTER_LINEAR)
-        self._position += 1
+        self._position = self._source.position - 1   # true to the source, also past damaged frames
         self._last_frame = frame
         return frame
 

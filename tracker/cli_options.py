@@ -17,7 +17,7 @@ from .errors import InputError
 
 #: Containers `--out-video` can write (the keys of ``outputs.VIDEO_CODECS``; a test
 #: keeps the two equal without the parser importing OpenCV).
-VIDEO_CONTAINERS = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
+VIDEO_CONTAINERS = (".mkv", ".mp4", ".m4v", ".mov", ".avi")
 
 # As in OTB's groundtruth_rect.txt: commas, tabs or spaces between the numbers.
 _BOX_SEPARATORS = re.compile(r"[,\s]+")
@@ -183,7 +183,8 @@ def resized_frames(source, size=None):
 
 def interrupted_message(args) -> str:
     """What Ctrl+C leaves behind: only commands that write files can speak of them."""
-    writes = getattr(args, "out", None) or getattr(args, "out_csv", None) or getattr(args, "out_video", None)
+    writes = (getattr(args, "out", None) or getattr(args, "out_csv", None) or getattr(args, "out_video", None)
+              or getattr(args, "csv_dir", None))
     return "interrupted; files written so far are complete" if writes else "interrupted"
 
 

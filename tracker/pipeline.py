@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .draw import draw_track
+from .errors import InputError
 from .io.frames import as_bgr8
 from .segmentation.segment import Segmentation, SegmentationStream
 from .meanshift.tracker import MeanShiftTracker, TrackState
@@ -64,6 +65,7 @@ class TrackingPipeline:
 
     def __init__(self, trail_length: int = 32, segment: bool = False,
                  segment_options: dict | None = None, **tracker_options):
+        _check_options(trail_length, segment, segment_options)
         self.tracker_options = tracker_options
         self.tracker = MeanShiftTracker(**tracker_options)
         self.segmenter = SegmentationStream(**(segment_options or {})) if segment else None
@@ -120,6 +122,8 @@ class TrackingPipeline:
 
     def set_segmentation(self, enabled: bool, **options) -> None:
         """Turn segmentation on (with these ``SegmentationStream`` options) or off."""
+        if not isinstance(enabled, (bool, np.bool_)):
+            raise InputError(f"enabled must be True or False, got {enabled!r}")
         self.segmenter = SegmentationStream(**options) if enabled else None
 
     def process(self, frame, segment: bool = True) -> FrameResult:
@@ -147,6 +151,18 @@ class TrackingPipeline:
             result.segmentation = self.segmenter.update(result.frame)
             result.segment_ms = (time.perf_counter() - t0) * 1e3
         return result
+
+
+def _check_options(trail_length, segment, segment_options) -> None:
+    """The pipeline's own options, each refused with a message that names it."""
+    if isinstance(trail_length, bool) or not isinstance(trail_length, (int, np.integer)) \
+            or trail_length < 0:
+        raise InputError(f"trail_length must be a whole number >= 0, got {trail_length!r}")
+    if not isinstance(segment, (bool, np.bool_)):
+        raise InputError(f"segment must be True or False, got {segment!r}")
+    if segment_options is not None and not isinstance(segment_options, dict):
+        raise InputError(f"segment_options must be a dict of SegmentationStream options, "
+                         f"got {segment_options!r}")
 
 
 def warm_up(segment_options: dict | None = None, **tracker_options) -> None:
