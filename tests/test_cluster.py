@@ -71,13 +71,14 @@ def blobs(centres, n_per, sigma, seed):
 # --- slow NumPy references ------------------------------------------------------------------
 
 def kernel_weights(d2, h, kernel):
-    reach = 3 * h if kernel == "gaussian" else h
-    inside = d2 <= reach * reach
+    """Every kernel reaches h; the gaussian is one of sigma h / 2 cut off there."""
+    inside = d2 <= h * h
     if kernel == "flat":
         return inside * 1.0
     if kernel == "epanechnikov":
         return inside * (1 - d2 / (h * h))
-    return inside * np.exp(-d2 / (2 * h * h))
+    sigma = h / 2
+    return inside * np.exp(-d2 / (2 * sigma * sigma))
 
 
 def ref_weighted_mean(points, weights, x, h, kernel):
@@ -88,17 +89,18 @@ def ref_weighted_mean(points, weights, x, h, kernel):
     return mean, weights[d2 <= h * h].sum(), total
 
 
-def ref_shift(points, weights, seed, h, kernel, max_iter=300):
-    """One seed's mean shift, step by step (scikit-learn's loop, any kernel)."""
+def ref_shift(points, weights, seed, h, kernel, max_iter=300, steps=False):
+    """One seed's mean shift, step by step (scikit-learn's loop, any kernel); with
+    ``steps``, also the iterations it completed."""
     x = np.array(seed, float)
     for it in range(max_iter + 1):
         new, intensity, total = ref_weighted_mean(points, weights, x, h, kernel)
         if total <= 0:
-            return x, 0.0
+            return (x, 0.0, it) if steps else (x, 0.0)
         shift = np.linalg.norm(new - x)
         x = new
         if shift <= 1e-3 * h or it == max_iter:
-            return x, intensity
+            return (x, intensity, it) if steps else (x, intensity)
 
 
 def ref_merge(modes, intensity, h):
@@ -253,10 +255,13 @@ def test_shift_seeds_against_reference(kernel, dim):
     h = 3.0
     modes, intensity = shift_seeds(points, weights, seeds, h, kernel)
     for seed, mode, value in zip(seeds, modes, intensity):
-        ref_mode, ref_value = ref_shift(points, weights, seed, h, kernel)
+        ref_mode, ref_value, ref_steps = ref_shift(points, weights, seed, h, kernel, steps=True)
         assert np.abs(mode - ref_mode).max() < 1e-9
         assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12)
-        if value > 0:  # a fixed point of the kernel's weighted mean
+        # Converged: a fixed point of the weighted mean. (Not for the gaussian, whose
+        # weights drop from 13.5 % of the peak to 0 at its reach: a point just past the
+        # final window can move the next mean by more than the stopping threshold.)
+        if value > 0 and ref_steps < 300 and kernel != "gaussian":
             mean, _, _ = ref_weighted_mean(points, weights, mode, h, kernel)
             assert np.linalg.norm(mean - mode) <= 2e-3 * h
 
@@ -314,16 +319,27 @@ def test_nearest_mode_against_reference():
 def test_estimate_bandwidth_matches_sklearn(quantile):
     points = lab_sample("flower.jpg", 1500, 21)
     expected = sk_estimate_bandwidth(points, quantile=quantile)
-    assert estimate_bandwidth(points, quantile=quantile) == pytest.approx(expected, rel=1e-6)
+    got = estimate_bandwidth(points, quantile=quantile)
+    if quantile < 0.5:   # scikit-learn's KD-tree: the same distances, summed the same way
+        assert got == expected
+    else:                # its brute-force search computes distances another way
+        assert got == pytest.approx(expected, rel=1e-12)
 
 
-def test_estimate_bandwidth_sample():
+@pytest.mark.parametrize("n_samples, random_state", [(400, 5), (500, 0), (3000, 1), (10**6, 2)])
+def test_estimate_bandwidth_samples_the_points_sklearn_samples(n_samples, random_state):
     points = lab_sample("china.jpg", 3000, 22)
-    sample = points[np.random.default_rng(5).permutation(len(points))[:400]]
-    got = estimate_bandwidth(points, quantile=0.2, n_samples=400, random_state=5)
-    assert got == estimate_bandwidth(sample, quantile=0.2)
-    assert got == pytest.approx(sk_estimate_bandwidth(points, quantile=0.2), rel=0.1)
-    assert estimate_bandwidth(points, n_samples=10**6) == estimate_bandwidth(points)
+    got = estimate_bandwidth(points, quantile=0.2, n_samples=n_samples, random_state=random_state)
+    assert got == sk_estimate_bandwidth(points, quantile=0.2, n_samples=n_samples,
+                                        random_state=random_state)
+    # A RandomState instance and the global one (None) draw as in scikit-learn too.
+    ours, theirs = np.random.RandomState(7), np.random.RandomState(7)
+    assert estimate_bandwidth(points, quantile=0.2, n_samples=300, random_state=ours) == \
+        sk_estimate_bandwidth(points, quantile=0.2, n_samples=300, random_state=theirs)
+    np.random.seed(3)
+    mine = estimate_bandwidth(points, quantile=0.2, n_samples=300, random_state=None)
+    np.random.seed(3)
+    assert mine == sk_estimate_bandwidth(points, quantile=0.2, n_samples=300, random_state=None)
 
 
 # --- bad input ------------------------------------------------------------------------------

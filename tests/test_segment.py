@@ -273,7 +273,7 @@ def test_a_scene_cut_starts_the_clusters_afresh():
         stream.update(other)
     frames = [np.clip(still + rng.normal(0, 1.5, still.shape), 0, 255).astype(np.uint8) for _ in range(30)]
     first = stream.update(frames[0])
-    fresh = segment_frame(frames[0], bandwidth=8.0)
+    fresh = SegmentationStream(bandwidth=8.0).update(frames[0])
     assert adjusted_rand_score(fresh.labels.ravel(), first.labels.ravel()) == pytest.approx(1.0)
     for f in frames[1:]:
         seg = stream.update(f)

@@ -209,7 +209,9 @@ def cmd_segment(args) -> int:
         single_image = source.frame_count == 1 and out_path.suffix.lower() in IMAGE_SUFFIXES
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
             raise InputError(f"{args.input} has several frames: write a video (.mp4 or .avi), not {out_path.name}")
-        if not single_image:
+        if single_image:
+            stream.search_budget = None    # one frame: search it whole, nothing to spread to
+        else:
             video_out = VideoOutput(out_path, source.fps)
         total = source.frame_count
         if args.max_frames:
