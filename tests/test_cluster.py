@@ -21,6 +21,7 @@ from sklearn.cluster import MeanShift, get_bin_seeds
 from sklearn.cluster import estimate_bandwidth as sk_estimate_bandwidth
 from sklearn.metrics import adjusted_rand_score
 
+from tracker.segmentation._grid_kernels import ball_runs, build_grid, group_rows
 from tracker.segmentation.cluster import (bin_seeds, estimate_bandwidth, mean_shift_cluster, merge_modes,
                              nearest_mode, shift_seeds)
 from tracker.errors import InputError
@@ -342,6 +343,75 @@ def test_estimate_bandwidth_samples_the_points_sklearn_samples(n_samples, random
     assert mine == sk_estimate_bandwidth(points, quantile=0.2, n_samples=300, random_state=None)
 
 
+# --- the grid and hash kernels against brute force ----------------------------------------
+
+@pytest.mark.parametrize("dim", [1, 2, 3, 4])
+@pytest.mark.parametrize("cells_per_radius", [1, 2, 4])
+def test_ball_runs_hold_every_point_in_reach(dim, cells_per_radius):
+    rng = np.random.default_rng(30 + dim)
+    # Integer points and an integer radius put many points exactly at the radius and on
+    # cell borders; random ones elsewhere.
+    for points, radius in ((rng.integers(0, 12, (400, dim)).astype(float), 3.0),
+                           (rng.normal(0, 5, (400, dim)), 1.7)):
+        cell = radius / cells_per_radius
+        order, origin, dims, strides, table, keys, starts = build_grid(points, cell)
+        size = (2 * cells_per_radius + 3) ** (dim - 1)
+        lo, hi = np.empty(size, np.int64), np.empty(size, np.int64)
+        scratch = [np.empty(dim), np.empty(dim, np.int64), np.empty(dim, np.int64),
+                   np.empty(dim, np.int64)]
+        queries = np.concatenate([points[:60], rng.uniform(-20, 20, (40, dim))])
+        for q in queries:
+            runs, _ = ball_runs(q, radius, cell, len(points), origin, dims, strides, table,
+                                keys, starts, lo, hi, *scratch)
+            listed = np.concatenate([order[lo[t]:hi[t]] for t in range(runs)] or [[]]).astype(int)
+            assert len(set(listed)) == len(listed)                   # no point twice
+            inside = np.flatnonzero(((points - q) ** 2).sum(axis=1) <= radius * radius)
+            assert set(inside) <= set(listed)
+
+
+def test_group_rows_numbers_rows_as_a_dict_would():
+    rng = np.random.default_rng(33)
+    values = rng.integers(-3, 3, (2000, 3)).astype(float)
+    values[::7, 1] = -0.0                       # equal to 0.0, as in a dict of tuples
+    group, first = group_rows(values)
+    seen = {}
+    for i, row in enumerate(map(tuple, values)):
+        seen.setdefault(row, len(seen))
+        assert group[i] == seen[row]
+    assert [seen[tuple(values[f])] for f in first] == list(range(len(seen)))
+    assert all(group[f] == g for g, f in enumerate(first))
+
+
+# --- huge and tiny coordinates ------------------------------------------------------------------
+
+def test_huge_values_are_clustered_as_their_scaled_down_copies():
+    # (1e155)^2 overflows float64: points so far apart came out as one cluster labelled -1.
+    labels, modes = mean_shift_cluster(np.array([[1e155], [-1e155]]), 1e155)
+    assert sorted(labels.tolist()) == [0, 1] and sorted(modes.ravel().tolist()) == [-1e155, 1e155]
+    points = lab_sample("flower.jpg", 1500, 31)
+    h = np.float64(10.0)        # seeds in float64 (float32 cannot hold 10 * 2^+-600)
+    for scale in (2.0 ** 600, 2.0 ** -600):   # powers of two: exact, the same bits scaled
+        big_labels, big_modes = mean_shift_cluster(points * scale, h * scale)
+        labels, modes = mean_shift_cluster(points, h)
+        np.testing.assert_array_equal(big_labels, labels)
+        np.testing.assert_array_equal(big_modes, modes * scale)
+        assert estimate_bandwidth(points * scale) == estimate_bandwidth(points) * scale
+        np.testing.assert_array_equal(nearest_mode(points * scale, modes * scale)[0],
+                                      nearest_mode(points, modes)[0])
+
+
+def test_seeds_past_float32_range_are_computed_in_float64():
+    # scikit-learn's float32 seeds overflow past 3.4e38 (the products became NaN here).
+    labels, modes = mean_shift_cluster(np.zeros((3, 2)), 1e39)
+    assert labels.tolist() == [0, 0, 0] and modes.tolist() == [[0.0, 0.0]]
+    points = blobs([[0.0, 0], [10.0, 10]], 100, 1.0, 32)
+    scale = 2.0 ** 200                          # 1.6e60: bins and seeds past float32
+    labels, modes = mean_shift_cluster(points, np.float64(2.5))   # float64 seeds as well
+    big_labels, big_modes = mean_shift_cluster(points * scale, 2.5 * scale)
+    np.testing.assert_array_equal(big_labels, labels)
+    np.testing.assert_array_equal(big_modes, modes * scale)
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 GOOD = np.random.default_rng(23).uniform(0, 10, (20, 3))
@@ -372,6 +442,17 @@ GOOD = np.random.default_rng(23).uniform(0, 10, (20, 3))
     (lambda: estimate_bandwidth(GOOD, quantile=1.5), "quantile"),
     (lambda: estimate_bandwidth(GOOD, quantile=float("nan")), "quantile"),
     (lambda: estimate_bandwidth(GOOD, n_samples=0), "n_samples"),
+    (lambda: mean_shift_cluster(GOOD, True), "bandwidth"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, bin_seeding="no"), "bin_seeding"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, kernel=["flat"]), "kernel"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, kernel=None), "kernel"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, max_iter=2.0), "max_iter"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, min_bin_freq="1"), "min_bin_freq"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, weights="w"), "weights"),
+    (lambda: mean_shift_cluster(GOOD, 1.0, seeds=[["a", "b", "c"]]), "seeds"),
+    (lambda: bin_seeds(GOOD, 1.0, min_bin_freq=float("nan")), "min_bin_freq"),
+    (lambda: nearest_mode(GOOD, np.empty((0, 3))), "modes"),
+    (lambda: mean_shift_cluster([[1e300], [0.0]], 1e-300), "too small"),
 ])
 def test_bad_input(call, message):
     with pytest.raises(InputError, match=message) as info:

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 from ._grid_kernels import (CELL_MARGIN, argsort, ball_runs, build_grid, cells_per_radius,
-                            group_rows, neighbour_runs)
+                            group_rows, lookup_cost, neighbour_runs)
 
 FLAT = 0
 EPANECHNIKOV = 1
@@ -124,31 +124,37 @@ def _kernel_sums3(xs, ys, zs, wts, lo, hi, runs, x0, x1, x2, h2, kernel):
 
 
 @njit(cache=True, nogil=True)
-def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter, budget, query_cost):
+def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter, budget, query_cost,
+                start_iter, min_done):
     """Mean shift every seed to convergence, as scikit-learn's ``_mean_shift_single_seed``.
 
     Each step moves x to the kernel-weighted mean of the points within ``bandwidth`` of x
     (inclusive, squared distances summed in dimension order like the KD-tree's reduced
-    distance). A seed stops after a shift <= 1e-3 * bandwidth or ``max_iter`` steps, or
-    when its window holds no weight.
+    distance). A seed stops after a shift <= 1e-3 * bandwidth or ``max_iter`` steps in
+    all (``start_iter[i]`` of them done before: a seed resumed where an earlier call
+    left it), or when its window holds no weight.
 
-    ``budget`` bounds the work, counted in visits: every window query costs the points
-    it reads (those in reach and those the grid could not rule out) plus
-    ``query_cost``. Seeds are taken in order, each run to its end; once the visits pass
-    the budget no further seed starts (so the first always runs). A seed not started
-    keeps its position, with intensity 0 and no iterations, like a seed that found
-    nothing.
+    ``budget`` bounds the work, counted in visits: a window query costs the points it
+    reads (those in reach and those the grid could not rule out), its table lookups and
+    ``query_cost``, and starting a seed ``query_cost`` more (its share of merging). Seeds
+    are taken in order; a query that would pass the budget is not made, except the
+    call's first, so every call makes progress, and those of the first ``min_done``
+    seeds. The seed it was for is left part-way: its position and steps so far are
+    returned, to be resumed.
 
-    Returns the final means, the intensity of each (point weight within ``bandwidth`` of
-    the last position the mean was taken at, the count scikit-learn keeps; 0 for a seed
-    that found no weight or was not started), the iterations completed, the visits
-    spent and the number of seeds run (the first ones).
+    Returns ``(modes, intensity, n_iter, visits, n_done, n_started)``: the final (or,
+    for a seed left part-way, current) means; the intensity of each (point weight within
+    ``bandwidth`` of the last position a mean was taken at, the count scikit-learn
+    keeps; 0 for a seed that found no weight or did not finish); the steps completed;
+    the visits spent; how many seeds finished (the first ones) and how many started
+    (``n_done`` or one more, the seed left part-way).
     """
     n, d = points.shape
     n_seeds = seeds.shape[0]
     m = cells_per_radius(points, bandwidth)
     cell = bandwidth / m
     order, origin, dims, strides, table, keys, starts = build_grid(points, cell)
+    lookup = 2 * lookup_cost(table, keys)        # two lookups a row
     # Sorted copies: the runs of a query are then contiguous in memory too. For D <= 3
     # as three columns, which vectorise; padding D = 1 or 2 with zero columns adds exact
     # zeros to every distance and sum, so the results are the same bits.
@@ -172,31 +178,35 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter, budget, que
     cur = np.empty(d, np.int64)
     h2 = bandwidth * bandwidth
     stop = 1e-3 * bandwidth
-    modes = np.empty((n_seeds, d))
+    modes = seeds.copy()
     intensity = np.zeros(n_seeds)
-    n_iter = np.zeros(n_seeds, np.int64)
+    n_iter = start_iter.copy()
     x = np.empty(d)
     x3 = np.zeros(3)
     acc = np.zeros(3) if cols else np.empty(d)
     visits = 0
-    done = 0
+    queries = 0
+    n_done = 0
     for i in range(n_seeds):
         for k in range(d):
             x[k] = seeds[i, k]
-        if visits > budget:
-            for j in range(i, n_seeds):
-                for k in range(d):
-                    modes[j, k] = seeds[j, k]
-            break
-        done += 1
-        it = 0
+        it = start_iter[i]
         within = 0.0
+        starting = query_cost
         while True:
-            runs = ball_runs(x, bandwidth, cell, n, origin, dims, strides, table, keys,
-                             starts, lo, hi, pos, first, last_cell, cur)
-            visits += query_cost
+            runs, rows = ball_runs(x, bandwidth, cell, n, origin, dims, strides, table,
+                                   keys, starts, lo, hi, pos, first, last_cell, cur)
+            cost = starting + query_cost + rows * lookup
             for t in range(runs):
-                visits += hi[t] - lo[t]
+                cost += hi[t] - lo[t]
+            if queries > 0 and n_done >= min_done and visits + cost > budget:
+                for k in range(d):
+                    modes[i, k] = x[k]
+                n_iter[i] = it
+                return modes, intensity, n_iter, visits, n_done, n_done + (starting == 0)
+            visits += cost
+            queries += 1
+            starting = 0
             if cols:
                 for k in range(d):
                     x3[k] = x[k]
@@ -219,14 +229,15 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter, budget, que
                 u = v - x[k]
                 shift2 += u * u
                 x[k] = v
-            if math.sqrt(shift2) <= stop or it == max_iter:
+            if math.sqrt(shift2) <= stop or it >= max_iter:
                 break
             it += 1
         for k in range(d):
             modes[i, k] = x[k]
         intensity[i] = within
         n_iter[i] = it
-    return modes, intensity, n_iter, visits, done
+        n_done += 1
+    return modes, intensity, n_iter, visits, n_done, n_done
 
 
 @njit(cache=True, nogil=True)

@@ -138,6 +138,17 @@ def build_grid(points, cell):
 
 
 @njit(cache=True, nogil=True)
+def lookup_cost(table, keys):
+    """Steps of one ``_cell_start``: 1 with the dense table, else a binary search's."""
+    if table.size > 0:
+        return 1
+    steps = 1
+    while (1 << steps) <= keys.size:
+        steps += 1
+    return steps
+
+
+@njit(cache=True, nogil=True)
 def _cell_start(key, table, keys, starts):
     """Position in ``order`` of the first point whose cell key is >= ``key``."""
     if table.size > 0:
@@ -239,7 +250,8 @@ def ball_runs(q, radius, cell, n, origin, dims, strides, table, keys, starts, lo
     """Runs ``[lo[t], hi[t])`` of sorted positions holding every point within ``radius``
     of ``q``, on a grid of any cell size: for each row of cells (along the last
     dimension) that comes within ``radius`` of ``q``, the stretch of it that does, as one
-    run. Returns the number of runs. ``lo`` and ``hi`` need room for
+    run. Returns the number of runs and the number of rows looked up in the table (each
+    two lookups; a cost of the query). ``lo`` and ``hi`` need room for
     ``(2 * ceil(radius / cell) + 3) ** (D - 1)`` runs; ``pos``, ``first``, ``last_cell``
     and ``cur`` (D each) are scratch.
     """
@@ -247,7 +259,7 @@ def ball_runs(q, radius, cell, n, origin, dims, strides, table, keys, starts, lo
     if dims.size == 0:
         lo[0] = 0
         hi[0] = n
-        return 1
+        return 1, 0
     reach = radius / cell + _SLACK_CELLS          # in cells
     last = d - 1
     for k in range(d):
@@ -256,12 +268,13 @@ def ball_runs(q, radius, cell, n, origin, dims, strides, table, keys, starts, lo
         a = max(np.floor(pos[k] - reach), 0.0)
         b = min(np.floor(pos[k] + reach), dims[k] - 1.0)
         if a > b:
-            return 0           # the ball misses the grid (also guards the int conversion)
+            return 0, 0        # the ball misses the grid (also guards the int conversion)
         first[k] = np.int64(a)
         last_cell[k] = np.int64(b)
         cur[k] = first[k]
     reach2 = reach * reach
     m = 0
+    rows = 0
     while True:
         gap2 = 0.0
         base = 0
@@ -276,6 +289,7 @@ def ball_runs(q, radius, cell, n, origin, dims, strides, table, keys, starts, lo
             a = max(np.floor(pos[last] - ext), 0.0)
             b = min(np.floor(pos[last] + ext), dims[last] - 1.0)
             if a <= b:
+                rows += 1
                 s = _cell_start(base + np.int64(a), table, keys, starts)
                 e = _cell_start(base + np.int64(b) + 1, table, keys, starts)
                 if e > s:
@@ -290,7 +304,7 @@ def ball_runs(q, radius, cell, n, origin, dims, strides, table, keys, starts, lo
             cur[k] = first[k]
             k -= 1
         if k < 0:
-            return m
+            return m, rows
 
 
 @njit(cache=True, nogil=True)

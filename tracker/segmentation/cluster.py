@@ -40,8 +40,10 @@ NO_BUDGET = math.inf
 # the same bits as with unlimited range.
 _SAFE = 2.0 ** 500
 # float32 is what scikit-learn's bin seeds are computed in; past its range they would be
-# infinite, so such seeds are computed in float64.
+# infinite (or 0 for a bandwidth below its smallest normal number), so such seeds are
+# computed in float64.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
 def _as_kernel(kernel) -> int:
@@ -49,11 +51,12 @@ def _as_kernel(kernel) -> int:
 
 
 def _power_of_two_scale(bandwidth, *arrays) -> float:
-    """A power of two that brings the coordinates and ``bandwidth`` (None: no bandwidth)
-    into the safe range; 1.0 when they are in it already."""
-    h = 1.0 if bandwidth is None else bandwidth
-    top = max([h] + [float(np.abs(a).max()) for a in arrays if a.size])
-    if top <= _SAFE and h >= 1.0 / _SAFE:
+    """A power of two that brings the coordinates and ``bandwidth`` (None: no bandwidth,
+    the coordinates alone) into the safe range; 1.0 when they are in it already."""
+    sizes = [float(np.abs(a).max()) for a in arrays if a.size]
+    top = max(sizes + ([] if bandwidth is None else [bandwidth]), default=0.0)
+    low = top if bandwidth is None else bandwidth
+    if top == 0.0 or (top <= _SAFE and low >= 1.0 / _SAFE):
         return 1.0
     scale = math.ldexp(1.0, -math.frexp(top)[1])       # top * scale in [0.5, 1)
     if bandwidth is not None and bandwidth * scale < 1.0 / _SAFE:
@@ -87,7 +90,7 @@ def bin_seeds(points, bandwidth, min_bin_freq=1, weights=None) -> np.ndarray:
         (scikit-learn's fallback). Like scikit-learn, the products are taken in float32
         when ``bandwidth`` is a Python float (its bins array is float32), in float64 when
         it is a NumPy float64, so the very first window matches its to the last bit
-        (in float64 where float32 would overflow).
+        (in float64 where float32 would overflow or underflow).
     """
     pts = as_points(points)
     as_positive(bandwidth)
@@ -104,10 +107,11 @@ def _bin_seeds(pts, bandwidth, min_bin_freq, weights):
     if bins.shape[0] == pts.shape[0]:
         return pts.copy(), weights.copy()
     top = float(np.abs(bins).max()) if bins.size else 0.0
-    if max(top, float(bandwidth), top * float(bandwidth)) < _FLOAT32_MAX:
+    h = float(bandwidth)
+    if max(top, h, top * h) < _FLOAT32_MAX and h >= _FLOAT32_TINY:
         seeds = bins.astype(np.float32) * bandwidth
     else:
-        seeds = bins * float(bandwidth)    # float32 would overflow
+        seeds = bins * h                   # float32 would overflow or underflow
     return np.asarray(seeds, dtype=np.float64), totals
 
 
@@ -153,8 +157,9 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel="flat", max_iter=300):
     code = _as_kernel(kernel)
     max_iter = as_count(max_iter, "max_iter", 0)
     scale = _power_of_two_scale(h, pts, s)
-    modes, intensity, _, _, _ = _k.shift_seeds(pts * scale, w, s * scale, h * scale, code,
-                                               max_iter, NO_BUDGET, 0)
+    modes, intensity, _, _, _, _ = _k.shift_seeds(pts * scale, w, s * scale, h * scale, code,
+                                                  max_iter, NO_BUDGET, 0,
+                                                  np.zeros(len(s), np.int64), 0)
     return modes / scale, intensity
 
 
@@ -307,8 +312,9 @@ def cluster_points(pts, weights, seeds, bandwidth, kernel, max_iter):
     unique = np.ascontiguousarray(pts[first] * scale)
     w = np.bincount(group, weights=weights, minlength=first.size)
     seeds = seeds[group_rows(seeds)[1]] * scale
-    modes, intensity, n_iter, _, _ = _k.shift_seeds(unique, w, seeds, h, kernel, max_iter,
-                                                    NO_BUDGET, 0)
+    modes, intensity, n_iter, _, _, _ = _k.shift_seeds(unique, w, seeds, h, kernel, max_iter,
+                                                       NO_BUDGET, 0,
+                                                       np.zeros(len(seeds), np.int64), 0)
     kept = _k.merge_modes(modes, intensity, h)
     if kept.size == 0:
         raise InputError(f"no point lies within bandwidth={bandwidth:g} of any seed; "

@@ -19,9 +19,10 @@ import numpy as np
 from . import _cluster_kernels as _k
 from .cluster import _bin_seeds
 
-# A window query costs about as much as reading this many bins (finding the grid's
-# runs, the division and the convergence test), whatever it reads: with bandwidths
-# below the bin size every seed reads one bin, and seeds are what there are many of.
+# Fixed work of a window query (the division, the convergence test, the calls) and of
+# starting a seed (its share of merging and matching the modes), in visits (bins read):
+# with bandwidths below the bin size every seed reads one bin, and seeds are then what
+# there are many of.
 QUERY_COST = 16
 
 
@@ -29,11 +30,12 @@ QUERY_COST = 16
 class SearchWork:
     """What one frame's mode search cost.
 
-    ``visits`` counts the histogram bins read by the window queries plus ``QUERY_COST``
-    a query; the frame starts no seed once it has passed ``budget`` (so it exceeds it by
-    at most the work of its last tracked seed and of one search seed). ``seeds`` and
-    ``queries`` count the seeds shifted and their window queries (mean shift steps);
-    ``pending`` is how many seeds of the grid search are left for later frames.
+    ``visits`` counts the histogram bins read by the window queries, their grid table
+    lookups and ``QUERY_COST`` a query and a seed; a frame makes no query that would
+    take it past ``budget``, but for one query of the grid search (so that the search
+    always moves on). ``seeds`` counts the seeds shifted (to the end or part-way) and
+    ``queries`` their window queries (mean shift steps); ``pending`` is how many seeds of
+    the grid search are left for later frames (the first may be part-way).
     """
 
     visits: int
@@ -62,6 +64,7 @@ class ModeSearch:
     def reset(self) -> None:
         """Drop the search under way (a new scene or bandwidth)."""
         self._queue = np.zeros((0, 3))
+        self._queue_steps = np.zeros(0, np.int64)   # steps done by a seed left part-way
         self.last_work = SearchWork(0, 0.0, 0, 0, 0)
 
     @property
@@ -75,27 +78,34 @@ class ModeSearch:
         ``start_search`` starts a new grid search over ``centres`` when none is under
         way. Returns ``(modes, intensity, n_tracked)``: the tracked seeds' final modes
         and intensities followed by those of the search seeds finished this frame, and
-        how many of ``tracked`` were shifted; the rest (when the tracked seeds alone
-        used the budget) were not, and have intensity 0.
+        how many of ``tracked`` finished; the rest (when the tracked seeds alone used the
+        budget) did not, and have intensity 0.
         """
-        modes, intensity, n_iter, visits, n_tracked = _k.shift_seeds(
+        modes, intensity, t_steps, visits, n_tracked, t_started = _k.shift_seeds(
             centres, weights, tracked, bandwidth, self.kernel, self.max_iter, budget,
-            QUERY_COST)
-        queries = int(n_iter[:n_tracked].sum()) + n_tracked
+            QUERY_COST, np.zeros(len(tracked), np.int64), 0)
+        queries = int(t_steps[:t_started].sum()) + n_tracked   # a finished seed's last query adds no step
         if start_search and not self.searching:
             self._queue = self._grid_seeds(centres, weights, bandwidth)
+            self._queue_steps = np.zeros(len(self._queue), np.int64)
         n_search = 0
         if self.searching:
-            # The first search seed always runs, so a search ends however small the budget.
-            found, found_intensity, s_iter, spent, n_search = _k.shift_seeds(
+            # With nothing tracked (a first frame) one search seed finishes whatever the
+            # budget: a segmentation needs a cluster.
+            before = self._queue_steps
+            found, found_intensity, s_steps, spent, n_search, s_started = _k.shift_seeds(
                 centres, weights, self._queue, bandwidth, self.kernel, self.max_iter,
-                max(budget - visits, 0.0), QUERY_COST)
+                max(budget - visits, 0.0), QUERY_COST, before, int(len(tracked) == 0))
             visits += spent
-            queries += int(s_iter[:n_search].sum()) + n_search
+            queries += int((s_steps[:s_started] - before[:s_started]).sum()) + n_search
             modes = np.concatenate([modes, found[:n_search]])
             intensity = np.concatenate([intensity, found_intensity[:n_search]])
-            self._queue = self._queue[n_search:]
-        self.last_work = SearchWork(int(visits), float(budget), n_tracked + n_search, queries,
+            # A seed left part-way goes on from where it is next frame.
+            self._queue = np.concatenate([found[n_search:s_started], self._queue[s_started:]])
+            self._queue_steps = np.concatenate([s_steps[n_search:s_started],
+                                                self._queue_steps[s_started:]])
+            n_search = s_started
+        self.last_work = SearchWork(int(visits), float(budget), t_started + n_search, queries,
                                     len(self._queue))
         return modes, intensity, n_tracked
 

@@ -241,15 +241,21 @@ class SegmentationStream:
         # noise would otherwise hand the cluster from one to the other every frame.
         priority = intensity.copy()
         priority[:n_living][intensity[:n_living] > 0] += weights.sum() + 1.0
-        kept = merge_modes(modes, priority, bandwidth)[:self.MAX_FOUND]
+        kept = merge_modes(modes, priority, bandwidth)[:self.MAX_FOUND] if len(modes) \
+            else np.zeros(0, np.int64)
         # Living clusters the budget left unshifted stay where they were, not missed.
         held = np.flatnonzero(self._alive)[n_tracked:]
-        self._match_slots(modes[kept], bandwidth, held)
+        bootstrapping = self._bootstrap
+        born = self._match_slots(modes[kept], bandwidth, held)
+        # Clusters the first search finds in its later frames take their colours at once
+        # (as they would have in one whole search): no hysteresis in such a frame.
+        fresh = bootstrapping and born > 0
 
         labels_bins, dist_bins = np.empty(n, np.int32), np.empty(n)
-        margin = self.hysteresis * bandwidth
-        assign_bins(centres, self._modes, self._alive, self._previous[bins], margin,
-                    labels_bins, dist_bins)
+        margin = 0.0 if fresh else self.hysteresis * bandwidth
+        assign_bins(centres, self._modes, self._alive,
+                    self._previous[bins] if not fresh else np.full(n, -1, np.int32),
+                    margin, labels_bins, dist_bins)
         self._previous[bins] = labels_bins
         self._bin_table[bins] = labels_bins
         # Pixels per cluster by colour, not by the sticky per-pixel labels: a cluster
@@ -257,8 +263,9 @@ class SegmentationStream:
         self._pixels = np.bincount(labels_bins, weights=weights, minlength=len(self._modes))
         self._bin_dist[bins] = dist_bins
         # A fresh array each frame: the caller owns the labels it is given.
+        previous = self._labels if not fresh else np.full((h, w), -1, np.int32)
         labels = label_pixels_stable(self._bin_index, self._previous_bins, self._bin_table,
-                                     self._bin_dist, self._modes, self._alive, self._labels, margin,
+                                     self._bin_dist, self._modes, self._alive, previous, margin,
                                      shifts, L_SCALE, np.empty((h, w), np.int32))
         # The stream reads these labels back next frame: hand them out read-only.
         labels.flags.writeable = False
@@ -310,7 +317,8 @@ class SegmentationStream:
         cluster is born only once it has been found ``PERSIST`` frames running: weak
         peaks of the colour density come and go with sensor noise, and each coming and
         going would repaint thousands of pixels. ``held`` are the slots of living
-        clusters that were not looked for this frame (the budget ran out first).
+        clusters that were not looked for this frame (the budget ran out first). Returns
+        how many clusters were born.
         """
         matched = np.zeros(len(self._modes), bool)
         matched[held] = True           # not to be taken by another mode, nor missed
@@ -338,7 +346,7 @@ class SegmentationStream:
         # The first search (over as many frames as its budget needs) makes every mode
         # it finds a cluster, as one full search on the first frame would.
         first = self._bootstrap
-        self._bootstrap = self._search.searching
+        self._bootstrap = first and self._search.searching
         newcomers = np.array(newcomers[: self.MAX_NEWCOMERS]).reshape(-1, 3)
         old_modes, old_counts = self._nursery
         counts = np.ones(len(newcomers), np.int64)
@@ -358,6 +366,7 @@ class SegmentationStream:
             reusable = self._new_slot(m, reusable)
         keep = ~born & (counts > 0)
         self._nursery = (newcomers[keep], counts[keep])
+        return int(born.sum())
 
     def _new_slot(self, mode, reusable):
         """Put ``mode`` in a reusable slot or a new one; returns the updated ``reusable``."""
