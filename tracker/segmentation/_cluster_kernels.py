@@ -15,112 +15,8 @@ from numba import njit
 
 from ._grid_kernels import (CELL_MARGIN, argsort, ball_runs, build_grid, cells_per_radius,
                             group_rows, lookup_cost, neighbour_runs)
-
-FLAT = 0
-EPANECHNIKOV = 1
-GAUSSIAN = 2
-# The bandwidth is every kernel's reach. The gaussian has sigma = bandwidth / 2 (cut off
-# at two sigmas, 13.5 % of its peak): at one bandwidth the three kernels then smooth
-# about as much and find about as many clusters (on the campus clip at bandwidth 10:
-# flat 25, Epanechnikov 24, gaussian 23; sigma = bandwidth / 3 found half as many again).
-# Used as sigma with a 3-sigma reach, the bandwidth made the gaussian smooth over three
-# times the distance of the others, merging a frame into one or two clusters.
-GAUSSIAN_SIGMAS = 2.0
-
-
-@njit(cache=True, nogil=True)
-def _profile(r2, kernel):
-    """Kernel weight at squared distance ``r2`` bandwidths^2 (<= 1, inside the reach)."""
-    if kernel == EPANECHNIKOV:
-        return 1.0 - r2
-    if kernel == GAUSSIAN:
-        return math.exp(-0.5 * GAUSSIAN_SIGMAS * GAUSSIAN_SIGMAS * r2)
-    return 1.0
-
-
-@njit(cache=True, nogil=True)
-def _window_sums(pts, wts, lo, hi, runs, x, h2, kernel, acc):
-    """Kernel-weighted coordinate sums (into ``acc``), their total kernel weight and the
-    point weight within sqrt(h2), over the points of the runs within sqrt(h2) of ``x``."""
-    d = x.shape[0]
-    for k in range(d):
-        acc[k] = 0.0
-    total = 0.0
-    within = 0.0
-    for t in range(runs):
-        for j in range(lo[t], hi[t]):
-            d2 = 0.0
-            for k in range(d):
-                u = pts[j, k] - x[k]
-                d2 += u * u
-            if d2 <= h2:
-                w = wts[j]
-                within += w
-                w *= _profile(d2 / h2, kernel)
-                for k in range(d):
-                    acc[k] += w * pts[j, k]
-                total += w
-    return total, within
-
-
-@njit(cache=True, nogil=True)
-def _in_reach3(u0, u1, u2, r2):
-    """Squared distance test in strict IEEE arithmetic, summed in dimension order like
-    the KD-tree's, so the flat kernel picks exactly scikit-learn's neighbours: compiled
-    without fast-math and returning a bool, it stays strict when inlined into the
-    fast-math loop below (LLVM's fast-math flags are per instruction)."""
-    return u0 * u0 + u1 * u1 + u2 * u2 <= r2
-
-
-@njit(cache=True, nogil=True)
-def _sqdist3(u0, u1, u2):
-    return u0 * u0 + u1 * u1 + u2 * u2
-
-
-# Re-association lets LLVM vectorise the sums (2-3x faster); they then differ from
-# a sequential sum by rounding only (about 1e-16 relative), and weights of 1 (the
-# unweighted case) still sum to exact counts. A loop of its own: LLVM does not
-# vectorise it beside the other kernels' loops.
-@njit(cache=True, nogil=True, fastmath={"reassoc", "nsz"})
-def _flat_sums3(xs, ys, zs, wts, lo, hi, runs, x0, x1, x2, r2):
-    """Flat-kernel window sums for D = 3 (colours) over coordinate columns: the
-    weighted coordinate sums and the total weight of the points within sqrt(r2)."""
-    s0 = s1 = s2 = total = 0.0
-    for t in range(runs):
-        for j in range(lo[t], hi[t]):
-            p0 = xs[j]
-            p1 = ys[j]
-            p2 = zs[j]
-            # Branch-free, so it vectorises (whether a point is in the ball is hard to
-            # predict anyway); adding an exact zero changes no sum.
-            inside = 1.0 if _in_reach3(p0 - x0, p1 - x1, p2 - x2, r2) else 0.0
-            w = wts[j] * inside
-            s0 += w * p0
-            s1 += w * p1
-            s2 += w * p2
-            total += w
-    return s0, s1, s2, total
-
-
-@njit(cache=True, nogil=True)
-def _kernel_sums3(xs, ys, zs, wts, lo, hi, runs, x0, x1, x2, h2, kernel):
-    """``_window_sums`` over coordinate columns, Epanechnikov or Gaussian kernel."""
-    s0 = s1 = s2 = total = within = 0.0
-    for t in range(runs):
-        for j in range(lo[t], hi[t]):
-            p0 = xs[j]
-            p1 = ys[j]
-            p2 = zs[j]
-            d2 = _sqdist3(p0 - x0, p1 - x1, p2 - x2)
-            if d2 <= h2:
-                w = wts[j]
-                within += w
-                w *= _profile(d2 / h2, kernel)
-                s0 += w * p0
-                s1 += w * p1
-                s2 += w * p2
-                total += w
-    return s0, s1, s2, total, within
+from ._window_kernels import (EPANECHNIKOV, FLAT, GAUSSIAN, epanechnikov_sums3, flat_sums3,  # noqa: F401
+                              kernel_sums3, window_sums)
 
 
 @njit(cache=True, nogil=True)
@@ -211,15 +107,18 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel, max_iter, budget, que
                 for k in range(d):
                     x3[k] = x[k]
                 if kernel == FLAT:
-                    acc[0], acc[1], acc[2], total = _flat_sums3(
+                    acc[0], acc[1], acc[2], total = flat_sums3(
                         xyz[0], xyz[1], xyz[2], wts, lo, hi, runs, x3[0], x3[1], x3[2], h2)
                     within = total
+                elif kernel == EPANECHNIKOV:
+                    acc[0], acc[1], acc[2], total, within = epanechnikov_sums3(
+                        xyz[0], xyz[1], xyz[2], wts, lo, hi, runs, x3[0], x3[1], x3[2], h2)
                 else:
-                    acc[0], acc[1], acc[2], total, within = _kernel_sums3(
+                    acc[0], acc[1], acc[2], total, within = kernel_sums3(
                         xyz[0], xyz[1], xyz[2], wts, lo, hi, runs, x3[0], x3[1], x3[2], h2,
                         kernel)
             else:
-                total, within = _window_sums(pts, wts, lo, hi, runs, x, h2, kernel, acc)
+                total, within = window_sums(pts, wts, lo, hi, runs, x, h2, kernel, acc)
             if not total > 0.0:
                 within = 0.0  # nothing to take a mean of: scikit-learn drops the seed
                 break

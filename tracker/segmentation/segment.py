@@ -78,10 +78,6 @@ class Segmentation:
         return out
 
 
-def _check_bandwidth(bandwidth):
-    return None if bandwidth is None else as_positive(bandwidth, "bandwidth")
-
-
 class SegmentationStream:
     """Segments frame after frame, keeping clusters and their colours stable.
 
@@ -132,7 +128,7 @@ class SegmentationStream:
     def __init__(self, bandwidth=None, quantile: float = 0.1, kernel: str = "flat",
                  refresh_every: int = 90, hysteresis: float = 0.5, colour_rate: float = 0.2,
                  search_budget: float | None = 16.0):
-        self.fixed_bandwidth = _check_bandwidth(bandwidth)
+        self.fixed_bandwidth = None if bandwidth is None else as_positive(bandwidth, "bandwidth")
         self.quantile = as_real(quantile, "quantile", 0.0, 1.0, low_open=True)
         self.kernel = as_choice(kernel, "kernel", tuple(KERNELS))
         self.refresh_every = as_count(refresh_every, "refresh_every", 1)
