@@ -30,8 +30,9 @@ QUERY_COST = 16
 class SearchWork:
     """What one frame's mode search cost.
 
-    ``visits`` counts the histogram bins read by the window queries, their grid table
-    lookups and ``QUERY_COST`` a query and a seed; a frame makes no query that would
+    ``visits`` counts the histogram bins read by the window queries (a gaussian one as
+    ``GAUSSIAN_POINT_COST``), their grid table lookups and ``QUERY_COST`` a query and a
+    seed; a frame makes no query that would
     take it past ``budget``, but for one query of the grid search (so that the search
     always moves on). ``seeds`` counts the seeds shifted (to the end or part-way) and
     ``queries`` their window queries (mean shift steps); ``pending`` is how many seeds of
