@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
     def _on_cameras_found(self, cameras):
         self.act_camera.setEnabled(True)
         self.statusBar().clearMessage()
-        if self.info is not None and self.info.is_live and self.info.name not in [f"camera:{i}" for i in cameras]:
+        if (self.info is not None and self.info.name.startswith("camera:")
+                and self.info.name not in [f"camera:{i}" for i in cameras]):
             cameras = sorted(set(cameras) | {int(self.info.name.split(":")[1])})  # busy: it is ours
         if not cameras:
             self.show_error("No camera found: none of camera:0 to camera:9 opens")

@@ -6,6 +6,17 @@ VENV="$ROOT/.venv"
 STAMP="$VENV/.installed-from"
 PY="${PYTHON:-python3}"
 
+# pip's lines that tell how far it got (its warnings and build chatter stay in the log).
+_show_progress() {
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      Collecting*|*Downloading*|"Installing collected"*|"Successfully installed"*|ERROR*|error*)
+        echo "    ${line#"${line%%[! ]*}"}" >&2 ;;
+    esac
+  done
+}
+
 want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   echo "setting up $VENV (first run or pyproject.toml changed) ..." >&2
@@ -13,15 +24,27 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
     echo "error: Python 3.11 or newer is needed ($PY is $("$PY" --version 2>&1))" >&2
     exit 1
   fi
-  [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "  creating the virtual environment ..." >&2
+    "$PY" -m venv "$VENV"
+  fi
   log="$VENV/install.log"
-  # pip's and setuptools' chatter goes to a log, shown only if the install fails.
-  if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
-         "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]"; } > "$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    echo "error: installing the project into $VENV failed (full log: $log)" >&2
+  : > "$log"
+  # What pip collects and downloads is shown as it goes; --log keeps its verbose account
+  # for when something fails. Unbuffered, or its lines would arrive in bursts.
+  pip=(env PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip --disable-pip-version-check --log "$log")
+  echo "  [1/2] updating pip ..." >&2
+  status=0
+  "${pip[@]}" install --upgrade pip 2>&1 | _show_progress || status=$?
+  if [ "$status" -eq 0 ]; then
+    echo "  [2/2] installing the project and its dependencies (numpy, OpenCV, numba, PyQt6;" \
+         "about a minute the first time) ..." >&2
+    "${pip[@]}" install -e "$ROOT[test]" 2>&1 | _show_progress || status=$?
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "error: installing the project into $VENV failed; pip's full log: $log" >&2
     exit 1
   fi
   echo "$want" > "$STAMP"
-  echo "set up $VENV" >&2
+  echo "set up $VENV (install log: $log)" >&2
 fi

@@ -309,7 +309,8 @@ def test_bench_measures_both_pipelines(capfd):
     assert code == 0, err
     report = json.loads(out)
     rows = report["tracking"]
-    assert [r["size"] for r in rows] == ["640x480", "1280x720"]
+    assert [(r["size"], r["target"]) for r in rows] == [
+        (size, target) for size in ("640x480", "1280x720") for target in ("small", "medium", "large", "very large")]
     assert [r["size"] for r in report["segmentation"]] == ["640x480", "1280x720"]
     for r in report["segmentation"]:
         assert r["ours_ms"] > 0 and r["pyr_ms"] > 0 and r["clusters"] >= 2

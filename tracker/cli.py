@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import signal
 import sys
 import time
 
+from .cli_options import (VIDEO_CONTAINERS, OneTarget, SequenceFolders, TargetBox, check_csv_name,
+                          clipped_to_frame, interrupted_message, non_negative_int, parse_roi,
+                          parse_size, positive_seconds, resized_frames, start_at)
 from .errors import InputError, TrackerError
 
 EXIT_USAGE, EXIT_EARLY_END, EXIT_INTERRUPTED = 2, 1, 130
@@ -27,15 +29,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def parse_roi(text: str) -> tuple[float, float, float, float]:
-    parts = text.replace(" ", "").split(",")
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        values = ()
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"--roi must be X,Y,W,H (four numbers), got {text!r}")
-    return values
+__all__ = ["main", "build_parser", "parse_roi", "parse_size"]
 
 
 def _process_start_time() -> float | None:
@@ -74,31 +68,67 @@ def _tracker_options(args) -> dict:
     return {"colour_space": args.colour_space, "bins": args.bins}
 
 
+_SOURCE_HELP = ("video file, image folder, OTB sequence folder (with img/), printf pattern "
+                "(img/%%04d.jpg), camera:N or stream URL (rtsp://, http(s):// including MJPEG, udp://)")
+_CONTAINERS = ", ".join(VIDEO_CONTAINERS)
+
+
+def _add_target_options(p):
+    box = p.add_mutually_exclusive_group()
+    box.add_argument("--roi", type=parse_roi, action=OneTarget, metavar="X,Y,W,H",
+                     help="target box on the first frame (after --resize); commas, tabs or spaces "
+                          "between the numbers, so an OTB ground-truth line works as it is")
+    box.add_argument("--roi-from", metavar="FILE",
+                     help="the box of the first tracked frame from a ground-truth file (x,y,w,h per "
+                          "line, in the source's pixels) or a sequence folder; a sequence folder as "
+                          "SOURCE needs neither option")
+
+
+def _add_stream_options(p):
+    p.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+                   help="network streams: seconds to open, and without a frame before the stream "
+                        "counts as dead (default: 10 to open, 5 between frames)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mstrack", description="Mean shift colour tracking, headless.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("track", help="track a target through a video, image sequence or camera")
-    p.add_argument("source", help="video file, image folder, printf pattern (img/%%04d.jpg) or camera:N")
-    p.add_argument("--roi", required=True, type=parse_roi, help="target box X,Y,W,H on the first frame")
-    p.add_argument("--out-csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
-    p.add_argument("--out-video", help="write the annotated video (.mp4 or .avi)")
-    p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p = sub.add_parser("track", help="track a target through a video, image sequence, camera or stream")
+    p.add_argument("source", help=_SOURCE_HELP)
+    _add_target_options(p)
+    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
+    p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS}")
+    p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
+    p.add_argument("--start-frame", type=non_negative_int, default=0, metavar="N",
+                   help="start at frame N (0-based) of a file or image sequence; the CSV numbers "
+                        "frames as the source does")
+    p.add_argument("--resize", type=parse_size, metavar="WxH",
+                   help="resize frames to WxH before tracking (boxes are in resized pixels)")
     p.add_argument("--segment", action="store_true",
                    help="also segment every frame; the video shows it beside the track")
+    _add_stream_options(p)
     _add_tracker_options(p)
     _add_segment_options(p)
 
     p = sub.add_parser("segment", help="mean shift colour segmentation of an image or a video")
-    p.add_argument("input", help="image, video, image folder or printf pattern")
-    p.add_argument("--out", required=True, help="output image (for an image input) or video")
+    p.add_argument("input", help="image, video, image folder, printf pattern, camera:N or stream URL")
+    p.add_argument("--out", required=True, help=f"output image (for an image input) or video ({_CONTAINERS})")
     p.add_argument("--boundaries", action="store_true", help="draw cluster boundaries in white")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    _add_stream_options(p)
     _add_segment_options(p)
 
     p = sub.add_parser("eval", help="OTB one-pass evaluation on sequence folders")
-    p.add_argument("sequences", nargs="+", help="folders with img/ (or one video) and groundtruth_rect.txt")
+    p.add_argument("sequences", nargs="+", action=SequenceFolders,
+                   help="folders with img/ (or one video) and groundtruth_rect.txt, or folders of them")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--plot", metavar="F.png",
+                   help="draw the OTB success and precision plots of each sequence and of their mean "
+                        "(needs matplotlib: pip install 'meanshift-tracker[plot]')")
+    p.add_argument("--csv-dir", metavar="DIR",
+                   help="write each sequence's track as DIR/NAME.csv, as 'mstrack track --out-csv' "
+                        "writes it (DIR is created if needed)")
     _add_tracker_options(p)
 
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
@@ -130,25 +160,29 @@ def cmd_track(args) -> int:
         from .outputs import VIDEO_CODECS
         outputs.append(check_output_path(args.out_video, "video", VIDEO_CODECS))
     check_distinct(args.source, outputs)
+    check_csv_name(args.out_csv)
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
     if not args.segment and (args.bandwidth is not None or args.kernel != "flat"):
         raise InputError("--bandwidth and --kernel set the segmentation: add --segment")
+    target = TargetBox.from_args(args)
     pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
                                 **_tracker_options(args))
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
     csv_out = video_out = None
     processed = lost = 0
     t0 = None
-    source = open_source(args.source)
+    source = open_source(args.source, timeout=args.timeout)
     try:
-        total = source.frame_count
+        start_at(source, args.start_frame)
+        roi = target.for_frame(args.start_frame, source.size, args.resize)
+        total = source.frame_count - args.start_frame if source.frame_count else None
         if args.max_frames:
             total = min(total, args.max_frames) if total else args.max_frames
         progress = Progress(None if source.is_live else total, "tracking")
-        for frame in source:
+        for frame in resized_frames(source, args.resize):
             if processed == 0:
-                result = pipeline.set_target(frame, args.roi)
+                result = pipeline.set_target(frame, clipped_to_frame(roi, frame))
                 t0 = time.perf_counter()
                 if args.out_csv:
                     csv_out = TrackCsvWriter(args.out_csv)
@@ -161,7 +195,7 @@ def cmd_track(args) -> int:
             processed += 1
             lost += result.state.lost
             if csv_out:
-                csv_out.write(result.index, result.state)
+                csv_out.write(args.start_frame + result.index, result.state)
             if video_out:
                 video_out.write(result.side_by_side())
             progress.update(processed)
@@ -179,7 +213,9 @@ def cmd_track(args) -> int:
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
         summary += f" ({(processed - 1) / seconds:.0f} fps)"
-    parts = [summary, f"lost in {lost}"]
+    parts = [summary, f"{lost} frame{'s' if lost != 1 else ''} lost"]
+    if getattr(source, "frames_dropped", 0):
+        parts.append(f"{source.frames_dropped} live frames skipped to keep up")
     if csv_out:
         parts.append(f"csv: {csv_out.path}")
     if video_out:
@@ -201,14 +237,15 @@ def cmd_segment(args) -> int:
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
     stream = SegmentationStream(**_segment_options(args))
-    source = open_source(args.input)
+    source = open_source(args.input, timeout=args.timeout)
     video_out = None
     done = 0
     t0 = time.perf_counter()
     try:
         single_image = source.frame_count == 1 and out_path.suffix.lower() in IMAGE_SUFFIXES
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
-            raise InputError(f"{args.input} has several frames: write a video (.mp4 or .avi), not {out_path.name}")
+            raise InputError(f"{args.input} has several frames: write a video ({_CONTAINERS}), "
+                             f"not {out_path.name}")
         if single_image:
             stream.search_budget = None    # one frame: search it whole, nothing to spread to
         else:
@@ -238,28 +275,92 @@ def cmd_segment(args) -> int:
             video_out.close()
     seconds = time.perf_counter() - t0
     print(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
-          f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} clusters in the last); output: {out_path}")
+          f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} cluster{'s' if seg.n_clusters != 1 else ''} "
+          f"in the last); output: {out_path}")
     return _early_end_status(source)
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.otb import evaluate_sequence
+    from .evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps, warm_up
     from .meanshift.tracker import MeanShiftTracker
+    from .outputs import check_output_path
 
+    # Check every output before the first sequence, so a typo costs no time.
+    if args.plot:
+        from .evaluation.plots import require_matplotlib, save_otb_plots
+        check_output_path(args.plot, "plot", {".png"})
+        require_matplotlib()
+    csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
     options = _tracker_options(args)
-    results = [evaluate_sequence(seq, lambda: MeanShiftTracker(**options)).summary()
-               for seq in args.sequences]
-    keys = ("mean_iou", "success_auc", "precision20", "fps")
-    mean = {"sequence": "mean", "frames": sum(r["frames"] for r in results),
-            **{k: round(sum(r[k] for r in results) / len(results), 4) for k in keys}}
+    warm_up(lambda: MeanShiftTracker(**options))        # so no sequence's fps counts compiling
+    results = []
+    for seq in args.sequences:
+        results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
+        if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
+            _write_track_csv(csv_paths[seq], results[-1].states)
+    summaries = [r.summary() for r in results]
+    lost_flag = lost_flag_figures(summaries)
+    keys = ("mean_iou", "success_auc", "precision20")
+    mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
+            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            # Throughput over all frames tracked, not the mean of the sequences' rates.
+            "fps": round(throughput_fps(results), 1)}
+    if args.plot:
+        save_otb_plots(otb_curves(results), args.plot)
     if args.json:
-        print(json.dumps({"sequences": results, "mean": mean}, indent=2))
+        files = {"plot": args.plot} if args.plot else {}
+        if csv_paths:
+            files["csv_files"] = [str(p) for p in csv_paths.values()]
+        print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **files}, indent=2))
         return 0
     print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
-    for r in results + [mean]:
+    for r in summaries + [mean]:
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
               f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
+    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
+          f"tracked frames)")
+    print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
+          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}")
+    if args.plot:
+        print(f"plot: {args.plot}")
+    if csv_paths:
+        print(f"tracks: {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''} in {args.csv_dir}")
     return 0
+
+
+def _track_csv_paths(csv_dir, sequences) -> dict:
+    """``DIR/NAME.csv`` for each sequence, DIR made if missing; refused before any work
+    if two sequences share a name or a CSV would land inside a sequence folder."""
+    from pathlib import Path
+
+    from .outputs import check_distinct, check_output_path
+
+    folder = Path(csv_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--csv-dir {str(folder)!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot make --csv-dir {str(folder)!r}: {e.strerror or e}") from None
+    paths = {}
+    for seq in sequences:
+        path = folder / f"{Path(seq).resolve().name}.csv"
+        if path in paths.values():
+            raise InputError(f"two sequences are named {path.stem!r}: both tracks would be {str(path)!r}")
+        check_output_path(path, "CSV")
+        check_distinct(seq, [path])
+        paths[seq] = path
+    return paths
+
+
+def _write_track_csv(path, states) -> None:
+    """One sequence's track in ``mstrack track``'s CSV format; row 0 is the init box."""
+    from .outputs import TrackCsvWriter
+
+    with TrackCsvWriter(path) as writer:
+        for index, state in enumerate(states):
+            writer.write(index, state)
 
 
 def cmd_bench(args) -> int:
@@ -268,16 +369,47 @@ def cmd_bench(args) -> int:
 
     if args.frames < 2:
         raise InputError(f"--frames must be at least 2, got {args.frames}")
-    tracking = bench_tracking(frames=args.frames)
-    segmentation = bench_segmentation(frames=min(args.frames, 100))
+    tracking, segmentation = _bench_with_progress([(bench_tracking, args.frames, "tracking"),
+                                                   (bench_segmentation, min(args.frames, 100), "segmentation")])
     if args.json:
         print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
     else:
-        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift:")
+        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift, "
+              "per target size (its share of the frame's width):")
         print(format_table(tracking))
         print("\nSegmentation of every frame:")
         print(format_segmentation_table(segmentation))
     return 0
+
+
+def _bench_with_progress(benches) -> list[list[dict]]:
+    """Run each benchmark one frame size at a time (its default sizes), saying on stderr
+    which step is running, per target size where the benchmark reports them through a
+    ``progress`` callback: all of them take about a minute."""
+    import inspect
+
+    steps = []
+    for bench, frames, label in benches:
+        parameters = inspect.signature(bench).parameters
+        targets = parameters["targets"].default if "progress" in parameters else [None]
+        steps += [(bench, frames, label, size, targets) for size in parameters["sizes"].default]
+    total, done = sum(len(targets) for *_, targets in steps), 0
+
+    def say(label, size, target=None):
+        nonlocal done
+        done += 1
+        what = f"{label} at {size[0]}x{size[1]}" + (f", {target} target" if target else "")
+        print(f"mstrack bench: [{done}/{total}] {what} ...", file=sys.stderr, flush=True)
+
+    results = {label: [] for _, _, label in benches}
+    for bench, frames, label, size, targets in steps:
+        if targets == [None]:
+            say(label, size)
+            results[label] += bench(frames=frames, sizes=[size])
+        else:
+            results[label] += bench(frames=frames, sizes=[size],
+                                    progress=lambda size, target, label=label: say(label, size, target))
+    return list(results.values())
 
 
 def _raise_interrupt(signum, frame):
@@ -313,7 +445,7 @@ def main(argv=None) -> int:
         print(f"mstrack: error: {e.strerror or e}{where}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("mstrack: interrupted; files written so far are complete", file=sys.stderr)
+        print(f"mstrack: {interrupted_message(args)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0

@@ -65,7 +65,7 @@ class TrackCsvWriter:
             self._file = open(self.path, "w", newline="", encoding="utf-8")
         except OSError as e:
             raise InputError(f"cannot write CSV {str(self.path)!r}: {e.strerror or e}") from None
-        self._writer = csv.writer(self._file)
+        self._writer = csv.writer(self._file, lineterminator="\n")   # csv's default is CRLF
         self._writer.writerow(CSV_HEADER)
         self._file.flush()
         self.rows = 0

@@ -1,4 +1,6 @@
-"""OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20."""
+"""OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20, the
+success and precision curves OTB papers plot, and whether the tracker knows when it is
+wrong (false confidence, false alarm)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from ..io import sources
 GT_FILE = "groundtruth_rect.txt"
 SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
 PRECISION_PX = 20.0
+#: Centre-error thresholds of the OTB precision plot: 0, 1, ..., 50 pixels.
+PRECISION_THRESHOLDS = np.arange(0.0, 51.0)
 
 
 def load_groundtruth(path) -> np.ndarray:
@@ -81,12 +85,30 @@ def success_auc(overlaps: np.ndarray) -> float:
     return float(np.mean([(overlaps > t).mean() for t in SUCCESS_THRESHOLDS]))
 
 
+def success_curve(overlaps, thresholds=SUCCESS_THRESHOLDS) -> np.ndarray:
+    """Fraction of frames with IoU > t for each threshold t: the OTB success plot.
+
+    With the default thresholds its mean is `success_auc`.
+    """
+    overlaps = np.asarray(overlaps, np.float64).reshape(-1)
+    return (overlaps[None, :] > np.asarray(thresholds)[:, None]).mean(axis=1)
+
+
+def precision_curve(errors, thresholds=PRECISION_THRESHOLDS) -> np.ndarray:
+    """Fraction of frames with centre error <= t pixels for each threshold t: the OTB
+    precision plot; its value at 20 px is precision@20."""
+    errors = np.asarray(errors, np.float64).reshape(-1)
+    return (errors[None, :] <= np.asarray(thresholds)[:, None]).mean(axis=1)
+
+
 @dataclass
 class SequenceResult:
     name: str
     boxes: np.ndarray
     groundtruth: np.ndarray
     seconds: float
+    lost: np.ndarray            # per frame, True where the tracker reported the target lost
+    states: list = field(default_factory=list)   # TrackState per frame (init's first), when recorded
     overlaps: np.ndarray = field(init=False)
 
     def __post_init__(self):
@@ -106,7 +128,21 @@ class SequenceResult:
 
     @property
     def precision(self) -> float:
-        return float((centre_error(self.boxes, self.groundtruth) <= PRECISION_PX).mean())
+        return float((self.centre_errors <= PRECISION_PX).mean())
+
+    @property
+    def centre_errors(self) -> np.ndarray:
+        return centre_error(self.boxes, self.groundtruth)
+
+    @property
+    def missed(self) -> np.ndarray:
+        """Frames whose box misses the target entirely (IoU 0)."""
+        return self.overlaps <= 0.0
+
+    @property
+    def well_tracked(self) -> np.ndarray:
+        """Frames tracked well (IoU >= 0.5)."""
+        return self.overlaps >= 0.5
 
     @property
     def fps(self) -> float:
@@ -116,32 +152,120 @@ class SequenceResult:
     def summary(self) -> dict:
         return {"sequence": self.name, "frames": self.frames, "mean_iou": round(self.mean_iou, 4),
                 "success_auc": round(self.auc, 4), "precision20": round(self.precision, 4),
-                "fps": round(self.fps, 1)}
+                "fps": round(self.fps, 1),
+                "missed_frames": int(self.missed.sum()),
+                "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
+                "well_tracked_frames": int(self.well_tracked.sum()),
+                "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum())}
+
+
+def lost_flag_figures(results) -> dict:
+    """False confidence and false alarm pooled over sequences (``SequenceResult`` or summaries).
+
+    *False confidence*: the share of frames whose box misses the target entirely (IoU 0)
+    that the tracker reported as tracked. *False alarm*: the share of well-tracked frames
+    (IoU >= 0.5) that it reported lost. None where there are no such frames.
+    """
+    rows = [r.summary() if isinstance(r, SequenceResult) else r for r in results]
+    missed = sum(r["missed_frames"] for r in rows)
+    well = sum(r["well_tracked_frames"] for r in rows)
+    return {
+        "false_confidence": (sum(r["missed_reported_tracked"] for r in rows) / missed) if missed else None,
+        "false_alarm": (sum(r["well_tracked_reported_lost"] for r in rows) / well) if well else None,
+    }
+
+
+def throughput_fps(results) -> float:
+    """Tracked frames per second over all frames of all `SequenceResult` s: total frames
+    tracked over total ``update`` time, so a long sequence counts for as many frames as
+    it has (the mean of the sequences' rates would not)."""
+    seconds = sum(r.seconds for r in results)
+    frames = sum(r.frames - 1 for r in results)      # each sequence's first frame is init
+    return frames / seconds if seconds > 0 else float("inf")
+
+
+@dataclass
+class Curves:
+    """One line of the OTB success plot (over `SUCCESS_THRESHOLDS`) and of the precision
+    plot (over `PRECISION_THRESHOLDS`)."""
+
+    name: str
+    success: np.ndarray
+    precision: np.ndarray
+
+    @property
+    def auc(self) -> float:
+        """Area under the success curve: `success_auc` of the frames it was made from."""
+        return float(self.success.mean())
+
+    @property
+    def precision20(self) -> float:
+        return float(self.precision[np.searchsorted(PRECISION_THRESHOLDS, PRECISION_PX)])
+
+
+def otb_curves(results) -> list[Curves]:
+    """The success and precision curves of each `SequenceResult`, then, for several, of
+    their mean: as the OTB toolkit averages, the mean of the per-sequence curves (each
+    sequence weighs the same, whatever its length), whose AUC is the mean AUC."""
+    curves = [Curves(r.name, success_curve(r.overlaps), precision_curve(r.centre_errors))
+              for r in results]
+    if len(curves) > 1:
+        curves.append(Curves("mean", np.mean([c.success for c in curves], axis=0),
+                             np.mean([c.precision for c in curves], axis=0)))
+    return curves
+
+
+def warm_up(make_tracker) -> list:
+    """Run a tracker from ``make_tracker`` through a small rendered scene, untimed.
+
+    numba compiles (or loads from its cache) each kernel on its first call, up to
+    seconds after a change: done here, before the timed sequences, the first sequence's
+    fps is its tracking speed rather than the compiler's (start-up has its own figure in
+    scripts/bench_tracking.py). The square moves, vanishes and comes back, so that the
+    kernels of tracking, of losing the target and of re-finding it all run. Returns the
+    states, for tests.
+    """
+    background = np.random.default_rng(0).integers(20, 60, (240, 320, 3), dtype=np.uint8)
+
+    def scene(x):
+        frame = background.copy()
+        if x is not None:
+            frame[100:140, x:x + 40] = (40, 200, 230)
+        return frame
+
+    tracker = make_tracker()
+    tracker.init(scene(100), (100, 100, 40, 40))
+    return [tracker.update(scene(x)) for x in (103, 106, None, None, None, None, 180, 180, 180)]
 
 
 def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
     """One-pass evaluation: init on the first ground-truth box, never re-initialise.
 
-    Only the tracker's ``update`` calls are timed, not decoding.
+    Only the tracker's ``update`` calls are timed, not decoding. The result keeps each
+    frame's `TrackState` (``init``'s for frame 0) in ``states``.
     """
     seq_dir = Path(seq_dir)
     spec = sequence_source_spec(seq_dir)
     gt = load_groundtruth(seq_dir / GT_FILE)
     tracker = make_tracker()
-    boxes = []
+    boxes, lost, states = [], [], []
     seconds = 0.0
     with sources.open_source(spec) as source:
         for i, frame in enumerate(source):
             if i >= len(gt):
                 break
             if i == 0:
-                tracker.init(frame, gt[0])
+                states.append(tracker.init(frame, gt[0]))
                 boxes.append(gt[0])
+                lost.append(False)
                 continue
             t0 = time.perf_counter()
             state = tracker.update(frame)
             seconds += time.perf_counter() - t0
             boxes.append(state.box)
+            lost.append(state.lost)
+            states.append(state)
     if len(boxes) < len(gt):
         gt = gt[: len(boxes)]
-    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds)
+    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds, np.array(lost, bool),
+                          states)

@@ -1,4 +1,4 @@
-"""Frame sources (files, image sequences, cameras) and frame normalisation; imports nothing above it."""
+"""Frame sources (files, image sequences, cameras, network streams) and frame normalisation; imports nothing above it."""
 
 import os
 

@@ -24,7 +24,7 @@ class FrameSource(Protocol):
     Attributes
     ----------
     name : str
-        The source as the user typed it (a path, pattern or ``camera:N``).
+        The source as the user typed it (a path, pattern, ``camera:N`` or URL).
     fps : float or None
         Frames per second, None when unknown (callers default to 30).
     size : tuple of int or None
@@ -32,13 +32,18 @@ class FrameSource(Protocol):
     frame_count : int or None
         Number of frames, None for cameras or when the container lacks it.
     is_live : bool
-        True for cameras: no end, no seeking.
+        True for cameras and live streams: no end, no seeking, and `read`
+        returns the newest frame (frames the reader was too slow for are skipped).
     position : int
         Index of the frame the next `read` returns.
     truncated : bool
         True once the source ended clearly before `frame_count` frames.
     error : str or None
         Why the source stopped early, for the user; None after a normal end.
+    last_capture_time : float or None
+        For live sources, ``time.monotonic()`` when the frame `read` last returned
+        came out of the camera or stream, so ``time.monotonic() - last_capture_time``
+        at display is the capture-to-display latency; None for files and sequences.
     """
 
     name: str
@@ -49,6 +54,7 @@ class FrameSource(Protocol):
     position: int
     truncated: bool
     error: str | None
+    last_capture_time: float | None
 
     def read(self) -> np.ndarray | None: ...  # None at the end
 
@@ -75,6 +81,7 @@ class _SourceBase:
     size = None
     frame_count = None
     is_live = False
+    last_capture_time = None
 
     def __init__(self, name):
         self.name = name
@@ -137,7 +144,7 @@ class _SourceBase:
         if self._closed:
             raise SourceError(f"cannot seek {self._label}: source is closed")
         if self.is_live:
-            raise SourceError(f"cannot seek {self._label}: it is a live camera")
+            raise SourceError(f"cannot seek {self._label}: it is live (a camera or stream)")
         try:
             index = _as_index(index)
         except TypeError:

@@ -7,11 +7,12 @@ import cv2
 import numpy as np
 
 from ..errors import SourceError
-from .base import _positive, _SourceBase
+from .base import _positive
+from .live import _LiveSource
 
 
-class CameraSource(_SourceBase):
-    """Live frames from a camera.
+class CameraSource(_LiveSource):
+    """Live frames from a camera, read at the camera's pace.
 
     Parameters
     ----------
@@ -29,11 +30,15 @@ class CameraSource(_SourceBase):
     On Linux the device node ``/dev/videoN`` is checked first and V4L2 is
     used directly: OpenCV's generic open probes several backends and can
     take seconds to report a camera that does not exist. `frame_count` is
-    None and `seek` raises SourceError. If the camera stops delivering
-    frames, iteration ends and `error` says so.
+    None and `seek` raises SourceError. A thread reads the camera as fast as
+    it delivers; `read` returns the newest frame (see `_LiveSource`), so a
+    slow consumer sees the scene as it is now, not a growing backlog, and
+    `last_capture_time` tells when that frame arrived. If the camera stops
+    delivering frames, or delivers none for `read_timeout` seconds,
+    iteration ends and `truncated` and `error` say so.
     """
 
-    is_live = True
+    _kind = "camera"
 
     def __init__(self, index):
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
@@ -43,39 +48,27 @@ class CameraSource(_SourceBase):
             )
         self.index = int(index)
         super().__init__(f"camera:{self.index}")
-        self._capture = None
         if sys.platform.startswith("linux"):
             device = f"/dev/video{self.index}"
             if not os.path.exists(device):
                 raise SourceError(f"cannot open {self._label}: no camera with that index")
             if not os.access(device, os.R_OK | os.W_OK):
                 raise SourceError(f"cannot open {self._label}: permission denied on {device}")
-            self._capture = cv2.VideoCapture(self.index, cv2.CAP_V4L2)
+            capture = cv2.VideoCapture(self.index, cv2.CAP_V4L2)
         else:
-            self._capture = cv2.VideoCapture(self.index)
-        if not self._capture.isOpened():
-            self._release()
+            capture = cv2.VideoCapture(self.index)
+        if not capture.isOpened():
+            capture.release()
             raise SourceError(
                 f"cannot open {self._label}: no camera with that index, or it is in use"
             )
-        # Keep the driver's queue short: a live view wants the newest frame, not the
-        # oldest of several buffered while the last one was processed.
-        self._capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
-        self.fps = _positive(self._capture.get(cv2.CAP_PROP_FPS))
-        self._probe("camera opened but delivered no frame")
+        # Keep the driver's queue short: the reader thread wants the newest frame, not
+        # the oldest of several buffered while it was busy.
+        capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        self.fps = _positive(capture.get(cv2.CAP_PROP_FPS))
+        self._start_reading(capture)
+        self._probe(f"camera opened but delivered no frame within {self.read_timeout:g} s")
 
     @property
     def _label(self):
         return self.name
-
-    def _next_raw(self):
-        ok, frame = self._capture.read()
-        if not ok:
-            if self.position > 0:  # at open, _probe's own reason is clearer
-                self.error = f"{self.name} stopped delivering frames after {self.position}"
-            return None
-        return frame
-
-    def _release(self):
-        if self._capture is not None:
-            self._capture.release()

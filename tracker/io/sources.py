@@ -1,4 +1,4 @@
-"""Frame sources: video files, image sequences and cameras behind one protocol.
+"""Frame sources: video files, image sequences, cameras and streams behind one protocol.
 
 Every source yields ``uint8`` HxWx3 BGR frames (see `as_bgr8`), fails at open
 time with a one-line `SourceError` that names the source and the reason, and
@@ -15,6 +15,7 @@ from . import _USER_SET_LOG_LEVEL
 from .base import FrameSource, _extension
 from .camera import CameraSource
 from .images import _PRINTF_INT, IMAGE_EXTENSIONS, ImageSequenceSource
+from .stream import STREAM_SCHEMES, StreamSource, url_scheme
 from .video import VideoFileSource
 
 __all__ = [
@@ -22,8 +23,10 @@ __all__ = [
     "VideoFileSource",
     "ImageSequenceSource",
     "CameraSource",
+    "StreamSource",
     "open_source",
     "IMAGE_EXTENSIONS",
+    "STREAM_SCHEMES",
 ]
 
 _CAMERA_SPEC = re.compile(r"camera:(.*)", re.IGNORECASE)
@@ -51,24 +54,29 @@ def _quiet_cv2_logging():
 _quiet_cv2_logging()
 
 
-def open_source(spec, *, fps=None):
+def open_source(spec, *, fps=None, timeout=None):
     """Open whatever the user named as a frame source.
 
     Parameters
     ----------
     spec : str or os.PathLike
-        ``camera:N``; an existing folder of images; an existing image file
-        (one frame); an existing video file; or a printf pattern of
+        ``camera:N``; a stream URL (``rtsp://``, ``http(s)://`` including MJPEG
+        cameras, ``udp://``, see `STREAM_SCHEMES`); an existing folder of images,
+        or an OTB sequence folder with its images in ``img/``; an existing image
+        file (one frame); an existing video file; or a printf pattern of
         numbered images such as ``img/%04d.jpg``.
     fps : float, optional
         Frame rate for image sources, which carry none. Ignored for video
-        files and cameras.
+        files, cameras and streams.
+    timeout : float, optional
+        For streams: seconds they may take to open, and to deliver each next
+        frame before they count as dead (defaults: `StreamSource`'s).
 
     Returns
     -------
     source : FrameSource
-        A `VideoFileSource`, `ImageSequenceSource` or `CameraSource`, with
-        its first frame already decoded.
+        A `VideoFileSource`, `ImageSequenceSource`, `CameraSource` or
+        `StreamSource`, with its first frame already decoded.
 
     Raises
     ------
@@ -94,9 +102,12 @@ def open_source(spec, *, fps=None):
                 f"cannot open {spec}: malformed camera spec, expected camera:N with N = 0, 1, 2, ..."
             )
         return CameraSource(int(number))
+    if url_scheme(spec) is not None:
+        timeouts = {} if timeout is None else {"open_timeout": timeout, "read_timeout": timeout}
+        return StreamSource(spec, **timeouts)
     # Existing paths win over pattern syntax: "100%d.png" may be a real file.
     if os.path.isdir(spec):
-        return ImageSequenceSource(spec, fps=fps)
+        return ImageSequenceSource(_sequence_images(spec), fps=fps)
     if os.path.isfile(spec):
         if _extension(spec) in IMAGE_EXTENSIONS:
             return ImageSequenceSource(spec, fps=fps)
@@ -106,3 +117,13 @@ def open_source(spec, *, fps=None):
     if _PRINTF_INT.search(spec):
         return ImageSequenceSource(spec, fps=fps)
     raise SourceError(f"cannot open '{spec}': no such file")
+
+
+def _sequence_images(folder):
+    """An OTB sequence folder keeps its frames in ``img/``; any other folder, itself."""
+    images = os.path.join(folder, "img")
+    if os.path.isdir(images) and not any(
+        _extension(entry) in IMAGE_EXTENSIONS for entry in os.listdir(folder)
+    ):
+        return images
+    return folder

@@ -117,3 +117,147 @@ def densest_window(weights, win_w, win_h, integral):
                 best = s
                 bx, by = x, y
     return bx + (win_w - 1) * 0.5, by + (win_h - 1) * 0.5, best
+
+
+@njit(cache=True, nogil=True)
+def summed_area(weights, integral):
+    """Fill ``integral`` ((H+1) x (W+1) float64) with the summed-area table of ``weights``:
+    ``integral[y, x]`` is the sum of ``weights[:y, :x]``."""
+    h, w = weights.shape
+    for x in range(w + 1):
+        integral[0, x] = 0.0
+    for y in range(h):
+        integral[y + 1, 0] = 0.0
+        row = 0.0
+        for x in range(w):
+            row += weights[y, x]
+            integral[y + 1, x + 1] = integral[y, x + 1] + row
+    return integral
+
+
+@njit(cache=True, nogil=True)
+def _integral_at(integral, x, y):
+    """The summed-area table at real coordinates, bilinearly: the weight of [0, x) x [0, y)
+    with partial pixels counted by the fraction covered."""
+    hh, ww = integral.shape
+    x = min(max(x, 0.0), ww - 1.0)
+    y = min(max(y, 0.0), hh - 1.0)
+    ix = min(int(x), ww - 2)
+    iy = min(int(y), hh - 2)
+    fx = x - ix
+    fy = y - iy
+    top = integral[iy, ix] * (1 - fx) + integral[iy, ix + 1] * fx
+    bottom = integral[iy + 1, ix] * (1 - fx) + integral[iy + 1, ix + 1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+@njit(cache=True, nogil=True)
+def box_sum(integral, cx, cy, w, h):
+    """Weight inside the axis-aligned ``w`` x ``h`` box centred at (cx, cy), in the pixel
+    coordinates of the image the table was built from (pixel centres at integers),
+    fractional edges included; the part outside the image counts zero."""
+    x0, x1 = cx - w * 0.5 + 0.5, cx + w * 0.5 + 0.5
+    y0, y1 = cy - h * 0.5 + 0.5, cy + h * 0.5 + 0.5
+    return (_integral_at(integral, x1, y1) - _integral_at(integral, x0, y1)
+            - _integral_at(integral, x1, y0) + _integral_at(integral, x0, y0))
+
+
+@njit(cache=True, nogil=True)
+def best_box_size(weights, cx, cy, w, h, theta, factors, tau, cells):
+    """The size, among ``w * fw`` x ``h * fh`` for fw, fh in ``factors`` (ascending), of
+    the box centred at (cx, cy) and rotated by ``theta`` that maximises the weight it
+    holds less ``tau`` per pixel.
+
+    With weights P(target | colour) and ``tau`` between a background pixel's typical
+    weight and a target pixel's, the best box takes in the pixels more likely target
+    than not and leaves out the rest: a size estimate that neither balloons over
+    background nor shrinks inside the target. One pass over the pixels: each pixel goes
+    to the cell of the smallest box that holds it, and a 2-D running sum over the cells
+    gives every box's objective. ``cells`` is (n, n) float64 scratch. Pixels outside the
+    image count as neither. Returns (fw, fh, objective).
+    """
+    n = factors.shape[0]
+    ih, iw = weights.shape
+    cells[:, :] = 0.0
+    cs, sn = np.cos(theta), np.sin(theta)
+    hw = 0.5 * w * factors[n - 1]
+    hh = 0.5 * h * factors[n - 1]
+    ex = abs(hw * cs) + abs(hh * sn)
+    ey = abs(hw * sn) + abs(hh * cs)
+    x0 = max(int(np.floor(cx - ex)), 0)
+    x1 = min(int(np.ceil(cx + ex)) + 1, iw)
+    y0 = max(int(np.floor(cy - ey)), 0)
+    y1 = min(int(np.ceil(cy + ey)) + 1, ih)
+    for y in range(y0, y1):
+        dy = y - cy
+        for x in range(x0, x1):
+            dx = x - cx
+            a = abs(dx * cs + dy * sn)
+            b = abs(dy * cs - dx * sn)
+            i = 0
+            while i < n and a > 0.5 * w * factors[i]:
+                i += 1
+            if i == n:
+                continue
+            j = 0
+            while j < n and b > 0.5 * h * factors[j]:
+                j += 1
+            if j == n:
+                continue
+            cells[i, j] += weights[y, x] - tau
+    best = -1e300
+    bw = bh = 1.0
+    for i in range(n):
+        for j in range(n):
+            # Objective of box (i, j): every cell it contains.
+            if i > 0:
+                cells[i, j] += cells[i - 1, j]
+            if j > 0:
+                cells[i, j] += cells[i, j - 1]
+            if i > 0 and j > 0:
+                cells[i, j] -= cells[i - 1, j - 1]
+            if cells[i, j] > best:
+                best = cells[i, j]
+                bw = factors[i]
+                bh = factors[j]
+    return bw, bh, best
+
+
+@njit(cache=True, nogil=True)
+def densest_windows(weights, win_w, win_h, integral, count, out):
+    """Centres of up to ``count`` densest ``win_w`` x ``win_h`` windows that do not overlap
+    one another (each next one is the densest clear of those already taken).
+
+    Fills ``out`` ((count, 3) float64: cx, cy, weight) and returns how many were found;
+    candidates for re-finding a lost target, which need not be the single densest spot.
+    """
+    h, w = weights.shape
+    win_w = max(1, min(win_w, w))
+    win_h = max(1, min(win_h, h))
+    summed_area(weights, integral)
+    found = 0
+    for n in range(count):
+        best = 0.0
+        bx = by = -1
+        for y in range(h - win_h + 1):
+            for x in range(w - win_w + 1):
+                clear = True
+                for m in range(found):
+                    if (abs(x + (win_w - 1) * 0.5 - out[m, 0]) < win_w
+                            and abs(y + (win_h - 1) * 0.5 - out[m, 1]) < win_h):
+                        clear = False
+                        break
+                if not clear:
+                    continue
+                s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
+                     - integral[y + win_h, x] + integral[y, x])
+                if s > best:
+                    best = s
+                    bx, by = x, y
+        if bx < 0:
+            break
+        out[found, 0] = bx + (win_w - 1) * 0.5
+        out[found, 1] = by + (win_h - 1) * 0.5
+        out[found, 2] = best
+        found += 1
+    return found

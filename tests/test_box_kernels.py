@@ -1,0 +1,79 @@
+"""Summed-area box kernels of the tracker's size search and re-detection, against NumPy."""
+
+import numpy as np
+import pytest
+
+from tracker.meanshift._meanshift_kernels import (best_box_size, box_sum, densest_windows,
+                                                  summed_area)
+
+
+def slow_box_sum(weights, cx, cy, w, h):
+    """Box sum with fractional edges by supersampling each pixel 20 x 20."""
+    k = 20
+    fine = np.kron(weights, np.ones((k, k))) / (k * k)
+    x0 = int(round((cx - w / 2 + 0.5) * k)); x1 = int(round((cx + w / 2 + 0.5) * k))
+    y0 = int(round((cy - h / 2 + 0.5) * k)); y1 = int(round((cy + h / 2 + 0.5) * k))
+    return fine[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)].sum()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_summed_area_and_box_sum_match_numpy(seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.random((23, 31)).astype(np.float32)
+    integral = summed_area(weights, np.empty((24, 32)))
+    np.testing.assert_allclose(integral[1:, 1:], weights.cumsum(0).cumsum(1), rtol=1e-5)
+    for _ in range(20):
+        cx, cy = rng.uniform(-3, 33), rng.uniform(-3, 25)
+        w, h = rng.uniform(1, 20), rng.uniform(1, 20)
+        assert box_sum(integral, cx, cy, w, h) == pytest.approx(
+            slow_box_sum(weights.astype(np.float64), cx, cy, w, h), abs=0.02 * (w + h) + 1e-6)
+
+
+def slow_best_box(weights, cx, cy, w, h, theta, factors, tau):
+    """Brute force: each candidate box's objective summed pixel by pixel."""
+    ys, xs = np.mgrid[:weights.shape[0], :weights.shape[1]]
+    a = np.abs((xs - cx) * np.cos(theta) + (ys - cy) * np.sin(theta))
+    b = np.abs((ys - cy) * np.cos(theta) - (xs - cx) * np.sin(theta))
+    scores = {(fw, fh): ((weights - tau) * ((a <= w * fw / 2) & (b <= h * fh / 2))).sum()
+              for fw in factors for fh in factors}
+    return max(scores, key=scores.get), max(scores.values())
+
+
+def test_best_box_size_finds_the_planted_block():
+    weights = np.zeros((60, 60), np.float32)
+    weights[20:40, 15:45] = 1.0          # a 30 x 20 block centred at (29.5, 29.5)
+    factors = np.array([0.8, 0.9, 1.0, 1.1, 1.25, 1.5])
+    fw, fh, _ = best_box_size(weights, 29.5, 29.5, 24.0, 16.0, 0.0, factors, 0.5, np.empty((6, 6)))
+    assert (24 * fw, 16 * fh) == pytest.approx((30.0, 20.0))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_box_size_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.random((40, 50)).astype(np.float32)
+    weights[10:30, 15:35] += 1.0
+    factors = np.array([0.8, 0.9, 1.0, 1.1, 1.2])
+    cx, cy = rng.uniform(20, 30), rng.uniform(15, 25)
+    theta = rng.uniform(-1.0, 1.0) if seed % 2 else 0.0
+    fw, fh, value = best_box_size(weights, cx, cy, 18.0, 14.0, theta, factors, 0.9, np.empty((5, 5)))
+    (sw, sh), best = slow_best_box(weights.astype(np.float64), cx, cy, 18.0, 14.0, theta, factors, 0.9)
+    assert value == pytest.approx(best, rel=1e-5)
+    assert (fw, fh) == (sw, sh)
+
+
+def test_densest_windows_are_disjoint_and_ordered():
+    rng = np.random.default_rng(5)
+    weights = (rng.random((50, 70)) * 0.1).astype(np.float32)
+    weights[5:15, 10:20] += 1.0
+    weights[30:40, 50:60] += 0.8
+    weights[30:40, 5:15] += 0.6
+    out = np.empty((4, 3))
+    n = densest_windows(weights, 10, 10, np.empty((51, 71)), 4, out)
+    assert n == 4
+    assert [tuple(out[i, :2]) for i in range(3)] == [(14.5, 9.5), (54.5, 34.5), (9.5, 34.5)]
+    assert np.all(np.diff(out[:n, 2]) <= 0)
+    # Brute force: the first is the global argmax of all window sums.
+    sums = np.array([[weights[y:y + 10, x:x + 10].sum() for x in range(61)] for y in range(41)])
+    y, x = np.unravel_index(np.argmax(sums), sums.shape)
+    assert (x + 4.5, y + 4.5) == tuple(out[0, :2])
+    assert out[0, 2] == pytest.approx(sums.max(), rel=1e-5)

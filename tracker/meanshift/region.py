@@ -1,0 +1,61 @@
+"""Frame regions sampled at a pixel budget, so that a step costs the same for any target size.
+
+A region is a crop of the frame resampled by ``scale`` (<= 1) with nearest-neighbour
+sampling: every sample is a real pixel colour, so histograms of a sampled region are
+fair estimates of the full-resolution ones, and the cost of everything downstream is
+set by the number of samples rather than by the size of the target.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+
+class Region:
+    """A resampled crop: ``image`` plus the mapping between its pixels and the frame's.
+
+    A region pixel ``(u, v)`` samples the frame at ``(x0 + (u + 0.5) * step_x - 0.5,
+    y0 + (v + 0.5) * step_y - 0.5)``.
+    """
+
+    __slots__ = ("image", "x0", "y0", "step_x", "step_y")
+
+    def __init__(self, image, x0, y0, step_x, step_y):
+        self.image, self.x0, self.y0, self.step_x, self.step_y = image, x0, y0, step_x, step_y
+
+    def to_region(self, x, y):
+        return (x - self.x0 + 0.5) / self.step_x - 0.5, (y - self.y0 + 0.5) / self.step_y - 0.5
+
+    def to_frame(self, u, v):
+        return self.x0 + (u + 0.5) * self.step_x - 0.5, self.y0 + (v + 0.5) * self.step_y - 0.5
+
+
+class RegionSampler:
+    """Crops and resamples frame regions into one reused buffer."""
+
+    def __init__(self):
+        self._buffer = np.empty(0, np.uint8)
+
+    def sample(self, frame: np.ndarray, cx: float, cy: float, width: float, height: float,
+               scale: float) -> Region:
+        """The ``width`` x ``height`` region centred at (cx, cy), clipped to the frame,
+        resampled by ``scale`` (1 keeps every pixel and returns a view of the frame)."""
+        H, W = frame.shape[:2]
+        x0 = min(max(int(math.floor(cx - width / 2)), 0), W - 1)
+        y0 = min(max(int(math.floor(cy - height / 2)), 0), H - 1)
+        x1 = max(min(int(math.ceil(cx + width / 2)) + 1, W), x0 + 1)
+        y1 = max(min(int(math.ceil(cy + height / 2)) + 1, H), y0 + 1)
+        crop = frame[y0:y1, x0:x1]
+        if scale >= 1.0:
+            return Region(crop, x0, y0, 1.0, 1.0)
+        cw, ch = x1 - x0, y1 - y0
+        dw, dh = max(1, int(round(cw * scale))), max(1, int(round(ch * scale)))
+        n = dw * dh * 3
+        if self._buffer.size < n:
+            self._buffer = np.empty(n, np.uint8)
+        out = self._buffer[:n].reshape(dh, dw, 3)
+        cv2.resize(crop, (dw, dh), dst=out, interpolation=cv2.INTER_NEAREST_EXACT)
+        return Region(out, x0, y0, cw / dw, ch / dh)
