@@ -317,14 +317,21 @@ def test_pattern_starts_at_first_existing_index(media, frames):
         np.testing.assert_array_equal(read, written)
 
 
-def test_undecodable_image_mid_sequence_stops_early(tmp_path, frames):
+def test_undecodable_image_mid_sequence_is_skipped_keeping_indices(tmp_path, frames):
     for i in range(4):
         cv2.imwrite(str(tmp_path / f"{i}.png"), frames[i])
     (tmp_path / "2.png").write_bytes(b"not a png")
     with open_source(tmp_path) as source:
-        got = list(source)
-        assert len(got) == 2
-        assert source.truncated and "2.png" in source.error
+        got = []
+        while (frame := source.read()) is not None:
+            got.append((source.position - 1, frame))
+        assert not source.truncated and source.error is None
+        assert source.skipped == 1
+        assert len(source.warnings) == 1 and "2.png" in source.warnings[0]
+        assert "skipped 1 damaged frame (frame 2)" in source.warnings[0]
+    assert [index for index, _ in got] == [0, 1, 3]
+    for index, frame in got:
+        np.testing.assert_array_equal(frame, frames[index])
 
 
 def test_frame_of_another_size_stops_sequence(tmp_path, frames):

@@ -1,8 +1,9 @@
 """``mstrack``: the pipeline headless: track, segment, eval, bench.
 
 Bad input ends with one line on stderr and a non-zero exit (2 for usage and input
-errors, 1 when a source stopped early, 130 when interrupted); result files written so
-far are always closed properly.
+errors; 1 when the run could not read or write everything: a source stopped early or
+had damaged frames, an output could not be written; 130 when interrupted by Ctrl+C, a
+kill or a closed terminal); result files written so far are always closed properly.
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 
 from .cli_options import (VIDEO_CONTAINERS, OneTarget, SequenceFolders, TargetBox, check_csv_name,
                           clipped_to_frame, interrupted_message, non_negative_int, parse_roi,
                           parse_size, positive_seconds, resized_frames, start_at)
-from .errors import InputError, TrackerError
+from .cli_run import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_USAGE, check_max_frames,
+                      close_outputs, frames_until_stop, progress_bar, run_status, say, warn)
+from .errors import InputError, OutputError, TrackerError, printable
+from .interrupts import StopRequest, caused_by_interrupt
 
-EXIT_USAGE, EXIT_EARLY_END, EXIT_INTERRUPTED = 2, 1, 130
+_POLLING_COMMANDS = ("track", "segment")  # their frame loops stop cleanly on a signal
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,14 +57,16 @@ def _add_segment_options(p):
     group = p.add_mutually_exclusive_group()
     group.add_argument("--bandwidth", type=float, default=None,
                        help="segmentation bandwidth in CIE Lab units (default: estimated)")
-    group.add_argument("--quantile", type=float, default=0.1,
+    group.add_argument("--quantile", type=float, default=None,
                        help="quantile for the bandwidth estimate (default: 0.1)")
-    p.add_argument("--kernel", default="flat", choices=("flat", "epanechnikov", "gaussian"),
+    p.add_argument("--kernel", default=None, choices=("flat", "epanechnikov", "gaussian"),
                    help="mean shift kernel (default: flat)")
 
 
 def _segment_options(args) -> dict:
-    return {"bandwidth": args.bandwidth, "quantile": args.quantile, "kernel": args.kernel}
+    """The segmentation options given on the command line (the others keep their defaults)."""
+    given = {"bandwidth": args.bandwidth, "quantile": args.quantile, "kernel": args.kernel}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _tracker_options(args) -> dict:
@@ -98,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help=_SOURCE_HELP)
     _add_target_options(p)
     p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
-    p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS}")
+    p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS} "
+                   "(.mkv keeps what was written if the run is killed; .mp4 only once closed)")
     p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
     p.add_argument("--start-frame", type=non_negative_int, default=0, metavar="N",
                    help="start at frame N (0-based) of a file or image sequence; the CSV numbers "
@@ -137,34 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _early_end_status(source) -> int:
-    """Exit status after a run: say so if the source stopped before its end."""
-    if getattr(source, "truncated", False):
-        print(f"mstrack: stopped early: {source.error or 'the source ended before its last frame'}",
-              file=sys.stderr)
-        return EXIT_EARLY_END
-    return 0
-
-
 def cmd_track(args) -> int:
-    from .outputs import TrackCsvWriter, VideoOutput, check_distinct, check_output_path
+    from .outputs import VIDEO_CODECS, TrackCsvWriter, VideoOutput, check_distinct, check_output_path
     from .pipeline import TrackingPipeline
-    from .progress import Progress
     from .io.sources import open_source
 
     # Check every output before opening anything, so a typo costs no time.
     outputs = []
-    if args.out_csv:
+    if args.out_csv is not None:
         outputs.append(check_output_path(args.out_csv, "CSV"))
-    if args.out_video:
-        from .outputs import VIDEO_CODECS
+    if args.out_video is not None:
         outputs.append(check_output_path(args.out_video, "video", VIDEO_CODECS))
     check_distinct(args.source, outputs)
     check_csv_name(args.out_csv)
-    if args.max_frames is not None and args.max_frames < 1:
-        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
-    if not args.segment and (args.bandwidth is not None or args.kernel != "flat"):
-        raise InputError("--bandwidth and --kernel set the segmentation: add --segment")
+    check_max_frames(args)
+    if not args.segment and (args.bandwidth is not None or args.quantile is not None
+                             or args.kernel is not None):
+        raise InputError("--bandwidth, --quantile and --kernel set the segmentation: add --segment")
     target = TargetBox.from_args(args)
     pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
                                 **_tracker_options(args))
@@ -176,39 +171,37 @@ def cmd_track(args) -> int:
     try:
         start_at(source, args.start_frame)
         roi = target.for_frame(args.start_frame, source.size, args.resize)
-        total = source.frame_count - args.start_frame if source.frame_count else None
-        if args.max_frames:
-            total = min(total, args.max_frames) if total else args.max_frames
-        progress = Progress(None if source.is_live else total, "tracking")
-        for frame in resized_frames(source, args.resize):
+        progress = progress_bar(source, args, "tracking", args.start_frame)
+        previous = None
+        for frame in frames_until_stop(resized_frames(source, args.resize), args):
+            index = source.position - 1     # the frame's own index, also past skipped frames
             if processed == 0:
                 result = pipeline.set_target(frame, clipped_to_frame(roi, frame))
                 t0 = time.perf_counter()
-                if args.out_csv:
+                if args.out_csv is not None:
                     csv_out = TrackCsvWriter(args.out_csv)
-                if args.out_video:
+                if args.out_video is not None:
                     video_out = VideoOutput(args.out_video, source.fps)
             else:
+                if index != previous + 1:
+                    pipeline.jumped()   # damaged frames were skipped: the target may be further
                 result = pipeline.process(frame)
+            previous = index
             if processed == 1 and started is not None:
-                print(f"first frame after {time.time() - started:.3f} s", file=sys.stderr)
+                say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
             processed += 1
             lost += result.state.lost
             if csv_out:
-                csv_out.write(args.start_frame + result.index, result.state)
+                csv_out.write(index, result.state)
             if video_out:
                 video_out.write(result.side_by_side())
             progress.update(processed)
-            if args.max_frames and processed >= args.max_frames:
-                break
         progress.close()
     finally:
         source.close()
-        for out in (csv_out, video_out):
-            if out is not None:
-                out.close()
-    if processed == 0:
-        raise InputError(f"{args.source}: no frames could be read")
+        problems = close_outputs(csv_out, video_out)
+    if processed == 0 and not args.stop:
+        raise InputError(f"{printable(args.source)}: no frames could be read")
     seconds = time.perf_counter() - t0 if t0 else 0.0
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
@@ -217,25 +210,22 @@ def cmd_track(args) -> int:
     if getattr(source, "frames_dropped", 0):
         parts.append(f"{source.frames_dropped} live frames skipped to keep up")
     if csv_out:
-        parts.append(f"csv: {csv_out.path}")
+        parts.append(f"csv: {printable(csv_out.path)}")
     if video_out:
-        parts.append(f"video: {video_out.path}")
-    print("; ".join(parts))
-    return _early_end_status(source)
+        parts.append(f"video: {printable(video_out.path)}")
+    say("; ".join(parts))
+    return run_status(source, problems, args)
 
 
 def cmd_segment(args) -> int:
-    import cv2
-
-    from .outputs import IMAGE_SUFFIXES, VIDEO_CODECS, VideoOutput, check_distinct, check_output_path
-    from .progress import Progress
+    from .outputs import (IMAGE_SUFFIXES, VIDEO_CODECS, VideoOutput, check_distinct,
+                          check_output_path, write_image)
     from .segmentation.segment import SegmentationStream
     from .io.sources import open_source
 
     out_path = check_output_path(args.out, "output", set(VIDEO_CODECS) | IMAGE_SUFFIXES)
     check_distinct(args.input, [out_path])
-    if args.max_frames is not None and args.max_frames < 1:
-        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
+    check_max_frames(args)
     stream = SegmentationStream(**_segment_options(args))
     source = open_source(args.input, timeout=args.timeout)
     video_out = None
@@ -244,40 +234,34 @@ def cmd_segment(args) -> int:
     try:
         single_image = source.frame_count == 1 and out_path.suffix.lower() in IMAGE_SUFFIXES
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
-            raise InputError(f"{args.input} has several frames: write a video ({_CONTAINERS}), "
-                             f"not {out_path.name}")
+            raise InputError(f"{printable(args.input)} has several frames: write a video "
+                             f"({_CONTAINERS}), not {printable(out_path.name)}")
         if single_image:
             stream.search_budget = None    # one frame: search it whole, nothing to spread to
         else:
             video_out = VideoOutput(out_path, source.fps)
-        total = source.frame_count
-        if args.max_frames:
-            total = min(total, args.max_frames) if total else args.max_frames
-        progress = Progress(None if source.is_live else total, "segmenting")
-        for frame in source:
+        progress = progress_bar(source, args, "segmenting")
+        for frame in frames_until_stop(source, args):
             seg = stream.update(frame)
             view = seg.recolored()
             if args.boundaries:
                 view[seg.boundaries()] = (255, 255, 255)
             if single_image:
-                if not cv2.imwrite(str(out_path), view):
-                    raise InputError(f"cannot write image {str(out_path)!r}")
+                write_image(out_path, view)
             else:
                 video_out.write(view)
             done += 1
             progress.update(done)
-            if args.max_frames and done >= args.max_frames:
-                break
         progress.close()
     finally:
         source.close()
-        if video_out is not None:
-            video_out.close()
+        problems = close_outputs(video_out)
     seconds = time.perf_counter() - t0
-    print(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
-          f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} cluster{'s' if seg.n_clusters != 1 else ''} "
-          f"in the last); output: {out_path}")
-    return _early_end_status(source)
+    if done:
+        say(f"segmented {done} frame{'s' if done != 1 else ''} in {seconds:.2f} s "
+             f"(bandwidth {stream.bandwidth:.1f}, {seg.n_clusters} "
+             f"cluster{'s' if seg.n_clusters != 1 else ''} in the last); output: {printable(out_path)}")
+    return run_status(source, problems, args)
 
 
 def cmd_eval(args) -> int:
@@ -412,10 +396,6 @@ def _bench_with_progress(benches) -> list[list[dict]]:
     return list(results.values())
 
 
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def _join_negative_roi(argv):
     """``--roi -10,-5,40,40`` -> ``--roi=-10,-5,40,40``: argparse takes a value that starts
     with '-' for an option, and a box partly left of or above the frame is legitimate."""
@@ -431,26 +411,37 @@ def _join_negative_roi(argv):
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(_join_negative_roi(sys.argv[1:] if argv is None else list(argv)))
-    # A kill (SIGTERM) unwinds like Ctrl+C, so the finally blocks close the files.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench}
-        return commands[args.command](args)
-    except TrackerError as e:
-        print(f"mstrack: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as e:
-        # A disk full, a permission, a vanished folder: say which file and why.
-        where = f": {e.filename}" if e.filename else ""
-        print(f"mstrack: error: {e.strerror or e}{where}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"mstrack: {interrupted_message(args)}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench}
+    # Ctrl+C, a kill (SIGTERM) and a closed terminal (SIGHUP) end the frame loops after the
+    # frame in hand; the files are closed and stay valid.
+    with StopRequest(polled=args.command in _POLLING_COMMANDS) as stop:
+        args.stop = stop
+        try:
+            return commands[args.command](args)
+        except KeyboardInterrupt:
+            return _interrupted(args)
+        except SystemError as e:
+            if caused_by_interrupt(e):   # a second signal, or one in eval or bench
+                return _interrupted(args)
+            raise
+        except OutputError as e:
+            warn(f"error: {e}")
+            return EXIT_INCOMPLETE
+        except TrackerError as e:
+            warn(f"error: {e}")
+            return EXIT_USAGE
+        except BrokenPipeError:
+            return 0
+        except OSError as e:
+            # A permission, a vanished folder: say which file and why.
+            where = f": {printable(e.filename)}" if e.filename else ""
+            warn(f"error: {e.strerror or e}{where}")
+            return EXIT_USAGE
+
+
+def _interrupted(args) -> int:
+    warn(interrupted_message(args))
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from .errors import InputError
 
 #: Containers `--out-video` can write (the keys of ``outputs.VIDEO_CODECS``; a test
 #: keeps the two equal without the parser importing OpenCV).
-VIDEO_CONTAINERS = (".mp4", ".m4v", ".mov", ".avi", ".mkv")
+VIDEO_CONTAINERS = (".mkv", ".mp4", ".m4v", ".mov", ".avi")
 
 # As in OTB's groundtruth_rect.txt: commas, tabs or spaces between the numbers.
 _BOX_SEPARATORS = re.compile(r"[,\s]+")

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import sys
 import time
+from operator import index as _as_index
+
+from .errors import InputError
 
 
 class Progress:
-    """``update(done)`` redraws at most ten times a second; ``close()`` ends the line."""
+    """``update(done)`` redraws at most ten times a second; ``close()`` ends the line.
+
+    A terminal that goes away mid-run (a closed ssh session) makes writes fail; the bar
+    then switches itself off rather than end the run.
+    """
 
     def __init__(self, total: int | None, label: str = "", stream=None):
+        if total is not None:
+            try:
+                total = _as_index(total)
+            except TypeError:
+                raise InputError(f"total must be a whole number of frames or None, got {total!r}") from None
         self.stream = stream or sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        try:
+            self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        except (OSError, ValueError):
+            self.enabled = False
         self.total = total if total and total > 0 else None
-        self.label = label
+        self.label = str(label)
         self._t0 = time.perf_counter()
         self._last = 0.0
 
@@ -31,10 +46,15 @@ class Progress:
             text = f"\r{self.label} [{bar:<30}] {done}/{self.total} {fps:5.0f} fps"
         else:
             text = f"\r{self.label} {done} frames {fps:5.0f} fps"
-        self.stream.write(text)
-        self.stream.flush()
+        self._write(text)
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
+            self._write("\r\033[K")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
             self.stream.flush()
+        except (OSError, ValueError):  # the terminal is gone (or the stream closed)
+            self.enabled = False

@@ -1,12 +1,13 @@
 """The FrameSource protocol and the read/seek/close logic every source shares."""
 
 import os
+from collections import deque
 from operator import index as _as_index
 from typing import Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..errors import InputError, SourceError
+from ..errors import InputError, SourceError, printable
 from .frames import as_bgr8
 
 # A frame count from a container header is sometimes an estimate
@@ -37,9 +38,16 @@ class FrameSource(Protocol):
     position : int
         Index of the frame the next `read` returns.
     truncated : bool
-        True once the source ended clearly before `frame_count` frames.
+        True once the source ended clearly before its end.
     error : str or None
         Why the source stopped early, for the user; None after a normal end.
+    skipped : int
+        Frames that could not be decoded and were stepped over; `position`
+        stays true to the source across them.
+    warnings : list of str
+        One-line notes for the user on anything read partly or not at all
+        (skipped frames, a numbering gap, decoder complaints); empty when
+        the source was read as it is.
     last_capture_time : float or None
         For live sources, ``time.monotonic()`` when the frame `read` last returned
         came out of the camera or stream, so ``time.monotonic() - last_capture_time``
@@ -54,6 +62,8 @@ class FrameSource(Protocol):
     position: int
     truncated: bool
     error: str | None
+    skipped: int
+    warnings: list[str]
     last_capture_time: float | None
 
     def read(self) -> np.ndarray | None: ...  # None at the end
@@ -75,6 +85,10 @@ class _SourceBase:
     Each source reads its first frame while opening, so that a file OpenCV
     cannot decode fails at open time with a clear message; that frame is
     kept and returned by the first `read`.
+
+    `_cursor` is the index the next frame from `_next_raw` gets. A subclass
+    that steps over frames it cannot decode moves it past them; `read` then
+    counts the frames skipped, so `position` stays true to the source.
     """
 
     fps = None
@@ -88,7 +102,11 @@ class _SourceBase:
         self.position = 0
         self.truncated = False
         self.error = None
-        self._pending = None
+        self._cursor = 0
+        self._pending = deque()         # (index, frame) read ahead while opening
+        self._damaged = []              # [first, stop) runs of frames stepped over, in order
+        self._damage_reason = None      # why the first of them could not be read
+        self._notes = []                # warnings known at open (a numbering gap, ...)
         self._ended = False
         self._closed = False
 
@@ -103,13 +121,36 @@ class _SourceBase:
     def _release(self):
         pass
 
+    def _decoder_notes(self):
+        """Further warnings of the subclass (decoder complaints), computed when asked."""
+        return []
+
     @property
     def _label(self):
-        return f"'{self.name}'"
+        return f"'{printable(self.name)}'"
 
     # -- public API -----------------------------------------------------
+    @property
+    def skipped(self):
+        return sum(stop - first for first, stop in self._damaged)
+
+    @property
+    def warnings(self):
+        notes = list(self._notes)
+        if self._damaged:
+            count = self.skipped
+            why = f"; {self._damage_reason}" if self._damage_reason else ""
+            notes.append(
+                f"{self._label}: skipped {count} damaged frame{'s' if count != 1 else ''} "
+                f"({_ranges(self._damaged)}){why}"
+            )
+        return notes + self._decoder_notes()
+
     def read(self):
         """Return the next frame as ``uint8`` HxWx3 BGR, or None at the end.
+
+        Frames that cannot be decoded are stepped over: `position` then jumps
+        past them, and `skipped` and `warnings` say so.
 
         Raises
         ------
@@ -118,17 +159,20 @@ class _SourceBase:
         """
         if self._closed:
             raise SourceError(f"cannot read {self._label}: source is closed")
-        if self._pending is not None:
-            frame, self._pending = self._pending, None
+        if self._pending:
+            index, frame = self._pending.popleft()
         elif self._ended:
             return None
         else:
-            frame = self._next_frame()
-            if frame is None:
+            item = self._next_frame()
+            if item is None:
                 self._ended = True
                 self._note_early_end()
                 return None
-        self.position += 1
+            index, frame = item
+        if index > self.position:
+            _add_run(self._damaged, self.position, index)
+        self.position = index + 1
         return frame
 
     def seek(self, index):
@@ -153,18 +197,18 @@ class _SourceBase:
             raise InputError(
                 f"frame index {index} is outside {self._label} (0..{self.frame_count})"
             )
-        self._pending = None
+        self._pending.clear()
         self._ended = False
         self.truncated = False
         self.error = None
         self._seek_raw(index)
-        self.position = index
+        self.position = self._cursor = index
 
     def close(self):
         """Release the file or device; later reads raise SourceError."""
         if not self._closed:
             self._closed = True
-            self._pending = None
+            self._pending.clear()
             self._release()
 
     def __iter__(self):
@@ -188,23 +232,29 @@ class _SourceBase:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     # -- helpers --------------------------------------------------------
-    def _probe(self, reason):
-        """Read and keep the first frame, or release and raise SourceError(`reason`)."""
-        frame = self._next_frame()
-        if frame is None:
+    def _probe(self, reason, frames=1):
+        """Read and keep the first frame (and up to `frames` in all), or release and
+        raise SourceError(`reason`) if there is none."""
+        while len(self._pending) < frames:
+            item = self._next_frame()
+            if item is None:
+                break
+            self._pending.append(item)
+        if not self._pending:
             self._release()
             raise SourceError(f"cannot open {self._label}: {self.error or reason}")
-        self._pending = frame
 
     def _next_frame(self):
-        """`_next_raw` normalised and checked; None (with `error` set) on a bad frame."""
+        """(index, frame) from `_next_raw`, normalised and checked; None (with `error`
+        set) on a frame that cannot be used."""
         raw = self._next_raw()
         if raw is None:
             return None
+        index = self._cursor
         try:
             frame = as_bgr8(raw)
         except InputError as exc:
-            self._stop(f"frame {self.position} is unusable: {exc}")
+            self._stop(f"frame {index} is unusable: {exc}")
             return None
         height, width = frame.shape[:2]
         if self.size is None:
@@ -212,11 +262,18 @@ class _SourceBase:
         elif self.size != (width, height):
             # Kernels and the GUI assume one frame size for the whole run.
             self._stop(
-                f"frame {self.position} is {width}x{height}, "
+                f"frame {index} is {width}x{height}, "
                 f"not {self.size[0]}x{self.size[1]} like the first"
             )
             return None
-        return frame
+        self._cursor = index + 1
+        return index, frame
+
+    def _skip_damaged(self, reason):
+        """Step `_cursor` over a frame that cannot be read; the first reason is kept."""
+        if self._damage_reason is None:
+            self._damage_reason = reason
+        self._cursor += 1
 
     def _stop(self, reason):
         self.error = reason
@@ -234,6 +291,29 @@ class _SourceBase:
                 f"{self._label} ended after {self.position} of {self.frame_count} "
                 f"frames (file truncated or corrupt)"
             )
+
+
+def _add_run(runs, first, stop):
+    """Add frames [first, stop) to sorted, disjoint `runs`, merging what touches: a replay
+    of a damaged stretch (after a seek back) counts its frames once."""
+    runs.append([first, stop])
+    runs.sort()
+    merged = [runs[0]]
+    for run in runs[1:]:
+        if run[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], run[1])
+        else:
+            merged.append(run)
+    runs[:] = merged
+
+
+def _ranges(runs, shown=4):
+    """``[[3, 6], [9, 10]]`` -> ``"frames 3-5, 9"``; after `shown` runs, how many more."""
+    text = [f"{a}-{b - 1}" if b - 1 > a else f"{a}" for a, b in runs[:shown]]
+    if len(runs) > shown:
+        text.append(f"and {len(runs) - shown} more runs")
+    single = len(runs) == 1 and runs[0][1] - runs[0][0] == 1
+    return ("frame " if single else "frames ") + ", ".join(text)
 
 
 def _positive(value):

@@ -4,8 +4,10 @@ import os
 import re
 
 import cv2
+import numpy as np
 
-from ..errors import InputError, SourceError
+from ..errors import InputError, SourceError, printable
+from ._native import c_stderr_captured
 from .base import _extension, _positive, _SourceBase
 
 #: File extensions (lower case, no dot) read as images rather than video.
@@ -35,14 +37,20 @@ class ImageSequenceSource(_SourceBase):
     Raises
     ------
     SourceError
-        If nothing matches, the folder holds no images, or the first image
-        cannot be decoded.
+        If nothing matches, the folder holds no images, or no image can be
+        decoded.
 
     Notes
     -----
-    Images are read with ``cv2.IMREAD_UNCHANGED`` so 16-bit and grayscale
-    files keep their precision until `as_bgr8`. An image that cannot be
-    decoded part-way ends the sequence early, setting `truncated` and `error`.
+    Images are read as bytes and decoded with ``cv2.imdecode`` and
+    ``cv2.IMREAD_UNCHANGED``, so any file name works (OpenCV's own file
+    functions crash on names that are not UTF-8) and 16-bit and grayscale
+    files keep their precision until `as_bgr8`. An image that cannot be read
+    or decoded part-way is skipped: `position` stays its index in the
+    sequence and `skipped` and `warnings` report it. What libjpeg or libpng
+    print about damaged data is kept off stderr and summed up in `warnings`.
+    A pattern that stops at a missing number while later numbers exist says
+    so in `warnings`.
     """
 
     def __init__(self, folder_or_pattern, fps=None):
@@ -50,6 +58,8 @@ class ImageSequenceSource(_SourceBase):
         self.fps = None if fps is None else _positive(fps)
         if fps is not None and self.fps is None:
             raise InputError(f"fps must be a positive number, got {fps}")
+        self._complaints = 0           # images decoded despite damaged data ...
+        self._first_complaint = None   # ... and (index, what the decoder said) of the first
         self._files = self._list_files()
         self.frame_count = len(self._files)
         self._probe("not an image OpenCV can decode")
@@ -71,22 +81,67 @@ class ImageSequenceSource(_SourceBase):
         if os.path.isfile(spec):
             return [spec]
         if _PRINTF_INT.search(spec):
-            return _pattern_files(spec, self._label)
+            files, gap_note = _pattern_files(spec, self._label)
+            if gap_note:
+                self._notes.append(gap_note)
+            return files
+        from .stream import url_scheme   # here: stream.py builds on the file sources
+
+        if url_scheme(spec) is not None:
+            raise SourceError(f"cannot open {self._label}: a stream URL, not images "
+                              "(open_source reads streams)")
         raise SourceError(f"cannot open {self._label}: no such file or folder")
 
     def _next_raw(self):
-        if self.position >= len(self._files):
-            return None
-        path = self._files[self.position]
-        image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
-        if image is None and len(self._files) > 1:
-            self._stop(f"cannot decode image '{path}' (frame {self.position})")
-        return image
+        while self._cursor < len(self._files):
+            path = self._files[self._cursor]
+            image, complaint = read_image(path)
+            if image is not None:
+                if complaint:
+                    self._complaints += 1
+                    if self._first_complaint is None:
+                        self._first_complaint = (self._cursor, complaint)
+                return image
+            if len(self._files) == 1:
+                return None  # a single image: the probe's message says it is not one
+            self._skip_damaged(f"first: {printable(path)}: {complaint}")
+        return None
+
+    def _decoder_notes(self):
+        if not self._complaints:
+            return []
+        count, (first, said) = self._complaints, self._first_complaint
+        return [
+            f"{self._label}: {count} image{'s' if count != 1 else ''} decoded despite damaged "
+            f"data, first {printable(self._files[first])} (frame {first}): {said.splitlines()[0]}"
+        ]
 
     @property
     def files(self):
         """The image paths, in the order they are read."""
         return list(self._files)
+
+
+def read_image(path):
+    """Decode an image file; return ``(image or None, why it is damaged or unreadable)``.
+
+    The file is read by Python and decoded from memory, so the name never reaches
+    OpenCV; what the codec library prints about damaged data is returned, not shown.
+    """
+    try:
+        data = np.fromfile(path, np.uint8)
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    if data.size == 0:
+        return None, "empty file"
+    with c_stderr_captured() as said:
+        try:
+            image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            image = None
+    if image is None:
+        return None, said.text.splitlines()[0] if said.text else "not an image OpenCV can decode"
+    return image, said.text
 
 
 def _natural_key(path):
@@ -99,7 +154,8 @@ def _natural_key(path):
 
 
 def _pattern_files(pattern, label):
-    """Files of a printf pattern from its first existing index to its first gap."""
+    """Files of a printf pattern from its first existing index to its first gap, and a
+    note (or None) if files with later numbers exist past that gap."""
     try:
         pattern % 0
     except (TypeError, ValueError):
@@ -115,4 +171,33 @@ def _pattern_files(pattern, label):
     while os.path.isfile(pattern % index):
         files.append(pattern % index)
         index += 1
-    return files
+    later = _numbers_after(pattern, index)
+    note = None
+    if later:
+        note = (
+            f"{label} stops at the first missing number, {printable(pattern % index)}: "
+            f"{len(later)} later file{'s' if len(later) != 1 else ''} "
+            f"(numbers {later[0]}-{later[-1]}) are not read"
+        )
+    return files, note
+
+
+def _numbers_after(pattern, missing):
+    """Sorted numbers above `missing` for which the pattern names an existing file."""
+    folder, base = os.path.split(pattern)
+    field = _PRINTF_INT.search(base)
+    if field is None:  # the number is in a folder name: not worth a scan
+        return []
+    shape = re.compile(
+        re.escape(base[: field.start()]) + r"(\d+)" + re.escape(base[field.end():])
+    )
+    try:
+        entries = list(os.scandir(folder or "."))
+    except OSError:
+        return []
+    numbers = []
+    for entry in entries:
+        match = shape.fullmatch(entry.name)
+        if match and int(match.group(1)) > missing and base % int(match.group(1)) == entry.name:
+            numbers.append(int(match.group(1)))
+    return sorted(numbers)

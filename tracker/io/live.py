@@ -159,8 +159,8 @@ class _LiveSource(_SourceBase):
 
     def read(self):
         # The frame kept from opening is stale once a newer one has arrived.
-        if self._pending is not None and self._reader is not None and self._reader.has_newer():
-            self._pending = None
+        if self._pending and self._reader is not None and self._reader.has_newer():
+            self._pending.clear()
             self._stale_dropped += 1
         return super().read()
 

@@ -10,7 +10,7 @@ import re
 
 import cv2
 
-from ..errors import SourceError
+from ..errors import InputError, SourceError, printable
 from . import _USER_SET_LOG_LEVEL
 from .base import FrameSource, _extension
 from .camera import CameraSource
@@ -90,7 +90,12 @@ def open_source(spec, *, fps=None, timeout=None):
     ...     for frame in source:
     ...         pass
     """
-    spec = os.fspath(spec)
+    try:
+        spec = os.fspath(spec)
+    except TypeError:
+        raise InputError(
+            f"source must be a path, a pattern, camera:N or a stream URL, got {spec!r}"
+        ) from None
     if not isinstance(spec, str):
         spec = os.fsdecode(spec)
     camera = _CAMERA_SPEC.fullmatch(spec.strip())
@@ -113,10 +118,10 @@ def open_source(spec, *, fps=None, timeout=None):
             return ImageSequenceSource(spec, fps=fps)
         return VideoFileSource(spec)
     if os.path.exists(spec):
-        raise SourceError(f"cannot open '{spec}': not a regular file or folder")
+        raise SourceError(f"cannot open '{printable(spec)}': not a regular file or folder")
     if _PRINTF_INT.search(spec):
         return ImageSequenceSource(spec, fps=fps)
-    raise SourceError(f"cannot open '{spec}': no such file")
+    raise SourceError(f"cannot open '{printable(spec)}': no such file")
 
 
 def _sequence_images(folder):
