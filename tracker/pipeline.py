@@ -83,6 +83,7 @@ class TrackingPipeline:
 
         ``segment=False`` skips the segmentation of this frame (nobody looks at it)."""
         frame = as_bgr8(frame)
+        _check_segment_flag(segment)
         self.index += 1
         t0 = time.perf_counter()
         state = self.tracker.init(frame, box)
@@ -130,6 +131,7 @@ class TrackingPipeline:
         """Track the target (if any) in the next frame; ``segment=False`` skips its
         segmentation (the GUI segments only frames a view or a recording shows)."""
         frame = as_bgr8(frame)
+        _check_segment_flag(segment)
         self.index += 1
         if not self._has_target:
             result = FrameResult(self.index, frame, None)
@@ -153,13 +155,17 @@ class TrackingPipeline:
         return result
 
 
+def _check_segment_flag(segment) -> None:
+    if not isinstance(segment, (bool, np.bool_)):
+        raise InputError(f"segment must be True or False, got {segment!r}")
+
+
 def _check_options(trail_length, segment, segment_options) -> None:
     """The pipeline's own options, each refused with a message that names it."""
     if isinstance(trail_length, bool) or not isinstance(trail_length, (int, np.integer)) \
             or trail_length < 0:
         raise InputError(f"trail_length must be a whole number >= 0, got {trail_length!r}")
-    if not isinstance(segment, (bool, np.bool_)):
-        raise InputError(f"segment must be True or False, got {segment!r}")
+    _check_segment_flag(segment)
     if segment_options is not None and not isinstance(segment_options, dict):
         raise InputError(f"segment_options must be a dict of SegmentationStream options, "
                          f"got {segment_options!r}")
