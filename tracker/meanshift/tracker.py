@@ -139,7 +139,7 @@ class MeanShiftTracker:
     FOREGROUND_SIZES = (0.5, 0.75, 1.0)
     FAR_JUMP = 1.0          # a move of more than a box (sqrt of its area) in one frame...
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
-    FOREGROUND_LOST = 0.3   # box's target-likeness, relative to the first frame, read as lost
+    FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
