@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 
 from clips import (distinct_frames, overwrite_middle, readable_frames, write_avi_with_dropped_frames,
