@@ -1,7 +1,7 @@
 """``mstrack-gui [SOURCE]``: the desktop application, and its automation mode.
 
     mstrack-gui SOURCE [--resize WxH] --roi X,Y,W,H --frames N --screenshot F.png
-                [--out-csv F.csv] [--quit]
+                [--out-csv F.csv] [--out-video F.mkv] [--side-by-side] [--view V] [--quit]
 
 plays N frames through the real window and pipeline with that target, saves a
 screenshot of the window, prints ``frames=N fps=F`` (displayed frames per second) and,
@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import re
 import sys
 import time
+import traceback
 
 
 EXIT_NO_DISPLAY = 3     # scripts/run falls back to the headless tracker on this
@@ -37,10 +39,17 @@ def _display_problem() -> str | None:
         try:
             ctypes.CDLL(plugin)
         except OSError as e:
-            missing = str(e).split(":")[1].strip() if ":" in str(e) else str(e)
+            missing = missing_library(str(e))
             return (f"Qt cannot open windows on X11: {missing} is missing (on Debian/Ubuntu: "
                     "apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1)")
     return None
+
+
+def missing_library(message: str) -> str:
+    """The library a dlopen error names: "libxcb-cursor.so.0: cannot open shared object
+    file: No such file or directory" -> "libxcb-cursor.so.0" (else the message)."""
+    found = re.search(r"([\w.+-]+\.so[\w.]*): cannot open", message)
+    return found.group(1) if found else message
 
 
 def _x_server_answers() -> bool:
@@ -86,6 +95,8 @@ def build_parser():
     p.add_argument("--out-csv", help="record the track to this CSV")
     p.add_argument("--out-video", help="record the annotated view to this video")
     p.add_argument("--side-by-side", action="store_true", help="show the segmentation beside the track")
+    p.add_argument("--view", choices=("track", "backprojection", "segment", "boundaries"),
+                   help="the view to show (beside the track with --side-by-side)")
     p.add_argument("--quit", action="store_true", help="exit after --frames")
     return p
 
@@ -107,10 +118,10 @@ class Automation:
     def _on_opened(self, info):
         if self.done or self.started is not None:     # only the source given on the command line
             return
-        if self.args.out_csv or self.args.out_video:
-            self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.roi:
             self.window.set_target(self.args.roi)
+        if self.args.out_csv or self.args.out_video:      # from the first frame, with its box
+            self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.frames:
             self.started = time.perf_counter()
             self.window.request_stop_at.emit(self.args.frames - 1)
@@ -174,6 +185,14 @@ def main(argv=None) -> int:
     app.setApplicationName("meanshift-tracker")
     app.setOrganizationName("meanshift-tracker")
     window = MainWindow(resize=args.resize)
+    # PyQt aborts the process on an exception in a slot; with a hook of our own it does
+    # not, and a bug shows as a message instead of closing the app (and its recording).
+    def report_bug(kind, error, tb):
+        traceback.print_exception(kind, error, tb)          # a bug: the developer wants it all
+        window.show_error(f"internal error: {kind.__name__}: {error}")
+    sys.excepthook = report_bug
+    if args.view:
+        window.set_view(args.view)
     if args.side_by_side:
         window.set_side_by_side(True)
     automation = Automation(app, window, args) if (args.frames or args.roi) else None

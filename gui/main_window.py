@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 from PyQt6.QtCore import QSettings, Qt, QThread, QTimer, pyqtSignal
-from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QInputDialog,
-                             QLabel, QMainWindow, QMessageBox, QSlider, QToolBar, QVBoxLayout,
-                             QWidget)
+from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from .cameras import available_cameras
-from .panels import HistogramView, ParametersPanel
-from .video_view import VideoView
+from .layout import fit_docks
+from .menus import VIEW_NAMES, WindowMenus
+from .panels import HistogramView, ParametersPanel, TargetPanel
+from .playback_bar import PlaybackBar
+from .shortcuts import ShortcutsDialog
+from .status import ElidedLabel, RecordingIndicator
+from .view_area import ARRANGEMENT_CHOICES, ViewArea
+from .window_files import WindowFiles
 from .worker import PipelineWorker
 
-VIEW_NAMES = {"track": "Tracking", "backprojection": "Back-projection",
-              "segment": "Segmentation", "boundaries": "Boundaries"}
-SPEEDS = ("0.25x", "0.5x", "1x", "2x", "4x", "every frame")
-VIDEO_FILTER = "Videos and images (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
-MAX_RECENT = 8
+READOUT_EVERY = 0.1       # seconds between updates of the numbers while playing
+HINT = "Drag a box around the target (or type it in the Target panel)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFiles, WindowMenus, QMainWindow):
     """Open a source, drag a box around the target, watch it tracked and segmented."""
 
     # Requests to the worker (queued across threads).
@@ -32,7 +30,9 @@ class MainWindow(QMainWindow):
     request_play = pyqtSignal()
     request_pause = pyqtSignal()
     request_step = pyqtSignal()
+    request_step_back = pyqtSignal()
     request_seek = pyqtSignal(int)
+    request_seek_end = pyqtSignal()
     request_speed = pyqtSignal(float)
     request_stop_at = pyqtSignal(object)
     request_target = pyqtSignal(object)
@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
     request_tracker_options = pyqtSignal(object)
     request_segmentation = pyqtSignal(bool, object)
     request_views = pyqtSignal(object)
-    request_record = pyqtSignal(str, str)
+    request_record = pyqtSignal(object)
     request_stop_record = pyqtSignal()
     request_shutdown = pyqtSignal()
 
@@ -56,47 +56,59 @@ class MainWindow(QMainWindow):
         self.info = None
         self.playing = False
         self.recording = False
+        self.recording_files = []
+        self.ready = False
         self.last_error = None
         self.last_frame = None
         self.view = "track"
-        self._seeking = False
+        self.latency_ms = None
         self._fps_times = []
+        self._last_readout = 0.0
+        self._unpainted = None
 
-        self.main_view = VideoView()
-        self.main_view.set_placeholder("Open a video (O) or a camera, then drag a box around the target")
-        self.side_view = VideoView()
-        self.side_view.set_placeholder("Nothing to show here: segmentation is off, or no target")
-        self.side_view.setVisible(False)
+        self.views = ViewArea()
+        self.main_view, self.side_view = self.views.main, self.views.side
+        self.main_view.set_placeholder("Open a video (O), a folder, a camera or a stream (File menu), "
+                                       "or drop a file here")
+        self.bar = PlaybackBar()
         central = QWidget()
         layout = QVBoxLayout(central)
-        views = QHBoxLayout()
-        views.addWidget(self.main_view, 1)
-        views.addWidget(self.side_view, 1)
-        layout.addLayout(views, 1)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setEnabled(False)
-        layout.addWidget(self.slider)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(self.bar)
         self.setCentralWidget(central)
 
         self.histogram = HistogramView()
+        self.target_panel = TargetPanel()
         self.params = ParametersPanel()
         self.params.restore(self.settings)
         self.docks = []
-        for title, widget in (("Target colours", self.histogram), ("Parameters", self.params)):
+        for title, widget in (("Target colours", self.histogram), ("Target", self.target_panel),
+                              ("Parameters", self.params)):
             dock = QDockWidget(title, self)
             dock.setObjectName(title)
             dock.setWidget(widget)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.docks.append(dock)
+        # A bound slot, not a lambda: Qt drops the connection when the panel goes, and the
+        # dock reports a last move while the window is being destroyed.
+        self.docks[-1].dockLocationChanged.connect(self.params.docked_in)
 
+        self.status_message = ElidedLabel()
+        self.status_recording = RecordingIndicator()
         self.status_source = QLabel("no source")
-        self.status_timing = QLabel("")
+        self.status_timing = QLabel("preparing…")
         self.status_dropped = QLabel("")
-        for label in (self.status_source, self.status_timing, self.status_dropped):
+        self.statusBar().addWidget(self.status_message, 1)
+        for label in (self.status_recording, self.status_source, self.status_timing,
+                      self.status_dropped):
             self.statusBar().addPermanentWidget(label)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.status_message.clear_text)
 
         self._build_actions()
         self._start_worker()
+        self.say("preparing: loading the tracking and segmentation kernels…", 0)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -106,106 +118,51 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.speed.setCurrentText(str(self.settings.value("view/speed", "1x")))
+        self.set_arrangement(str(self.settings.value("view/arrangement", "auto")), fit=False)
         self.set_view(str(self.settings.value("view/name", "track")))
-        self.set_side_by_side(str(self.settings.value("view/side", "false")) == "true")
+        self.set_side_by_side(str(self.settings.value("view/side", "false")) == "true",
+                              fit=state is None)
 
     # ------------------------------------------------------------------ construction
-    def _action(self, text, slot, shortcut=None, checkable=False):
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self):
-        self.act_open = self._action("&Open File…", self.choose_file, "O")
-        self.act_folder = self._action("Open &Folder…", self.choose_folder)
-        self.act_camera = self._action("Open &Camera…", self.choose_camera)
-        self.act_play = self._action("Play", self.toggle_play, "Space")
-        self.act_step = self._action("Step", self.step, "Right")
-        self.act_reset = self._action("Reset target", self.reset_target, "R")
-        self.act_back = self._action("Back-projection view", lambda: self.toggle_view("backprojection"), "B")
-        self.act_seg = self._action("Segmentation view", lambda: self.toggle_view("segment"), "S")
-        self.act_side = self._action("Side by side", self.set_side_by_side, checkable=True)
-        self.act_record = self._action("Record…", self.toggle_recording)
-        self.act_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_quit.setShortcuts([QKeySequence("Ctrl+Q")])
-
-        menu = self.menuBar().addMenu("&File")
-        for a in (self.act_open, self.act_folder, self.act_camera):
-            menu.addAction(a)
-        self.recent_menu = menu.addMenu("Open &Recent")
-        menu.addSeparator()
-        menu.addAction(self.act_record)
-        menu.addSeparator()
-        menu.addAction(self.act_quit)
-        menu = self.menuBar().addMenu("&Playback")
-        for a in (self.act_play, self.act_step, self.act_reset):
-            menu.addAction(a)
-        menu = self.menuBar().addMenu("&View")
-        for a in (self.act_back, self.act_seg, self.act_side):
-            menu.addAction(a)
-        menu.addSeparator()
-        for dock in self.docks:
-            menu.addAction(dock.toggleViewAction())     # closed panels can come back
-
-        bar = QToolBar("Controls")
-        bar.setObjectName("Controls")
-        self.addToolBar(bar)
-        for a in (self.act_open, self.act_camera, self.act_play, self.act_step, self.act_reset):
-            bar.addAction(a)
-        self.speed = QComboBox()
-        self.speed.addItems(SPEEDS)
-        self.speed.setCurrentText("1x")
-        self.speed.setToolTip("Playback speed")
-        bar.addWidget(self.speed)
-        self.view_box = QComboBox()
-        for key, name in VIEW_NAMES.items():
-            self.view_box.addItem(name, key)
-        self.view_box.setToolTip("View (B: back-projection, S: segmentation)")
-        bar.addWidget(self.view_box)
-        bar.addAction(self.act_side)
-        bar.addAction(self.act_record)
-        self._update_recent_menu()
-
     def _start_worker(self):
         self.thread = QThread(self)
         self.worker = PipelineWorker(self.params.tracker_options(), self.params.segment.isChecked(),
                                      self.params.segmentation_options())
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
-        self.request_open.connect(self.worker.open)
-        self.request_play.connect(self.worker.play)
-        self.request_pause.connect(self.worker.pause)
-        self.request_step.connect(self.worker.step)
-        self.request_seek.connect(self.worker.seek)
-        self.request_speed.connect(self.worker.set_speed)
-        self.request_stop_at.connect(self.worker.set_stop_at)
-        self.request_target.connect(self.worker.set_target)
-        self.request_clear_target.connect(self.worker.clear_target)
-        self.request_tracker_options.connect(self.worker.set_tracker_options)
-        self.request_segmentation.connect(self.worker.set_segmentation)
-        self.request_views.connect(self.worker.set_views)
-        self.request_record.connect(self.worker.start_recording)
-        self.request_stop_record.connect(self.worker.stop_recording)
-        self.request_shutdown.connect(self.worker.shutdown)
+        for signal, slot in ((self.request_open, self.worker.open), (self.request_play, self.worker.play),
+                             (self.request_pause, self.worker.pause), (self.request_step, self.worker.step),
+                             (self.request_step_back, self.worker.step_back),
+                             (self.request_seek, self.worker.seek),
+                             (self.request_seek_end, self.worker.seek_end),
+                             (self.request_speed, self.worker.set_speed),
+                             (self.request_stop_at, self.worker.set_stop_at),
+                             (self.request_target, self.worker.set_target),
+                             (self.request_clear_target, self.worker.clear_target),
+                             (self.request_tracker_options, self.worker.set_tracker_options),
+                             (self.request_segmentation, self.worker.set_segmentation),
+                             (self.request_views, self.worker.set_views),
+                             (self.request_record, self.worker.start_recording),
+                             (self.request_stop_record, self.worker.stop_recording),
+                             (self.request_shutdown, self.worker.shutdown)):
+            signal.connect(slot)
         # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
         # queued call would only run after the wait had timed out.
         self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.cameras_found.connect(self._on_cameras_found)
+        self.worker.ready.connect(self._on_ready)
         self.worker.opened.connect(self._on_opened)
         self.worker.failed.connect(self.show_error)
         self.worker.ended.connect(self._on_ended)
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.playing_changed.connect(self._on_playing)
         self.worker.recording_changed.connect(self._on_recording)
+        # Queued: what follows (a screenshot, say) must not run inside the paint itself.
+        self.main_view.painted.connect(self._on_painted, Qt.ConnectionType.QueuedConnection)
         self.main_view.selection_made.connect(self._on_selection)
         self.side_view.selection_made.connect(self._on_selection)
-        # Drags seek on release; clicks on the groove and keys seek at once.
-        self.slider.sliderReleased.connect(lambda: self.request_seek.emit(self.slider.value()))
-        self.slider.actionTriggered.connect(self._on_slider_action)
+        self.target_panel.box_entered.connect(self.set_target)
+        self.bar.seek_requested.connect(self.request_seek.emit)
         self.speed.currentTextChanged.connect(self._on_speed)
         self.view_box.currentIndexChanged.connect(lambda i: self.set_view(self.view_box.itemData(i)))
         self.params.tracker_changed.connect(self.request_tracker_options.emit)
@@ -214,74 +171,28 @@ class MainWindow(QMainWindow):
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
         self.thread.start()
 
+    # ------------------------------------------------------------------ messages
+    def say(self, text: str, timeout_ms: int = 5000):
+        """A status-bar message (shortened to fit; the whole text is in its tooltip)."""
+        self.status_message.set_full_text(text)
+        self._message_timer.stop()
+        if timeout_ms:
+            self._message_timer.start(timeout_ms)
+
+    def show_error(self, message: str):
+        """A message box with the whole message, non-blocking; the app stays usable."""
+        self.last_error = message
+        self.say(message, 15000)
+        if self.property("quiet_errors"):
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "meanshift-tracker", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self._error_box = box
+
     # ------------------------------------------------------------------ sources
-    def open_source(self, spec: str):
-        """Open a file, folder, printf pattern or camera:N (errors come back as a message)."""
-        self.request_pause.emit()
-        self.request_open.emit(str(spec), self.resize_to)
-
-    def choose_file(self):
-        start = str(self.settings.value("dialog/folder", str(Path.home())))
-        path, _ = QFileDialog.getOpenFileName(self, "Open video or image", start, VIDEO_FILTER)
-        if path:
-            self.settings.setValue("dialog/folder", str(Path(path).parent))
-            self.open_source(path)
-
-    def choose_folder(self):
-        start = str(self.settings.value("dialog/folder", str(Path.home())))
-        path = QFileDialog.getExistingDirectory(self, "Open image sequence folder", start)
-        if path:
-            self.settings.setValue("dialog/folder", path)
-            self.open_source(path)
-
-    def choose_camera(self):
-        """Probe the cameras off the GUI thread (opening one can take a second), then ask."""
-        self.act_camera.setEnabled(False)
-        self.statusBar().showMessage("looking for cameras…")
-        threading.Thread(target=lambda: self.cameras_found.emit(available_cameras()),
-                         daemon=True).start()
-
-    def _on_cameras_found(self, cameras):
-        self.act_camera.setEnabled(True)
-        self.statusBar().clearMessage()
-        if (self.info is not None and self.info.name.startswith("camera:")
-                and self.info.name not in [f"camera:{i}" for i in cameras]):
-            cameras = sorted(set(cameras) | {int(self.info.name.split(":")[1])})  # busy: it is ours
-        if not cameras:
-            self.show_error("No camera found: none of camera:0 to camera:9 opens")
-            return
-        name, ok = QInputDialog.getItem(self, "Open camera", "Camera", [f"camera:{i}" for i in cameras],
-                                        0, False)
-        if ok:
-            self.open_source(name)
-
-    def dragEnterEvent(self, event):
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event):
-        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            self.open_source(urls[0])
-
-    def _remember(self, name: str):
-        if name.startswith("camera:"):
-            return
-        name = str(Path(name).resolve()) if "%" not in name else name
-        recent = [r for r in self._recent() if r != name]
-        self.settings.setValue("recent", ([name] + recent)[:MAX_RECENT])
-        self._update_recent_menu()
-
-    def _recent(self) -> list:
-        value = self.settings.value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _update_recent_menu(self):
-        self.recent_menu.clear()
-        for name in self._recent():
-            self.recent_menu.addAction(name, lambda n=name: self.open_source(n))
-        self.recent_menu.setEnabled(bool(self._recent()))
-
     # ------------------------------------------------------------------ controls
     def toggle_play(self):
         (self.request_pause if self.playing else self.request_play).emit()
@@ -292,66 +203,78 @@ class MainWindow(QMainWindow):
     def step(self):
         self.request_step.emit()
 
+    def step_back(self):
+        self.request_step_back.emit()
+
     def reset_target(self):
         self.request_clear_target.emit()
         self.histogram.set_histogram(None, None)
+        self.main_view.set_overlay_text(HINT if self.info is not None else "")
 
     def set_target(self, box):
         self.request_target.emit(tuple(float(v) for v in box))
 
+    def zoom_to_fit(self):
+        for view in (self.main_view, self.side_view):
+            view.set_zoom(1.0)
+
     def toggle_view(self, view: str):
-        self.set_view("track" if self.view == view else view)
+        self.set_view("track" if self.view == view and view != "track" else view)
 
     def set_view(self, view: str):
         self.view = view if view in VIEW_NAMES else "track"
-        index = self.view_box.findData(self.view)
-        if index != self.view_box.currentIndex():
-            self.view_box.setCurrentIndex(index)
+        self.act_views[self.view].setChecked(True)
+        self.view_box.blockSignals(True)          # one request to the worker, not two
+        self.view_box.setCurrentIndex(self.view_box.findData(self.view))
+        self.view_box.blockSignals(False)
         self._send_views()
 
-    def set_side_by_side(self, on: bool):
+    def set_side_by_side(self, on: bool, fit: bool = True):
         self.act_side.setChecked(bool(on))
-        self.side_view.setVisible(bool(on))
+        self.views.set_side_visible(bool(on))
+        if fit:
+            self.fit_layout()
         self._send_views()
+
+    def set_arrangement(self, choice: str, fit: bool = True):
+        """"auto", "row" or "column" for side by side."""
+        choice = choice if choice in ARRANGEMENT_CHOICES else "auto"
+        self.act_arrangements[choice].setChecked(True)
+        self.views.set_choice(choice)
+        if fit and self.act_side.isChecked():
+            self.fit_layout()
+
+    def fit_layout(self):
+        """Put the panels where they leave the video area the shape that shows the frames
+        largest: below a row of two views, beside a column or a single view."""
+        size = self.info.size if self.info is not None else (16, 9)
+        fit_docks(self, self.docks, self.views, size, self.act_side.isChecked(),
+                  set_low=lambda low: self.params.set_columns(2 if low else 1))
+
+    def shown_views(self) -> list[str]:
+        """The views on screen, main first."""
+        if self.act_side.isChecked():
+            return ["track", self._side_view_name()]
+        return [self.view]
 
     def _side_view_name(self) -> str:
         return self.view if self.view != "track" else "segment"
 
     def _send_views(self):
-        wanted = {self.view}
-        if self.act_side.isChecked():
-            wanted.add(self._side_view_name())
-        self.request_views.emit(wanted)
+        self.request_views.emit(set(self.shown_views()))
         if self.last_frame is not None:
             self._paint(self.last_frame)
 
-    def toggle_recording(self):
-        if self.recording:
-            self.request_stop_record.emit()
-            return
-        start = str(self.settings.value("dialog/record", str(Path.home() / "track.mp4")))
-        path, _ = QFileDialog.getSaveFileName(self, "Record annotated video", start,
-                                              "Video (*.mp4 *.avi)")
-        if path:
-            self.settings.setValue("dialog/record", path)
-            self.start_recording(path, str(Path(path).with_suffix(".csv")))
-
-    def start_recording(self, video_path: str, csv_path: str):
-        self.request_record.emit(video_path or "", csv_path or "")
+    def show_shortcuts(self):
+        self._shortcuts = ShortcutsDialog(self, self.actions())
+        self._shortcuts.open()
 
     # ------------------------------------------------------------------ worker events
-    def show_error(self, message: str):
-        """A one-line message in a non-blocking box; the app stays usable."""
-        self.last_error = message
-        self.statusBar().showMessage(message, 10000)
-        if self.property("quiet_errors"):
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "meanshift-tracker", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._error_box = box
+    def _on_ready(self):
+        self.ready = True
+        self.status_timing.setText("")
+        if self.status_message.full_text().startswith("preparing"):
+            self.say("")
 
     def _on_opened(self, info):
         self.info = info
@@ -359,25 +282,46 @@ class MainWindow(QMainWindow):
         self._remember(info.name)
         w, h = info.size
         kind = "live" if info.is_live else f"{info.frame_count or '?'} frames"
-        self.status_source.setText(f"{info.name}: {w}x{h}, {info.fps:.0f} fps, {kind}")
-        self.slider.setEnabled(not info.is_live and bool(info.frame_count))
-        self.slider.setRange(0, max((info.frame_count or 1) - 1, 0))
-        self.act_step.setEnabled(not info.is_live)
-        self.main_view.set_overlay_text("Drag a box around the target")
-        self.setWindowTitle(f"meanshift-tracker - {Path(info.name).name}")
+        self.status_source.setText(f"{Path(info.name).name if '://' not in info.name else info.name}: "
+                                   f"{w}x{h}, {info.fps:.0f} fps, {kind}")
+        self.status_source.setToolTip(info.name)
+        if self.status_message.full_text().startswith("opening"):
+            self.say("")
+        self.bar.set_source(None if info.is_live else (info.frame_count or 0), info.fps)
+        for action in (self.act_step, self.act_step_back, self.act_home, self.act_end, self.act_goto):
+            action.setEnabled(not info.is_live)
+        self.target_panel.set_frame_size(w, h)
+        self.main_view.set_overlay_text(HINT)
+        self.setWindowTitle(f"meanshift-tracker - {Path(info.name).name or info.name}")
         self.histogram.set_histogram(None, None)
+        self.views.set_image_size(w, h)
+        self.latency_ms = None
+        if self.act_side.isChecked():
+            self.fit_layout()
 
     def _on_ended(self):
-        self.statusBar().showMessage("end of source", 5000)
+        self.say("end of source")
 
     def _on_playing(self, playing: bool):
         self.playing = playing
         self.act_play.setText("Pause" if playing else "Play")
+        self._fps_times = []
+        if self.last_frame is not None:          # the numbers of the frame on screen, in full
+            self.target_panel.show_state(self.last_frame.state)
+            self.bar.show_position(self.last_frame.position)
+            self._update_status(self.last_frame)
 
-    def _on_recording(self, recording: bool, path: str):
+    def _on_recording(self, recording: bool, files):
         self.recording = recording
-        self.act_record.setText("Stop recording" if recording else "Record…")
-        self.statusBar().showMessage(f"recording to {path}" if recording else "recording saved", 5000)
+        self.recording_files = list(files)
+        self.act_record.setText("Stop Recording" if recording else "Record…")
+        if recording:
+            self.status_recording.start(self.recording_files)
+            self.say("recording to " + ", ".join(self.recording_files), 8000)
+        else:
+            seconds = self.status_recording.elapsed()
+            self.status_recording.stop()
+            self.say(f"recording saved ({seconds:.0f} s): " + ", ".join(self.recording_files), 15000)
 
     def _on_frame(self, display):
         if display.histogram is not None:
@@ -385,31 +329,73 @@ class MainWindow(QMainWindow):
         if not display.views:
             return
         self.last_frame = display
-        self._paint(display)
-        if display.state is not None:
+        if display.state is None:
+            self.main_view.set_overlay_text(HINT)
+        else:
             self.main_view.set_overlay_text("LOST: drag a new box" if display.state.lost else "")
-        if not self.slider.isSliderDown():
-            self.slider.setValue(display.position)
+        self._paint(display)
+        self._unpainted = display            # shown once the view has painted it
         now = time.perf_counter()
-        self._fps_times = [t for t in self._fps_times if now - t < 1.0] + [now]
-        self.status_timing.setText(f"track {display.track_ms:.1f} ms, segment {display.segment_ms:.1f} ms, "
-                                   f"shown {len(self._fps_times)} fps of {display.source_fps:.0f}")
-        self.status_dropped.setText(f"dropped {display.dropped}")
-        self.worker.frame_shown()
-        self.frame_displayed.emit(display)
+        if display.capture_time is not None and self.info is not None and self.info.is_live:
+            latency = (time.monotonic() - display.capture_time) * 1e3
+            self.latency_ms = latency if self.latency_ms is None else 0.8 * self.latency_ms + 0.2 * latency
+        if display.playing:
+            self._fps_times = [t for t in self._fps_times if now - t < 2.0] + [now]
+        # The numbers change 30 times a second while playing; 10 updates a second are as
+        # readable and leave the time to the video.
+        if not display.playing or now - self._last_readout >= READOUT_EVERY:
+            self._last_readout = now
+            self.target_panel.show_state(display.state)
+            self.bar.show_position(display.position)
+            self._update_status(display)
+
+    def _on_painted(self):
+        """The main view painted: the frame is on screen, the worker may send the next.
+        Frames that arrive faster than the screen is painted are replaced before they
+        are painted, so they never count as shown (nor in the automation's fps)."""
+        display, self._unpainted = self._unpainted, None
+        if display is not None:
+            self.worker.frame_shown()
+            self.frame_displayed.emit(display)
+
+    def _update_status(self, display):
+        parts = [f"track {display.track_ms:.1f} ms"] if display.state is not None else []
+        if display.segment_ms > 0:
+            parts.append(f"segment {display.segment_ms:.1f} ms")
+        if self.playing:
+            times = self._fps_times
+            # Frames over the time they span (a count per second would be off by one).
+            fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 2 else 0.0
+            parts.append(f"shown {fps:.0f} fps of {display.source_fps:.0f}")
+            if self.latency_ms is not None:
+                parts.append(f"latency {self.latency_ms:.0f} ms")
+        else:
+            parts.insert(0, "paused")
+        self.status_timing.setText(", ".join(parts))
+        dropped = f"dropped {display.dropped}"
+        if display.source_dropped:
+            dropped += f" (and {display.source_dropped} skipped by the source to stay current)"
+        self.status_dropped.setText(dropped if self.playing else "")
 
     def _paint(self, display):
-        views = display.views
-        if self.act_side.isChecked():
-            self.main_view.set_frame(views["track"])
-            other = views.get(self._side_view_name())
-            self.side_view.set_frame(other)      # None: shows why there is nothing
-        else:
-            self.main_view.set_frame(views.get(self.view, views["track"]))
+        names = self.shown_views()
+        self._show_in(self.main_view, names[0], display)
+        if len(names) > 1:
+            self._show_in(self.side_view, names[1], display)
 
-    def _on_slider_action(self, action):
-        if action != self.slider.SliderAction.SliderMove:
-            self.request_seek.emit(self.slider.sliderPosition())
+    def _show_in(self, view, name, display):
+        image = display.views.get(name)
+        if image is None:
+            view.set_placeholder(self._why_empty(name))
+        view.set_frame(image)
+        view.set_track(display.state, display.trail)
+
+    def _why_empty(self, name: str) -> str:
+        if name in ("segment", "boundaries") and not self.params.segment.isChecked():
+            return f"{VIEW_NAMES[name]}: segmentation is off (turn it on in Parameters)"
+        if name == "backprojection":
+            return "Back-projection: no target yet (drag a box on the tracking view)"
+        return f"{VIEW_NAMES[name]}: preparing…"
 
     def _on_speed(self, text: str):
         # "every frame": no pacing and no skipping, for analysing a recording.
@@ -426,6 +412,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/speed", self.speed.currentText())
         self.settings.setValue("view/name", self.view)
         self.settings.setValue("view/side", "true" if self.act_side.isChecked() else "false")
+        self.settings.setValue("view/arrangement", self.views.choice())
         self.params.save(self.settings)
         if self.thread.isRunning():
             self.request_shutdown.emit()     # the worker quits its thread when done

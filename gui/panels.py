@@ -5,8 +5,18 @@ from __future__ import annotations
 import numpy as np
 from PyQt6.QtCore import QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QPainter
-from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox,
-                             QWidget)
+from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
+                             QLabel, QPushButton, QSpinBox, QWidget)
+
+#: The parameters a new user starts with, and "Restore defaults" brings back.
+DEFAULTS = {"colour_space": "bgr", "bins": 16, "segment": True, "auto_bandwidth": True,
+            "bandwidth": 10.0, "kernel": "flat"}
+
+BANDWIDTH_TIP = (
+    "Segmentation bandwidth, in CIE Lab units (about 2.3 is a just noticeable colour "
+    "difference): how far apart two colours can be and still be pulled into one cluster. "
+    "It is the same reach for every kernel (flat, Epanechnikov, Gaussian); larger gives "
+    "fewer, bigger regions. Auto estimates it from the frame.")
 
 
 class HistogramView(QWidget):
@@ -54,31 +64,43 @@ class ParametersPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        form = QFormLayout(self)
         self.colour_space = QComboBox()
         self.colour_space.addItems(["bgr", "hsv", "hs"])
         self.colour_space.setToolTip("Histogram colour space: joint BGR (default), HSV, or "
                                      "hue-saturation with dull pixels masked")
         self.bins = QSpinBox()
         self.bins.setRange(4, 32)
-        self.bins.setValue(16)
+        self.bins.setToolTip("Histogram bins per colour channel: more tell similar colours "
+                             "apart, fewer tolerate lighting changes")
         self.segment = QCheckBox("on")
-        self.segment.setChecked(True)
+        self.segment.setToolTip("Mean shift colour segmentation (computed only while a view "
+                                "shows it or a recording keeps it)")
         self.auto_bandwidth = QCheckBox("auto")
-        self.auto_bandwidth.setChecked(True)
+        self.auto_bandwidth.setToolTip(BANDWIDTH_TIP)
         self.bandwidth = QDoubleSpinBox()
         self.bandwidth.setRange(1.0, 60.0)
-        self.bandwidth.setValue(10.0)
         self.bandwidth.setSuffix(" Lab")
-        self.bandwidth.setEnabled(False)
+        self.bandwidth.setToolTip(BANDWIDTH_TIP)
         self.kernel = QComboBox()
         self.kernel.addItems(["flat", "epanechnikov", "gaussian"])
-        form.addRow("Colour space", self.colour_space)
-        form.addRow("Bins", self.bins)
-        form.addRow("Segmentation", self.segment)
-        form.addRow("Bandwidth", self.auto_bandwidth)
-        form.addRow("", self.bandwidth)
-        form.addRow("Kernel", self.kernel)
+        self.kernel.setToolTip("How a colour's pull falls off within the bandwidth: flat, "
+                               "Epanechnikov (1 - d\u00b2/h\u00b2) or Gaussian")
+        self.restore_button = QPushButton("Restore defaults")
+        self.restore_button.setToolTip("Back to the parameters the app starts with "
+                                       "(they are otherwise kept between sessions)")
+        self.restore_button.clicked.connect(self.restore_defaults)
+        bandwidth = QWidget()
+        row = QHBoxLayout(bandwidth)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.auto_bandwidth)
+        row.addWidget(self.bandwidth, 1)
+        self._rows = [(QLabel(text), widget) for text, widget in (
+            ("Colour space", self.colour_space), ("Bins", self.bins),
+            ("Segmentation", self.segment), ("Kernel", self.kernel), ("Bandwidth", bandwidth))]
+        self._grid = QGridLayout(self)
+        self._columns = 0
+        self.set_columns(1)
+        self._set_values(DEFAULTS)
         for widget in (self.bins, self.bandwidth):
             widget.editingFinished.connect(self.edited.emit)
         for widget in (self.colour_space, self.kernel):
@@ -89,6 +111,33 @@ class ParametersPanel(QWidget):
             widget.toggled.connect(self._emit_segmentation)
         self.bandwidth.valueChanged.connect(self._emit_segmentation)
         self.kernel.currentTextChanged.connect(self._emit_segmentation)
+
+    def set_columns(self, columns: int) -> None:
+        """Lay the parameters out in 1 column (a side panel) or 2 (a panel below the
+        video, which must stay low)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for label, widget in self._rows:
+            self._grid.removeWidget(label)
+            self._grid.removeWidget(widget)
+        self._grid.removeWidget(self.restore_button)
+        for i, (label, widget) in enumerate(self._rows):
+            r, c = divmod(i, columns)
+            self._grid.addWidget(label, r, 2 * c)
+            self._grid.addWidget(widget, r, 2 * c + 1)
+        rows = -(-len(self._rows) // columns)
+        if columns > 1 and len(self._rows) % columns:
+            self._grid.addWidget(self.restore_button, rows - 1, 2 * columns - 1)
+        else:
+            self._grid.addWidget(self.restore_button, rows, 0, 1, 2 * columns)
+        for r in range(len(self._rows) + 2):
+            self._grid.setRowStretch(r, 1 if r == rows + 1 else 0)   # spare height below
+
+    def docked_in(self, area) -> None:
+        """Below or above the video the parameters go in two columns, to stay low."""
+        low = area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.set_columns(2 if low else 1)
 
     def tracker_options(self) -> dict:
         return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value()}
@@ -112,27 +161,116 @@ class ParametersPanel(QWidget):
         settings.setValue("params/bandwidth", self.bandwidth.value())
         settings.setValue("params/kernel", self.kernel.currentText())
 
+    def values(self) -> dict:
+        return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
+                "segment": self.segment.isChecked(),
+                "auto_bandwidth": self.auto_bandwidth.isChecked(),
+                "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
+
     def restore(self, settings) -> None:
         """Load saved values without emitting (the caller applies them once)."""
-        self.blockSignals(True)
-        for widget in (self.colour_space, self.bins, self.segment, self.auto_bandwidth,
-                       self.bandwidth, self.kernel):
+        try:
+            values = {"colour_space": str(settings.value("params/colour_space", DEFAULTS["colour_space"])),
+                      "bins": int(settings.value("params/bins", DEFAULTS["bins"])),
+                      "segment": _bool(settings.value("params/segment", DEFAULTS["segment"])),
+                      "auto_bandwidth": _bool(settings.value("params/auto_bandwidth",
+                                                             DEFAULTS["auto_bandwidth"])),
+                      "bandwidth": float(settings.value("params/bandwidth", DEFAULTS["bandwidth"])),
+                      "kernel": str(settings.value("params/kernel", DEFAULTS["kernel"]))}
+        except (TypeError, ValueError):
+            return                        # a damaged settings file: keep the defaults
+        self._set_values(values)
+
+    def restore_defaults(self) -> None:
+        """Back to `DEFAULTS`; the tracker and the segmentation get them at once."""
+        before = (self.tracker_options(), self.segment.isChecked(), self.segmentation_options())
+        self._set_values(DEFAULTS)
+        if self.tracker_options() != before[0]:
+            self._emit_tracker()
+        if (self.segment.isChecked(), self.segmentation_options()) != before[1:]:
+            self._emit_segmentation()
+        self.edited.emit()
+
+    def _set_values(self, values: dict) -> None:
+        """Show ``values`` without emitting a change per widget."""
+        widgets = (self.colour_space, self.bins, self.segment, self.auto_bandwidth,
+                   self.bandwidth, self.kernel)
+        for widget in widgets:
             widget.blockSignals(True)
         try:
-            self.colour_space.setCurrentText(str(settings.value("params/colour_space", "bgr")))
-            self.bins.setValue(int(settings.value("params/bins", 16)))
-            self.segment.setChecked(_bool(settings.value("params/segment", True)))
-            self.auto_bandwidth.setChecked(_bool(settings.value("params/auto_bandwidth", True)))
-            self.bandwidth.setValue(float(settings.value("params/bandwidth", 10.0)))
-            self.kernel.setCurrentText(str(settings.value("params/kernel", "flat")))
+            if self.colour_space.findText(values["colour_space"]) >= 0:
+                self.colour_space.setCurrentText(values["colour_space"])
+            self.bins.setValue(values["bins"])
+            self.segment.setChecked(values["segment"])
+            self.auto_bandwidth.setChecked(values["auto_bandwidth"])
+            self.bandwidth.setValue(values["bandwidth"])
+            if self.kernel.findText(values["kernel"]) >= 0:
+                self.kernel.setCurrentText(values["kernel"])
             self.bandwidth.setEnabled(not self.auto_bandwidth.isChecked())
-        except (TypeError, ValueError):
-            pass                          # a damaged settings file: keep the defaults
         finally:
-            for widget in (self.colour_space, self.bins, self.segment, self.auto_bandwidth,
-                           self.bandwidth, self.kernel):
+            for widget in widgets:
                 widget.blockSignals(False)
-            self.blockSignals(False)
+
+
+class TargetPanel(QWidget):
+    """The target box as numbers: shows it on every frame, and sets it when typed in."""
+
+    box_entered = pyqtSignal(object)              # (x, y, w, h) in image pixels
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        self.fields = {}
+        for i, name in enumerate("xywh"):
+            field = QDoubleSpinBox()
+            field.setDecimals(1)
+            field.setRange(0.0, 100000.0)
+            field.setKeyboardTracking(False)
+            field.setToolTip({"x": "left edge", "y": "top edge", "w": "width", "h": "height"}[name]
+                             + " of the target box, in image pixels; Enter sets the box")
+            field.lineEdit().returnPressed.connect(self.apply)
+            grid.addWidget(QLabel(name), i // 2, 2 * (i % 2))
+            grid.addWidget(field, i // 2, 2 * (i % 2) + 1)
+            self.fields[name] = field
+        self.apply_button = QPushButton("Set box")
+        self.apply_button.setToolTip("Track the box typed above (or drag one on the video)")
+        self.apply_button.clicked.connect(self.apply)
+        self.readout = QLabel("no target")
+        grid.addWidget(self.apply_button, 2, 0, 1, 2)
+        grid.addWidget(self.readout, 2, 2, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setRowStretch(3, 1)           # spare height below, not between the rows
+
+    def editing(self) -> bool:
+        """Whether the user is typing in a field (then frames do not overwrite it)."""
+        return any(f.hasFocus() for f in self.fields.values())
+
+    def set_frame_size(self, w: int, h: int) -> None:
+        for name, limit in zip("xywh", (w - 1, h - 1, w, h)):
+            self.fields[name].setMaximum(float(limit))
+
+    def show_state(self, state) -> None:
+        """Show a TrackState's box, angle and score (None: no target)."""
+        if state is None:
+            self.readout.setText("no target")
+            return
+        self.readout.setText(f"{'LOST ' if state.lost else ''}score {state.score:.2f}, "
+                             f"angle {state.rotated[2]:.0f}\u00b0")
+        if not self.editing():
+            for name, value in zip("xywh", state.box):
+                field = self.fields[name]
+                field.blockSignals(True)
+                field.setValue(value)
+                field.blockSignals(False)
+
+    def box(self) -> tuple:
+        return tuple(self.fields[n].value() for n in "xywh")
+
+    def apply(self) -> None:
+        for field in self.fields.values():
+            field.interpretText()           # text typed but not yet committed counts
+        self.box_entered.emit(self.box())
 
 
 def _bool(value) -> bool:

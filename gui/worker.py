@@ -4,25 +4,31 @@ It lives in its own QThread. The GUI talks to it only through queued signals and
 nothing but the ``DisplayFrame`` objects it emits, so neither capture nor numba ever runs
 on the GUI thread. When the GUI has not yet shown the last frame, the next one is still
 tracked (and recorded) but not sent: the display drops frames, the track never does.
+Only the views shown or recorded are computed: the segmentation, the costliest part,
+runs only while a view shows it or a recording keeps it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import threading
 import time
-import functools
-from dataclasses import dataclass, field
 
 import cv2
-import numpy as np
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal, pyqtSlot
 
 from tracker.errors import TrackerError
-from tracker.outputs import TrackCsvWriter, VideoOutput
-from tracker.pipeline import FrameResult, TrackingPipeline
 from tracker.io.sources import open_source
+from tracker.pipeline import FrameResult, TrackingPipeline, warm_up
 
-VIEWS = ("track", "backprojection", "segment", "boundaries")
+from .display import DisplayFrame, SourceInfo
+from .recorder import Recorder, RecordPlan
+from .views import SEGMENTED_VIEWS, VIEWS, view_image
+
+#: A header's frame count can be a few frames more than decode (an estimate): End
+#: backs off this many frames at most to find the last one that does.
+END_SEARCH = 12
 
 
 def reported(slot):
@@ -37,43 +43,20 @@ def reported(slot):
         except Exception as e:  # noqa: BLE001 - the user gets a message, the app lives on
             self.failed.emit(f"internal error: {type(e).__name__}: {e}")
         self.stop_recording()
-        self.pause()
+        self._stop_playing()
     return wrapper
 
 
-@dataclass(frozen=True)
-class SourceInfo:
-    name: str
-    fps: float
-    size: tuple[int, int]
-    frame_count: int | None
-    is_live: bool
-
-
-@dataclass
-class DisplayFrame:
-    """Everything the window shows for one frame, prepared off the GUI thread."""
-
-    position: int                      # index of the frame in the source
-    frame_count: int | None
-    views: dict = field(default_factory=dict)   # view name -> uint8 BGR image
-    state: object = None               # TrackState or None
-    track_ms: float = 0.0
-    segment_ms: float = 0.0
-    source_fps: float = 0.0
-    dropped: int = 0                   # frames not displayed (behind real time or GUI busy)
-    histogram: tuple | None = None     # (weights, colours) of the target model, when it changed
-
-
 class PipelineWorker(QObject):
-    """Owns the frame source, the pipeline and the recorders. Use from one QThread."""
+    """Owns the frame source, the pipeline and the recorder. Use from one QThread."""
 
+    ready = pyqtSignal()                 # kernels compiled: the first frame costs what frames cost
     opened = pyqtSignal(object)          # SourceInfo
     failed = pyqtSignal(str)             # one-line message for the user
     ended = pyqtSignal()                 # a file or sequence reached its end
     frame_ready = pyqtSignal(object)     # DisplayFrame
     playing_changed = pyqtSignal(bool)
-    recording_changed = pyqtSignal(bool, str)
+    recording_changed = pyqtSignal(bool, object)   # recording?, the files written
     finished = pyqtSignal()
 
     HISTOGRAM_EVERY = 15                 # frames between histogram refreshes while tracking
@@ -93,12 +76,13 @@ class PipelineWorker(QObject):
         self._views = {"track"}
         self._last_frame = None
         self._last_result = None
+        self._capture_time = None
         self._position = -1
+        self._on_screen = -1                 # position of the last frame sent to the GUI
         self._dropped = 0
         self._shown = threading.Event()
         self._shown.set()
-        self._video = self._csv = None
-        self._recorded = -1                  # last source position written to the recording
+        self._recorder = None
         self._clock = None               # (wall time, position) playback is paced from
         self._stop_at = None             # last position to play, if limited
         self._at_end = False
@@ -106,10 +90,16 @@ class PipelineWorker(QObject):
     # ------------------------------------------------------------------ thread entry
     @pyqtSlot()
     def start(self):
-        """Create the timer in the worker's thread (call via QThread.started)."""
+        """Create the timer in the worker's thread (call via QThread.started), then warm
+        the numba kernels up: requests queued meanwhile wait, the GUI says "preparing"."""
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
+        try:
+            warm_up(self._segment_options, **self._tracker_options)
+        except Exception as e:  # noqa: BLE001 - a slow first frame is no reason to stop
+            self.failed.emit(f"warming up failed ({type(e).__name__}: {e}); the first frames may be slow")
+        self.ready.emit()
 
     def frame_shown(self):
         """Called by the GUI (any thread) once it has painted the last frame."""
@@ -119,7 +109,8 @@ class PipelineWorker(QObject):
     @pyqtSlot(str, object)
     @reported
     def open(self, spec: str, resize=None):
-        """Open ``spec`` (file, folder, pattern or camera:N); show its first frame, paused."""
+        """Open ``spec`` (file, folder, pattern, camera:N or URL); show its first frame,
+        paused (live sources play)."""
         try:
             source = open_source(spec)
         except TrackerError as e:
@@ -140,7 +131,7 @@ class PipelineWorker(QObject):
         h, w = first.shape[:2]
         fps = source.fps if source.fps and source.fps > 0 else 30.0
         self.opened.emit(SourceInfo(source.name, fps, (w, h), source.frame_count, source.is_live))
-        self._show(self._pipeline.process(first), force=True)
+        self._show(self._process(first), force=True)
         if source.is_live:
             self.play()
 
@@ -149,44 +140,75 @@ class PipelineWorker(QObject):
         if self._source is None or self._playing:
             return
         if self._at_end and not self._source.is_live:
-            self._at_end = False                 # Play at the end plays again from the start
-            self.seek(0)
+            self.seek(0)                      # Play at the very end plays again from the start
         self._playing = True
         self._clock = None
+        self._dropped = 0                     # counted per run of playback
         self._timer.start(0 if self._source.is_live or self._speed == 0 else 2)
         self.playing_changed.emit(True)
 
     @pyqtSlot()
+    @reported
     def pause(self):
+        """The user pauses: the frame on screen becomes the last one read, the one a box
+        drawn now is learnt on (while playing, the screen may be a frame behind)."""
+        was_playing = self._playing
+        self._stop_playing()
+        if was_playing and self._last_result is not None and self._on_screen != self._position:
+            self._refresh()
+
+    def _stop_playing(self):
         if self._playing:
             self._playing = False
             self._timer.stop()
             self.playing_changed.emit(False)
+            # Paused, the frame on screen is the one a box is drawn on: the last one read.
+            if self._last_result is not None and self._on_screen != self._position:
+                self._refresh()
 
     @pyqtSlot()
     @reported
     def step(self):
-        """One frame forward (files; paused)."""
+        """One frame forward (files; pauses)."""
         if self._source is None or self._source.is_live:
             return
-        self.pause()
-        self._advance()
+        self._stop_playing()
+        self._advance(force=True)          # each step is shown, however fast the keys come
+
+    @pyqtSlot()
+    @reported
+    def step_back(self):
+        """One frame back (files; pauses): a seek, so the tracker searches afresh."""
+        if self._source is None or self._source.is_live or self._position <= 0:
+            return
+        self._stop_playing()
+        self.seek(self._position - 1)
 
     @pyqtSlot(int)
     @reported
     def seek(self, index: int):
+        """Show frame ``index`` (files). Every jump goes through here, so the tracker is
+        always told that the next frame does not follow the last one."""
         if self._source is None or self._source.is_live:
             return
-        try:
-            self._source.seek(max(0, index))
-        except TrackerError as e:
-            self.failed.emit(str(e))
+        index = max(0, int(index))
+        if self._source.frame_count:
+            index = min(index, self._source.frame_count - 1)
+        if not self._jump(index):
+            self._end()
+
+    @pyqtSlot()
+    @reported
+    def seek_end(self):
+        """Show the last frame that decodes (the header's count may be an estimate)."""
+        if self._source is None or self._source.is_live:
             return
-        self._position = max(0, index) - 1
-        self._recorded = min(self._recorded, self._position)   # a replay is recorded again
-        self._pipeline.jumped()
-        self._clock = None
-        self._advance()
+        self._stop_playing()
+        last = (self._source.frame_count or 1) - 1
+        for index in range(last, max(last - END_SEARCH, 0) - 1, -1):
+            if self._jump(index):
+                return
+        self._end()
 
     @pyqtSlot(object)
     def set_stop_at(self, position):
@@ -209,7 +231,8 @@ class PipelineWorker(QObject):
         if self._last_frame is None:
             return
         try:
-            result = self._pipeline.set_target(self._last_frame, box)
+            result = self._pipeline.set_target(self._last_frame, box,
+                                               segment=self._needs_segmentation())
         except TrackerError as e:
             self.failed.emit(str(e))
             return
@@ -226,74 +249,94 @@ class PipelineWorker(QObject):
     @pyqtSlot(object)
     @reported
     def set_tracker_options(self, options: dict):
+        """New colour space or bins: the tracker learns the target again on the frame on
+        screen, and that frame is shown again at once (back-projection and score)."""
         try:
-            self._pipeline.set_tracker_options(self._last_frame, **options)
+            state = self._pipeline.set_tracker_options(self._last_frame, **options)
         except TrackerError as e:
             self.failed.emit(str(e))
             return
         self._tracker_options = dict(options)
-        if self._pipeline.has_target and self._last_result is not None:
-            self._send_histogram()
+        if self._last_result is not None:
+            if state is not None or not self._pipeline.has_target:
+                self._last_result = dataclasses.replace(self._last_result, state=state, trail=[])
+            self._show(self._last_result, force=True, record=False, histogram=True)
 
     @pyqtSlot(bool, object)
     @reported
     def set_segmentation(self, enabled: bool, options: dict):
+        """Segmentation on/off or new options: the frame on screen is segmented again."""
         try:
             self._pipeline.set_segmentation(enabled, **options)
         except TrackerError as e:
             self.failed.emit(str(e))
+            return
+        self._segment_options = dict(options)
+        if self._last_result is not None:
+            self._last_result.segmentation = None
+            self._refresh()
 
     @pyqtSlot(object)
     @reported
     def set_views(self, views):
-        """Which views to prepare (the others cost nothing)."""
+        """Which views to prepare (the others cost nothing); shown at once when paused."""
         self._views = set(views) & set(VIEWS) | {"track"}
-        if self._last_result is not None and not self._playing:
-            self._show(self._last_result, force=True, record=False)   # paused: show it now
+        if self._last_result is not None:
+            self._refresh()
 
     # ------------------------------------------------------------------ recording
-    @pyqtSlot(str, str)
+    @pyqtSlot(object)
     @reported
-    def start_recording(self, video_path: str, csv_path: str):
+    def start_recording(self, plan: RecordPlan):
         if self._source is None:
             self.failed.emit("open a video or camera before recording")
             return
         self.stop_recording()
         try:
-            self._video = VideoOutput(video_path, self._source.fps) if video_path else None
-            self._csv = TrackCsvWriter(csv_path) if csv_path else None
-            self._recorded = -1
+            self._recorder = Recorder(plan, self._source.fps)
         except TrackerError as e:
-            self._video = self._csv = None
             self.failed.emit(str(e))
             return
-        self.recording_changed.emit(True, video_path or csv_path)
-
-    def _recording(self) -> bool:
-        return self._video is not None or self._csv is not None
+        self.recording_changed.emit(True, plan.files())
+        if self._last_result is not None:
+            # The frame on screen is the first recorded (and a target's init row with it).
+            if self._last_result.segmentation is None and self._needs_segmentation():
+                self._pipeline.segment(self._last_result)
+            self._recorder.write(self._position, self._last_result, self._pipeline.tracker)
 
     @pyqtSlot()
     def stop_recording(self):
         """Finalise the recorded files (also on source end and shutdown)."""
-        was = self._video is not None or self._csv is not None
-        for out in (self._video, self._csv):
-            if out is not None:
-                out.close()
-        self._video = self._csv = None
-        if was:
-            self.recording_changed.emit(False, "")
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            recorder.close()
+            self.recording_changed.emit(False, recorder.plan.files())
 
     @pyqtSlot()
     def shutdown(self):
         """Stop playing, finalise recordings, close the source; then emit ``finished``."""
-        self.pause()
+        self._stop_playing()
         self.stop_recording()
         self._close_source()
         self.finished.emit()
 
     # ------------------------------------------------------------------ internals
+    def _needs_segmentation(self) -> bool:
+        if self._pipeline.segmenter is None:
+            return False
+        recording = self._recorder is not None and self._recorder.plan.needs_segmentation
+        return recording or bool(self._views & SEGMENTED_VIEWS)
+
+    def _refresh(self):
+        """Show the last frame read (again) with what is now wanted of it (not recorded)."""
+        result = self._last_result
+        if result.segmentation is None and self._needs_segmentation():
+            self._pipeline.segment(result)
+        if not self._playing:
+            self._show(result, force=True, record=False)
+
     def _close_source(self):
-        self.pause()
+        self._stop_playing()
         if self._source is not None:
             self._source.close()
         self._source = None
@@ -306,11 +349,31 @@ class PipelineWorker(QObject):
             return None
         if frame is None:
             return None
+        # Live sources may say when the frame was captured; otherwise now is the best guess.
+        self._capture_time = getattr(self._source, "last_capture_time", None) or time.monotonic()
         if self._resize:
             frame = cv2.resize(frame, tuple(self._resize), interpolation=cv2.INTER_LINEAR)
         self._position = self._source.position - 1   # true to the source, also past damaged frames
         self._last_frame = frame
         return frame
+
+    def _process(self, frame) -> FrameResult:
+        return self._pipeline.process(frame, segment=self._needs_segmentation())
+
+    def _jump(self, index: int) -> bool:
+        """Show frame ``index`` after a seek; False if it cannot be read."""
+        self._source.seek(index)
+        self._position = index - 1
+        frame = self._read()
+        if frame is None:
+            return False
+        self._at_end = False                   # Play continues from here, not from 0
+        if self._recorder is not None:
+            self._recorder.replay_from(self._position)       # a replay is recorded again
+        self._pipeline.jumped()
+        self._clock = None
+        self._show(self._process(frame), force=True)
+        return True
 
     @reported
     def _tick(self):
@@ -332,33 +395,33 @@ class PipelineWorker(QObject):
             return
         # While recording every frame is tracked (the file plays at the source's rate);
         # the display still drops frames if it cannot keep up.
-        skip = 0 if self._recording() else due - self._position - 1
+        skip = 0 if self._recorder is not None else due - self._position - 1
         for _ in range(skip):
             if self._read() is None:
                 return self._end()
             self._dropped += 1
         self._advance()
 
-    def _advance(self):
+    def _advance(self, force: bool = False):
         frame = self._read()
         if frame is None:
             return self._end()
         try:
-            result = self._pipeline.process(frame)
+            result = self._process(frame)
         except TrackerError as e:
             self.failed.emit(str(e))
-            self.pause()
+            self._stop_playing()
             return
         histogram = (self._pipeline.has_target
                      and self._position % self.HISTOGRAM_EVERY == 0)
-        self._show(result, histogram=histogram, force=self._position == self._stop_at)
+        self._show(result, histogram=histogram, force=force or self._position == self._stop_at)
         if self._stop_at is not None and self._position >= self._stop_at:
             self._stop_at = None
-            self.pause()
+            self._stop_playing()
 
     def _end(self):
         self._at_end = True
-        self.pause()
+        self._stop_playing()
         error = getattr(self._source, "error", None)
         if self._source is not None and self._source.is_live:
             self.failed.emit(f"{self._source.name}: the camera stopped sending frames"
@@ -366,44 +429,36 @@ class PipelineWorker(QObject):
         elif error:
             self.failed.emit(f"stopped early: {error}")
         self.stop_recording()
+        if self._last_result is not None and self._on_screen != self._position:
+            self._show(self._last_result, force=True, record=False)   # the last frame, not one before
         self.ended.emit()
-
-    def _send_histogram(self):
-        weights, colours = self._pipeline.tracker.model_histogram()
-        display = DisplayFrame(self._position, None, histogram=(weights, colours))
-        self.frame_ready.emit(display)
 
     def _show(self, result: FrameResult, force: bool = False, histogram: bool = False,
               record: bool = True):
+        """Record ``result`` and send it to the GUI, unless the GUI has not painted the
+        last frame yet (then it is dropped from the display, not from the track)."""
         self._last_result = result
-        track_view = result.annotated()
-        # Each source frame is recorded once (re-targeting shows a frame again).
-        if record and self._recording() and self._position > self._recorded:
-            self._recorded = self._position
-            if self._video is not None:
-                self._video.write(track_view)
-            if self._csv is not None and result.state is not None:
-                self._csv.write(self._position, result.state)
+        tracker = self._pipeline.tracker
+        if record and self._recorder is not None:
+            self._recorder.write(self._position, result, tracker)
         if not force and not self._shown.is_set():
             self._dropped += 1
             return
         self._shown.clear()
-        views = {"track": track_view}
-        if "segment" in self._views and result.segmentation is not None:
-            views["segment"] = result.segmented()
-        if "boundaries" in self._views and result.segmentation is not None:
-            views["boundaries"] = result.segmentation.overlay(track_view)
-        if "backprojection" in self._views and result.state is not None:
-            weights = self._pipeline.tracker.back_projection(result.frame)
-            grey = np.clip(weights * 255.0, 0, 255).astype(np.uint8)
-            views["backprojection"] = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+        self._on_screen = self._position
+        views = {}
+        for name in self._views:
+            image = view_image(name, result, tracker)
+            if image is not None:
+                views[name] = image
         display = DisplayFrame(
             position=self._position,
             frame_count=self._source.frame_count if self._source else None,
-            views=views, state=result.state, track_ms=result.track_ms,
-            segment_ms=result.segment_ms,
+            views=views, state=result.state, trail=list(result.trail),
+            track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(self._source.fps or 0.0) if self._source else 0.0,
-            dropped=self._dropped)
+            dropped=self._dropped, playing=self._playing, capture_time=self._capture_time,
+            source_dropped=getattr(self._source, "frames_dropped", 0) or 0)
         if histogram and self._pipeline.has_target:
-            display.histogram = self._pipeline.tracker.model_histogram()
+            display.histogram = tracker.model_histogram()
         self.frame_ready.emit(display)

@@ -73,10 +73,12 @@ def test_similar_distractor_nearby_does_not_steal_the_window():
     assert iou(boxes, gt).min() > 0.8
 
 
-@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): the size search shrinks a fast-rotating bar")
+@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): with rotation followed, the box grows and "
+                   "the model learns the background in it until the angle stops; learning in proportion "
+                   "to the pixels' weights fixes this but costs the OTB dev set 0.04 mean AUC")
 def test_in_plane_rotation_angle_follows():
     scene = make_scene("rotation", N, SIZE)
-    _, states, _ = run(scene)
+    _, states, _ = run(scene, adapt_angle=True)
     true = np.array([scene.rotated(i)[2] for i in range(1, N)])
     ours = np.array([s.rotated[2] for s in states])
     error = np.abs((ours - (true - scene.rotated(0)[2]) + 90) % 180 - 90)

@@ -6,6 +6,7 @@ The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 
 from .io import sources as _sources  # noqa: F401  (quiets OpenCV's logging before first use)
 from .segmentation.cluster import estimate_bandwidth, mean_shift_cluster
+from .segmentation.estimator import MeanShift
 from .meanshift.colour import ColourSpace, back_project, colour_space, target_histogram
 from .errors import InputError, SourceError, TrackerError
 from .meanshift.camshift import cam_shift, mean_shift
@@ -15,7 +16,7 @@ from .io.sources import FrameSource, open_source
 from .meanshift.tracker import MeanShiftTracker, TrackState
 
 __all__ = [
-    "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShiftTracker",
+    "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShift", "MeanShiftTracker",
     "Segmentation", "SegmentationStream", "SourceError", "TrackState", "TrackerError",
     "TrackingPipeline", "back_project", "cam_shift", "colour_space", "estimate_bandwidth",
     "mean_shift", "mean_shift_cluster", "open_source", "segment_frame", "target_histogram",

@@ -236,7 +236,9 @@ def cmd_segment(args) -> int:
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
             raise InputError(f"{printable(args.input)} has several frames: write a video "
                              f"({_CONTAINERS}), not {printable(out_path.name)}")
-        if not single_image:
+        if single_image:
+            stream.search_budget = None    # one frame: search it whole, nothing to spread to
+        else:
             video_out = VideoOutput(out_path, source.fps)
         progress = progress_bar(source, args, "segmenting")
         for frame in frames_until_stop(source, args):

@@ -34,10 +34,15 @@ def draw_track(image: np.ndarray, state: TrackState | None,
     (cx, cy), _, _ = state.rotated
     cv2.circle(image, (int(round(cx)), int(round(cy))), thick + 1, colour, -1, cv2.LINE_AA)
     label = f"LOST {state.score:.2f}" if state.lost else f"{state.score:.2f}"
-    x, y = int(state.box[0]), int(state.box[1])
     scale = 0.4 * thick
     (tw, th), base = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
-    ty = y - 4 if y - 4 - th > 0 else min(y + int(state.box[3]) + th + 4, h - base)
-    cv2.putText(image, label, (min(x, max(w - tw, 0)), ty), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                colour, thick, cv2.LINE_AA)
+    # On the box's top corner (the left one of an upright box), so that it stays with a
+    # rotated box too; below its bottom corner when there is no room above.
+    tx, top = min(corners.tolist(), key=lambda p: (p[1], p[0]))
+    ty = top - 4
+    if ty - th < 0:
+        tx, bottom = max(corners.tolist(), key=lambda p: (p[1], -p[0]))
+        ty = min(bottom + th + 4, h - base)
+    cv2.putText(image, label, (min(max(tx, 0), max(w - tw, 0)), ty), cv2.FONT_HERSHEY_SIMPLEX,
+                scale, colour, thick, cv2.LINE_AA)
     return image

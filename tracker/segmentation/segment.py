@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ._checks import as_choice, as_count, as_positive, as_real
 from ._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
                                label_pixels_stable, occupied_bins, paint)
-from .cluster import KERNELS, bin_seeds, estimate_bandwidth, merge_modes, shift_seeds
+from .cluster import KERNELS, estimate_bandwidth, merge_modes
+from .mode_search import ModeSearch
 from ..errors import InputError
 from ..io.frames import as_bgr8
 
@@ -76,31 +78,30 @@ class Segmentation:
         return out
 
 
-def _check_bandwidth(bandwidth):
-    if bandwidth is None:
-        return None
-    try:
-        value = float(bandwidth)
-    except (TypeError, ValueError):
-        raise InputError(f"bandwidth must be a positive number, got {bandwidth!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise InputError(f"bandwidth must be a positive number, got {bandwidth!r}")
-    return value
-
-
 class SegmentationStream:
     """Segments frame after frame, keeping clusters and their colours stable.
 
     Parameters
     ----------
     bandwidth : float, optional
-        Mean shift bandwidth in CIE Lab units (about 1 = a just noticeable difference).
-        None estimates it from the first frame and refreshes it every
+        Mean shift bandwidth in CIE Lab units (about 1 = a just noticeable difference):
+        the reach of the kernel, whichever it is. A colour farther than this from a
+        window's centre has no weight in it, and two clusters' modes are at least this
+        far apart. None estimates it from the first frame and refreshes it every
         ``refresh_every`` frames (changes under 10 % are ignored, so it does not dither).
     quantile : float
         Quantile of nearest-neighbour distances used by the estimate (see
-        ``tracker.cluster.estimate_bandwidth``).
+        ``tracker.estimate_bandwidth``).
     kernel : {"flat", "epanechnikov", "gaussian"}
+        Weight of a colour in a window, by its distance d from the centre (all 0 past
+        the bandwidth h): flat 1; Epanechnikov ``1 - (d/h)^2``; gaussian
+        ``exp(-2 (d/h)^2)``, sigma h/2. At one bandwidth the three find about as many
+        clusters.
+    search_budget : float or None
+        Most work a frame's mode search may do, in histogram bins read per pixel of the
+        frame (see ``tracker.segmentation.mode_search``): the search for new colours
+        then spreads over frames instead of stalling one. None: no bound (what
+        ``segment_frame`` uses, a single frame having no next one to spread to).
     refresh_every : int
         Frames between bandwidth estimates when ``bandwidth`` is None.
     hysteresis : float
@@ -118,28 +119,24 @@ class SegmentationStream:
     BIRTH_DISTANCE = 1.5   # a new cluster's mode is this many bandwidths from living ones
     GRACE = 3              # frames a cluster outlives its mode
     PERSIST = 3            # frames a new mode must be found in before it becomes a cluster
-    SEARCH_EVERY = 4       # frames between searches of the whole histogram for new modes
+    SEARCH_EVERY = 4       # frames from the end of a search of the whole histogram to the next
     HOLD_SHARE = 0.001     # share of the pixels that keeps a cluster alive without a mode
     MAX_ITER = 100
+    MAX_CLUSTERS = 256     # living clusters at most (labelling costs bins x clusters)
+    MAX_FOUND = 512        # strongest modes a frame matches to clusters and candidates
 
     def __init__(self, bandwidth=None, quantile: float = 0.1, kernel: str = "flat",
-                 refresh_every: int = 90, hysteresis: float = 0.5, colour_rate: float = 0.2):
-        if kernel not in KERNELS:
-            raise InputError(f"unknown kernel {kernel!r}; choose one of {', '.join(KERNELS)}")
-        if not 0 < quantile <= 1:
-            raise InputError(f"quantile must be in (0, 1], got {quantile!r}")
-        if not (np.isfinite(hysteresis) and hysteresis >= 0):
-            raise InputError(f"hysteresis must be a number >= 0, got {hysteresis!r}")
-        if not (np.isfinite(colour_rate) and 0 < colour_rate <= 1):
-            raise InputError(f"colour_rate must be in (0, 1], got {colour_rate!r}")
-        if not isinstance(refresh_every, (int, np.integer)) or refresh_every < 1:
-            raise InputError(f"refresh_every must be a whole number >= 1, got {refresh_every!r}")
-        self.fixed_bandwidth = _check_bandwidth(bandwidth)
-        self.quantile = float(quantile)
-        self.kernel = kernel
-        self.refresh_every = max(1, int(refresh_every))
-        self.hysteresis = float(hysteresis)
-        self.colour_rate = float(colour_rate)
+                 refresh_every: int = 90, hysteresis: float = 0.5, colour_rate: float = 0.2,
+                 search_budget: float | None = 16.0):
+        self.fixed_bandwidth = None if bandwidth is None else as_positive(bandwidth, "bandwidth")
+        self.quantile = as_real(quantile, "quantile", 0.0, 1.0, low_open=True)
+        self.kernel = as_choice(kernel, "kernel", tuple(KERNELS))
+        self.refresh_every = as_count(refresh_every, "refresh_every", 1)
+        self.hysteresis = as_real(hysteresis, "hysteresis", 0.0)
+        self.colour_rate = as_real(colour_rate, "colour_rate", 0.0, 1.0, low_open=True)
+        self.search_budget = None if search_budget is None \
+            else as_positive(search_budget, "search_budget")
+        self._search = ModeSearch(KERNELS[self.kernel], self.MAX_ITER)
         self.reset()
 
     def reset(self) -> None:
@@ -160,6 +157,9 @@ class SegmentationStream:
         self._pixels = np.zeros(0)        # pixels whose colour bin points at each cluster
         self._nursery = (np.zeros((0, 3)), np.zeros(0, np.int64))
         self._display = np.zeros((0, 3))
+        self._search.reset()
+        self._search_ended = None          # frame the last grid search ended at
+        self._bootstrap = False            # the first search (maybe over frames) is on
         if self._labels is not None:
             self._labels = np.full(self._labels.shape, -1, np.int32)
         if getattr(self, "_previous", None) is not None:
@@ -191,6 +191,11 @@ class SegmentationStream:
     def bandwidth(self) -> float | None:
         return self._bandwidth
 
+    @property
+    def last_work(self):
+        """``SearchWork`` of the last frame's mode search (zeros before the first)."""
+        return self._search.last_work
+
     def update(self, frame) -> Segmentation:
         """Segment the next frame."""
         frame = as_bgr8(frame)
@@ -214,24 +219,39 @@ class SegmentationStream:
 
         n_living = int(self._alive.sum())
         # Living clusters and candidates start from where they were; a grid of seeds over
-        # the whole histogram looks for new colours every few frames (and at the start).
-        seeds = [self._modes[self._alive], self._nursery[0]]
-        if not n_living or self._frames % self.SEARCH_EVERY == 0:
-            seeds.append(bin_seeds(centres, bandwidth, weights=weights))
-        seeds = np.concatenate(seeds)
-        modes, intensity = shift_seeds(centres, weights, seeds, bandwidth, self.kernel, self.MAX_ITER)
+        # the whole histogram looks for new colours every few frames (and at the start),
+        # spread over as many frames as the budget needs.
+        tracked = np.concatenate([self._modes[self._alive], self._nursery[0]])
+        searching = self._search.searching
+        due = not n_living or (not searching and (
+            self._search_ended is None or self._frames - self._search_ended >= self.SEARCH_EVERY))
+        budget = np.inf if self.search_budget is None else self.search_budget * h * w
+        modes, intensity, n_tracked = self._search.step(centres, weights, tracked, bandwidth,
+                                                        budget, due)
+        if due and not n_living:
+            self._bootstrap = True      # the first search: all it finds become clusters
+        if (searching or due) and not self._search.searching:
+            self._search_ended = self._frames
         # Modes that continue a living cluster are kept before newcomers (among each
         # group the strongest first): where the density has two nearly equal peaks,
         # noise would otherwise hand the cluster from one to the other every frame.
         priority = intensity.copy()
         priority[:n_living][intensity[:n_living] > 0] += weights.sum() + 1.0
-        kept = merge_modes(modes, priority, bandwidth)
-        self._match_slots(modes[kept], bandwidth)
+        kept = merge_modes(modes, priority, bandwidth)[:self.MAX_FOUND] if len(modes) \
+            else np.zeros(0, np.int64)
+        # Living clusters the budget left unshifted stay where they were, not missed.
+        held = np.flatnonzero(self._alive)[n_tracked:]
+        bootstrapping = self._bootstrap
+        born = self._match_slots(modes[kept], bandwidth, held)
+        # Clusters the first search finds in its later frames take their colours at once
+        # (as they would have in one whole search): no hysteresis in such a frame.
+        fresh = bootstrapping and born > 0
 
         labels_bins, dist_bins = np.empty(n, np.int32), np.empty(n)
-        margin = self.hysteresis * bandwidth
-        assign_bins(centres, self._modes, self._alive, self._previous[bins], margin,
-                    labels_bins, dist_bins)
+        margin = 0.0 if fresh else self.hysteresis * bandwidth
+        assign_bins(centres, self._modes, self._alive,
+                    self._previous[bins] if not fresh else np.full(n, -1, np.int32),
+                    margin, labels_bins, dist_bins)
         self._previous[bins] = labels_bins
         self._bin_table[bins] = labels_bins
         # Pixels per cluster by colour, not by the sticky per-pixel labels: a cluster
@@ -239,8 +259,9 @@ class SegmentationStream:
         self._pixels = np.bincount(labels_bins, weights=weights, minlength=len(self._modes))
         self._bin_dist[bins] = dist_bins
         # A fresh array each frame: the caller owns the labels it is given.
+        previous = self._labels if not fresh else np.full((h, w), -1, np.int32)
         labels = label_pixels_stable(self._bin_index, self._previous_bins, self._bin_table,
-                                     self._bin_dist, self._modes, self._alive, self._labels, margin,
+                                     self._bin_dist, self._modes, self._alive, previous, margin,
                                      shifts, L_SCALE, np.empty((h, w), np.int32))
         # The stream reads these labels back next frame: hand them out read-only.
         labels.flags.writeable = False
@@ -284,16 +305,20 @@ class SegmentationStream:
             return False
         return float(np.minimum(previous, hist).sum()) < self.CUT_OVERLAP
 
-    def _match_slots(self, found, bandwidth):
+    def _match_slots(self, found, bandwidth, held):
         """Carry clusters (slots: labels and colours) from frame to frame.
 
         A mode found near a living cluster's mode continues that cluster. A cluster not
         found lives on where it was for ``GRACE`` frames, and a mode far from every
         cluster is born only once it has been found ``PERSIST`` frames running: weak
         peaks of the colour density come and go with sensor noise, and each coming and
-        going would repaint thousands of pixels.
+        going would repaint thousands of pixels. ``held`` are the slots of living
+        clusters that were not looked for this frame (the budget ran out first). Returns
+        how many clusters were born.
         """
         matched = np.zeros(len(self._modes), bool)
+        matched[held] = True           # not to be taken by another mode, nor missed
+        missing_before = self._missing.copy()
         newcomers = []
         for m in found:                        # strongest modes choose first
             d = np.linalg.norm(self._modes - m, axis=1) if len(self._modes) else np.zeros(0)
@@ -305,6 +330,7 @@ class SegmentationStream:
             else:
                 newcomers.append(m)
         self._missing[matched] = 0
+        self._missing[held] = missing_before[held]
         self._missing[self._alive & ~matched] += 1
         # A cluster whose colours are still in the frame outlives its mode: killing it
         # would repaint a static part of the scene for a change in the density elsewhere.
@@ -313,7 +339,10 @@ class SegmentationStream:
         self._alive &= (self._missing <= self.GRACE) | holding
         # A slot freed this frame is not reused until the next: its pixels still carry it.
         reusable = ~self._alive & ~(was_alive & ~self._alive)
-        first = not self._alive.any()          # a first frame: every mode is a cluster
+        # The first search (over as many frames as its budget needs) makes every mode
+        # it finds a cluster, as one full search on the first frame would.
+        first = self._bootstrap
+        self._bootstrap = first and self._search.searching
         newcomers = np.array(newcomers[: self.MAX_NEWCOMERS]).reshape(-1, 3)
         old_modes, old_counts = self._nursery
         counts = np.ones(len(newcomers), np.int64)
@@ -327,10 +356,13 @@ class SegmentationStream:
             gap = np.linalg.norm(newcomers[:, None] - living[None], axis=2).min(axis=1)
             counts[gap < self.BIRTH_DISTANCE * bandwidth] = 0
         born = (counts >= self.PERSIST) | first
+        room = max(self.MAX_CLUSTERS - int(self._alive.sum()), 0)
+        born[np.flatnonzero(born)[room:]] = False
         for m in newcomers[born]:
             reusable = self._new_slot(m, reusable)
         keep = ~born & (counts > 0)
         self._nursery = (newcomers[keep], counts[keep])
+        return int(born.sum())
 
     def _new_slot(self, mode, reusable):
         """Put ``mode`` in a reusable slot or a new one; returns the updated ``reusable``."""
@@ -366,5 +398,7 @@ class SegmentationStream:
 
 
 def segment_frame(frame_bgr, bandwidth=None, quantile: float = 0.1, kernel: str = "flat") -> Segmentation:
-    """Mean shift colour segmentation of one frame (see ``SegmentationStream``)."""
-    return SegmentationStream(bandwidth, quantile=quantile, kernel=kernel).update(frame_bgr)
+    """Mean shift colour segmentation of one frame (see ``SegmentationStream`` for the
+    options), with the whole histogram searched for modes in this one call."""
+    stream = SegmentationStream(bandwidth, quantile=quantile, kernel=kernel, search_budget=None)
+    return stream.update(frame_bgr)

@@ -1,0 +1,78 @@
+"""Status bar pieces: messages that never get cut off unread, and the recording light."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QPainter
+from PyQt6.QtWidgets import QLabel, QSizePolicy
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to fit; the whole text is in the
+    tooltip (and errors also go to a message box), so nothing is silently cut off."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self._full = ""
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text or ""
+        self.setToolTip(self._full)
+        self.update()
+
+    def clear_text(self) -> None:
+        self.set_full_text("")
+
+    def full_text(self) -> str:
+        return self._full
+
+    def elided_text(self) -> str:
+        return self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                              max(self.width(), 0))
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         self.elided_text())
+
+
+class RecordingIndicator(QLabel):
+    """A red "● REC 00:12" with the files in its tooltip, shown while recording."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet("QLabel { color: white; background: #c0141c; font-weight: bold; "
+                           "padding: 1px 6px; border-radius: 3px; }")
+        self._started = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._tick)
+        self.setVisible(False)
+
+    def start(self, files) -> None:
+        self._started = time.monotonic()
+        names = ", ".join(Path(f).name for f in files)
+        self.setToolTip("Recording to " + "\n".join(files))
+        self._names = names
+        self._tick()
+        self._timer.start()
+        self.setVisible(True)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._started = None
+        self.setVisible(False)
+
+    def elapsed(self) -> float:
+        return 0.0 if self._started is None else time.monotonic() - self._started
+
+    def _tick(self):
+        seconds = int(self.elapsed())
+        self.setText(f"\u25cf REC {seconds // 60:02d}:{seconds % 60:02d}  {self._names}")
