@@ -141,3 +141,23 @@ def test_car_in_traffic_is_never_reported_lost_while_in_plain_view():
     tracker.init(frames[0], (260, 78 * 480 / 360, 48, 44 * 480 / 360))
     states = [tracker.update(f) for f in frames[1:]]
     assert sum(s.lost for s in states) == 0
+
+
+def test_after_a_backward_seek_the_target_is_found_again_at_once():
+    """Tracked to frame 200 of the demo (dimmer light there), then sought back to frame 50
+    where the ball is 300 px away under other light: found on the first frame or two
+    (it stayed LOST for 20+ frames before), and followed from there."""
+    from tracker import open_source
+    demo = ROOT / "videos" / "demo"
+    gt = np.loadtxt(demo / "groundtruth_rect.txt", delimiter=",")
+    with open_source(demo / "demo.mp4") as source:
+        frames = [f.copy() for _, f in zip(range(201), source)]
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], gt[0])
+    for f in frames[1:]:
+        tracker.update(f)
+    tracker.expect_jump()
+    states = [tracker.update(frames[i]) for i in range(50, 80)]
+    assert not any(s.lost for s in states[2:])
+    overlaps = iou(np.array([s.box for s in states]), gt[50:80])
+    assert overlaps[2:].min() > 0.5

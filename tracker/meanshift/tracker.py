@@ -236,6 +236,7 @@ class MeanShiftTracker:
         self._shape0 = self._ellipse(weights, region)
         self._initialized = True
         self._score, self._lost = 1.0, False
+        self._jumped = False
         self._typical_score = 1.0
         return self._state()
 
@@ -263,6 +264,7 @@ class MeanShiftTracker:
         if self._initialized:
             self._vx = self._vy = 0.0
             self._lost = True
+            self._jumped = True      # a match far from the last position is no surprise
 
     # ------------------------------------------------------------------ steps
     def _sampling(self, w, h):
@@ -330,22 +332,31 @@ class MeanShiftTracker:
 
     def _search_lost(self, frame) -> TrackState:
         """While lost: look where the target was last seen and at the densest target-like
-        spots of the whole frame; take it back only on a clearly good match, so that
-        background is never reported as the target."""
-        starts = [(self._cx, self._cy)] + self._global_starts(frame)
-        best, best_start, closest = None, None, 0.0
-        for start in starts:
-            found = self._local_search(frame, *start)
-            closest = max(closest, found.score)
-            if (self._acceptable(found) and not self._doubtful_jump(found, self._cx, self._cy)
-                    and (best is None or found.score > best.score)):
-                best, best_start = found, start
+        spots of the whole frame, under the light it was last seen in (and, after a seek,
+        also under the light it was learnt in: the frames sought to need not be lit like
+        the last); take it back only on a clearly good match, so that background is never
+        reported as the target."""
+        frozen = self._gain
+        best, best_try, closest, last_try = None, None, 0.0, None
+        for gain in (frozen, 1.0) if self._jumped and frozen != 1.0 else (frozen,):
+            self._gain = gain
+            for start in [(self._cx, self._cy)] + self._global_starts(frame):
+                found = self._local_search(frame, *start)
+                last_try = (start, gain)
+                closest = max(closest, found.score)
+                far = not self._jumped and self._doubtful_jump(found, self._cx, self._cy)
+                if self._acceptable(found) and not far and (best is None or found.score > best.score):
+                    best, best_try = found, last_try
         if best is None:
+            self._gain = frozen
             self._score = closest      # the best match seen, still not good enough
             return self._state()
-        if best_start != starts[-1]:
-            self._local_search(frame, *best_start)   # its region becomes the one to adapt on
+        start, self._gain = best_try
+        if best_try != last_try:
+            self._local_search(frame, *start)   # its region becomes the one to adapt on
+        self._jumped = False
         self._follow(frame, best)
+        self._vx = self._vy = 0.0       # where it was found again says nothing of its motion
         return self._state()
 
     def _plausible(self, found: _Candidate, margin: float) -> bool:
