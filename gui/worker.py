@@ -243,7 +243,8 @@ class PipelineWorker(QObject):
     def clear_target(self):
         self._pipeline.clear_target()
         if self._last_result is not None:
-            self._last_result.state, self._last_result.trail = None, []
+            self._last_result = dataclasses.replace(self._last_result, state=None, trail=[], states={},
+                                                    trails={}, selected=None)
             self._show(self._last_result, force=True, record=False)
 
     @pyqtSlot(object)
@@ -259,7 +260,9 @@ class PipelineWorker(QObject):
         self._tracker_options = dict(options)
         if self._last_result is not None:
             if state is not None or not self._pipeline.has_target:
-                self._last_result = dataclasses.replace(self._last_result, state=state, trail=[])
+                self._last_result = dataclasses.replace(
+                    self._last_result, state=state, trail=[], states=dict(self._pipeline.targets.states),
+                    trails={}, selected=self._pipeline.selected)
             self._show(self._last_result, force=True, record=False, histogram=True)
 
     @pyqtSlot(bool, object)

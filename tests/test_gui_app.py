@@ -242,7 +242,7 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
     qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
     window.request_seek.emit(len(GT) - 2)
     qtbot.waitUntil(lambda: window.last_frame.position == len(GT) - 2, timeout=10000)
-    assert len(window.worker._pipeline._trail) <= 2          # the jump drew no path
+    assert all(len(t) <= 2 for t in window.worker._pipeline._trails.values())   # the jump drew no path
     window.speed.setCurrentText("every frame")
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.play()

@@ -105,3 +105,61 @@ def test_mark_lost_puts_the_tracker_back_where_it_was():
     assert moved.box != before.box and not moved.lost
     state = tracker.mark_lost()
     assert state.lost and state.box == before.box and state.score == moved.score
+
+
+# -- the pipeline and its outputs -------------------------------------------------------
+
+def test_pipeline_holds_targets_by_id_and_draws_each_in_its_colour():
+    from tracker import TrackingPipeline
+    from tracker.draw import target_colour
+
+    frame, red, blue = crossing(0)
+    pipeline = TrackingPipeline()
+    first = pipeline.set_target(frame, red)
+    second = pipeline.add_target(frame, blue)
+    assert (first.selected, second.selected) == (0, 1) and set(second.states) == {0, 1}
+    assert second.state == second.states[1] and pipeline.tracker is pipeline.targets.tracker(1)
+    result = pipeline.process(crossing(1)[0])
+    assert set(result.states) == {0, 1} and result.state == result.states[1]
+    image = result.annotated()
+    for target_id, box in ((0, crossing(1)[1]), (1, crossing(1)[2])):
+        x, y, w, h = (int(v) for v in result.states[target_id].box)
+        edge = image[y + h // 2, max(x - 2, 0):x + 3]        # across the box's left side
+        assert (edge == target_colour(target_id)).all(axis=1).any(), target_id
+    # set_target replaces all targets with one, under a new id.
+    result = pipeline.set_target(frame, red)
+    assert set(result.states) == {2} and result.selected == 2
+    pipeline.remove_target(2)
+    result = pipeline.process(frame)
+    assert result.states == {} and result.state is None and not pipeline.has_target
+
+
+def test_pipeline_remove_target_leaves_the_other_as_if_tracked_alone():
+    from tracker import TrackingPipeline
+
+    frame, red, blue = crossing(0)
+    both, alone = TrackingPipeline(), TrackingPipeline()
+    red_id = both.set_target(frame, red).selected
+    blue_id = both.add_target(frame, blue).selected
+    alone.set_target(frame, blue)
+    for i in range(1, 40):
+        frame, _, _ = crossing(i)
+        if i == 10:
+            both.remove_target(red_id)
+        result, reference = both.process(frame), alone.process(frame)
+        assert result.states[blue_id] == reference.state
+    assert both.selected == blue_id and result.trails[blue_id][-5:] == reference.trail[-5:]
+
+
+def test_pipeline_retarget_keeps_the_id_and_new_options_keep_every_target():
+    from tracker import TrackingPipeline
+
+    frame, red, blue = crossing(0)
+    pipeline = TrackingPipeline()
+    pipeline.set_target(frame, red)
+    pipeline.add_target(frame, blue)
+    result = pipeline.retarget(0, frame, blue)
+    assert set(result.states) == {0, 1} and iou(result.states[0].box, blue) > 0.95
+    state = pipeline.set_tracker_options(frame, colour_space="hsv")
+    assert state == pipeline.targets.states[1] and set(pipeline.targets.states) == {0, 1}
+    assert pipeline.targets.tracker(0).space.name == "hsv"

@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="track a target through a video, image sequence, camera or stream")
     p.add_argument("source", help=_SOURCE_HELP)
     _add_target_options(p)
-    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
+    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,id,x,y,w,h,angle,score,lost)")
     p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS} "
                    "(.mkv keeps what was written if the run is killed; .mp4 only once closed)")
     p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
@@ -192,7 +192,7 @@ def cmd_track(args) -> int:
             processed += 1
             lost += result.state.lost
             if csv_out:
-                csv_out.write(index, result.state)
+                csv_out.write_states(index, result.states)
             if video_out:
                 video_out.write(result.side_by_side())
             progress.update(processed)

@@ -90,6 +90,20 @@ class MultiTracker:
         self._trackers.clear()
         self.states.clear()
 
+    def set_options(self, frame, **tracker_options) -> dict[int, TrackState]:
+        """Replace every tracker by one with these options, each learning its target again
+        where it was last seen in ``frame``; ids stay. A target the new options cannot
+        track raises InputError and changes nothing."""
+        trackers, states = {}, {}
+        for target_id, state in self.states.items():
+            trackers[target_id] = MeanShiftTracker(**tracker_options)
+            states[target_id] = trackers[target_id].init(frame, state.box)
+        if not trackers:
+            MeanShiftTracker(**tracker_options)          # the options are still checked
+        self._trackers, self.states = trackers, states
+        self.tracker_options = dict(tracker_options)
+        return dict(states)
+
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): see `MeanShiftTracker`."""
         for tracker in self._trackers.values():
