@@ -14,6 +14,7 @@ import argparse
 import ctypes
 import os
 import re
+import signal
 import sys
 import time
 import traceback
@@ -168,6 +169,28 @@ class Automation:
             self.app.exit(0)
 
 
+def _close_on_signals(app, window) -> list:
+    """Ctrl+C, SIGTERM and a closed terminal (SIGHUP) close the window as its close box
+    does, so a recording is finalised (an .mp4 has no index until then). Python handles
+    signals only when it runs, hence the idle timer. Returns the list the signal goes in."""
+    from PyQt6.QtCore import QTimer
+
+    stopped_by = []
+
+    def handle(signum, frame):
+        if not stopped_by:
+            stopped_by.append(signum)
+            QTimer.singleShot(0, window.close)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handle)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return stopped_by
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.frames is not None and args.frames < 1:
@@ -203,7 +226,10 @@ def main(argv=None) -> int:
     window.show()
     if args.source:
         window.open_source(args.source)
+    stopped_by = _close_on_signals(app, window)
     code = app.exec()
+    if stopped_by:
+        code = 128 + stopped_by[0]          # as a shell reports a process a signal ended
     return code
 
 

@@ -366,15 +366,17 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
             times = self._fps_times
             # Frames over the time they span (a count per second would be off by one).
             fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 2 else 0.0
-            parts.append(f"shown {fps:.0f} fps of {display.source_fps:.0f}")
+            # A live source's nominal rate is often a container default (MJPEG says 25).
+            live = self.info is not None and self.info.is_live
+            parts.append(f"shown {fps:.0f} fps" + ("" if live else f" of {display.source_fps:.0f}"))
             if self.latency_ms is not None:
                 parts.append(f"latency {self.latency_ms:.0f} ms")
         else:
             parts.insert(0, "paused")
         self.status_timing.setText(", ".join(parts))
         dropped = f"dropped {display.dropped}"
-        if display.source_dropped:
-            dropped += f" (and {display.source_dropped} skipped by the source to stay current)"
+        if display.source_dropped:              # a live source keeps only its newest frame
+            dropped += f", {display.source_dropped} skipped at the source"
         self.status_dropped.setText(dropped if self.playing else "")
 
     def _paint(self, display):

@@ -69,6 +69,8 @@ class PlaybackBar(QWidget):
         for widget in (self.slider, self.frame):
             widget.setEnabled(seekable)
             widget.setRange(0, last)
+        if frame_count is None:
+            self.frame.setRange(0, 2**31 - 1)         # live: the count goes on
         self.total.setText(f"/ {last}" if seekable else "/ live" if frame_count is None else "/ -")
         self._last = last if seekable else None
 
@@ -81,8 +83,10 @@ class PlaybackBar(QWidget):
             self.frame.blockSignals(True)
             self.frame.setValue(position)
             self.frame.blockSignals(False)
-        now = format_time(position / self._fps)
-        self.time.setText(now if self._last is None else f"{now} / {format_time(self._last / self._fps)}")
+        if self._last is None:
+            self.time.setText("")                  # live: a nominal rate gives no true time
+            return
+        self.time.setText(f"{format_time(position / self._fps)} / {format_time(self._last / self._fps)}")
 
     def focus_frame_field(self) -> None:
         self.frame.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 
 from clips import (distinct_frames, overwrite_middle, readable_frames, write_avi_with_dropped_frames,
@@ -75,9 +74,11 @@ def test_system_error_from_an_interrupted_numba_call_is_an_interrupt():
     assert not caused_by_interrupt(SystemError("something else"))
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_signal_during_segmentation_exits_130_keeping_the_video(tmp_path, signum):
-    """Most of a segment run is spent in numba kernels, where the signal lands."""
+def test_signal_during_segmentation_exits_130_keeping_the_video(tmp_path):
+    """Most of a segment run is spent in numba kernels, where the signal lands. SIGHUP
+    (a closed ssh session) used to kill the run outright; SIGTERM and SIGINT go through
+    the same handler (tested above) and the existing Ctrl+C test."""
+    signum = signal.SIGHUP
     out = tmp_path / "seg.mkv"
     proc = subprocess.Popen([sys.executable, "-m", "tracker", "segment", str(DEMO / "demo.mp4"),
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
@@ -136,23 +137,15 @@ def test_track_and_segment_with_latin1_names(tmp_path):
     except (OSError, UnicodeEncodeError):
         pytest.skip("this file system refuses names that are not UTF-8")
     csv_path, video = tmp_path / f"{LATIN1}.csv", tmp_path / f"{LATIN1}-out.mkv"
-    image = tmp_path / f"{LATIN1}-seg.png"
-    cv2.imwrite(str(tmp_path / "still.png"), distinct_frames(1)[0])
-
-    def mstrack(*argv):   # in a child: without the fix OpenCV segfaults
-        return subprocess.run([sys.executable, "-m", "tracker", *map(os.fsencode, argv)],
-                              cwd=ROOT, capture_output=True, timeout=120)
-
-    result = mstrack("track", source, "--roi", BLOCK_ROI, "--out-csv", csv_path,
-                     "--out-video", video)
+    # In a child: without the fix OpenCV segfaults. Names go as bytes, as from a shell.
+    argv = ["track", source, "--roi", BLOCK_ROI, "--out-csv", csv_path, "--out-video", video]
+    result = subprocess.run([sys.executable, "-m", "tracker", *map(os.fsencode, argv)],
+                            cwd=ROOT, capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     assert b"caf\\xe9.csv" in result.stdout              # shown escaped, not a crash
     assert [r["frame"] for r in read_track_csv(csv_path)] == list(range(12))
     assert readable_frames(video) == 12
-    result = mstrack("segment", tmp_path / "still.png", "--out", image)
-    assert result.returncode == 0, result.stderr
-    assert cv2.imdecode(np.fromfile(image, np.uint8), cv2.IMREAD_COLOR).shape == (96, 160, 3)
 
 
 # -- damaged, lying and partial input ------------------------------------------

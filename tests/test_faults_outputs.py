@@ -167,8 +167,9 @@ def run_on_tmpfs(tmp_path, kib, fill_kib, *argv):
 
 
 def test_video_on_a_full_tmpfs(tmp_path):
+    """The issue's case: OpenCV's writer filled the disk and mstrack said nothing, exit 0."""
     csv_path = tmp_path / "t.csv"
-    result, saved = run_on_tmpfs(tmp_path, 1024, 0, "track", DEMO / "demo.mp4", "--roi", ROI,
+    result, saved = run_on_tmpfs(tmp_path, 256, 0, "track", DEMO / "demo.mp4", "--roi", ROI,
                                  "--out-video", "DISK/v.mp4", "--out-csv", csv_path)
     assert result.returncode == 1, result.stderr
     line = one_line(result.stderr)

@@ -247,25 +247,20 @@ def run_child(script, *args):
                           cwd=ROOT, capture_output=True, timeout=60)
 
 
-def test_video_with_a_latin1_name_is_read(tmp_path, written):
-    path = non_utf8(tmp_path, f"{LATIN1}.avi")
-    write_clip(tmp_path / "plain.avi", written[:10], "MJPG").rename(path)
-    result = run_child("from tracker.io.sources import open_source\n"
-                       "s = open_source(args[0])\nprint(sum(1 for _ in s), s.error)\n", path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [b"10", b"None"]
-
-
-def test_images_in_a_latin1_folder_are_read(tmp_path, written):
-    folder = non_utf8(tmp_path, LATIN1)
+def test_video_and_images_with_latin1_names_are_read(tmp_path, written):
+    video = non_utf8(tmp_path, f"{LATIN1}.avi")
+    write_clip(tmp_path / "plain.avi", written[:10], "MJPG").rename(video)
+    folder = tmp_path / LATIN1             # the folder, and the images in it
     folder.mkdir()
     for i in range(3):
         ok, data = cv2.imencode(".png", written[i])
         (folder / f"{LATIN1}{i}.png").write_bytes(data.tobytes())
     result = run_child("import numpy as np\nfrom tracker.io.sources import open_source\n"
-                       "s = open_source(args[0])\nprint(s._label)\n"
-                       "np.save(args[1], np.stack(list(s)))\n", folder, tmp_path / "got.npy")
+                       "v = open_source(args[0])\nprint(sum(1 for _ in v), v.error)\n"
+                       "s = open_source(args[1])\nprint(s._label)\n"
+                       "np.save(args[2], np.stack(list(s)))\n", video, folder, tmp_path / "got.npy")
     assert result.returncode == 0, result.stderr
-    assert b"caf\\xe9" in result.stdout        # printable: \xe9, not a surrogate
-    got = np.load(tmp_path / "got.npy")
-    np.testing.assert_array_equal(got, np.stack(written[:3]))
+    count, error, label = result.stdout.split()
+    assert (count, error) == (b"10", b"None")
+    assert b"caf\\xe9" in label                # printable: \xe9, not a surrogate
+    np.testing.assert_array_equal(np.load(tmp_path / "got.npy"), np.stack(written[:3]))

@@ -114,37 +114,57 @@ def test_record_dialog_defaults_to_mkv_beside_the_video_and_says_where_the_csv_g
     assert not dialog.ok_button.isEnabled()                   # nothing to record
 
 
-def test_a_hard_kill_while_recording_leaves_a_readable_mkv(tmp_path):
-    video, csv_path = tmp_path / "killed.mkv", tmp_path / "killed.csv"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
-    # Noise: a high bit rate, so the muxer passes frames on to the file after a few.
-    noise = tmp_path / "noise.avi"
-    writer = cv2.VideoWriter(str(noise), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))
+def _noise_clip(path, frames=300):
+    """Noise: a high bit rate, so a muxer passes frames on to the file after a few."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))
     rng = np.random.default_rng(1)
-    for _ in range(300):
+    for _ in range(frames):
         writer.write(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
     writer.release()
-    proc = subprocess.Popen([sys.executable, "-m", "gui.app", str(noise), "--roi", "100,80,60,50",
+    return path
+
+
+def _record_in_app(tmp_path, video, csv_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    clip = _noise_clip(tmp_path / "noise.avi")
+    return subprocess.Popen([sys.executable, "-m", "gui.app", str(clip), "--roi", "100,80,60,50",
                              "--frames", "300", "--out-video", str(video), "--out-csv", str(csv_path),
                              "--quit"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+
+
+def _stop_when(proc, condition, signum):
     try:
-        # Kill once the muxer has passed some of the video on to the file (it holds back
-        # the last second or so); an .mp4 would still have nothing readable then.
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if video.exists() and video.stat().st_size >= 1_000_000:
-                break
+        while time.monotonic() < deadline and proc.poll() is None and not condition():
             time.sleep(0.05)
-        assert proc.poll() is None, "the run ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        os.kill(proc.pid, signum)
+        return proc.wait(20)
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_hard_kill_while_recording_leaves_a_readable_mkv(tmp_path):
+    video, csv_path = tmp_path / "killed.mkv", tmp_path / "killed.csv"
+    proc = _record_in_app(tmp_path, video, csv_path)
+    # Killed once the muxer has passed some of the video on to the file (it holds back
+    # the last second or so); an .mp4 would still have nothing readable then.
+    _stop_when(proc, lambda: video.exists() and video.stat().st_size >= 1_000_000, signal.SIGKILL)
     rows = read_track_csv(csv_path)
     frames = readable_frames(video)
     assert 10 <= frames <= len(rows)            # what reached the file is there, every frame whole
+
+
+def test_sigterm_while_recording_finalises_an_mp4(tmp_path):
+    video, csv_path = tmp_path / "stopped.mp4", tmp_path / "stopped.csv"
+    proc = _record_in_app(tmp_path, video, csv_path)
+    code = _stop_when(proc, lambda: csv_path.exists() and len(csv_path.read_text().splitlines()) > 10,
+                      signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM
+    rows = read_track_csv(csv_path)
+    assert len(rows) >= 10 and readable_frames(video) == len(rows)     # closed like the Stop button
 
 
 def test_save_frame_writes_the_views_on_screen_annotated(qtbot, window, clip, tmp_path):

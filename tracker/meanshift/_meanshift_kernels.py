@@ -89,37 +89,6 @@ def centroid_iterate(weights, cx, cy, win_w, win_h, eps, max_iter, bias=0.0):
 
 
 @njit(cache=True, nogil=True)
-def densest_window(weights, win_w, win_h, integral):
-    """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
-
-    A summed-area table (``integral``, at least (H+1) x (W+1) float64, reused by the
-    caller) makes this one pass over the image whatever the window size: the start
-    for mean shift when the target has jumped out of reach of the last window.
-    """
-    h, w = weights.shape
-    win_w = max(1, min(win_w, w))
-    win_h = max(1, min(win_h, h))
-    for x in range(w + 1):
-        integral[0, x] = 0.0
-    for y in range(h):
-        integral[y + 1, 0] = 0.0
-        row = 0.0
-        for x in range(w):
-            row += weights[y, x]
-            integral[y + 1, x + 1] = integral[y, x + 1] + row
-    best = -1.0
-    bx = by = 0
-    for y in range(h - win_h + 1):
-        for x in range(w - win_w + 1):
-            s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
-                 - integral[y + win_h, x] + integral[y, x])
-            if s > best:
-                best = s
-                bx, by = x, y
-    return bx + (win_w - 1) * 0.5, by + (win_h - 1) * 0.5, best
-
-
-@njit(cache=True, nogil=True)
 def summed_area(weights, integral):
     """Fill ``integral`` ((H+1) x (W+1) float64) with the summed-area table of ``weights``:
     ``integral[y, x]`` is the sum of ``weights[:y, :x]``."""
@@ -133,6 +102,30 @@ def summed_area(weights, integral):
             row += weights[y, x]
             integral[y + 1, x + 1] = integral[y, x + 1] + row
     return integral
+
+
+@njit(cache=True, nogil=True)
+def densest_window(weights, win_w, win_h, integral):
+    """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
+
+    A summed-area table (``integral``, at least (H+1) x (W+1) float64, reused by the
+    caller) makes this one pass over the image whatever the window size: the start
+    for mean shift when the target has jumped out of reach of the last window.
+    """
+    h, w = weights.shape
+    win_w = max(1, min(win_w, w))
+    win_h = max(1, min(win_h, h))
+    summed_area(weights, integral)
+    best = -1.0
+    bx = by = 0
+    for y in range(h - win_h + 1):
+        for x in range(w - win_w + 1):
+            s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
+                 - integral[y + win_h, x] + integral[y, x])
+            if s > best:
+                best = s
+                bx, by = x, y
+    return bx + (win_w - 1) * 0.5, by + (win_h - 1) * 0.5, best
 
 
 @njit(cache=True, nogil=True)

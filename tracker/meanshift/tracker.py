@@ -139,7 +139,7 @@ class MeanShiftTracker:
     FOREGROUND_SIZES = (0.5, 0.75, 1.0)
     FAR_JUMP = 1.0          # a move of more than a box (sqrt of its area) in one frame...
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
-    FOREGROUND_LOST = 0.3   # box's target-likeness, relative to the first frame, read as lost
+    FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
@@ -227,7 +227,6 @@ class MeanShiftTracker:
         self._before = (self._cx, self._cy, self._w, self._h, self._angle)
         self._vx = self._vy = 0.0
         self._gain = 1.0
-        self._lost_frames = 0
         self._q[:] = q
         self._q0[:] = q
         self._q_learnt[:] = q
@@ -315,7 +314,6 @@ class MeanShiftTracker:
         self._vx = self.VELOCITY_DAMPING * (found.cx - self._cx)
         self._vy = self.VELOCITY_DAMPING * (found.cy - self._cy)
         self._cx, self._cy = found.cx, found.cy
-        self._lost_frames = 0
         occluded = found.score < self._typical_score - self.OCCLUSION_DROP
         self._typical_score += 0.1 * (found.score - self._typical_score)
         if self.adapt_scale and not occluded:
@@ -341,13 +339,11 @@ class MeanShiftTracker:
         self._lost = True
         self._score = score
         self._vx = self._vy = 0.0
-        self._lost_frames = 1
 
     def _search_lost(self, frame) -> TrackState:
         """While lost: look where the target was last seen and at the densest target-like
         spots of the whole frame; take it back only on a clearly good match, so that
         background is never reported as the target."""
-        self._lost_frames += 1
         starts = [(self._cx, self._cy)] + self._global_starts(frame)
         best, best_start, closest = None, None, 0.0
         for start in starts:
