@@ -90,7 +90,8 @@ def build_parser():
     p = _Parser(prog="mstrack-gui", description="Mean shift colour tracking, live.")
     p.add_argument("source", nargs="?", help="video file, image folder, pattern or camera:N")
     p.add_argument("--resize", type=_size, help="resize frames to WxH before anything else")
-    p.add_argument("--roi", type=parse_roi, help="target box X,Y,W,H on the first frame")
+    p.add_argument("--roi", type=parse_roi, action="append",
+                   help="a target box X,Y,W,H on the first frame; once per target")
     p.add_argument("--frames", type=int, help="play this many frames, then stop")
     p.add_argument("--screenshot", help="save a PNG of the window after --frames")
     p.add_argument("--out-csv", help="record the track to this CSV")
@@ -119,8 +120,8 @@ class Automation:
     def _on_opened(self, info):
         if self.done or self.started is not None:     # only the source given on the command line
             return
-        if self.args.roi:
-            self.window.set_target(self.args.roi)
+        for n, roi in enumerate(self.args.roi or ()):
+            (self.window.add_target if n else self.window.set_target)(roi)
         if self.args.out_csv or self.args.out_video:      # from the first frame, with its box
             self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.frames:

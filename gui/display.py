@@ -23,6 +23,8 @@ class DisplayFrame:
     views: dict = field(default_factory=dict)   # view name -> bare uint8 BGR image
     state: object = None               # TrackState or None
     trail: list = field(default_factory=list)   # recent centres, drawn by the view
+    states: dict = field(default_factory=dict)  # every target's TrackState, by id
+    trails: dict = field(default_factory=dict)  # every target's recent centres, by id
     track_ms: float = 0.0
     segment_ms: float = 0.0
     source_fps: float = 0.0

@@ -37,6 +37,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
     request_stop_at = pyqtSignal(object)
     request_target = pyqtSignal(object)
     request_clear_target = pyqtSignal()
+    request_add_target = pyqtSignal(object)
     request_tracker_options = pyqtSignal(object)
     request_segmentation = pyqtSignal(bool, object)
     request_views = pyqtSignal(object)
@@ -139,6 +140,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
                              (self.request_stop_at, self.worker.set_stop_at),
                              (self.request_target, self.worker.set_target),
                              (self.request_clear_target, self.worker.clear_target),
+                             (self.request_add_target, self.worker.add_target),
                              (self.request_tracker_options, self.worker.set_tracker_options),
                              (self.request_segmentation, self.worker.set_segmentation),
                              (self.request_views, self.worker.set_views),
@@ -213,6 +215,10 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
 
     def set_target(self, box):
         self.request_target.emit(tuple(float(v) for v in box))
+
+    def add_target(self, box):
+        """Track ``box`` too, beside the targets there are."""
+        self.request_add_target.emit(tuple(float(v) for v in box))
 
     def zoom_to_fit(self):
         for view in (self.main_view, self.side_view):
@@ -390,7 +396,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         if image is None:
             view.set_placeholder(self._why_empty(name))
         view.set_frame(image)
-        view.set_track(display.state, display.trail)
+        view.set_track(display.state, display.trail, display.states, display.trails)
 
     def _why_empty(self, name: str) -> str:
         if name in ("segment", "boundaries") and not self.params.segment.isChecked():

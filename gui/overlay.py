@@ -44,12 +44,12 @@ def box_corners(rotated):
     return np.array([p0, p1, (2 * cx - p0[0], 2 * cy - p0[1]), (2 * cx - p1[0], 2 * cy - p1[1])])
 
 
-def track_label(state, transform, width: float):
+def track_label(state, transform, width: float, prefix: str = ""):
     """``(text, QRectF)`` of the score label of ``state`` (a TrackState) for a view of
     ``width`` whose image coordinates map to it by ``transform``: just above the box's
     top corner (the left one of an upright box), below its bottom corner when there is
     no room above."""
-    text = f"LOST {state.score:.2f}" if state.lost else f"{state.score:.2f}"
+    text = " ".join(filter(None, (prefix, "LOST" if state.lost else "", f"{state.score:.2f}")))
     corners = [transform.map(QPointF(x, y)) for x, y in box_corners(state.rotated)]
     metrics = QFontMetricsF(label_font())
     w, h = metrics.horizontalAdvance(text) + 6, metrics.height() + 2
@@ -62,16 +62,27 @@ def track_label(state, transform, width: float):
     return text, QRectF(x, y, w, h)
 
 
-def paint_track(painter, state, trail, transform, width: float) -> None:
-    """Paint ``trail`` (recent centres) and ``state`` (None: the trail only)."""
+def target_qcolour(target_id: int) -> QColor:
+    """Target ``target_id``'s colour, as `tracker.draw.target_colour` draws it."""
+    from tracker.draw import target_colour
+
+    b, g, r = target_colour(target_id)
+    return QColor(r, g, b)
+
+
+def paint_track(painter, state, trail, transform, width: float, colour=None, prefix: str = "") -> None:
+    """Paint ``trail`` (recent centres) and ``state`` (None: the trail only); with a
+    ``colour`` (a target's own) that colour whether tracked or lost, ``prefix`` before
+    the score in the label (its id)."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if len(trail) > 1:
-        painter.setPen(_pen(TRAIL_COLOUR, TRACK_PEN_WIDTH))
+        painter.setPen(_pen(colour or TRAIL_COLOUR, TRACK_PEN_WIDTH))
         painter.drawPolyline(QPolygonF([transform.map(QPointF(x, y)) for x, y in trail]))
     if state is not None:
-        colour = LOST_COLOUR if state.lost else TRACK_COLOUR
+        if colour is None:
+            colour = LOST_COLOUR if state.lost else TRACK_COLOUR
         corners = QPolygonF([transform.map(QPointF(x, y)) for x, y in box_corners(state.rotated)])
         painter.setPen(_pen(QColor(0, 0, 0, 140), TRACK_PEN_WIDTH + 2))
         painter.drawPolygon(corners)        # a dark rim: the box shows on light frames too
@@ -80,7 +91,7 @@ def paint_track(painter, state, trail, transform, width: float) -> None:
         painter.setBrush(colour)
         painter.drawEllipse(transform.map(QPointF(*state.rotated[0])), TRACK_PEN_WIDTH + 1,
                             TRACK_PEN_WIDTH + 1)
-        text, rect = track_label(state, transform, width)
+        text, rect = track_label(state, transform, width, prefix)
         painter.fillRect(rect, QColor(0, 0, 0, 160))
         painter.setFont(label_font())
         painter.setPen(colour)

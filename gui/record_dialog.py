@@ -37,7 +37,7 @@ class RecordDialog(QDialog):
         self.csv_on = QCheckBox("Track CSV")
         self.csv_on.setChecked(True)
         self.csv_path = QLineEdit(str(Path(video_path).with_suffix(".csv")) if Path(video_path).name else "")
-        self.csv_path.setToolTip("frame,x,y,w,h,angle,score,lost: one row per frame, as "
+        self.csv_path.setToolTip("frame,id,x,y,w,h,angle,score,lost: one row per target and frame, as "
                                  "mstrack track writes it")
         browse_csv = QPushButton("Browse…")
         browse_csv.clicked.connect(self._browse_csv)

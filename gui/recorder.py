@@ -84,14 +84,16 @@ class Recorder:
             if self.plan.each:
                 for view, image in zip(self.plan.views, images):
                     self._videos[view].write(
-                        annotated_views([image], result.frame, result.state, result.trail))
+                        annotated_views([image], result.frame, result.state, result.trail,
+                                        states=result.states, trails=result.trails))
             else:
                 self._videos["shown"].write(annotated_views(
-                    images, result.frame, result.state, result.trail, self.plan.arrangement))
+                    images, result.frame, result.state, result.trail, self.plan.arrangement,
+                    states=result.states, trails=result.trails))
             self.frames += 1
-        if self._csv is not None and result.state is not None and position > self._last_row:
+        if self._csv is not None and result.states and position > self._last_row:
             self._last_row = position
-            self._csv.write(position, result.state)
+            self._csv.write_states(position, result.states)
 
     def replay_from(self, position: int) -> None:
         """The user went back: frames from ``position`` on are recorded again."""

@@ -151,6 +151,7 @@ class VideoView(QWidget):
         self._overlay_text = ""
         self._placeholder = ""
         self._track = None  # (TrackState, trail) painted over the frame
+        self._tracks = ({}, {})  # (id -> TrackState, id -> trail): every target, when set
         # Drag ends in image coordinates, so the band stays on the same image
         # content while frames arrive or the zoom changes mid-drag.
         self._drag_start = None
@@ -190,11 +191,13 @@ class VideoView(QWidget):
             return None
         return self._qimage.width(), self._qimage.height()
 
-    def set_track(self, state, trail=()):
+    def set_track(self, state, trail=(), states=None, trails=None):
         """Paint a track over the frame: ``state`` has ``rotated``, ``score`` and ``lost``
         (a TrackState; None paints only the trail), ``trail`` recent centres in image
-        pixel-index coordinates (as the tracker gives them)."""
+        pixel-index coordinates (as the tracker gives them). With ``states`` (id ->
+        TrackState) and ``trails``, every target instead, each in its own colour."""
         self._track = None if state is None and not len(trail) else (state, list(trail))
+        self._tracks = dict(states or {}), dict(trails or {})
         self.update()
 
     # ------------------------------------------------------------------ texts
@@ -347,12 +350,24 @@ class VideoView(QWidget):
     def track_label(self):
         """The score label and where it goes, ``(text, QRectF)`` in widget coordinates,
         or None (see `overlay.track_label`)."""
-        if self._track is None or self._track[0] is None or self._geometry() is None:
+        if self._geometry() is None:
+            return None
+        states = self._tracks[0]
+        if states:                          # the first target's, as painted
+            target_id = next(iter(states))
+            return overlay.track_label(states[target_id], self._image_transform(), self.width(),
+                                       f"#{target_id}")
+        if self._track is None or self._track[0] is None:
             return None
         return overlay.track_label(self._track[0], self._image_transform(), self.width())
 
     def _paint_track(self, painter):
-        if self._track is not None:
+        states, trails = self._tracks
+        if states:
+            for target_id, state in states.items():
+                overlay.paint_track(painter, state, trails.get(target_id, ()), self._image_transform(),
+                                    self.width(), overlay.target_qcolour(target_id), f"#{target_id}")
+        elif self._track is not None:
             overlay.paint_track(painter, *self._track, self._image_transform(), self.width())
 
     def _paint_band(self, painter):

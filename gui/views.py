@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from tracker.draw import draw_track
+from tracker.draw import draw_track, draw_tracks
 
 VIEWS = ("track", "backprojection", "segment", "boundaries")
 SEGMENTED_VIEWS = frozenset({"segment", "boundaries"})     # views that need the segmentation
@@ -42,11 +42,13 @@ def view_image(name: str, result, tracker) -> np.ndarray | None:
     raise ValueError(f"unknown view {name!r}")
 
 
-def annotated(image: np.ndarray | None, like: np.ndarray, state, trail) -> np.ndarray:
-    """A copy of ``image`` with the track drawn into it; a black frame the size of
-    ``like`` when the view has nothing to show (a video's frame size cannot change)."""
+def annotated(image: np.ndarray | None, like: np.ndarray, state, trail, states=None,
+              trails=None) -> np.ndarray:
+    """A copy of ``image`` with the track drawn into it, or every target of ``states``
+    (id -> TrackState) in its own colour when given; a black frame the size of ``like``
+    when the view has nothing to show (a video's frame size cannot change)."""
     out = np.zeros_like(like) if image is None else image.copy()
-    return draw_track(out, state, trail)
+    return draw_tracks(out, states, trails) if states else draw_track(out, state, trail)
 
 
 def compose(images: list[np.ndarray], arrangement: str = "row") -> np.ndarray:
@@ -58,7 +60,9 @@ def compose(images: list[np.ndarray], arrangement: str = "row") -> np.ndarray:
     return np.hstack(images) if arrangement == "row" else np.vstack(images)
 
 
-def annotated_views(images, like: np.ndarray, state, trail, arrangement: str = "row") -> np.ndarray:
+def annotated_views(images, like: np.ndarray, state, trail, arrangement: str = "row", states=None,
+                    trails=None) -> np.ndarray:
     """Bare view images (None for an empty view) annotated and composed: what a
     recording of the view as shown, or View > Save frame, writes."""
-    return compose([annotated(image, like, state, trail) for image in images], arrangement)
+    return compose([annotated(image, like, state, trail, states, trails) for image in images],
+                   arrangement)

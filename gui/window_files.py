@@ -179,7 +179,8 @@ class WindowFiles:
             return False
         track = display.views["track"]
         images = [display.views.get(name) for name in self.shown_views()]
-        image = annotated_views(images, track, display.state, display.trail, self.views.arrangement())
+        image = annotated_views(images, track, display.state, display.trail, self.views.arrangement(),
+                                states=display.states, trails=display.trails)
         suffix = Path(path).suffix.lower() or ".png"
         ok, data = cv2.imencode(suffix if suffix in (".png", ".jpg", ".jpeg", ".bmp") else ".png", image)
         try:

@@ -238,12 +238,26 @@ class PipelineWorker(QObject):
             return
         self._show(result, force=True, histogram=True)
 
+    @pyqtSlot(object)
+    @reported
+    def add_target(self, box):
+        """Add a target on ``box`` (x, y, w, h) in the frame on screen; the others stay."""
+        if self._last_frame is None:
+            return
+        try:
+            result = self._pipeline.add_target(self._last_frame, box, segment=self._needs_segmentation())
+        except TrackerError as e:
+            self.failed.emit(str(e))
+            return
+        self._show(result, force=True, histogram=True)
+
     @pyqtSlot()
     @reported
     def clear_target(self):
         self._pipeline.clear_target()
         if self._last_result is not None:
-            self._last_result.state, self._last_result.trail = None, []
+            self._last_result = dataclasses.replace(self._last_result, state=None, trail=[], states={},
+                                                    trails={}, selected=None)
             self._show(self._last_result, force=True, record=False)
 
     @pyqtSlot(object)
@@ -259,7 +273,9 @@ class PipelineWorker(QObject):
         self._tracker_options = dict(options)
         if self._last_result is not None:
             if state is not None or not self._pipeline.has_target:
-                self._last_result = dataclasses.replace(self._last_result, state=state, trail=[])
+                self._last_result = dataclasses.replace(
+                    self._last_result, state=state, trail=[], states=dict(self._pipeline.targets.states),
+                    trails={}, selected=self._pipeline.selected)
             self._show(self._last_result, force=True, record=False, histogram=True)
 
     @pyqtSlot(bool, object)
@@ -455,6 +471,7 @@ class PipelineWorker(QObject):
             position=self._position,
             frame_count=self._source.frame_count if self._source else None,
             views=views, state=result.state, trail=list(result.trail),
+            states=dict(result.states), trails={i: list(t) for i, t in result.trails.items()},
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(self._source.fps or 0.0) if self._source else 0.0,
             dropped=self._dropped, playing=self._playing, capture_time=self._capture_time,

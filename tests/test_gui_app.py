@@ -172,6 +172,22 @@ def test_automation_flags_play_screenshot_and_exit(tmp_path):
     assert rows[0]["frame"] == 0 and np.allclose([rows[0][k] for k in "xywh"], GT[0])
 
 
+def test_automation_roi_twice_tracks_and_records_two_targets(tmp_path):
+    csv_path = tmp_path / "two.csv"
+    second = (40.0, 40.0, 60.0, 60.0)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    res = subprocess.run([sys.executable, "-m", "gui.app", str(DEMO / "demo.mp4"),
+                          "--roi", ",".join(f"{v:g}" for v in GT[0]), "--roi", ",".join(f"{v:g}" for v in second),
+                          "--frames", "20", "--out-csv", str(csv_path), "--quit"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr
+    rows = read_track_csv(csv_path)
+    frames = sorted({r["frame"] for r in rows})
+    assert [(r["frame"], r["id"]) for r in rows] == [(f, i) for f in frames for i in (0, 1)]
+    assert np.allclose([rows[0][k] for k in "xywh"], GT[0]) and np.allclose([rows[1][k] for k in "xywh"], second)
+    assert len(frames) >= 19
+
+
 def test_gui_without_display_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     res = subprocess.run([sys.executable, "-m", "gui.app"], cwd=ROOT, env=env, capture_output=True,
@@ -242,7 +258,7 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
     qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
     window.request_seek.emit(len(GT) - 2)
     qtbot.waitUntil(lambda: window.last_frame.position == len(GT) - 2, timeout=10000)
-    assert len(window.worker._pipeline._trail) <= 2          # the jump drew no path
+    assert all(len(t) <= 2 for t in window.worker._pipeline._trails.values())   # the jump drew no path
     window.speed.setCurrentText("every frame")
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.play()

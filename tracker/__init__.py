@@ -13,10 +13,11 @@ from .meanshift.camshift import cam_shift, mean_shift
 from .pipeline import FrameResult, TrackingPipeline
 from .segmentation.segment import Segmentation, SegmentationStream, segment_frame
 from .io.sources import FrameSource, open_source
+from .meanshift.multi import MultiTracker
 from .meanshift.tracker import MeanShiftTracker, TrackState
 
 __all__ = [
-    "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShift", "MeanShiftTracker",
+    "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShift", "MeanShiftTracker", "MultiTracker",
     "Segmentation", "SegmentationStream", "SourceError", "TrackState", "TrackerError",
     "TrackingPipeline", "back_project", "cam_shift", "colour_space", "estimate_bandwidth",
     "mean_shift", "mean_shift_cluster", "open_source", "segment_frame", "target_histogram",

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from .cli_options import (VIDEO_CONTAINERS, OneTarget, SequenceFolders, TargetBox, check_csv_name,
+from .cli_options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, TargetBox, check_csv_name,
                           clipped_to_frame, interrupted_message, non_negative_int, parse_roi,
                           parse_size, positive_seconds, resized_frames, start_at)
 from .cli_run import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_USAGE, check_max_frames,
@@ -79,14 +79,14 @@ _CONTAINERS = ", ".join(VIDEO_CONTAINERS)
 
 
 def _add_target_options(p):
-    box = p.add_mutually_exclusive_group()
-    box.add_argument("--roi", type=parse_roi, action=OneTarget, metavar="X,Y,W,H",
-                     help="target box on the first frame (after --resize); commas, tabs or spaces "
-                          "between the numbers, so an OTB ground-truth line works as it is")
-    box.add_argument("--roi-from", metavar="FILE",
-                     help="the box of the first tracked frame from a ground-truth file (x,y,w,h per "
-                          "line, in the source's pixels) or a sequence folder; a sequence folder as "
-                          "SOURCE needs neither option")
+    p.add_argument("--roi", type=parse_roi, action=TargetOption, metavar="X,Y,W,H",
+                   help="a target's box on the first frame (after --resize); commas, tabs or spaces "
+                        "between the numbers, so an OTB ground-truth line works as it is. Give it once "
+                        "per target: each is tracked under its own id (0, 1, ... in the order given)")
+    p.add_argument("--roi-from", metavar="FILE", action=TargetOption,
+                   help="a target's box on the first tracked frame from a ground-truth file (x,y,w,h "
+                        "per line, in the source's pixels) or a sequence folder; may be given several "
+                        "times and mixed with --roi. A sequence folder as SOURCE needs neither option")
 
 
 def _add_stream_options(p):
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("track", help="track a target through a video, image sequence, camera or stream")
     p.add_argument("source", help=_SOURCE_HELP)
     _add_target_options(p)
-    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,x,y,w,h,angle,score,lost)")
+    p.add_argument("--out-csv", metavar="F.csv", help="write the track as CSV (frame,id,x,y,w,h,angle,score,lost)")
     p.add_argument("--out-video", metavar="F", help=f"write the annotated video: {_CONTAINERS} "
                    "(.mkv keeps what was written if the run is killed; .mp4 only once closed)")
     p.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
@@ -160,7 +160,7 @@ def cmd_track(args) -> int:
     if not args.segment and (args.bandwidth is not None or args.quantile is not None
                              or args.kernel is not None):
         raise InputError("--bandwidth, --quantile and --kernel set the segmentation: add --segment")
-    target = TargetBox.from_args(args)
+    targets = TargetBox.all_from_args(args)
     pipeline = TrackingPipeline(segment=args.segment, segment_options=_segment_options(args),
                                 **_tracker_options(args))
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
@@ -170,13 +170,13 @@ def cmd_track(args) -> int:
     source = open_source(args.source, timeout=args.timeout)
     try:
         start_at(source, args.start_frame)
-        roi = target.for_frame(args.start_frame, source.size, args.resize)
+        rois = [t.for_frame(args.start_frame, source.size, args.resize) for t in targets]
         progress = progress_bar(source, args, "tracking", args.start_frame)
         previous = None
         for frame in frames_until_stop(resized_frames(source, args.resize), args):
             index = source.position - 1     # the frame's own index, also past skipped frames
             if processed == 0:
-                result = pipeline.set_target(frame, clipped_to_frame(roi, frame))
+                result = _start_targets(pipeline, frame, rois)
                 t0 = time.perf_counter()
                 if args.out_csv is not None:
                     csv_out = TrackCsvWriter(args.out_csv)
@@ -190,9 +190,9 @@ def cmd_track(args) -> int:
             if processed == 1 and started is not None:
                 say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
             processed += 1
-            lost += result.state.lost
+            lost += sum(state.lost for state in result.states.values())
             if csv_out:
-                csv_out.write(index, result.state)
+                csv_out.write_states(index, result.states)
             if video_out:
                 video_out.write(result.side_by_side())
             progress.update(processed)
@@ -206,7 +206,8 @@ def cmd_track(args) -> int:
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
         summary += f" ({(processed - 1) / seconds:.0f} fps)"
-    parts = [summary, f"{lost} frame{'s' if lost != 1 else ''} lost"]
+    lost_what = "frame" if len(targets) == 1 else "target-frame"
+    parts = [summary, f"{lost} {lost_what}{'s' if lost != 1 else ''} lost"]
     if getattr(source, "frames_dropped", 0):
         parts.append(f"{source.frames_dropped} live frames skipped to keep up")
     if csv_out:
@@ -215,6 +216,16 @@ def cmd_track(args) -> int:
         parts.append(f"video: {printable(video_out.path)}")
     say("; ".join(parts))
     return run_status(source, problems, args)
+
+
+def _start_targets(pipeline, frame, rois):
+    """Learn every target on the first frame, in the order given (ids 0, 1, ...); the
+    frame is segmented once, with the last."""
+    last = len(rois) - 1
+    result = pipeline.set_target(frame, clipped_to_frame(rois[0], frame), segment=last == 0)
+    for n, roi in enumerate(rois[1:], 1):
+        result = pipeline.add_target(frame, clipped_to_frame(roi, frame), segment=n == last)
+    return result
 
 
 def cmd_segment(args) -> int:

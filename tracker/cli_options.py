@@ -68,13 +68,14 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-class OneTarget(argparse.Action):
-    """``--roi`` once: a second one would silently replace the first, and several
-    targets are not supported yet."""
+class TargetOption(argparse.Action):
+    """``--roi`` and ``--roi-from``, each as often as wanted: one target each, kept in
+    ``targets`` in the order given on the command line."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        if getattr(namespace, self.dest, None) is not None:
-            parser.error(f"{option_string} given twice: only one target is supported yet")
+        targets = list(getattr(namespace, "targets", None) or [])
+        targets.append((self.dest, values))
+        namespace.targets = targets
         setattr(namespace, self.dest, values)
 
 
@@ -103,24 +104,28 @@ def sequences_under(path) -> list[str]:
 
 @dataclass
 class TargetBox:
-    """Where the first box comes from: ``--roi``, ``--roi-from`` or the sequence's own
-    ground truth. Resolved before the source opens, so a bad box costs no time."""
+    """Where a target's first box comes from: ``--roi``, ``--roi-from`` or the sequence's
+    own ground truth. Resolved before the source opens, so a bad box costs no time."""
 
     box: tuple | None = None            # --roi, in pixels of the frames as tracked
     groundtruth: object = None          # (N, 4) boxes in the source's pixels
     origin: str = ""                    # the ground-truth file, for messages
 
     @classmethod
-    def from_args(cls, args) -> "TargetBox":
+    def all_from_args(cls, args) -> list["TargetBox"]:
+        """One per ``--roi`` and ``--roi-from``, in the order given; without either, the
+        SOURCE's own ground truth if it is a sequence folder."""
+        given = list(getattr(args, "targets", None) or [])
+        if not given and os.path.isfile(os.path.join(args.source, _GROUNDTRUTH)):
+            given = [("roi_from", args.source)]    # an OTB sequence folder brings its own box
+        if not given:
+            raise InputError("no target box: give --roi X,Y,W,H or --roi-from GROUNDTRUTH_FILE")
+        return [cls(box=value) if kind == "roi" else cls.from_groundtruth(value) for kind, value in given]
+
+    @classmethod
+    def from_groundtruth(cls, path) -> "TargetBox":
         from .evaluation.otb import load_groundtruth
 
-        if args.roi is not None:
-            return cls(box=args.roi)
-        path = args.roi_from
-        if path is None and os.path.isfile(os.path.join(args.source, _GROUNDTRUTH)):
-            path = args.source          # an OTB sequence folder brings its own box
-        if path is None:
-            raise InputError("no target box: give --roi X,Y,W,H or --roi-from GROUNDTRUTH_FILE")
         if os.path.isdir(path):
             path = os.path.join(path, _GROUNDTRUTH)
         return cls(groundtruth=load_groundtruth(path), origin=str(path))

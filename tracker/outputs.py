@@ -21,7 +21,7 @@ from .errors import InputError, OutputError, printable
 from .io._native import cv2_filename
 from .meanshift.tracker import TrackState
 
-CSV_HEADER = ("frame", "x", "y", "w", "h", "angle", "score", "lost")
+CSV_HEADER = ("frame", "id", "x", "y", "w", "h", "angle", "score", "lost")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm"}
 # Matroska (.mkv) keeps what was written when the process is killed; .mp4 and .mov
 # have no index until they are closed, so a hard kill leaves nothing readable.
@@ -62,9 +62,9 @@ def check_distinct(source, outputs) -> None:
         seen.add(target)
 
 
-def track_row(index: int, state: TrackState) -> list[str]:
+def track_row(index: int, state: TrackState, target_id: int = 0) -> list[str]:
     x, y, w, h = state.box
-    return [str(index), f"{x:.2f}", f"{y:.2f}", f"{w:.2f}", f"{h:.2f}",
+    return [str(index), str(target_id), f"{x:.2f}", f"{y:.2f}", f"{w:.2f}", f"{h:.2f}",
             f"{state.rotated[2]:.2f}", f"{state.score:.4f}", "1" if state.lost else "0"]
 
 
@@ -75,7 +75,8 @@ def _csv_line(fields) -> bytes:
 
 
 class TrackCsvWriter:
-    """Writes ``frame,x,y,w,h,angle,score,lost`` rows, each straight to the file.
+    """Writes ``frame,id,x,y,w,h,angle,score,lost`` rows, each straight to the file:
+    one row per target and frame, ``id`` the target's (0 for a single target).
 
     Each row reaches the file as it is written, so a run killed at any point leaves a
     CSV whose every line is complete. A row the disk cannot take is cut off again and
@@ -92,9 +93,14 @@ class TrackCsvWriter:
         self.rows = 0
         self._append(CSV_HEADER)
 
-    def write(self, index: int, state: TrackState) -> None:
-        self._append(track_row(index, state))
+    def write(self, index: int, state: TrackState, target_id: int = 0) -> None:
+        self._append(track_row(index, state, target_id))
         self.rows += 1
+
+    def write_states(self, index: int, states: dict) -> None:
+        """One row per target of ``states`` (id -> TrackState), in id order."""
+        for target_id in sorted(states):
+            self.write(index, states[target_id], target_id)
 
     def _append(self, fields) -> None:
         if self._fd is None:
@@ -130,10 +136,10 @@ class TrackCsvWriter:
 
 
 def read_track_csv(path) -> list[dict]:
-    """Rows of a track CSV as dicts of floats (``frame`` int, ``lost`` bool)."""
+    """Rows of a track CSV as dicts of floats (``frame`` and ``id`` int, ``lost`` bool)."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return [{"frame": int(r["frame"]), **{k: float(r[k]) for k in CSV_HEADER[1:7]},
+    return [{"frame": int(r["frame"]), "id": int(r["id"]), **{k: float(r[k]) for k in CSV_HEADER[2:8]},
              "lost": r["lost"] == "1"} for r in rows]
 
 

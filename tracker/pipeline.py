@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .draw import draw_track
+from .draw import draw_track, draw_tracks
 from .errors import InputError
 from .io.frames import as_bgr8
 from .segmentation.segment import Segmentation, SegmentationStream
+from .meanshift.multi import MultiTracker
 from .meanshift.tracker import MeanShiftTracker, TrackState
 
 
 @dataclass
 class FrameResult:
-    """What the pipeline made of one frame."""
+    """What the pipeline made of one frame.
+
+    ``states`` and ``trails`` hold every target by id; ``state`` and ``trail`` are those
+    of the selected target (the only one, or the one the GUI's panels show).
+    """
 
     index: int
     frame: np.ndarray                 # the input, uint8 BGR
@@ -30,16 +35,19 @@ class FrameResult:
     trail: list = field(default_factory=list)
     segmentation: Segmentation | None = None
     segment_ms: float = 0.0
+    states: dict = field(default_factory=dict)      # id -> TrackState
+    trails: dict = field(default_factory=dict)      # id -> recent centres
+    selected: int | None = None
 
     def annotated(self) -> np.ndarray:
-        """A copy of the frame with the track drawn on it."""
-        return draw_track(self.frame.copy(), self.state, self.trail)
+        """A copy of the frame with the tracks drawn on it."""
+        return self._draw(self.frame.copy())
 
     def segmented(self) -> np.ndarray | None:
-        """The recoloured segmentation with the track drawn on it (None if not segmenting)."""
+        """The recoloured segmentation with the tracks drawn on it (None if not segmenting)."""
         if self.segmentation is None:
             return None
-        return draw_track(self.segmentation.recolored(), self.state, self.trail)
+        return self._draw(self.segmentation.recolored())
 
     def side_by_side(self) -> np.ndarray:
         """Annotated frame and, when segmenting, the segmented view to its right."""
@@ -47,9 +55,14 @@ class FrameResult:
         annotated = self.annotated()
         return annotated if segmented is None else np.hstack([annotated, segmented])
 
+    def _draw(self, image):
+        if not self.states:        # no target, or a result made by hand with `state` only
+            return draw_track(image, self.state, self.trail)
+        return draw_tracks(image, self.states, self.trails)
+
 
 class TrackingPipeline:
-    """Holds the tracker and its trail across frames.
+    """Holds the targets (a `MultiTracker`) and their trails across frames.
 
     Parameters
     ----------
@@ -60,65 +73,103 @@ class TrackingPipeline:
     segment_options : dict, optional
         Passed to ``SegmentationStream``.
     **tracker_options
-        Passed to ``MeanShiftTracker``.
+        Passed to every target's ``MeanShiftTracker``.
     """
 
     def __init__(self, trail_length: int = 32, segment: bool = False,
                  segment_options: dict | None = None, **tracker_options):
         _check_options(trail_length, segment, segment_options)
         self.tracker_options = tracker_options
-        self.tracker = MeanShiftTracker(**tracker_options)
+        self.targets = MultiTracker(**tracker_options)
+        self._no_target = MeanShiftTracker(**tracker_options)   # `tracker` while none is selected
         self.segmenter = SegmentationStream(**(segment_options or {})) if segment else None
-        self._trail = deque(maxlen=trail_length)
-        self._has_target = False
-        self._last_box = None
+        self._trail_length = trail_length
+        self._trails: dict[int, deque] = {}
+        self.selected: int | None = None
         self.index = -1
 
     @property
     def has_target(self) -> bool:
-        return self._has_target
+        return len(self.targets) > 0
+
+    @property
+    def tracker(self) -> MeanShiftTracker:
+        """The selected target's tracker (its model and back-projection); an untrained one
+        while there is no target."""
+        return self.targets.tracker(self.selected) if self.selected is not None else self._no_target
+
+    def select(self, target_id: int) -> None:
+        self.targets.tracker(target_id)          # refuses an unknown id
+        self.selected = target_id
 
     def set_target(self, frame, box, segment: bool = True) -> FrameResult:
-        """(Re-)target on ``box`` in ``frame``; that frame's result is the init box.
+        """Track only ``box`` in ``frame`` from now on (all other targets go); that frame's
+        result is the init box.
 
         ``segment=False`` skips the segmentation of this frame (nobody looks at it)."""
         frame = as_bgr8(frame)
         _check_segment_flag(segment)
+        target_id, ms = self._add(frame, box)     # a bad box raises here, changing nothing
+        for other in self.targets.ids:
+            if other != target_id:
+                self.remove_target(other)
         self.index += 1
+        return self._learnt(frame, target_id, ms, segment)
+
+    def add_target(self, frame, box, segment: bool = True) -> FrameResult:
+        """Add a target on ``box`` in ``frame`` (the frame last processed) and select it;
+        the others keep their state. The result's ``selected`` is the new target's id."""
+        frame = as_bgr8(frame)
+        _check_segment_flag(segment)
+        target_id, ms = self._add(frame, box)
+        return self._learnt(frame, target_id, ms, segment)
+
+    def retarget(self, target_id: int, frame, box, segment: bool = True) -> FrameResult:
+        """Learn target ``target_id`` afresh on ``box`` in ``frame``; it keeps its id."""
+        frame = as_bgr8(frame)
+        _check_segment_flag(segment)
         t0 = time.perf_counter()
-        state = self.tracker.init(frame, box)
+        self.targets.retarget(target_id, frame, box)
         ms = (time.perf_counter() - t0) * 1e3
-        self._trail.clear()
-        self._trail.append(state.rotated[0])
-        self._has_target = True
-        self._last_box = state.box
-        result = FrameResult(self.index, frame, state, ms, list(self._trail))
-        return self.segment(result) if segment else result
+        self._trails[target_id].clear()
+        return self._learnt(frame, target_id, ms, segment)
+
+    def remove_target(self, target_id: int) -> None:
+        """Stop tracking ``target_id``; if it was selected, the newest other one is."""
+        self.targets.remove(target_id)
+        del self._trails[target_id]
+        if self.selected == target_id:
+            self.selected = self.targets.ids[-1] if self.has_target else None
 
     def clear_target(self) -> None:
-        self._has_target = False
-        self._last_box = None
-        self._trail.clear()
+        """Forget every target."""
+        self.targets.clear()
+        self._trails.clear()
+        self.selected = None
 
     def jumped(self) -> None:
-        """The next frame does not follow the last (a seek): forget the trail and let the
-        tracker search for the target afresh."""
-        self._trail.clear()
-        if self._has_target:
-            self.tracker.expect_jump()
+        """The next frame does not follow the last (a seek): forget the trails and let the
+        trackers search for their targets afresh."""
+        for trail in self._trails.values():
+            trail.clear()
+        self.targets.expect_jump()
 
     def set_tracker_options(self, frame=None, **options) -> TrackState | None:
-        """Replace the tracker (colour space, bins, ...); with a target and a frame, the
-        new tracker learns the target again where it was last seen, and its state on
-        ``frame`` is returned (None without a target)."""
-        tracker = MeanShiftTracker(**options)
+        """Replace the trackers (colour space, bins, ...); with targets and a frame, each
+        new tracker learns its target again where it was last seen, and the selected
+        target's state on ``frame`` is returned (None without a target: without a frame,
+        the targets are forgotten)."""
+        no_target = MeanShiftTracker(**options)        # raises before anything changes
         state = None
-        if self._has_target and self._last_box is not None and frame is not None:
-            state = tracker.init(as_bgr8(frame), self._last_box)   # raises before anything changes
-            self._trail.clear()
-        elif self._has_target:
+        if self.has_target and frame is not None:
+            states = self.targets.set_options(as_bgr8(frame), **options)
+            for trail in self._trails.values():
+                trail.clear()
+            state = states.get(self.selected)
+        else:
             self.clear_target()
-        self.tracker, self.tracker_options = tracker, options
+            self.targets.set_options(None, **options)
+        self._no_target, self.tracker_options = no_target, options
         return state
 
     def set_segmentation(self, enabled: bool, **options) -> None:
@@ -128,21 +179,18 @@ class TrackingPipeline:
         self.segmenter = SegmentationStream(**options) if enabled else None
 
     def process(self, frame, segment: bool = True) -> FrameResult:
-        """Track the target (if any) in the next frame; ``segment=False`` skips its
+        """Track the targets (if any) in the next frame; ``segment=False`` skips its
         segmentation (the GUI segments only frames a view or a recording shows)."""
         frame = as_bgr8(frame)
         _check_segment_flag(segment)
         self.index += 1
-        if not self._has_target:
-            result = FrameResult(self.index, frame, None)
-            return self.segment(result) if segment else result
         t0 = time.perf_counter()
-        state = self.tracker.update(frame)
-        ms = (time.perf_counter() - t0) * 1e3
-        if not state.lost:
-            self._trail.append(state.rotated[0])
-            self._last_box = state.box
-        result = FrameResult(self.index, frame, state, ms, list(self._trail))
+        states = self.targets.update(frame) if self.has_target else {}
+        ms = (time.perf_counter() - t0) * 1e3 if states else 0.0
+        for target_id, state in states.items():
+            if not state.lost:
+                self._trails[target_id].append(state.rotated[0])
+        result = self._result(frame, states, ms)
         return self.segment(result) if segment else result
 
     def segment(self, result: FrameResult) -> FrameResult:
@@ -153,6 +201,27 @@ class TrackingPipeline:
             result.segmentation = self.segmenter.update(result.frame)
             result.segment_ms = (time.perf_counter() - t0) * 1e3
         return result
+
+    def _add(self, frame, box):
+        t0 = time.perf_counter()
+        target_id = self.targets.add(frame, box)
+        ms = (time.perf_counter() - t0) * 1e3
+        self._trails[target_id] = deque(maxlen=self._trail_length)
+        self.selected = target_id
+        return target_id, ms
+
+    def _learnt(self, frame, target_id, ms, segment) -> FrameResult:
+        """The result for the frame a target was just (re)learnt on: its init box."""
+        self.index = max(self.index, 0)
+        self._trails[target_id].append(self.targets.states[target_id].rotated[0])
+        result = self._result(frame, dict(self.targets.states), ms)
+        return self.segment(result) if segment else result
+
+    def _result(self, frame, states, ms) -> FrameResult:
+        trails = {i: list(self._trails[i]) for i in states}
+        selected = self.selected if self.selected in states else None
+        return FrameResult(self.index, frame, states.get(selected), ms, trails.get(selected, []),
+                           states=states, trails=trails, selected=selected)
 
 
 def _check_segment_flag(segment) -> None:

@@ -224,6 +224,7 @@ class MeanShiftTracker:
         self._cx, self._cy = cx, cy
         self._w0, self._h0 = w, h
         self._w, self._h, self._angle = float(w), float(h), 0.0
+        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
         self._vx = self._vy = 0.0
         self._gain = 1.0
         self._q[:] = q
@@ -248,6 +249,8 @@ class MeanShiftTracker:
         if (frame.shape[1], frame.shape[0]) != self._frame_size:
             raise InputError(f"frame size changed from {self._frame_size[0]}x{self._frame_size[1]} "
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
+        # Where the target was before this frame, for `mark_lost`.
+        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
         if self._lost:
             return self._search_lost(frame)
         px, py = self._cx + self._vx, self._cy + self._vy
@@ -256,6 +259,15 @@ class MeanShiftTracker:
             self._lose(found.score)
         else:
             self._follow(frame, found)
+        return self._state()
+
+    def mark_lost(self) -> TrackState:
+        """Overrule the last `update`: the target is lost, and it was last seen where it
+        was before that frame (another tracker holds the place this one moved to)."""
+        if not self._initialized:
+            raise InputError("tracker.mark_lost() called before tracker.init()")
+        self._cx, self._cy, self._w, self._h, self._angle = self._before
+        self._lose(self._score)
         return self._state()
 
     def expect_jump(self) -> None:

@@ -1,0 +1,137 @@
+"""MultiTracker: several targets at once, one `MeanShiftTracker` each, under stable ids.
+
+Each target is tracked on its own (the cost of a frame is one tracker step per target),
+then the tracks are checked against each other: mean shift pulls a window towards the
+nearest blob of its colours, so two targets of one colour that come close would both
+settle on the same object. When two tracked boxes overlap by more than `OVERLAP_IOU`,
+only one of them can be right: the one that was already tracked before this frame wins
+over one that just came back from lost (a lost tracker searches the whole frame and
+readily finds the other target), and otherwise the better match to its own model wins.
+The other is judged lost where it was before the frame and searches for its own target
+from there on.
+"""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from .tracker import MeanShiftTracker, TrackState
+
+
+def box_iou(a, b) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = min(ax + aw, bx + bw) - max(ax, bx)
+    ih = min(ay + ah, by + bh) - max(ay, by)
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    inter = iw * ih
+    return inter / (aw * ah + bw * bh - inter)
+
+
+class MultiTracker:
+    """Track several objects, each by its colours, under ids that never change.
+
+    Ids count up from 0 and are never reused within the life of the object, so an id in
+    a CSV names one target from its first row to its last.
+
+    Parameters
+    ----------
+    **tracker_options
+        Passed to every target's ``MeanShiftTracker``.
+    """
+
+    OVERLAP_IOU = 0.5     # two tracked boxes overlapping more than this hold one object
+
+    def __init__(self, **tracker_options):
+        MeanShiftTracker(**tracker_options)     # refuse bad options now, not at the first add
+        self.tracker_options = dict(tracker_options)
+        self._trackers: dict[int, MeanShiftTracker] = {}
+        self.states: dict[int, TrackState] = {}   # the last state of each target, by id
+        self._next_id = 0
+
+    def __len__(self) -> int:
+        return len(self._trackers)
+
+    def __contains__(self, target_id) -> bool:
+        return target_id in self._trackers
+
+    @property
+    def ids(self) -> list[int]:
+        """The targets' ids, oldest first."""
+        return list(self._trackers)
+
+    def tracker(self, target_id: int) -> MeanShiftTracker:
+        """The single-target tracker behind ``target_id`` (for its model and back-projection)."""
+        return self._trackers[self._known(target_id)]
+
+    def add(self, frame, box) -> int:
+        """Learn a new target from ``box`` in ``frame``; its id. A bad box raises
+        InputError and adds nothing (and uses up no id)."""
+        tracker = MeanShiftTracker(**self.tracker_options)
+        state = tracker.init(frame, box)
+        target_id, self._next_id = self._next_id, self._next_id + 1
+        self._trackers[target_id] = tracker
+        self.states[target_id] = state
+        return target_id
+
+    def retarget(self, target_id: int, frame, box) -> TrackState:
+        """Learn target ``target_id`` afresh from ``box``; the others are untouched."""
+        state = self._trackers[self._known(target_id)].init(frame, box)
+        self.states[target_id] = state
+        return state
+
+    def remove(self, target_id: int) -> None:
+        del self._trackers[self._known(target_id)]
+        del self.states[target_id]
+
+    def clear(self) -> None:
+        """Forget every target (ids keep counting up)."""
+        self._trackers.clear()
+        self.states.clear()
+
+    def set_options(self, frame, **tracker_options) -> dict[int, TrackState]:
+        """Replace every tracker by one with these options, each learning its target again
+        where it was last seen in ``frame``; ids stay. A target the new options cannot
+        track raises InputError and changes nothing."""
+        trackers, states = {}, {}
+        for target_id, state in self.states.items():
+            trackers[target_id] = MeanShiftTracker(**tracker_options)
+            states[target_id] = trackers[target_id].init(frame, state.box)
+        if not trackers:
+            MeanShiftTracker(**tracker_options)          # the options are still checked
+        self._trackers, self.states = trackers, states
+        self.tracker_options = dict(tracker_options)
+        return dict(states)
+
+    def expect_jump(self) -> None:
+        """The next frame does not follow the last one (a seek): see `MeanShiftTracker`."""
+        for tracker in self._trackers.values():
+            tracker.expect_jump()
+
+    def update(self, frame) -> dict[int, TrackState]:
+        """Track every target in the next frame; their states by id."""
+        was_tracked = {i: not s.lost for i, s in self.states.items()}
+        for target_id, tracker in self._trackers.items():
+            self.states[target_id] = tracker.update(frame)
+        self._separate(was_tracked)
+        return dict(self.states)
+
+    def _separate(self, was_tracked) -> None:
+        """Of two tracked boxes on one object, keep the more credible one (see the module)."""
+        tracked = [i for i, s in self.states.items() if not s.lost]
+        if len(tracked) < 2:
+            return
+        tracked.sort(key=lambda i: (was_tracked[i], self.states[i].score), reverse=True)
+        kept = []
+        for target_id in tracked:
+            box = self.states[target_id].box
+            if any(box_iou(box, self.states[k].box) > self.OVERLAP_IOU for k in kept):
+                self.states[target_id] = self._trackers[target_id].mark_lost()
+            else:
+                kept.append(target_id)
+
+    def _known(self, target_id) -> int:
+        if target_id not in self._trackers:
+            raise InputError(f"no target with id {target_id!r} (targets: {self.ids})")
+        return target_id
