@@ -69,16 +69,6 @@ def _x_server_answers() -> bool:
     return ok
 
 
-def _size(text: str):
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--resize must be WxH, e.g. 1280x720, got {text!r}") from None
-    if w <= 0 or h <= 0:
-        raise argparse.ArgumentTypeError(f"--resize must be positive, got {text!r}")
-    return w, h
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -86,10 +76,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser():
     from tracker.cli import parse_roi
+    from tracker.cli_options import parse_size
 
     p = _Parser(prog="mstrack-gui", description="Mean shift colour tracking, live.")
     p.add_argument("source", nargs="?", help="video file, image folder, pattern or camera:N")
-    p.add_argument("--resize", type=_size, help="resize frames to WxH before anything else")
+    p.add_argument("--resize", type=parse_size, help="resize frames to WxH before anything else")
     p.add_argument("--roi", type=parse_roi, action="append",
                    help="a target box X,Y,W,H on the first frame; once per target")
     p.add_argument("--frames", type=int, help="play this many frames, then stop")
