@@ -11,15 +11,17 @@ target size:
    into similar background nor balloons the way hue-only CamShift does;
 3. mean shift the window to the centroid of that weight image (numba), from the
    predicted position and from the densest window of the region;
-4. size: the box that holds the most weight less a threshold per pixel (midway between
-   a target pixel's typical weight and a background pixel's), searched around the
-   current size with a summed-area table and adapted at a limited rate; orientation from
-   the second moments of the weights, relative to the first frame;
+4. size: the box that holds the most weight less a threshold per pixel (a tenth of the
+   way from a background pixel's typical weight to a target pixel's), searched among
+   sizes 10 % either side of the current one in one pass over the pixels and taken at a
+   fifth of the step per frame; orientation (on request) from the second moments of the
+   weights, relative to the first frame;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
-   and how target-like the box's pixels are compared with the first frame. Below either
-   threshold the target is lost: nothing adapts, the reported box stays where the target
-   was last seen, and every frame the whole frame is searched (at reduced resolution)
-   until a candidate matches the model well again.
+   how target-like the box's pixels are compared with the first frame, and whether a
+   far match is as good as the target's typical one. When any fails the target is lost:
+   nothing adapts, the reported box stays where the target was last seen, and every
+   frame the last position and the densest target-like spots of the whole frame (at
+   reduced resolution) are tried until a candidate matches the model well again.
 """
 
 from __future__ import annotations
