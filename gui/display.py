@@ -25,6 +25,7 @@ class DisplayFrame:
     trail: list = field(default_factory=list)   # recent centres, drawn by the view
     states: dict = field(default_factory=dict)  # every target's TrackState, by id
     trails: dict = field(default_factory=dict)  # every target's recent centres, by id
+    selected: int | None = None        # the id `state` belongs to (the panels show it)
     track_ms: float = 0.0
     segment_ms: float = 0.0
     source_fps: float = 0.0

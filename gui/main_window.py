@@ -16,14 +16,14 @@ from .shortcuts import ShortcutsDialog
 from .status import ElidedLabel, RecordingIndicator
 from .view_area import ARRANGEMENT_CHOICES, ViewArea
 from .window_files import WindowFiles
+from .window_targets import HINT, WindowTargets
 from .worker import PipelineWorker
 
 READOUT_EVERY = 0.1       # seconds between updates of the numbers while playing
-HINT = "Drag a box around the target (or type it in the Target panel)"
 
 
-class MainWindow(WindowFiles, WindowMenus, QMainWindow):
-    """Open a source, drag a box around the target, watch it tracked and segmented."""
+class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
+    """Open a source, drag a box around each target, watch them tracked and segmented."""
 
     # Requests to the worker (queued across threads).
     request_open = pyqtSignal(str, object)
@@ -38,6 +38,9 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
     request_target = pyqtSignal(object)
     request_clear_target = pyqtSignal()
     request_add_target = pyqtSignal(object)
+    request_retarget = pyqtSignal(int, object)
+    request_select = pyqtSignal(int)
+    request_remove = pyqtSignal(int)
     request_tracker_options = pyqtSignal(object)
     request_segmentation = pyqtSignal(bool, object)
     request_views = pyqtSignal(object)
@@ -161,9 +164,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.worker.recording_changed.connect(self._on_recording)
         # Queued: what follows (a screenshot, say) must not run inside the paint itself.
         self.main_view.painted.connect(self._on_painted, Qt.ConnectionType.QueuedConnection)
-        self.main_view.selection_made.connect(self._on_selection)
-        self.side_view.selection_made.connect(self._on_selection)
-        self.target_panel.box_entered.connect(self.set_target)
+        self._connect_targets()
         self.bar.seek_requested.connect(self.request_seek.emit)
         self.speed.currentTextChanged.connect(self._on_speed)
         self.view_box.currentIndexChanged.connect(lambda i: self.set_view(self.view_box.itemData(i)))
@@ -207,18 +208,6 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
 
     def step_back(self):
         self.request_step_back.emit()
-
-    def reset_target(self):
-        self.request_clear_target.emit()
-        self.histogram.set_histogram(None, None)
-        self.main_view.set_overlay_text(HINT if self.info is not None else "")
-
-    def set_target(self, box):
-        self.request_target.emit(tuple(float(v) for v in box))
-
-    def add_target(self, box):
-        """Track ``box`` too, beside the targets there are."""
-        self.request_add_target.emit(tuple(float(v) for v in box))
 
     def zoom_to_fit(self):
         for view in (self.main_view, self.side_view):
@@ -313,7 +302,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         self.act_play.setText("Pause" if playing else "Play")
         self._fps_times = []
         if self.last_frame is not None:          # the numbers of the frame on screen, in full
-            self.target_panel.show_state(self.last_frame.state)
+            self._show_targets(self.last_frame, True)
             self.bar.show_position(self.last_frame.position)
             self._update_status(self.last_frame)
 
@@ -335,10 +324,6 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         if not display.views:
             return
         self.last_frame = display
-        if display.state is None:
-            self.main_view.set_overlay_text(HINT)
-        else:
-            self.main_view.set_overlay_text("LOST: drag a new box" if display.state.lost else "")
         self._paint(display)
         self._unpainted = display            # shown once the view has painted it
         now = time.perf_counter()
@@ -349,9 +334,10 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
             self._fps_times = [t for t in self._fps_times if now - t < 2.0] + [now]
         # The numbers change 30 times a second while playing; 10 updates a second are as
         # readable and leave the time to the video.
-        if not display.playing or now - self._last_readout >= READOUT_EVERY:
+        readout_due = not display.playing or now - self._last_readout >= READOUT_EVERY
+        self._show_targets(display, readout_due)
+        if readout_due:
             self._last_readout = now
-            self.target_panel.show_state(display.state)
             self.bar.show_position(display.position)
             self._update_status(display)
 
@@ -396,7 +382,7 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
         if image is None:
             view.set_placeholder(self._why_empty(name))
         view.set_frame(image)
-        view.set_track(display.state, display.trail, display.states, display.trails)
+        view.set_track(display.state, display.trail, display.states, display.trails, display.selected)
 
     def _why_empty(self, name: str) -> str:
         if name in ("segment", "boundaries") and not self.params.segment.isChecked():
@@ -408,9 +394,6 @@ class MainWindow(WindowFiles, WindowMenus, QMainWindow):
     def _on_speed(self, text: str):
         # "every frame": no pacing and no skipping, for analysing a recording.
         self.request_speed.emit(0.0 if text == "every frame" else float(text[:-1]))
-
-    def _on_selection(self, x, y, w, h):
-        self.set_target((x, y, w, h))
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event):

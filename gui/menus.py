@@ -49,7 +49,9 @@ class WindowMenus:
         self.act_end = a("Last Frame", self.request_seek_end.emit, "End")
         self.act_goto = a("Go to Frame…", self.bar.focus_frame_field, "Ctrl+G",
                           tip="Go to a frame: type its number and press Enter")
-        self.act_reset = a("Reset Target", self.reset_target, "R", tip="Forget the target (drag a new box)")
+        self.act_reset = a("Reset Targets", self.reset_target, "R", tip="Forget every target (drag new boxes)")
+        self.act_remove = a("Remove Target", self.remove_selected_target, "Delete",
+                            tip="Stop tracking the selected target (click a box to select it)")
         self.view_group = QActionGroup(self)
         self.act_views = {}
         for key, name in VIEW_NAMES.items():
@@ -81,7 +83,7 @@ class WindowMenus:
         menu.addAction(self.act_quit)
         menu = self.menuBar().addMenu("&Playback")
         for action in (self.act_play, self.act_step, self.act_step_back, self.act_home,
-                       self.act_end, self.act_goto, None, self.act_reset):
+                       self.act_end, self.act_goto, None, self.act_remove, self.act_reset):
             menu.addAction(action) if action else menu.addSeparator()
         menu = self.menuBar().addMenu("&View")
         for action in self.act_views.values():

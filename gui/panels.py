@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import QRectF, Qt, pyqtSignal
+from PyQt6.QtCore import QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QColor, QPainter
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                              QLabel, QPushButton, QSpinBox, QWidget)
+
+from .target_list import TargetList
 
 #: The parameters a new user starts with, and "Restore defaults" brings back.
 DEFAULTS = {"colour_space": "bgr", "bins": 16, "segment": True, "auto_bandwidth": True,
@@ -213,7 +215,8 @@ class ParametersPanel(QWidget):
 
 
 class TargetPanel(QWidget):
-    """The target box as numbers: shows it on every frame, and sets it when typed in."""
+    """The selected target's box as numbers (shown on every frame, set when typed in)
+    and the list of all targets."""
 
     box_entered = pyqtSignal(object)              # (x, y, w, h) in image pixels
 
@@ -233,14 +236,18 @@ class TargetPanel(QWidget):
             grid.addWidget(field, i // 2, 2 * (i % 2) + 1)
             self.fields[name] = field
         self.apply_button = QPushButton("Set box")
-        self.apply_button.setToolTip("Track the box typed above (or drag one on the video)")
+        self.apply_button.setToolTip("Re-target the selected target on the box typed above "
+                                     "(a new target when none is selected)")
         self.apply_button.clicked.connect(self.apply)
         self.readout = QLabel("no target")
         grid.addWidget(self.apply_button, 2, 0, 1, 2)
         grid.addWidget(self.readout, 2, 2, 1, 2)
+        self.targets = TargetList()
+        self._apply_pending = False
+        grid.addWidget(self.targets, 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        grid.setRowStretch(3, 1)           # spare height below, not between the rows
+        grid.setRowStretch(3, 1)           # spare height to the list, not between the rows
 
     def editing(self) -> bool:
         """Whether the user is typing in a field (then frames do not overwrite it)."""
@@ -250,12 +257,14 @@ class TargetPanel(QWidget):
         for name, limit in zip("xywh", (w - 1, h - 1, w, h)):
             self.fields[name].setMaximum(float(limit))
 
-    def show_state(self, state) -> None:
-        """Show a TrackState's box, angle and score (None: no target)."""
+    def show_state(self, state, target_id: int | None = None) -> None:
+        """Show a TrackState's box, angle and score (None: no target selected); with
+        ``target_id``, whose they are."""
         if state is None:
             self.readout.setText("no target")
             return
-        self.readout.setText(f"{'LOST ' if state.lost else ''}score {state.score:.2f}, "
+        name = "" if target_id is None else f"#{target_id} "
+        self.readout.setText(f"{name}{'LOST ' if state.lost else ''}score {state.score:.2f}, "
                              f"angle {state.rotated[2]:.0f}\u00b0")
         if not self.editing():
             for name, value in zip("xywh", state.box):
@@ -270,6 +279,13 @@ class TargetPanel(QWidget):
     def apply(self) -> None:
         for field in self.fields.values():
             field.interpretText()           # text typed but not yet committed counts
+        # A spin box passes one Return on as two returnPressed: one box, not two targets.
+        if not self._apply_pending:
+            self._apply_pending = True
+            QTimer.singleShot(0, self._emit_box)
+
+    def _emit_box(self) -> None:
+        self._apply_pending = False
         self.box_entered.emit(self.box())
 
 

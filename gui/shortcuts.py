@@ -10,7 +10,10 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBo
 
 #: Gestures no action carries.
 MOUSE_AND_KEYS = (
-    ("Drag on the video", "Select the target (paused or playing); drag again to re-target"),
+    ("Drag on the video", "Add a target, in a new colour (paused or playing)"),
+    ("Shift+drag on the video", "Re-target the selected target (it keeps its id and colour)"),
+    ("Click on a box", "Select that target (also a click on its row in the Target panel's list): "
+                       "the colour histogram and the box fields show it"),
     ("Esc", "Cancel a drag"),
     ("Ctrl+mouse wheel", "Zoom in and out around the cursor"),
     ("Click on the slider", "Go to that frame; drag the slider to seek"),

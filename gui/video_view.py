@@ -129,6 +129,11 @@ class VideoView(QWidget):
     selection_made(x, y, w, h)
         A drag ended; the box in image pixel coordinates, clipped to the image.
         Drags smaller than 4x4 image pixels or 6x6 widget pixels emit nothing.
+    retarget_made(x, y, w, h)
+        The same for a drag with Shift held when it started (re-target the selected one).
+    target_clicked(target_id)
+        A click (press and release within a few pixels) on a target's box; the
+        smallest box under the cursor when boxes overlap.
     selection_cancelled()
         A drag was abandoned with Esc (or by clearing the frame or hiding the view).
     zoom_changed(zoom)
@@ -138,6 +143,8 @@ class VideoView(QWidget):
     """
 
     selection_made = pyqtSignal(float, float, float, float)
+    retarget_made = pyqtSignal(float, float, float, float)
+    target_clicked = pyqtSignal(int)
     selection_cancelled = pyqtSignal()
     zoom_changed = pyqtSignal(float)
     painted = pyqtSignal()
@@ -152,6 +159,8 @@ class VideoView(QWidget):
         self._placeholder = ""
         self._track = None  # (TrackState, trail) painted over the frame
         self._tracks = ({}, {})  # (id -> TrackState, id -> trail): every target, when set
+        self._selected = None  # id of the target painted highlighted
+        self._press = None  # (widget position, Shift held) of the button press
         # Drag ends in image coordinates, so the band stays on the same image
         # content while frames arrive or the zoom changes mid-drag.
         self._drag_start = None
@@ -191,14 +200,23 @@ class VideoView(QWidget):
             return None
         return self._qimage.width(), self._qimage.height()
 
-    def set_track(self, state, trail=(), states=None, trails=None):
+    def set_track(self, state, trail=(), states=None, trails=None, selected=None):
         """Paint a track over the frame: ``state`` has ``rotated``, ``score`` and ``lost``
         (a TrackState; None paints only the trail), ``trail`` recent centres in image
         pixel-index coordinates (as the tracker gives them). With ``states`` (id ->
-        TrackState) and ``trails``, every target instead, each in its own colour."""
+        TrackState) and ``trails``, every target instead, each in its own colour, the
+        ``selected`` one highlighted."""
         self._track = None if state is None and not len(trail) else (state, list(trail))
         self._tracks = dict(states or {}), dict(trails or {})
+        self._selected = selected
         self.update()
+
+    def target_at(self, x, y):
+        """The id of the target whose box holds image point ``(x, y)`` (the smallest of
+        several), or None."""
+        hits = [(w * h, target_id) for target_id, state in self._tracks[0].items()
+                for bx, by, w, h in [state.box] if bx <= x <= bx + w and by <= y <= by + h]
+        return min(hits)[1] if hits else None
 
     # ------------------------------------------------------------------ texts
 
@@ -366,7 +384,8 @@ class VideoView(QWidget):
         if states:
             for target_id, state in states.items():
                 overlay.paint_track(painter, state, trails.get(target_id, ()), self._image_transform(),
-                                    self.width(), overlay.target_qcolour(target_id), f"#{target_id}")
+                                    self.width(), overlay.target_qcolour(target_id), f"#{target_id}",
+                                    selected=target_id == self._selected)
         elif self._track is not None:
             overlay.paint_track(painter, *self._track, self._image_transform(), self.width())
 
@@ -406,7 +425,7 @@ class VideoView(QWidget):
     def _cancel_drag(self):
         if self._drag_start is None:
             return
-        self._drag_start = self._drag_end = None
+        self._drag_start = self._drag_end = self._press = None
         self.update()
         self.selection_cancelled.emit()
 
@@ -416,6 +435,8 @@ class VideoView(QWidget):
             return
         self.setFocus(Qt.FocusReason.MouseFocusReason)  # so Esc reaches us mid-drag
         self._drag_start = self._drag_end = self.widget_to_image(event.position())
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self._press = (event.position(), shift)
         event.accept()
 
     def mouseMoveEvent(self, event):
@@ -432,11 +453,16 @@ class VideoView(QWidget):
             return
         self._drag_end = self.widget_to_image(event.position())
         box = self._drag_box()
-        self._drag_start = self._drag_end = None
+        (pressed_at, shift), end = self._press, self._drag_end
+        self._drag_start = self._drag_end = self._press = None
         self.update()
         event.accept()
         if box is not None and self._is_big_enough(box):
-            self.selection_made.emit(*box)
+            (self.retarget_made if shift else self.selection_made).emit(*box)
+        elif (event.position() - pressed_at).manhattanLength() < MIN_SELECTION_WIDGET:
+            target_id = self.target_at(*end)
+            if target_id is not None:
+                self.target_clicked.emit(target_id)
 
     def keyPressEvent(self, event):
         if event.key() == Qt.Key.Key_Escape and self._drag_start is not None:

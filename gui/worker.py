@@ -251,6 +251,54 @@ class PipelineWorker(QObject):
             return
         self._show(result, force=True, histogram=True)
 
+    @pyqtSlot(int, object)
+    @reported
+    def retarget(self, target_id: int, box):
+        """Learn target ``target_id`` afresh on ``box`` in the frame on screen; it keeps its id."""
+        if self._last_frame is None or target_id not in self._pipeline.targets:
+            return
+        try:
+            result = self._pipeline.retarget(target_id, self._last_frame, box,
+                                              segment=self._needs_segmentation())
+        except TrackerError as e:
+            self.failed.emit(str(e))
+            return
+        self._pipeline.select(target_id)
+        self._show(result, force=True, histogram=True)
+
+    @pyqtSlot(int)
+    @reported
+    def select_target(self, target_id: int):
+        """The panels (histogram, box, back-projection) follow ``target_id`` from now on."""
+        if target_id not in self._pipeline.targets:
+            return
+        self._pipeline.select(target_id)
+        self._show_targets_changed()
+
+    @pyqtSlot(int)
+    @reported
+    def remove_target(self, target_id: int):
+        """Stop tracking ``target_id``; the others go on as if it had never been there."""
+        if target_id not in self._pipeline.targets:
+            return
+        self._pipeline.remove_target(target_id)
+        self._show_targets_changed()
+
+    def _show_targets_changed(self):
+        """Show the frame on screen again after the targets or the selection changed
+        (not recorded again: its rows are written)."""
+        if self._last_result is None:
+            return
+        ids = set(self._pipeline.targets.ids)
+        result = self._last_result
+        states = {i: s for i, s in result.states.items() if i in ids}
+        trails = {i: t for i, t in result.trails.items() if i in ids}
+        selected = self._pipeline.selected if self._pipeline.selected in states else None
+        self._last_result = dataclasses.replace(
+            result, state=states.get(selected), trail=trails.get(selected, []), states=states,
+            trails=trails, selected=selected)
+        self._show(self._last_result, force=True, record=False, histogram=True)
+
     @pyqtSlot()
     @reported
     def clear_target(self):
@@ -472,6 +520,7 @@ class PipelineWorker(QObject):
             frame_count=self._source.frame_count if self._source else None,
             views=views, state=result.state, trail=list(result.trail),
             states=dict(result.states), trails={i: list(t) for i, t in result.trails.items()},
+            selected=result.selected,
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(self._source.fps or 0.0) if self._source else 0.0,
             dropped=self._dropped, playing=self._playing, capture_time=self._capture_time,

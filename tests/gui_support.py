@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PyQt6.QtCore import QSettings  # noqa: E402
+from PyQt6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 
 from gui.main_window import MainWindow  # noqa: E402
 from tracker.io.sources import open_source  # noqa: E402
@@ -84,3 +84,15 @@ def wait_position(qtbot, win, position, timeout=10000):
         now = win.last_frame.position if win.last_frame is not None else None
         raise AssertionError(f"waited for frame {position}; on screen: {now}, "
                              f"last error: {win.last_error}") from None
+
+
+def drag(qtbot, view, box, modifier=Qt.KeyboardModifier.NoModifier):
+    """Press, move and release the mouse over ``view`` along an image box."""
+    x, y, w, h = box
+    start = view.image_to_widget(x, y).toPoint()
+    end = view.image_to_widget(x + w, y + h).toPoint()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, modifier, pos=start)
+    for t in (0.3, 0.7, 1.0):
+        qtbot.mouseMove(view, QPoint(int(start.x() + t * (end.x() - start.x())),
+                                     int(start.y() + t * (end.y() - start.y()))))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, modifier, pos=end)

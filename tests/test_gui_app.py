@@ -11,9 +11,10 @@ from pathlib import Path  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PyQt6.QtCore import QPoint, QSettings, Qt  # noqa: E402
+from PyQt6.QtCore import QSettings, Qt  # noqa: E402
 
 from clips import readable_frames  # noqa: E402
+from gui_support import drag  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from tracker.evaluation.otb import iou, load_groundtruth  # noqa: E402
 from tracker.outputs import read_track_csv  # noqa: E402
@@ -39,18 +40,6 @@ def window(qtbot, tmp_path):
 def open_demo(qtbot, win):
     win.open_source(str(DEMO / "demo.mp4"))
     qtbot.waitUntil(lambda: win.info is not None and win.last_frame is not None, timeout=20000)
-
-
-def drag(qtbot, view, box):
-    """Press, move and release the mouse over ``view`` along an image box."""
-    x, y, w, h = box
-    start = view.image_to_widget(x, y).toPoint()
-    end = view.image_to_widget(x + w, y + h).toPoint()
-    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
-    for t in (0.3, 0.7, 1.0):
-        qtbot.mouseMove(view, QPoint(int(start.x() + t * (end.x() - start.x())),
-                                     int(start.y() + t * (end.y() - start.y()))))
-    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
 
 
 def state_box(win):

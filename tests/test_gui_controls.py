@@ -61,7 +61,7 @@ def test_the_box_can_be_typed_and_its_coordinates_are_shown(qtbot, window, clip)
     wait_position(qtbot, window, 1)
     shown = window.last_frame.state.box
     assert panel.box() == tuple(round(v, 1) for v in shown)          # the fields follow the track
-    assert panel.readout.text().startswith("score ")
+    assert panel.readout.text().startswith("#0 score ")      # the first target's id
 
 
 def test_view_keys_hint_after_reset_and_every_key_in_the_shortcuts_dialog(qtbot, window, clip):
