@@ -26,6 +26,7 @@ class DisplayFrame:
     states: dict = field(default_factory=dict)  # every target's TrackState, by id
     trails: dict = field(default_factory=dict)  # every target's recent centres, by id
     selected: int | None = None        # the id `state` belongs to (the panels show it)
+    tracker_options: dict = field(default_factory=dict)  # the selected target's (colour space, bins)
     track_ms: float = 0.0
     segment_ms: float = 0.0
     source_fps: float = 0.0

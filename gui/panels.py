@@ -193,6 +193,16 @@ class ParametersPanel(QWidget):
             self._emit_segmentation()
         self.edited.emit()
 
+    def show_tracker_options(self, options: dict) -> None:
+        """Show the selected target's colour space and bins (without asking for a change)."""
+        current = self.tracker_options()
+        wanted = {k: options.get(k, current[k]) for k in current}
+        if wanted != current:
+            values = {"colour_space": wanted["colour_space"], "bins": wanted["bins"],
+                      "segment": self.segment.isChecked(), "auto_bandwidth": self.auto_bandwidth.isChecked(),
+                      "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
+            self._set_values(values)
+
     def _set_values(self, values: dict) -> None:
         """Show ``values`` without emitting a change per widget."""
         widgets = (self.colour_space, self.bins, self.segment, self.auto_bandwidth,

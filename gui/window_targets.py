@@ -82,6 +82,8 @@ class WindowTargets:
         if readout_due or changed:
             self.target_panel.show_state(display.state, display.selected)
             targets.show_states(display.states, display.selected)
+        if changed and display.selected is not None and display.tracker_options:
+            self.params.show_tracker_options(display.tracker_options)   # the parameters are its
         if display.selected is None:
             self.histogram.set_histogram(None, None)
         if not display.states:

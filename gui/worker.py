@@ -314,7 +314,10 @@ class PipelineWorker(QObject):
         """New colour space or bins: the tracker learns the target again on the frame on
         screen, and that frame is shown again at once (back-projection and score)."""
         try:
-            state = self._pipeline.set_tracker_options(self._last_frame, **options)
+            # The panel's parameters are the selected target's: only it (and the targets
+            # added from now on) are retrained.
+            state = self._pipeline.set_tracker_options(self._last_frame, self._pipeline.selected,
+                                                       **options)
         except TrackerError as e:
             self.failed.emit(str(e))
             return
@@ -521,6 +524,8 @@ class PipelineWorker(QObject):
             views=views, state=result.state, trail=list(result.trail),
             states=dict(result.states), trails={i: list(t) for i, t in result.trails.items()},
             selected=result.selected,
+            tracker_options=self._pipeline.options_of(result.selected if result.selected in
+                                                      self._pipeline.targets else None),
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(self._source.fps or 0.0) if self._source else 0.0,
             dropped=self._dropped, playing=self._playing, capture_time=self._capture_time,

@@ -176,3 +176,22 @@ def test_the_selected_box_is_drawn_thicker(qtbot):
     assert coloured_pixels(0, 0) > 1.5 * plain                 # about twice the line
     assert coloured_pixels(0, 1) == coloured_pixels(None, 1)   # the other as it was
     assert view.target_at(30, 30) == 0 and view.target_at(100, 60) == 1 and view.target_at(80, 5) is None
+
+
+def test_the_parameters_are_the_selected_targets(qtbot, window, clip):
+    """Bins changed with target 1 selected retrain target 1 only (target 0 goes on as it
+    was); selecting target 0 shows its own bins again in the parameters."""
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    _two_targets(qtbot, window)
+    assert window.selected == 1
+    window.params.bins.setValue(6)
+    qtbot.waitUntil(lambda: window.last_frame.tracker_options.get("bins") == 6, timeout=10000)
+    pipeline = window.worker._pipeline
+    assert pipeline.options_of(1)["bins"] == 6 and pipeline.options_of(0)["bins"] == 16
+    assert pipeline.targets.tracker(1).space.nbins[0] == 6
+    assert pipeline.targets.tracker(0).space.nbins[0] == 16
+    window.select_target(0)
+    qtbot.waitUntil(lambda: window.selected == 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.params.bins.value() == 16, timeout=10000)
+    assert pipeline.options_of(0)["bins"] == 16         # showing them changed nothing

@@ -154,23 +154,30 @@ class TrackingPipeline:
             trail.clear()
         self.targets.expect_jump()
 
-    def set_tracker_options(self, frame=None, **options) -> TrackState | None:
-        """Replace the trackers (colour space, bins, ...); with targets and a frame, each
-        new tracker learns its target again where it was last seen, and the selected
-        target's state on ``frame`` is returned (None without a target: without a frame,
-        the targets are forgotten)."""
+    def set_tracker_options(self, frame=None, target=None, **options) -> TrackState | None:
+        """New tracker options (colour space, bins, ...) for target ``target`` and for the
+        targets added from now on, or (``target=None``) for every target. With a frame,
+        each retrained tracker learns its target again where it was last seen, and the
+        selected target's state on ``frame`` is returned (None without a target; without
+        a frame, the targets are forgotten)."""
         no_target = MeanShiftTracker(**options)        # raises before anything changes
         state = None
         if self.has_target and frame is not None:
-            states = self.targets.set_options(as_bgr8(frame), **options)
-            for trail in self._trails.values():
-                trail.clear()
-            state = states.get(self.selected)
+            ids = None if target is None else [target]
+            states = self.targets.set_options(as_bgr8(frame), ids, **options)
+            for target_id in states:
+                self._trails[target_id].clear()
+            self.targets.tracker_options = dict(options)
+            state = self.targets.states.get(self.selected)
         else:
             self.clear_target()
             self.targets.set_options(None, **options)
         self._no_target, self.tracker_options = no_target, options
         return state
+
+    def options_of(self, target_id) -> dict:
+        """The tracker options of target ``target_id`` (the defaults for new ones if None)."""
+        return self.tracker_options if target_id is None else self.targets.options(target_id)
 
     def set_segmentation(self, enabled: bool, **options) -> None:
         """Turn segmentation on (with these ``SegmentationStream`` options) or off."""

@@ -47,6 +47,7 @@ class MultiTracker:
         MeanShiftTracker(**tracker_options)     # refuse bad options now, not at the first add
         self.tracker_options = dict(tracker_options)
         self._trackers: dict[int, MeanShiftTracker] = {}
+        self._options: dict[int, dict] = {}       # each target's tracker options
         self.states: dict[int, TrackState] = {}   # the last state of each target, by id
         self._next_id = 0
 
@@ -72,6 +73,7 @@ class MultiTracker:
         state = tracker.init(frame, box)
         target_id, self._next_id = self._next_id, self._next_id + 1
         self._trackers[target_id] = tracker
+        self._options[target_id] = dict(self.tracker_options)
         self.states[target_id] = state
         return target_id
 
@@ -83,26 +85,36 @@ class MultiTracker:
 
     def remove(self, target_id: int) -> None:
         del self._trackers[self._known(target_id)]
-        del self.states[target_id]
+        del self.states[target_id], self._options[target_id]
 
     def clear(self) -> None:
         """Forget every target (ids keep counting up)."""
         self._trackers.clear()
         self.states.clear()
+        self._options.clear()
 
-    def set_options(self, frame, **tracker_options) -> dict[int, TrackState]:
-        """Replace every tracker by one with these options, each learning its target again
-        where it was last seen in ``frame``; ids stay. A target the new options cannot
-        track raises InputError and changes nothing."""
+    def options(self, target_id: int) -> dict:
+        """The tracker options target ``target_id`` is tracked with."""
+        return dict(self._options[self._known(target_id)])
+
+    def set_options(self, frame, target_ids=None, **tracker_options) -> dict[int, TrackState]:
+        """Track ``target_ids`` (default: every target, and those added from now on) with
+        these options: each gets a new tracker that learns its target again where it was
+        last seen in ``frame``; ids stay, the other targets are untouched. A target the new
+        options cannot track raises InputError and changes nothing."""
+        MeanShiftTracker(**tracker_options)              # the options are checked first
+        ids = list(self.states) if target_ids is None else [self._known(i) for i in target_ids]
         trackers, states = {}, {}
-        for target_id, state in self.states.items():
+        for target_id in ids:
             trackers[target_id] = MeanShiftTracker(**tracker_options)
-            states[target_id] = trackers[target_id].init(frame, state.box)
-        if not trackers:
-            MeanShiftTracker(**tracker_options)          # the options are still checked
-        self._trackers, self.states = trackers, states
-        self.tracker_options = dict(tracker_options)
-        return dict(states)
+            states[target_id] = trackers[target_id].init(frame, self.states[target_id].box)
+        self._trackers.update(trackers)
+        self.states.update(states)
+        for target_id in ids:
+            self._options[target_id] = dict(tracker_options)
+        if target_ids is None:
+            self.tracker_options = dict(tracker_options)
+        return states
 
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): see `MeanShiftTracker`."""
