@@ -34,10 +34,11 @@ import numpy as np
 
 from ._colour_kernels import (bhattacharyya, blend_into, kernel_histogram, lut_project, ratio_table,
                               ring_histogram)
-from ._meanshift_kernels import (best_box_size, box_sum, centroid_iterate, densest_window,
-                                 densest_windows, summed_area, window_moments)
+from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area, window_moments
+from .adaptation import Adaptation
 from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
+from .redetection import Redetection
 from .region import RegionSampler
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -86,7 +87,7 @@ class _Candidate:
     foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
 
 
-class MeanShiftTracker:
+class MeanShiftTracker(Adaptation, Redetection):
     """Track one object by its colours (OpenCV-style ``init`` / ``update``).
 
     Parameters
@@ -343,118 +344,6 @@ class MeanShiftTracker:
         self._lost = True
         self._score = score
         self._vx = self._vy = 0.0
-
-    def _search_lost(self, frame) -> TrackState:
-        """While lost: look where the target was last seen and at the densest target-like
-        spots of the whole frame, under the light it was last seen in (and, after a seek,
-        also under the light it was learnt in: the frames sought to need not be lit like
-        the last); take it back only on a clearly good match, so that background is never
-        reported as the target."""
-        frozen = self._gain
-        best, best_try, closest, last_try = None, None, 0.0, None
-        for gain in (frozen, 1.0) if self._jumped and frozen != 1.0 else (frozen,):
-            self._gain = gain
-            for start in [(self._cx, self._cy)] + self._global_starts(frame):
-                found = self._local_search(frame, *start)
-                last_try = (start, gain)
-                closest = max(closest, found.score)
-                far = not self._jumped and self._doubtful_jump(found, self._cx, self._cy)
-                if self._acceptable(found) and not far and (best is None or found.score > best.score):
-                    best, best_try = found, last_try
-        if best is None:
-            self._gain = frozen
-            self._score = closest      # the best match seen, still not good enough
-            return self._state()
-        start, self._gain = best_try
-        if best_try != last_try:
-            self._local_search(frame, *start)   # its region becomes the one to adapt on
-        self._jumped = False
-        self._follow(frame, best)
-        self._vx = self._vy = 0.0       # where it was found again says nothing of its motion
-        return self._state()
-
-    def _plausible(self, found: _Candidate, margin: float) -> bool:
-        """Is this candidate the target? Its colours must match the model and its pixels
-        must be target-like (a drop in similarity alone is no proof: half the target
-        hidden drops it as much as a similar-coloured stand-in does)."""
-        return found.score >= self.lost_threshold + margin and found.foreground >= self.FOREGROUND_LOST
-
-    def _doubtful_jump(self, found: _Candidate, px, py) -> bool:
-        """A match more than a box away from where the target should be, and worse than
-        the target typically matches, is more likely something else of its colours (the
-        target being hidden) than the target having jumped."""
-        jump = math.hypot(found.cx - px, found.cy - py) / math.sqrt(self._w * self._h)
-        return jump > self.FAR_JUMP and found.score < self._typical_score - self.FAR_JUMP_DROP
-
-    def _acceptable(self, found: _Candidate) -> bool:
-        return self._plausible(found, self.REACQUIRE_MARGIN)
-
-    def _global_starts(self, frame):
-        """Centres of the frame's densest target-sized windows, at reduced resolution."""
-        H, W = frame.shape[:2]
-        step = min(1.0, math.sqrt(self.GLOBAL_PIXELS / (W * H)))
-        region = self._global_sampler.sample(frame, (W - 1) / 2, (H - 1) / 2, W, H, step)
-        bins = self._probe_quantizer.bin_map(region.image, self._gain)
-        weights = self._project(bins)
-        bw, bh = self._bounds()
-        win_w = max(1, int(round(bw / region.step_x)))
-        win_h = max(1, int(round(bh / region.step_y)))
-        n = densest_windows(weights, win_w, win_h, self._integral_for(bins.shape),
-                            self.GLOBAL_CANDIDATES, self._candidates)
-        return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
-
-    # ------------------------------------------------------------------ adaptation
-    def _adapt_size(self, weights, region, found):
-        """Grow or shrink towards the box that holds target pixels and leaves out the rest."""
-        tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
-        # The rotated box is fitted (upright unless rotation is followed).
-        fw, fh, _ = best_box_size(weights, found.u, found.v, self._w / region.step_x,
-                                  self._h / region.step_y, math.radians(self._angle),
-                                  self.SCALE_FACTORS, tau, self._cells)
-        w = self._w * fw ** self.SCALE_RATE
-        h = self._h * fh ** self.SCALE_RATE
-        # Keep the shape near the first frame's, the size within limits and the frame.
-        aspect0 = self._w0 / self._h0
-        aspect = min(max(w / h, aspect0 / self.ASPECT_LIMIT), aspect0 * self.ASPECT_LIMIT)
-        area = w * h
-        w, h = math.sqrt(area * aspect), math.sqrt(area / aspect)
-        lo, hi = self.SCALE_LIMITS
-        W, H = self._frame_size
-        s = math.sqrt(w * h / (self._w0 * self._h0))
-        s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
-        self._w, self._h = w * s_clamped / s, h * s_clamped / s
-
-    def _adapt_angle(self, weights, region):
-        e, e0 = self._ellipse(weights, region), self._shape0
-        # Orientation is only defined for elongated weight blobs.
-        if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
-            delta = math.degrees(e.theta - e0.theta)
-            delta = (delta + 90.0) % 180.0 - 90.0
-            diff = (delta - self._angle + 90.0) % 180.0 - 90.0
-            self._angle += self.ANGLE_RATE * diff
-
-    def _follow_brightness(self, region, found):
-        """Follow global brightness: keep a slightly brighter or darker binning if it fits better.
-
-        Like Comaniciu's +-10% scale test, applied to the bin edges: the candidate
-        window is re-binned at the gain one step either side, and the gain whose
-        histogram matches the model best is kept. Only a clear gain in similarity
-        moves it, so noise does not make it wander. Returns whether the gain changed.
-        """
-        bw, bh = self._bounds()
-        hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
-        H, W = region.image.shape[:2]
-        x0, y0 = min(max(int(found.u - hw), 0), W - 1), min(max(int(found.v - hh), 0), H - 1)
-        x1, y1 = max(int(math.ceil(found.u + hw)) + 1, x0 + 1), max(int(math.ceil(found.v + hh)) + 1, y0 + 1)
-        window = region.image[y0:y1, x0:x1]
-        best_gain, best_score = self._gain, found.score + self.GAIN_MARGIN
-        for gain in (self._gain / (1 + self.GAIN_STEP), self._gain * (1 + self.GAIN_STEP)):
-            bins = self._probe_quantizer.bin_map(window, gain)
-            candidate = self._kernel_score(bins, found.u - x0, found.v - y0, region)
-            if candidate > best_score:
-                best_gain, best_score = gain, candidate
-        old, self._gain = self._gain, min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
-        return self._gain != old
 
     # ------------------------------------------------------------------ measurements
     def _bounds(self, grow: float = 1.0):
