@@ -52,9 +52,6 @@ class ViewArea(QWidget):
         self.side.setVisible(bool(on))
         self._rearrange()
 
-    def side_visible(self) -> bool:
-        return not self.side.isHidden()
-
     def set_choice(self, choice: str) -> None:
         """"auto", "row" or "column"."""
         self._choice = choice if choice in ARRANGEMENT_CHOICES else "auto"

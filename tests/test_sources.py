@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from clips import write_clip
 from tracker.errors import InputError, SourceError
 from tracker.io.frames import as_bgr8
 from tracker.io.sources import (
@@ -43,13 +44,7 @@ def make_frames(n=N_FRAMES, width=WIDTH, height=HEIGHT):
 
 
 def write_video(path, frames, fourcc):
-    height, width = frames[0].shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), FPS, (width, height))
-    assert writer.isOpened(), f"this OpenCV cannot write {fourcc}"
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    return path
+    return write_clip(path, frames, fourcc, FPS)
 
 
 def mean_abs_diff(a, b):

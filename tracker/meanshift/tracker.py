@@ -300,7 +300,8 @@ class MeanShiftTracker(Adaptation, Redetection):
         win_h = max(1, int(round(bh / region.step_y)))
         su, sv = region.to_region(px, py)
         # The densest window catches a target that jumped beyond the window's reach.
-        du, dv, _ = densest_window(weights, win_w, win_h, self._integral_for(bins.shape))
+        integral = self._integral_for(bins.shape)      # densest_window fills it
+        du, dv, _ = densest_window(weights, win_w, win_h, integral)
         best = None
         for start_u, start_v in ((su, sv), (du, dv)):
             u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,
@@ -309,7 +310,7 @@ class MeanShiftTracker(Adaptation, Redetection):
             if best is None or score > best.score + self.JUMP_MARGIN:
                 x, y = region.to_frame(u, v)
                 best = _Candidate(x, y, score, u, v)
-        best.foreground = self._foreground(weights, region, best.u, best.v) / self._foreground0
+        best.foreground = self._foreground(weights, region, best.u, best.v, integral) / self._foreground0
         self._last = (region, bins, weights)
         return best
 
@@ -379,13 +380,15 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._target_weight, self._background_weight = ratio_table(
             self._q, self._b, self.CONTEXT * self.CONTEXT - 1.0, self._table)
 
-    def _foreground(self, weights, region, u, v):
+    def _foreground(self, weights, region, u, v, integral=None):
         """How target-like the box's colours are: the mean weight of its pixels, or of a
         smaller box about its centre if that is higher (a box grown larger than a
-        shrinking target is not a lost target)."""
+        shrinking target is not a lost target). ``integral``: the weights' summed-area
+        table when the caller has it already."""
         bw, bh = self._bounds()
         w, h = bw / region.step_x, bh / region.step_y
-        integral = summed_area(weights, self._integral_for(weights.shape))
+        if integral is None:
+            integral = summed_area(weights, self._integral_for(weights.shape))
         return max(box_sum(integral, u, v, w * f, h * f) / max(w * h * f * f, 1e-9)
                    for f in self.FOREGROUND_SIZES)
 
