@@ -73,9 +73,6 @@ def test_similar_distractor_nearby_does_not_steal_the_window():
     assert iou(boxes, gt).min() > 0.8
 
 
-@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): with rotation followed, the box grows and "
-                   "the model learns the background in it until the angle stops; learning in proportion "
-                   "to the pixels' weights fixes this but costs the OTB dev set 0.04 mean AUC")
 def test_in_plane_rotation_angle_follows():
     scene = make_scene("rotation", N, SIZE)
     _, states, _ = run(scene, adapt_angle=True)
@@ -88,7 +85,6 @@ def test_in_plane_rotation_angle_follows():
     assert np.allclose(sizes / scene.rotated(0)[1], 1.0, atol=0.25)
 
 
-@pytest.mark.xfail(strict=True, reason="tracker v2 (issue 8, open): size follows at most ~2 % a frame, the scene changes 3 %")
 def test_scale_change_is_followed():
     scene = make_scene("scale", N, SIZE)
     boxes, _, gt = run(scene)

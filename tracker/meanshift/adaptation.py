@@ -7,19 +7,35 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from ._colour_kernels import lut_project
 from ._meanshift_kernels import best_box_size
 
 
 class Adaptation:
     """Size (the box that holds target-like weight), angle (second moments) and gain."""
 
-    def _adapt_size(self, weights, region, found):
-        """Grow or shrink towards the box that holds target pixels and leaves out the rest."""
+    def _adapt_size(self, weights, region, found, occluded_bins=None):
+        """Grow or shrink towards the box that holds target pixels and leaves out the rest.
+
+        ``occluded_bins``: the region's bin map when the match is worse than usual. A
+        partly hidden target must not shrink to its visible part, but a box left larger
+        than a shrinking target matches badly too: the size changes then only if the
+        chosen box matches the model clearly better, and as well as usual again.
+        """
         tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
         # The rotated box is fitted (upright unless rotation is followed).
         fw, fh, _ = best_box_size(weights, found.u, found.v, self._w / region.step_x,
                                   self._h / region.step_y, math.radians(self._angle),
                                   self.SCALE_FACTORS, tau, self._cells)
+        if occluded_bins is not None:
+            current = self._w, self._h
+            self._w, self._h = self._w * fw, self._h * fh
+            score = self._kernel_score(occluded_bins, found.u, found.v, region)
+            self._w, self._h = current
+            if score < max(found.score + self.RESIZE_GAIN, self._typical_score - self.OCCLUSION_DROP):
+                return
         w = self._w * fw ** self.SCALE_RATE
         h = self._h * fh ** self.SCALE_RATE
         # Keep the shape near the first frame's, the size within limits and the frame.
@@ -33,7 +49,14 @@ class Adaptation:
         s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
         self._w, self._h = w * s_clamped / s, h * s_clamped / s
 
-    def _adapt_angle(self, weights, region):
+    def _adapt_angle(self, bins, region):
+        # The orientation is measured on the first frame's colours: a box lagging a
+        # turning target holds background, the learnt model takes some of it in, and
+        # its weights would round the blob until the angle stopped following.
+        self._ratio(self._q0, self._anchor_table)
+        if self._anchor_weights.shape != bins.shape:
+            self._anchor_weights = np.empty(bins.shape, np.float32)
+        weights = lut_project(bins, self._anchor_table, self._anchor_weights)
         e, e0 = self._ellipse(weights, region), self._shape0
         # Orientation is only defined for elongated weight blobs.
         if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
