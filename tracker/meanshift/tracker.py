@@ -310,6 +310,8 @@ class MeanShiftTracker(Adaptation, Redetection):
         for start_u, start_v in ((su, sv), (du, dv)):
             u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,
                                                 self.eps / region.step_x, self.max_iter)
+            if best is not None and abs(u - best.u) + abs(v - best.v) < 1.0:
+                break     # both starts reached the same place (the usual case)
             score = self._kernel_score(bins, u, v, region)
             if best is None or score > best.score + self.JUMP_MARGIN:
                 x, y = region.to_frame(u, v)
