@@ -86,20 +86,23 @@ def epanechnikov_histogram(bin_map, cx, cy, half_w, half_h, theta, nbins):
     return hist, total
 
 
-def ring_histogram(bin_map, outer, inner, nbins):
-    """Plain histogram of the pixels in ``outer`` but not in ``inner``.
+def ring_histogram(bin_map, outer, inner, nbins, step=1):
+    """Plain histogram of the pixels in ``outer`` but not in ``inner``, of every
+    ``step``-th pixel of every ``step``-th row counted from outer's corner (clipped).
 
     Boxes are ``(x0, y0, x1, y1)`` half-open integer ranges in image coordinates (they
     may reach past the image). Returns ``(hist normalised to sum 1, or zeros; count)``.
     """
     h, w = bin_map.shape
     ys, xs = np.mgrid[0:h, 0:w]
+    x_first, y_first = max(outer[0], 0), max(outer[1], 0)
+    on_grid = ((xs - x_first) % step == 0) & ((ys - y_first) % step == 0)
 
     def in_box(box):
         x0, y0, x1, y1 = box
         return (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
 
-    sel = in_box(outer) & ~in_box(inner) & (bin_map >= 0)
+    sel = in_box(outer) & ~in_box(inner) & (bin_map >= 0) & on_grid
     hist = np.bincount(bin_map[sel], minlength=nbins).astype(np.float64)
     count = float(sel.sum())
     if count > 0:
@@ -227,3 +230,11 @@ def mean_shift_window(weights, window, eps=1.0, max_iter=10, bias=0.0):
     else:
         i = max_iter
     return i, (x, y, w, h)
+
+
+def nearest_sample(image, out_w, out_h, step_x, step_y):
+    """Nearest-neighbour resampling: output pixel (u, v) is image pixel
+    (floor((u + 0.5) * step_x), floor((v + 0.5) * step_y)), clipped to the image."""
+    xs = np.minimum(np.floor((np.arange(out_w) + 0.5) * step_x).astype(int), image.shape[1] - 1)
+    ys = np.minimum(np.floor((np.arange(out_h) + 0.5) * step_y).astype(int), image.shape[0] - 1)
+    return image[ys][:, xs]

@@ -11,6 +11,8 @@ import pytest
 
 import reference as ref
 from tracker.meanshift._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
+from tracker.meanshift._region_kernels import nearest_sample
+from tracker.meanshift.region import RegionSampler
 from tracker.meanshift._meanshift_kernels import densest_window, window_moments
 from tracker.meanshift.colour import ColourQuantizer, ColourSpace, back_project, colour_space, target_histogram
 
@@ -289,12 +291,13 @@ RING_CASES = [
 
 @pytest.mark.parametrize("case", RING_CASES)
 @pytest.mark.parametrize("seed", [0, 1])
-def test_ring_histogram_matches_reference(case, seed):
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_ring_histogram_matches_reference(case, seed, step):
     bin_map = random_bin_map(seed)
     outer, inner = case
     hist = np.full(20, 3.0)
-    count = ring_histogram(bin_map, *outer, *inner, hist)
-    want, want_count = ref.ring_histogram(bin_map, outer, inner, 20)
+    count = ring_histogram(bin_map, *outer, *inner, hist, step)
+    want, want_count = ref.ring_histogram(bin_map, outer, inner, 20, step)
     assert count == want_count
     np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
 
@@ -398,3 +401,34 @@ def test_back_project_refuses_a_wrong_output_buffer():
         target_histogram(frame, (5, 5, 0, 5))
     gray = np.zeros((40, 40), np.uint8)   # validated and converted, not a numba error
     assert target_histogram(gray, (5, 5, 10, 10)).sum() == pytest.approx(1.0)
+
+
+# --- region sampling -----------------------------------------------------------------
+@pytest.mark.parametrize("shape, out_size", [((205, 168), (127, 155)), ((437, 357), (125, 153)),
+                                             ((7, 5), (3, 2)), ((480, 640), (160, 120))])
+def test_nearest_sample_matches_reference(shape, out_size):
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, shape + (3,), dtype=np.uint8)
+    out_w, out_h = out_size
+    step_x, step_y = shape[1] / out_w, shape[0] / out_h
+    out = nearest_sample(image, step_x, step_y, np.empty((out_h, out_w, 3), np.uint8))
+    np.testing.assert_array_equal(out, ref.nearest_sample(image, out_w, out_h, step_x, step_y))
+    # The same points as OpenCV's exact nearest resize, but for rounding at exact ties.
+    cv = cv2.resize(image, out_size, interpolation=cv2.INTER_NEAREST_EXACT)
+    assert (cv == out).all(axis=2).mean() > 0.98
+
+
+@pytest.mark.parametrize("scale", [0.3, 0.5, 0.75, 1.0])
+def test_region_sampler_samples_where_its_mapping_says(scale):
+    """Both ways of sampling (in place and from a copy of the crop) give the frame pixel
+    nearest to each sample's frame position, and a frame view at scale 1."""
+    rng = np.random.default_rng(1)
+    frame = rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    region = RegionSampler().sample(frame, 150.3, 100.7, 120, 90, scale)
+    h, w = region.image.shape[:2]
+    for v in range(0, h, 7):
+        for u in range(0, w, 5):
+            x, y = region.to_frame(u, v)
+            np.testing.assert_array_equal(region.image[v, u], frame[int(np.floor(y + 0.5)), int(np.floor(x + 0.5))])
+    # The crop is x 90..211, y 55..146 (122 x 92 pixels), resampled by the scale.
+    assert (w, h) == (round(122 * scale), round(92 * scale))

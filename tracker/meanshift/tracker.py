@@ -117,6 +117,7 @@ class MeanShiftTracker(Adaptation, Redetection):
     # Target pixels sampled per frame at most (the pixel budget), and the same for the
     # whole-frame search while lost: the cost of a step does not depend on the target.
     TARGET_PIXELS = 1600
+    RING_PIXELS = 4800      # background ring samples counted per frame, about
     GLOBAL_PIXELS = 160 * 120
     GLOBAL_CANDIDATES = 4   # densest spots of the frame tried while the target is lost
     # Background ring: the box grown by this factor per side, minus the box; the search
@@ -375,11 +376,14 @@ class MeanShiftTracker(Adaptation, Redetection):
             cw, ch = self._bounds(self.CONTEXT)
             u, v = region.to_region(self._cx, self._cy)
             sx, sy = region.step_x, region.step_y
+            # The background needs a fair sample, not every pixel of the ring.
+            ring_samples = (cw * ch - bw * bh) / (sx * sy)
+            step = max(1, int(round(math.sqrt(ring_samples / self.RING_PIXELS))))
             count = ring_histogram(bins, int(round(u - cw / sx / 2)), int(round(v - ch / sy / 2)),
                                    int(round(u + cw / sx / 2)) + 1, int(round(v + ch / sy / 2)) + 1,
                                    int(round(u - bw / sx / 2)), int(round(v - bh / sy / 2)),
                                    int(round(u + bw / sx / 2)) + 1, int(round(v + bh / sy / 2)) + 1,
-                                   self._ring, 1)
+                                   self._ring, step)
             if count > 0:
                 blend_into(self._b, self._ring, blend)
         self._target_weight, self._background_weight = self._ratio(self._q, self._table)
