@@ -61,6 +61,18 @@ def back_project(bin_map: np.ndarray, table) -> np.ndarray:
 
 # --- histograms of regions -------------------------------------------------------------
 
+def _ellipse_r2(shape, cx, cy, a, b, theta):
+    """Squared normalised radius of every pixel centre of an (h, w) image in the
+    ellipse of semi-axes (a, b) centred at (cx, cy) and rotated by theta."""
+    h, w = shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    dx, dy = xs - cx, ys - cy
+    cs, sn = math.cos(theta), math.sin(theta)
+    u = (dx * cs + dy * sn) / a
+    v = (-dx * sn + dy * cs) / b
+    return u * u + v * v
+
+
 def epanechnikov_histogram(bin_map, cx, cy, half_w, half_h, theta, nbins):
     """Epanechnikov-weighted histogram of the ellipse inscribed in a rotated box.
 
@@ -70,13 +82,7 @@ def epanechnikov_histogram(bin_map, cx, cy, half_w, half_h, theta, nbins):
     ``1 - r^2`` to its bin when ``r^2 < 1``. Returns ``(hist normalised to sum 1, or all
     zeros if nothing counted; total weight)``.
     """
-    h, w = bin_map.shape
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-    dx, dy = xs - cx, ys - cy
-    cs, sn = math.cos(theta), math.sin(theta)
-    u = (dx * cs + dy * sn) / half_w
-    v = (-dx * sn + dy * cs) / half_h
-    r2 = u * u + v * v
+    r2 = _ellipse_r2(bin_map.shape, cx, cy, half_w, half_h, theta)
     inside = (r2 < 1.0) & (bin_map >= 0)
     weights = 1.0 - r2[inside]
     hist = np.bincount(bin_map[inside], weights=weights, minlength=nbins).astype(np.float64)
@@ -176,12 +182,7 @@ def blob(shape, cx, cy, sx, sy, theta=0.0, flat=False, noise=0.0, seed=0, peak=2
     """float32 weight image of a rotated gaussian (``sx``, ``sy`` = sigmas) or a flat
     ellipse (``sx``, ``sy`` = semi-axes) on ``peak * noise`` uniform background noise."""
     h, w = shape
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-    dx, dy = xs - cx, ys - cy
-    cs, sn = math.cos(theta), math.sin(theta)
-    u = (dx * cs + dy * sn) / sx
-    v = (-dx * sn + dy * cs) / sy
-    r2 = u * u + v * v
+    r2 = _ellipse_r2(shape, cx, cy, sx, sy, theta)
     img = (r2 < 1.0).astype(np.float64) if flat else np.exp(-0.5 * r2)
     if noise:
         img = img + noise * np.random.default_rng(seed).random((h, w))
