@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from ._colour_kernels import lut_project
 from ._meanshift_kernels import best_box_size
 
 
@@ -30,10 +27,7 @@ class Adaptation:
                                   self._h / region.step_y, math.radians(self._angle),
                                   self.SCALE_FACTORS, tau, self._cells)
         if occluded_bins is not None:
-            current = self._w, self._h
-            self._w, self._h = self._w * fw, self._h * fh
-            score = self._kernel_score(occluded_bins, found.u, found.v, region)
-            self._w, self._h = current
+            score = self._kernel_score(occluded_bins, found.u, found.v, region, self._w * fw, self._h * fh)
             if score < max(found.score + self.RESIZE_GAIN, self._typical_score - self.OCCLUSION_DROP):
                 return
         w = self._w * fw ** self.SCALE_RATE
@@ -54,9 +48,7 @@ class Adaptation:
         # turning target holds background, the learnt model takes some of it in, and
         # its weights would round the blob until the angle stopped following.
         self._ratio(self._q0, self._anchor_table)
-        if self._anchor_weights.shape != bins.shape:
-            self._anchor_weights = np.empty(bins.shape, np.float32)
-        weights = lut_project(bins, self._anchor_table, self._anchor_weights)
+        weights = self._project(bins, anchor=True)
         e, e0 = self._ellipse(weights, region), self._shape0
         # Orientation is only defined for elongated weight blobs.
         if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:

@@ -177,7 +177,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._ring = np.zeros(n)       # ring histogram (scratch)
         self._table = np.zeros(n, np.float32)
         self._anchor_table = np.zeros(n, np.float32)     # the first frame's model, for the angle
-        self._anchor_weights = np.empty((0, 0), np.float32)
+        self._anchor_weights = np.empty(0, np.float32)
         self._weights = np.empty(0, np.float32)
         self._integral = np.empty(0, np.float64)
         self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
@@ -363,11 +363,19 @@ class MeanShiftTracker(Adaptation, Redetection):
             self._integral = np.empty(n, np.float64)
         return self._integral[:n].reshape(shape[0] + 1, shape[1] + 1)
 
-    def _project(self, bins):
+    def _project(self, bins, anchor=False):
+        """The bin map's weights under the current model, or (``anchor``) under the
+        first frame's histogram (``_anchor_table``), in a reused buffer of each."""
         n = bins.size
-        if self._weights.size < n:
-            self._weights = np.empty(n, np.float32)
-        return lut_project(bins, self._table, self._weights[:n].reshape(bins.shape))
+        buffer = self._anchor_weights if anchor else self._weights
+        if buffer.size < n:
+            buffer = np.empty(n, np.float32)
+            if anchor:
+                self._anchor_weights = buffer
+            else:
+                self._weights = buffer
+        table = self._anchor_table if anchor else self._table
+        return lut_project(bins, table, buffer[:n].reshape(bins.shape))
 
     def _update_background(self, region, bins, blend):
         """Blend the ring around the box into the background model; renew the ratio table."""
@@ -418,8 +426,10 @@ class MeanShiftTracker(Adaptation, Redetection):
         # Back to frame pixels, so shapes measured at different samplings compare.
         return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
 
-    def _kernel_score(self, bins, u, v, region):
-        kernel_histogram(bins, u, v, self._w / region.step_x / 2, self._h / region.step_y / 2,
+    def _kernel_score(self, bins, u, v, region, w=None, h=None):
+        """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
+        w, h = self._w if w is None else w, self._h if h is None else h
+        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
                          math.radians(self._angle), self._p)
         return float(bhattacharyya(self._p, self._q))
 
