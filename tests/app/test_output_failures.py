@@ -14,13 +14,13 @@ import cv2
 import numpy as np
 import pytest
 
-from clips import readable_frames
+from tests.support.clips import readable_frames
+from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.errors import OutputError
 from tracker.evaluation.otb import load_groundtruth
 from tracker.outputs import CSV_HEADER, TrackCsvWriter, VideoOutput, read_track_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"
 ROI = ",".join(f"{v:g}" for v in load_groundtruth(DEMO / "groundtruth_rect.txt")[0])
 State = namedtuple("State", "box rotated score lost")

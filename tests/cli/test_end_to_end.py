@@ -11,54 +11,13 @@ import cv2
 import numpy as np
 import pytest
 
-from clips import readable_frames
+from tests.support.clips import readable_frames
+from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.evaluation.otb import iou, load_groundtruth
 from tracker.outputs import CSV_HEADER, read_track_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"
-
-
-def run_cli(capfd, *argv):
-    """Run mstrack in-process; return (exit code, stdout, stderr) as the terminal sees them."""
-    code = main([str(a) for a in argv])
-    out, err = capfd.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code, err, *words):
-    assert code != 0
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got: {err!r}"
-    assert "Traceback" not in err
-    for w in words:
-        assert w.lower() in lines[0].lower(), (w, lines[0])
-
-
-def write_video(path, frames, fps=30.0, fourcc="MJPG"):
-    h, w = frames[0].shape[:2]
-    colour = frames[0].ndim == 3
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h), colour)
-    for f in frames:
-        writer.write(f)
-    writer.release()
-    return path
-
-
-def moving_square_frames(n=40, size=(160, 120), gray=False):
-    """A bright square moving right on a dark textured background; box per frame."""
-    rng = np.random.default_rng(1)
-    w, h = size
-    background = rng.integers(20, 60, (h, w, 3), dtype=np.uint8)
-    frames, boxes = [], []
-    for i in range(n):
-        f = background.copy()
-        x, y = 20 + i, 40
-        f[y:y + 30, x:x + 30] = (40, 200, 230)
-        frames.append(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) if gray else f)
-        boxes.append((x, y, 30, 30))
-    return frames, boxes
 
 
 def test_track_demo_writes_csv_and_video_following_ground_truth(tmp_path, capfd):

@@ -3,20 +3,16 @@ column, and the OTB Jogging-1 check (two joggers)."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from multi_scenes import iou
-from test_cli import run_cli, write_video
-from test_multi import BLUE, RED, crossing
+from tests.support.clips import write_video
+from tests.support.mstrack import run_cli
+from tests.support.multi_scenes import crossing, iou
+from tests.support.paths import OTB
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import GT_FILE, load_groundtruth
 from tracker.outputs import read_track_csv
-
-OTB = Path(__file__).resolve().parents[2] / "shared" / "data" / "otb"
 
 
 def crossing_video(tmp_path, n=40):

@@ -13,31 +13,22 @@ import cv2
 import numpy as np
 import pytest
 
-from clips import readable_frames
-from stream_server import MjpegServer, closed_port
-from test_cli import assert_one_line_error, moving_square_frames, run_cli, write_video
+from tests.support.clips import readable_frames
+from tests.support.stream_server import MjpegServer, closed_port
+from tests.support.clips import moving_square_frames, write_video
+from tests.support.mstrack import assert_one_line_error, run_cli
+from tests.support.paths import ROOT
 from tracker.cli import build_parser, main
 from tracker.cli_options import VIDEO_CONTAINERS, parse_roi
 from tracker.evaluation.otb import GT_FILE, iou, load_groundtruth
 from tracker.io.sources import ImageSequenceSource, open_source
 from tracker.outputs import CSV_HEADER, VIDEO_CODECS, read_track_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 OTB = ROOT.parent / "shared" / "data" / "otb"
 
 
 def boxes_of(rows):
     return np.array([[r[k] for k in "xywh"] for r in rows])
-
-
-def make_sequence(folder, n=12):
-    """An OTB-style sequence folder: img/0001.jpg ... and groundtruth_rect.txt (tab separated)."""
-    frames, boxes = moving_square_frames(n=n)
-    (folder / "img").mkdir(parents=True)
-    for i, frame in enumerate(frames, 1):
-        cv2.imwrite(str(folder / "img" / f"{i:04d}.png"), frame)
-    (folder / GT_FILE).write_text("".join("\t".join(str(v) for v in b) + "\n" for b in boxes))
-    return np.array(boxes, float)
 
 
 def exit_code_and_stderr(capfd, *argv):

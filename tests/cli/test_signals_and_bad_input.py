@@ -6,13 +6,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import cv2
 import pytest
 
-from clips import (distinct_frames, overwrite_middle, readable_frames, write_avi_with_dropped_frames,
-                   write_clip)
+from tests.support.clips import (distinct_frames, overwrite_middle, readable_frames,
+                                 write_avi_with_dropped_frames, write_clip)
+from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.errors import InputError
 from tracker.evaluation.otb import load_groundtruth
@@ -22,7 +22,6 @@ from tracker.pipeline import TrackingPipeline
 from tracker.progress import Progress
 from tracker.io.sources import open_source
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"
 ROI = ",".join(f"{v:g}" for v in load_groundtruth(DEMO / "groundtruth_rect.txt")[0])
 BLOCK_ROI = "10,10,16,16"          # the white block of clips.distinct_frames on frame 0

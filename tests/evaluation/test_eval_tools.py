@@ -5,21 +5,21 @@ scripts/bench_tracking.py)."""
 import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from test_cli import assert_one_line_error, moving_square_frames, run_cli, write_video
-from test_cli_options import make_sequence
+from tests.support.clips import moving_square_frames, write_video
+from tests.support.mstrack import assert_one_line_error, run_cli
+from tests.support.clips import make_sequence
+from tests.support.paths import ROOT
 from tracker.evaluation import bench, otb
 from tracker.evaluation.otb import (PRECISION_THRESHOLDS, SUCCESS_THRESHOLDS, SequenceResult, centre_error,
                                     iou, load_groundtruth, otb_curves, precision_curve, success_auc,
                                     success_curve, throughput_fps)
 from tracker.outputs import CSV_HEADER, read_track_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 

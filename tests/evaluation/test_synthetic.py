@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from tests.support.paths import ROOT
 from tracker.evaluation import synthetic as sy
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "videos" / "demo"
 SMALL = (320, 240)
 

@@ -4,7 +4,7 @@ the view keys, the hint after R, the shortcuts dialog, Open stream."""
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QInputDialog
 
-from gui_support import clip, disk_box, new_window, open_clip, wait_position, window  # noqa: F401
+from tests.support.gui_window import disk_box, new_window, open_clip, wait_position
 from gui.main_window import HINT
 from gui.panels import DEFAULTS
 from gui.shortcuts import ShortcutsDialog, shortcut_rows

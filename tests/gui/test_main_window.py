@@ -13,13 +13,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PyQt6.QtCore import QSettings, Qt  # noqa: E402
 
-from clips import readable_frames  # noqa: E402
-from gui_support import drag  # noqa: E402
+from tests.support.clips import readable_frames  # noqa: E402
+from tests.support.gui_window import drag  # noqa: E402
+from tests.support.paths import ROOT
 from gui.main_window import MainWindow  # noqa: E402
 from tracker.evaluation.otb import iou, load_groundtruth  # noqa: E402
 from tracker.outputs import read_track_csv  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"
 GT = load_groundtruth(DEMO / "groundtruth_rect.txt")
 

@@ -9,7 +9,7 @@ import pytest
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtWidgets import QStyle, QStyleOptionSlider
 
-from gui_support import clip, disk_box, new_window, open_clip, wait_position, window  # noqa: F401
+from tests.support.gui_window import disk_box, new_window, open_clip, wait_position
 from gui.playback_bar import format_time
 
 

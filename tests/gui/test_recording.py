@@ -12,13 +12,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from clips import readable_frames
-from gui_support import clip, disk_box, open_clip, wait_position, window  # noqa: F401
+from tests.support.clips import readable_frames
+from tests.support.gui_window import disk_box, open_clip, wait_position
+from tests.support.paths import ROOT
 from gui.record_dialog import CONTAINER_NOTE, RecordDialog
 from gui.main_window import VIEW_NAMES
 from tracker.outputs import read_track_csv
 
-ROOT = Path(__file__).resolve().parents[1]
 SIZE = (160, 120)
 
 

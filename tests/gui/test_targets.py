@@ -6,7 +6,7 @@ import numpy as np
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtGui import QImage
 
-from gui_support import clip, disk_box, disk_centre, drag, open_clip, wait_position, window  # noqa: F401
+from tests.support.gui_window import disk_box, disk_centre, drag, open_clip, wait_position
 from gui.overlay import target_qcolour
 from gui.panels import HistogramView
 from gui.target_list import TargetList

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF
 
-from gui_support import clip, disk_box, make_clip, new_window, open_clip, wait_position, window  # noqa: F401
+from tests.support.gui_window import disk_box, make_clip, new_window, open_clip, wait_position
 from gui.overlay import LABEL_GAP, TRACK_COLOUR, box_corners
 from gui.recorder import RecordPlan
 from gui.video_view import VideoView
@@ -191,47 +191,3 @@ def test_recorded_label_sits_on_the_top_corner_of_a_rotated_box():
     ys, xs = np.nonzero(above[..., 1] > 100)
     assert len(xs) > 20
     assert abs(xs.min() - top[0]) <= 3 and int(top[1]) - ys.max() <= 12
-
-
-WARM_UP_CHECK = """
-import json
-from numba.core.registry import CPUDispatcher
-from tracker.evaluation.otb import load_groundtruth
-from tracker.io.sources import open_source
-from tracker.meanshift import _colour_kernels, _meanshift_kernels
-from tracker.pipeline import TrackingPipeline, warm_up
-from tracker.segmentation import _cluster_kernels, _grid_kernels, _segment_kernels
-
-def compiled():
-    return {f"{m.__name__}.{n}": len(f.signatures)
-            for m in (_colour_kernels, _meanshift_kernels, _cluster_kernels, _grid_kernels, _segment_kernels)
-            for n, f in vars(m).items() if isinstance(f, CPUDispatcher)}
-
-warm_up()
-warm = compiled()
-pipeline = TrackingPipeline(segment=True)
-with open_source("videos/demo/demo.mp4") as source:
-    frames = [source.read() for _ in range(6)]
-result = pipeline.set_target(frames[0], load_groundtruth("videos/demo/groundtruth_rect.txt")[0])
-for frame in frames[1:]:
-    result = pipeline.process(frame)
-    pipeline.tracker.back_projection(frame)
-    result.side_by_side()
-    result.segmentation.overlay(frame)
-print(json.dumps([warm, compiled()]))
-"""
-
-
-def test_warm_up_compiles_every_kernel_a_real_frame_needs():
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    res = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], cwd=root, capture_output=True,
-                         text=True, timeout=300)
-    assert res.returncode == 0, res.stderr
-    warm, after_real_frames = json.loads(res.stdout.strip().splitlines()[-1])
-    assert sum(warm.values()) >= 10                              # the kernels are ready ...
-    assert after_real_frames == warm                             # ... and real frames add none

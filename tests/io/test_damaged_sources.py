@@ -9,13 +9,12 @@ import cv2
 import numpy as np
 import pytest
 
-from clips import (distinct_frames, nearest_frame, overwrite_middle, write_avi_with_dropped_frames,
-                   write_clip)
+from tests.support.clips import (distinct_frames, nearest_frame, overwrite_middle,
+                                 write_avi_with_dropped_frames, write_clip)
+from tests.support.paths import SHARED_VIDEO
 from tracker.errors import SourceError
 from tracker.io.sources import ImageSequenceSource, VideoFileSource, open_source
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_VIDEO = ROOT.parent / "shared" / "data" / "video"
 N = 150
 
 

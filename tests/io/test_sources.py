@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 import pytest
 
-from clips import write_clip
+from tests.support.clips import write_clip
+from tests.support.paths import ROOT as REPO
 from tracker.errors import InputError, SourceError
 from tracker.io.frames import as_bgr8
 from tracker.io.sources import (
@@ -22,7 +23,6 @@ from tracker.io.sources import (
     open_source,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 N_FRAMES = 30
 FPS = 25.0
 WIDTH, HEIGHT = 64, 48

@@ -10,20 +10,19 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from stream_server import (FileServer, MjpegServer, UdpSender, closed_port, frame_index,
-                           numbered_frame, silent_port, write_transport_stream)
+from tests.support.paths import ROOT
+from tests.support.stream_server import (FileServer, MjpegServer, UdpSender, closed_port, frame_index,
+                                         numbered_frame, silent_port, write_transport_stream)
 from tracker.errors import SourceError
 from tracker.io import camera as camera_module
 from tracker.io.live import LatestFrameReader
 from tracker.io.sources import StreamSource, open_source
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # A dead stream today blocks read() for FFmpeg's 30 s; "bounded" here means well under it
 # even on a loaded 2-core machine, with the source's timeout set to 1 s.

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-import reference as ref
+from tests.support import reference as ref
 from tracker.meanshift._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
 from tracker.meanshift._region_kernels import nearest_sample
 from tracker.meanshift.region import RegionSampler
 from tracker.meanshift._meanshift_kernels import densest_window, window_moments
 from tracker.meanshift.colour import ColourQuantizer, ColourSpace, back_project, colour_space, target_histogram
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-HUE = ColourSpace("h", cv2.COLOR_BGR2HSV, (16, 1, 1), (180, 256, 256))
 HUE_SAT = ColourSpace("hs16", cv2.COLOR_BGR2HSV, (16, 16, 1), (180, 256, 256))
 SAMPLE_LOWS = (0, 60, 32)  # OpenCV camshift.py: inRange(hsv, (0, 60, 32), (180, 255, 255))
 
@@ -32,49 +29,6 @@ def smooth_bgr(seed, shape=(60, 80)):
     small = rng.integers(0, 256, (shape[0] // 10 + 1, shape[1] // 10 + 1, 3), dtype=np.uint8)
     img = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.add(img, rng.integers(0, 12, img.shape, dtype=np.uint8))
-
-
-def _real_frames():
-    """(name, BGR frame, (x, y, w, h) object box) from the shared footage."""
-    if not SHARED.is_dir():
-        return []
-    frames = []
-    for seq, idx in (("Couple", 1), ("Couple", 40), ("Crossing", 1)):
-        img = cv2.imread(str(SHARED / "otb" / seq / "img" / f"{idx:04d}.jpg"))
-        gt = (SHARED / "otb" / seq / "groundtruth_rect.txt").read_text().split("\n")[idx - 1]
-        box = tuple(int(v) for v in gt.replace(",", " ").replace("\t", " ").split())
-        if img is not None:
-            frames.append((f"{seq}-{idx}", img, box))
-    cap = cv2.VideoCapture(str(SHARED / "video" / "traffic-360p.mp4"))
-    for i in range(61):
-        ok, frame = cap.read()
-        if not ok:
-            break
-        if i in (0, 60):
-            frames.append((f"traffic-{i}", frame, (265, 80, 45, 40)))
-    cap.release()
-    return frames
-
-
-_REAL = None
-
-
-def real_frames():
-    global _REAL
-    if _REAL is None:
-        _REAL = _real_frames()
-    if not _REAL:
-        pytest.skip("shared footage (../shared/data) is absent")
-    return _REAL
-
-
-def sample_hue_hist(hsv, box, channels=(0,), bins=(16,), ranges=(0, 180)):
-    """Hue (or hue-saturation) histogram of a box as OpenCV's camshift.py builds it."""
-    x, y, w, h = box
-    mask = cv2.inRange(hsv, np.array((0.0, 60.0, 32.0)), np.array((180.0, 255.0, 255.0)))
-    hist = cv2.calcHist([hsv[y:y + h, x:x + w]], list(channels), mask[y:y + h, x:x + w], list(bins), list(ranges))
-    cv2.normalize(hist, hist, 0, 255, cv2.NORM_MINMAX)
-    return hist
 
 
 def as_u8(prob):

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-import reference as ref
-from test_kernels import HUE, real_frames, sample_hue_hist
+from tests.support import reference as ref
+from tests.support.camshift_inputs import HUE, real_frames, sample_hue_hist
 from tracker import back_project
 from tracker.meanshift._meanshift_kernels import centroid_iterate, densest_window, window_moments
 from tracker.errors import InputError

@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from multi_scenes import iou, render
+from tests.support.multi_scenes import GREEN, crossing, iou, render
 from tracker import InputError, MeanShiftTracker, MultiTracker
-
-RED, BLUE, GREEN = (40, 40, 210), (210, 60, 40), (40, 200, 40)
-
-
-def crossing(i):
-    """A red and a blue square crossing paths; the blue one passes in front."""
-    red, blue = (20 + 3 * i, 60, 30, 30), (190 - 3 * i, 70, 30, 30)
-    return render([(red, RED), (blue, BLUE)], seed=i), red, blue
-
 
 def side_by_side(i, hide=range(15, 25)):
     """Two green squares side by side; the left one is hidden by a grey board a while."""

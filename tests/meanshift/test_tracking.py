@@ -2,18 +2,17 @@
 clips of the situations where a plain colour tracker fails."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.support.paths import ROOT
 from tracker import InputError, MeanShiftTracker
 from tracker.cli import main
 from tracker.evaluation.otb import evaluate_sequence, iou
 from tracker.evaluation.synthetic import make_scene
 from tracker.io.sources import open_source
 
-ROOT = Path(__file__).resolve().parents[1]
 OTB = ROOT.parent / "shared" / "data" / "otb"
 SIZE = (320, 240)   # half size keeps the suite fast; the scenes scale with it
 N = 120

@@ -1,18 +1,17 @@
 """Tracker behaviour the OTB figures do not show: leaving and re-entering the frame,
 uniform backgrounds, grayscale footage, and targets of any size."""
 
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from tests.support.paths import ROOT
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import iou
 from tracker.evaluation.synthetic import make_background, make_scene
 
 W, H = 320, 240
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def disc_frame(background, cx, cy, r=14, colour=(40, 40, 220)):

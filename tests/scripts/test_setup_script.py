@@ -5,11 +5,11 @@ import hashlib
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+
 
 # Stands in for python3, and (copied into the venv) for its python: `-c` (the version
 # check) succeeds, `-m venv DIR` makes DIR/bin/python, `-m pip ... --log FILE ...` prints

@@ -2,7 +2,6 @@
 primitive on natural photos, stability on static and real footage, bad input."""
 
 import os
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 import sklearn
 from sklearn.metrics import adjusted_rand_score
 
+from tests.support.paths import DEMO, SHARED_VIDEO
 from tracker import InputError
 from tracker.segmentation._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
                                       label_pixels_stable, occupied_bins, paint)
@@ -24,7 +24,7 @@ from tracker.evaluation.synthetic import make_background
 
 PHOTOS = [os.path.join(os.path.dirname(sklearn.__file__), "datasets", "images", name)
           for name in ("china.jpg", "flower.jpg")]
-CAMPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "video" / "campus-360p.avi"
+CAMPUS = SHARED_VIDEO / "campus-360p.avi"
 
 
 def photo(path, size=(320, 214)):
@@ -255,7 +255,7 @@ def test_mstrack_segment_image_and_video(tmp_path, capfd):
 
 
 def test_track_with_segment_writes_both_views(tmp_path, capfd):
-    demo = Path(__file__).resolve().parents[1] / "videos" / "demo" / "demo.mp4"
+    demo = DEMO / "demo.mp4"
     out = tmp_path / "both.avi"
     assert main(["track", str(demo), "--roi", "282,252.2,76,66", "--segment", "--max-frames", "10",
                  "--out-video", str(out)]) == 0

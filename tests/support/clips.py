@@ -1,7 +1,9 @@
-"""Small helpers shared by tests that check written video files."""
+"""Small helpers shared by tests that write clips and check written video files."""
 
 import cv2
+import numpy as np
 
+from tracker.evaluation.otb import GT_FILE
 from tracker.io._native import cv2_filename
 
 
@@ -108,3 +110,38 @@ def overwrite_middle(path, fraction, seed=1):
     data[n // 2:n // 2 + size] = np.random.default_rng(seed).integers(0, 256, size, dtype=np.uint8).tobytes()
     open(path, "wb").write(bytes(data))
     return path
+
+
+def write_video(path, frames, fps=30.0, fourcc="MJPG"):
+    h, w = frames[0].shape[:2]
+    colour = frames[0].ndim == 3
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, (w, h), colour)
+    for f in frames:
+        writer.write(f)
+    writer.release()
+    return path
+
+
+def moving_square_frames(n=40, size=(160, 120), gray=False):
+    """A bright square moving right on a dark textured background; box per frame."""
+    rng = np.random.default_rng(1)
+    w, h = size
+    background = rng.integers(20, 60, (h, w, 3), dtype=np.uint8)
+    frames, boxes = [], []
+    for i in range(n):
+        f = background.copy()
+        x, y = 20 + i, 40
+        f[y:y + 30, x:x + 30] = (40, 200, 230)
+        frames.append(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) if gray else f)
+        boxes.append((x, y, 30, 30))
+    return frames, boxes
+
+
+def make_sequence(folder, n=12):
+    """An OTB-style sequence folder: img/0001.jpg ... and groundtruth_rect.txt (tab separated)."""
+    frames, boxes = moving_square_frames(n=n)
+    (folder / "img").mkdir(parents=True)
+    for i, frame in enumerate(frames, 1):
+        cv2.imwrite(str(folder / "img" / f"{i:04d}.png"), frame)
+    (folder / GT_FILE).write_text("".join("\t".join(str(v) for v in b) + "\n" for b in boxes))
+    return np.array(boxes, float)

@@ -1,4 +1,5 @@
-"""Shared by the app's tests: a small clip rendered with OpenCV, and a window on it."""
+"""Shared by the app's tests: a small clip rendered with OpenCV, a window on it, and
+how to wait for a frame and drag a box (the fixtures are in tests/gui/conftest.py)."""
 
 import os
 
@@ -6,7 +7,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
-import pytest  # noqa: E402
 from PyQt6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 
 from gui.main_window import MainWindow  # noqa: E402
@@ -50,20 +50,6 @@ def new_window(qtbot, tmp_path, name="settings.ini"):
     qtbot.addWidget(win)
     win.show()
     return win
-
-
-@pytest.fixture
-def clip(tmp_path):
-    path = tmp_path / "clip.avi"
-    return path, make_clip(path)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    win = new_window(qtbot, tmp_path)
-    yield win
-    if win.thread.isRunning():
-        win.close()
 
 
 def open_clip(qtbot, win, path):

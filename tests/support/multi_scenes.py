@@ -8,6 +8,7 @@ from tracker.evaluation.otb import iou as otb_iou
 
 SIZE = (240, 160)                   # width, height
 GREY = (128, 128, 128)              # the background's colour, BGR
+RED, BLUE, GREEN = (40, 40, 210), (210, 60, 40), (40, 200, 40)
 
 
 def render(boxes_and_colours, seed: int, size=SIZE) -> np.ndarray:
@@ -31,3 +32,9 @@ def render(boxes_and_colours, seed: int, size=SIZE) -> np.ndarray:
 def iou(a, b) -> float:
     """IoU of two boxes, by the evaluation's own (vectorised) function."""
     return float(otb_iou(np.array(a, float), np.array(b, float))[0])
+
+
+def crossing(i):
+    """A red and a blue square crossing paths; the blue one passes in front."""
+    red, blue = (20 + 3 * i, 60, 30, 30), (190 - 3 * i, 70, 30, 30)
+    return render([(red, RED), (blue, BLUE)], seed=i), red, blue
