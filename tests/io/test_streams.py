@@ -1,7 +1,7 @@
 """Network streams and live reading: streams served from this process on 127.0.0.1.
 
 No ffmpeg binary and no network: an MJPEG camera over HTTP and an MPEG-TS sender over
-UDP run in threads of the test (tests/stream_server.py), and OpenCV's FFmpeg backend
+UDP run in threads of the test (tests/support/stream_server.py), and OpenCV's FFmpeg backend
 reads them through `open_source`.
 """
 

@@ -1,4 +1,4 @@
-"""Colour and moment kernels against OpenCV and the slow references in ``reference.py``."""
+"""Colour and moment kernels against OpenCV and the slow references in ``tests/support/reference.py``."""
 
 from __future__ import annotations
 

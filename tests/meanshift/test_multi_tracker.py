@@ -1,5 +1,5 @@
 """Several targets at once: MultiTracker's ids, its rule for two tracks on one object, and
-removing a target. Scenes from tests/multi_scenes.py, with exact ground-truth boxes."""
+removing a target. Scenes from tests/support/multi_scenes.py, with exact ground-truth boxes."""
 
 from __future__ import annotations
 
