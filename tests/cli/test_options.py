@@ -13,11 +13,10 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.support.clips import readable_frames
-from tests.support.stream_server import MjpegServer, closed_port
-from tests.support.clips import moving_square_frames, write_video
+from tests.support.clips import make_sequence, moving_square_frames, readable_frames, write_video
 from tests.support.mstrack import assert_one_line_error, run_cli
 from tests.support.paths import ROOT
+from tests.support.stream_server import MjpegServer, closed_port
 from tracker.cli import build_parser, main
 from tracker.cli_options import VIDEO_CONTAINERS, parse_roi
 from tracker.evaluation.otb import GT_FILE, iou, load_groundtruth

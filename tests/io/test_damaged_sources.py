@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.clips import (distinct_frames, nearest_frame, overwrite_middle,
                                  write_avi_with_dropped_frames, write_clip)
-from tests.support.paths import SHARED_VIDEO
+from tests.support.paths import ROOT, SHARED_VIDEO
 from tracker.errors import SourceError
 from tracker.io.sources import ImageSequenceSource, VideoFileSource, open_source
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.support import reference as ref
+from tests.support.camshift_inputs import HUE, real_frames, sample_hue_hist
 from tracker.meanshift._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
 from tracker.meanshift._region_kernels import nearest_sample
 from tracker.meanshift.region import RegionSampler
