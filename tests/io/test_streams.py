@@ -199,7 +199,7 @@ def test_reader_never_releases_the_capture_while_a_read_is_blocked():
     reader.stop(wait=0.05)             # the read is still blocked: nothing released yet
     assert capture.releases == 0
     capture.deliver(None)              # the read returns; the thread releases on its way out
-    reader._thread.join(BOUND_S)
+    reader.stop(wait=BOUND_S)           # joins the thread, now that its read returned
     assert capture.releases == 1 and not capture.released_inside_read
 
 
