@@ -53,9 +53,6 @@ class PlaybackController(QObject):
     def play(self):
         self._request_play.emit()
 
-    def pause(self):
-        self._request_pause.emit()
-
     def step(self):
         self._request_step.emit()
 
