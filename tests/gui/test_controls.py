@@ -5,7 +5,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QInputDialog
 
 from tests.support.gui_window import disk_box, new_window, open_clip, wait_position
-from gui.main_window import HINT
+from gui.controllers import HINT
 from gui.panels import DEFAULTS
 from gui.shortcuts import ShortcutsDialog, shortcut_rows
 
@@ -72,8 +72,8 @@ def test_view_keys_hint_after_reset_and_every_key_in_the_shortcuts_dialog(qtbot,
     qtbot.waitUntil(lambda: window.last_frame.state is not None, timeout=10000)
     assert window.main_view._overlay_text == ""
     qtbot.keyClick(window.main_view, Qt.Key.Key_E)
-    assert window.view == "boundaries" and window.act_views["boundaries"].isChecked()
-    assert window.act_views["boundaries"] in window.menuBar().actions()[2].menu().actions()
+    assert window.view == "boundaries" and window.menus.views["boundaries"].isChecked()
+    assert window.menus.views["boundaries"] in window.menuBar().actions()[2].menu().actions()
     qtbot.keyClick(window.main_view, Qt.Key.Key_T)
     assert window.view == "track"
     qtbot.keyClick(window.main_view, Qt.Key.Key_R)
@@ -96,14 +96,14 @@ def test_open_stream_sends_the_url_to_the_worker_and_refuses_what_is_not_one(qtb
     opened = []
     window.request_open.connect(lambda spec, resize: opened.append(spec))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("not a url", True)))
-    window.choose_stream()
+    window.sources.choose_stream()
     assert "not a stream URL" in window.last_error and opened == []
     url = "http://127.0.0.1:9/video.mjpg"                    # nothing listens there
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (url, True)))
-    window.last_error = None
-    window.choose_stream()
+    window.status.forget_error()
+    window.sources.choose_stream()
     assert opened == [url]                                     # opened in the worker's thread
-    assert window.status_message.full_text().startswith("opening")
+    assert window.status.message.full_text().startswith("opening")
     qtbot.waitUntil(lambda: window.last_error is not None or window.info is not None, timeout=30000)
 
 

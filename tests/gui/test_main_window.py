@@ -72,7 +72,7 @@ def test_playing_the_demo_with_a_dragged_target_follows_ground_truth(qtbot, wind
     csv_path, video_path = tmp_path / "track.csv", tmp_path / "track.avi"
     window.start_recording(str(video_path), str(csv_path))
     qtbot.waitUntil(lambda: window.recording, timeout=5000)
-    window.speed.setCurrentText("every frame")
+    window.menus.speed.setCurrentText("every frame")
     window.play()
     with qtbot.waitSignal(window.worker.ended, timeout=120000):
         pass
@@ -118,15 +118,15 @@ def test_missing_and_corrupt_files_show_an_error_and_the_app_keeps_working(qtbot
     window.open_source(str(tmp_path / "missing.mp4"))
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
     assert "missing.mp4" in window.last_error
-    assert window._error_box.isVisible()
-    window._error_box.close()
+    assert window.status.error_box.isVisible()
+    window.status.error_box.close()
     corrupt = tmp_path / "corrupt.mp4"
     corrupt.write_bytes(os.urandom(5000))
-    window.last_error = None
+    window.status.forget_error()
     window.open_source(str(corrupt))
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
     assert "corrupt.mp4" in window.last_error
-    window._error_box.close()
+    window.status.error_box.close()
     open_demo(qtbot, window)
     assert window.info.size == (640, 480)
 
@@ -206,7 +206,7 @@ def test_recording_rules_and_robust_parameter_changes(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.last_frame.position == 4, timeout=10000)
     # A parameter that cannot learn this target (no saturated colour in a grey box)
     # leaves the working tracker in place.
-    window.last_error = None
+    window.status.forget_error()
     window.set_target((10, 10, 30, 30))
     qtbot.waitUntil(lambda: state_box(window) is not None and state_box(window)[0] == 10, timeout=10000)
     gray_frame = window.last_frame
@@ -248,7 +248,7 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
     window.request_seek.emit(len(GT) - 2)
     qtbot.waitUntil(lambda: window.last_frame.position == len(GT) - 2, timeout=10000)
     assert all(len(t) <= 2 for t in window.worker._pipeline._trails.values())   # the jump drew no path
-    window.speed.setCurrentText("every frame")
+    window.menus.speed.setCurrentText("every frame")
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.play()
     window.play()
@@ -258,7 +258,7 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
 def test_open_camera_without_cameras_says_so_and_does_not_block(qtbot, window):
     if list(Path("/dev").glob("video*")):
         pytest.skip("this machine has cameras; the chooser dialog would wait for a person")
-    window.choose_camera()                       # returns at once; the probe runs elsewhere
+    window.sources.choose_camera()                       # returns at once; the probe runs elsewhere
     qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
     assert "No camera found" in window.last_error
-    assert window.act_camera.isEnabled()
+    assert window.menus.open_camera.isEnabled()

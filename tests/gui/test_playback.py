@@ -17,7 +17,7 @@ def test_play_after_the_end_continues_from_a_seek_or_a_step_back(qtbot, window, 
     path, frames = clip
     open_clip(qtbot, window, path)
     last = len(frames) - 1
-    window.speed.setCurrentText("every frame")
+    window.menus.speed.setCurrentText("every frame")
     window.request_seek.emit(last - 3)
     wait_position(qtbot, window, last - 3)
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
@@ -109,18 +109,18 @@ def test_slider_click_lands_on_the_clicked_frame_and_readouts_follow(qtbot, wind
 def test_status_bar_says_preparing_then_paused_and_counts_dropped_per_run(qtbot, tmp_path, clip):
     window = new_window(qtbot, tmp_path)
     # Until the worker says the kernels are warm (no event has been handled yet).
-    assert window.status_timing.text().startswith("preparing") and not window.ready
+    assert window.status.timing.text().startswith("preparing") and not window.ready
     path, frames = clip
     open_clip(qtbot, window, path)
     qtbot.waitUntil(lambda: window.ready, timeout=20000)
-    assert "paused" in window.status_timing.text() and "fps" not in window.status_timing.text()
+    assert "paused" in window.status.timing.text() and "fps" not in window.status.timing.text()
     window.request_stop_at.emit(20)
     window.play()
     qtbot.waitUntil(lambda: window.playing, timeout=10000)
-    qtbot.waitUntil(lambda: "shown" in window.status_timing.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "shown" in window.status.timing.text(), timeout=10000)
     wait_position(qtbot, window, 20)
     qtbot.waitUntil(lambda: not window.playing, timeout=10000)
-    assert window.status_timing.text().startswith("paused")
+    assert window.status.timing.text().startswith("paused")
     # Dropped frames count from Play: a fresh run starts at 0 whatever the last one dropped.
     window.worker._dropped = 7
     window.play()
@@ -132,7 +132,7 @@ def test_status_bar_says_preparing_then_paused_and_counts_dropped_per_run(qtbot,
 def test_long_errors_are_shortened_in_the_status_bar_but_kept_whole(qtbot, window):
     message = "cannot open '/a/very/long/path/" + "x" * 300 + ".mp4': no such file"
     window.show_error(message)
-    label = window.status_message
+    label = window.status.message
     assert label.full_text() == message and label.toolTip() == message
     shown_text = label.elided_text()
     assert len(shown_text) < len(message) and "…" in shown_text
@@ -162,8 +162,8 @@ class _FakeCamera:
 def test_live_sources_show_the_capture_to_display_latency(qtbot, window, monkeypatch):
     monkeypatch.setattr("gui.worker.open_source", lambda spec: _FakeCamera())
     window.open_source("camera:7")
-    qtbot.waitUntil(lambda: window.playing and "latency" in window.status_timing.text(), timeout=10000)
-    latency = float(window.status_timing.text().split("latency ")[1].split(" ms")[0])
+    qtbot.waitUntil(lambda: window.playing and "latency" in window.status.timing.text(), timeout=10000)
+    latency = float(window.status.timing.text().split("latency ")[1].split(" ms")[0])
     assert latency >= _FakeCamera.DELAY * 1e3              # at least the camera's own delay
     window.request_pause.emit()
 

@@ -16,7 +16,7 @@ from tests.support.clips import readable_frames
 from tests.support.gui_window import disk_box, open_clip, wait_position
 from tests.support.paths import ROOT
 from gui.record_dialog import CONTAINER_NOTE, RecordDialog
-from gui.main_window import VIEW_NAMES
+from gui.controllers import VIEW_NAMES
 from tracker.outputs import read_track_csv
 
 SIZE = (160, 120)
@@ -59,11 +59,11 @@ def test_recording_the_view_as_shown_and_each_view(qtbot, window, clip, tmp_path
     qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
     shown, shown_csv = tmp_path / "shown.mkv", tmp_path / "shown.csv"
     window.start_recording(str(shown), str(shown_csv))
-    assert window.status_recording.isHidden()
+    assert window.status.recording.isHidden()
     qtbot.waitUntil(lambda: window.recording, timeout=10000)
-    assert window.status_recording.isVisible() and "REC 00:0" in window.status_recording.text()
+    assert window.status.recording.isVisible() and "REC 00:0" in window.status.recording.text()
     _record_steps(qtbot, window, 6)
-    assert window.status_recording.isHidden()
+    assert window.status.recording.isHidden()
     # The view as shown: both views in one video, side by side, a frame per CSV row.
     rows = read_track_csv(shown_csv)
     assert [r["frame"] for r in rows] == list(range(7))          # the frame on screen first
@@ -92,8 +92,8 @@ def test_recording_the_view_as_shown_and_each_view(qtbot, window, clip, tmp_path
 def test_record_dialog_defaults_to_mkv_beside_the_video_and_says_where_the_csv_goes(qtbot, window, clip):
     path, frames = clip
     open_clip(qtbot, window, path)
-    assert window.dialog_folder() == str(path.parent.resolve())
-    video = str(Path(window._output_folder()) / "clip-track.mkv")
+    assert window.sources.dialog_folder() == str(path.parent.resolve())
+    video = str(Path(window.outputs.output_folder()) / "clip-track.mkv")
     dialog = RecordDialog(window, video, ["track", "segment"], VIEW_NAMES, "row")
     qtbot.addWidget(dialog)
     assert dialog.video_path.text().endswith(".mkv")

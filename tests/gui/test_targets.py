@@ -20,7 +20,7 @@ PANEL = (20, 15, 21, 26)          # the light grey rectangle of the clip, a stil
 
 
 def _ids(win):
-    return win.target_ids() if win.last_frame is not None else []
+    return win.targets.target_ids() if win.last_frame is not None else []
 
 
 def _two_targets(qtbot, win):
@@ -105,7 +105,7 @@ def test_click_selects_delete_removes_and_the_other_tracks_as_if_alone(qtbot, wi
     qtbot.keyClick(window.main_view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: _ids(window) == [0], timeout=10000)
     assert window.selected == 0 and targets.ids() == [0]
-    window.speed.setCurrentText("every frame")
+    window.menus.speed.setCurrentText("every frame")
     window.play()
     with qtbot.waitSignal(window.worker.ended, timeout=60000):
         pass

@@ -107,7 +107,7 @@ def test_side_by_side_fills_the_video_area_of_a_default_window_with_a_16_9_clip(
         win.set_side_by_side(True)
         open_clip(qtbot, win, path)
         qtbot.waitUntil(lambda: win.side_view.image_size() == (320, 180), timeout=10000)
-        qtbot.waitUntil(lambda: win.views.shown_share() >= 0.8, timeout=5000)
+        qtbot.waitUntil(lambda: win.view_area.shown_share() >= 0.8, timeout=5000)
         assert win.views.arrangement() == "row"
         # The user may choose a column: the side view goes below the main one.
         win.set_arrangement("column")
