@@ -206,20 +206,25 @@ def main(argv=None) -> int:
         traceback.print_exception(kind, error, tb)          # a bug: the developer wants it all
         window.show_error(f"internal error: {kind.__name__}: {error}")
     sys.excepthook = report_bug
-    if args.view:
-        window.set_view(args.view)
-    if args.side_by_side:
-        window.set_side_by_side(True)
-    automation = Automation(app, window, args) if (args.frames or args.roi) else None
-    if automation is not None:
-        window.params.segment.setChecked(True)      # automation runs with segmentation on
-        if args.quit:
-            window.setProperty("quiet_errors", True)
-    window.show()
-    if args.source:
-        window.open_source(args.source)
-    stopped_by = _close_on_signals(app, window)
-    code = app.exec()
+    # From here on, the worker's thread is stopped before the window goes, whatever
+    # happens: a QThread collected while running aborts the process (rc 134).
+    try:
+        if args.view:
+            window.set_view(args.view)
+        if args.side_by_side:
+            window.set_side_by_side(True)
+        automation = Automation(app, window, args) if (args.frames or args.roi) else None
+        if automation is not None:
+            window.params.segment.setChecked(True)      # automation runs with segmentation on
+            if args.quit:
+                window.setProperty("quiet_errors", True)
+        window.show()
+        if args.source:
+            window.open_source(args.source)
+        stopped_by = _close_on_signals(app, window)
+        code = app.exec()
+    finally:
+        window.stop_worker()
     if stopped_by:
         code = 128 + stopped_by[0]          # as a shell reports a process a signal ended
     return code

@@ -6,13 +6,14 @@ from __future__ import annotations
 from PyQt6.QtCore import QSettings, Qt, QThread, pyqtSignal
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from .controllers import (OutputsController, PlaybackController, SourcesController,
+from .controllers import (VIEW_NAMES, OutputsController, PlaybackController, SourcesController,
                           TargetsController, ViewsController)
-from .menus import Menus
+from .menus import SPEEDS, Menus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
+from .settings import Settings
 from .status import StatusLine
-from .view_area import ViewArea
+from .view_area import ARRANGEMENT_CHOICES, ViewArea
 from .worker import PipelineWorker
 
 
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("meanshift-tracker")
         self.setAcceptDrops(True)
-        self.settings = settings or QSettings("meanshift-tracker", "meanshift-tracker")
+        self.settings = Settings(settings)
         self._build_widgets()
         self.status = StatusLine(self)
         self.worker = PipelineWorker(self.params.tracker_options(), self.params.segment.isChecked(),
@@ -67,9 +68,11 @@ class MainWindow(QMainWindow):
         # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
         # queued call would only run after the wait had timed out.
         self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.start()
         self.status.say("preparing: loading the tracking and segmentation kernels…", 0)
         self._restore_settings()
+        # Last: a running QThread whose window failed to build would abort the process
+        # when collected. The requests made until now wait in the thread's queue.
+        self.thread.start()
 
     # ------------------------------------------------------------------ construction
     def _build_widgets(self):
@@ -171,19 +174,15 @@ class MainWindow(QMainWindow):
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
 
     def _restore_settings(self):
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        settings = self.settings
+        if not settings.blob("window/geometry", self.restoreGeometry):
             self.resize(1200, 700)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        self.menus.speed.setCurrentText(str(self.settings.value("view/speed", "1x")))
-        self.views.set_arrangement(str(self.settings.value("view/arrangement", "auto")), fit=False)
-        self.views.set_view(str(self.settings.value("view/name", "track")))
-        self.views.set_side_by_side(str(self.settings.value("view/side", "false")) == "true",
-                                    fit=state is None)
+        restored = settings.blob("window/state", self.restoreState)
+        self.menus.speed.setCurrentText(settings.choice("view/speed", SPEEDS, "1x"))
+        self.views.set_arrangement(settings.choice("view/arrangement", ARRANGEMENT_CHOICES, "auto"),
+                                   fit=False)
+        self.views.set_view(settings.choice("view/name", VIEW_NAMES, "track"))
+        self.views.set_side_by_side(settings.flag("view/side", False), fit=not restored)
 
     # ------------------------------------------------------------------ for automation and tests
     # What a user does and sees, callable by code (gui/app.py, the tests); each is the
@@ -276,16 +275,21 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         """Finalise recordings and stop the worker before the window goes."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("view/speed", self.menus.speed.currentText())
-        self.settings.setValue("view/name", self.views.view)
-        self.settings.setValue("view/side", "true" if self.views.side_by_side else "false")
-        self.settings.setValue("view/arrangement", self.view_area.choice())
+        self.settings.write("window/geometry", self.saveGeometry())
+        self.settings.write("window/state", self.saveState())
+        self.settings.write("view/speed", self.menus.speed.currentText())
+        self.settings.write("view/name", self.views.view)
+        self.settings.write("view/side", self.views.side_by_side)
+        self.settings.write("view/arrangement", self.view_area.choice())
         self.params.save(self.settings)
+        self.stop_worker()
+        super().closeEvent(event)
+
+    def stop_worker(self):
+        """Stop the worker (it finalises a recording) and wait for its thread: a QThread
+        still running when it is collected aborts the process. Idempotent."""
         if self.thread.isRunning():
             self.request_shutdown.emit()     # the worker quits its thread when done
             if not self.thread.wait(10000):
                 self.thread.quit()
                 self.thread.wait(2000)
-        super().closeEvent(event)

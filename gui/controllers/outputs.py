@@ -53,7 +53,7 @@ class OutputsController(QObject):
         if dialog.exec() == dialog.DialogCode.Accepted:
             plan = dialog.plan()
             for path in plan.files()[:1]:
-                self._settings.setValue("dialog/record_folder", str(Path(path).parent))
+                self._settings.write("dialog/record_folder", str(Path(path).parent))
             self.record(plan)
 
     def start_recording(self, video_path: str = "", csv_path: str = "", each: bool = False):
@@ -84,7 +84,7 @@ class OutputsController(QObject):
         info = self._sources.info
         if os.access(folder, os.W_OK) and (info is None or not info.is_live):
             return folder
-        last = str(self._settings.value("dialog/record_folder", ""))
+        last = self._settings.folder("dialog/record_folder")
         return last if last and os.access(last, os.W_OK) else os.getcwd()
 
     def _stem(self) -> str:

@@ -18,6 +18,10 @@ STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "udp://", "rtp:/
 MAX_RECENT = 8
 
 
+def is_stream_url(text: str) -> bool:
+    return text.lower().startswith(STREAM_SCHEMES)
+
+
 class SourcesController(QObject):
     """Opens sources in the worker (``request_open``) and keeps ``info``, the `SourceInfo`
     of the source open (None before the first); remembers recent sources in ``settings``.
@@ -73,36 +77,35 @@ class SourcesController(QObject):
             folder = path if path.is_dir() else path.parent
             if folder.is_dir():
                 return str(folder.resolve())
-        last = str(self._settings.value("dialog/folder", ""))
-        return last if last and Path(last).is_dir() else os.getcwd()
+        return self._settings.folder("dialog/folder") or os.getcwd()
 
     def choose_file(self):
         path, _ = QFileDialog.getOpenFileName(self._window, "Open video or image", self.dialog_folder(),
                                               VIDEO_FILTER)
         if path:
-            self._settings.setValue("dialog/folder", str(Path(path).parent))
+            self._settings.write("dialog/folder", str(Path(path).parent))
             self.open_source(path)
 
     def choose_folder(self):
         path = QFileDialog.getExistingDirectory(self._window, "Open image sequence folder",
                                                 self.dialog_folder())
         if path:
-            self._settings.setValue("dialog/folder", path)
+            self._settings.write("dialog/folder", path)
             self.open_source(path)
 
     def choose_stream(self):
-        last = str(self._settings.value("dialog/stream", "rtsp://"))
+        last = self._settings.text("dialog/stream", "rtsp://", is_stream_url)
         url, ok = QInputDialog.getText(self._window, "Open stream",
                                        "Network camera or stream URL (rtsp://, http(s)://, udp://):",
                                        text=last)
         url = url.strip()
         if not ok or not url:
             return
-        if not url.lower().startswith(STREAM_SCHEMES):
+        if not is_stream_url(url):
             self._status.show_error(f"{url!r} is not a stream URL: it should start with rtsp://, "
                                     "http://, https:// or udp://")
             return
-        self._settings.setValue("dialog/stream", url)
+        self._settings.write("dialog/stream", url)
         self.open_source(url)
 
     def choose_camera(self):
@@ -138,14 +141,17 @@ class SourcesController(QObject):
 
     # ------------------------------------------------------------------ recent sources
     def recent(self) -> list:
-        value = self._settings.value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        """The sources opened last, newest first: absolute paths (files, folders, patterns)
+        and stream URLs, which is all `_remember` keeps."""
+        return self._settings.texts("recent", MAX_RECENT,
+                                    lambda name: "://" in name or os.path.isabs(name))
 
     def _remember(self, name: str):
         if name.startswith("camera:"):
             return
-        if "%" not in name and "://" not in name:
-            name = str(Path(name).resolve())
+        if "://" not in name:
+            path = Path(name)     # a pattern's folder only: its name is not a file's
+            name = str(path.resolve() if "%" not in name else path.parent.resolve() / path.name)
         recent = [r for r in self.recent() if r != name]
-        self._settings.setValue("recent", ([name] + recent)[:MAX_RECENT])
+        self._settings.write("recent", ([name] + recent)[:MAX_RECENT])
         self.recent_changed.emit(self.recent())
