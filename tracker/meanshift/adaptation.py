@@ -23,25 +23,25 @@ class Adaptation:
         """
         tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
         # The rotated box is fitted (upright unless rotation is followed).
-        fw, fh, _ = best_box_size(weights, found.u, found.v, self._w / region.step_x,
-                                  self._h / region.step_y, math.radians(self._angle),
+        fw, fh, _ = best_box_size(weights, found.u, found.v, self._track.w / region.step_x,
+                                  self._track.h / region.step_y, math.radians(self._track.angle),
                                   self.SCALE_FACTORS, tau, self._cells)
         if occluded_bins is not None:
-            score = self._kernel_score(occluded_bins, found.u, found.v, region, self._w * fw, self._h * fh)
-            if score < max(found.score + self.RESIZE_GAIN, self._typical_score - self.OCCLUSION_DROP):
+            score = self._kernel_score(occluded_bins, found.u, found.v, region, self._track.w * fw, self._track.h * fh)
+            if score < max(found.score + self.RESIZE_GAIN, self._track.typical_score - self.OCCLUSION_DROP):
                 return
-        w = self._w * fw ** self.SCALE_RATE
-        h = self._h * fh ** self.SCALE_RATE
+        w = self._track.w * fw ** self.SCALE_RATE
+        h = self._track.h * fh ** self.SCALE_RATE
         # Keep the shape near the first frame's, the size within limits and the frame.
-        aspect0 = self._w0 / self._h0
+        aspect0 = self._track.w0 / self._track.h0
         aspect = min(max(w / h, aspect0 / self.ASPECT_LIMIT), aspect0 * self.ASPECT_LIMIT)
         area = w * h
         w, h = math.sqrt(area * aspect), math.sqrt(area / aspect)
         lo, hi = self.SCALE_LIMITS
-        W, H = self._frame_size
-        s = math.sqrt(w * h / (self._w0 * self._h0))
+        W, H = self._track.frame_size
+        s = math.sqrt(w * h / (self._track.w0 * self._track.h0))
         s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
-        self._w, self._h = w * s_clamped / s, h * s_clamped / s
+        self._track.w, self._track.h = w * s_clamped / s, h * s_clamped / s
 
     def _adapt_angle(self, bins, region):
         # The orientation is measured on the first frame's colours: a box lagging a
@@ -49,13 +49,13 @@ class Adaptation:
         # its weights would round the blob until the angle stopped following.
         self._ratio(self._q0, self._anchor_table)
         weights = self._project(bins, anchor=True)
-        e, e0 = self._ellipse(weights, region), self._shape0
+        e, e0 = self._ellipse(weights, region), self._track.ellipse0
         # Orientation is only defined for elongated weight blobs.
         if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
             delta = math.degrees(e.theta - e0.theta)
             delta = (delta + 90.0) % 180.0 - 90.0
-            diff = (delta - self._angle + 90.0) % 180.0 - 90.0
-            self._angle += self.ANGLE_RATE * diff
+            diff = (delta - self._track.angle + 90.0) % 180.0 - 90.0
+            self._track.angle += self.ANGLE_RATE * diff
 
     def _follow_brightness(self, region, found):
         """Follow global brightness: keep a slightly brighter or darker binning if it fits better.

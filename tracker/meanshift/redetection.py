@@ -25,25 +25,24 @@ class Redetection:
         reported as the target."""
         frozen = self._gain
         best, best_try, closest, last_try = None, None, 0.0, None
-        for gain in (frozen, 1.0) if self._jumped and frozen != 1.0 else (frozen,):
+        for gain in (frozen, 1.0) if self._track.jumped and frozen != 1.0 else (frozen,):
             self._gain = gain
-            for start in [(self._cx, self._cy)] + self._global_starts(frame):
+            for start in [(self._track.cx, self._track.cy)] + self._global_starts(frame):
                 found = self._local_search(frame, *start)
                 last_try = (start, gain)
                 closest = max(closest, found.score)
-                far = not self._jumped and self._doubtful_jump(found, self._cx, self._cy)
+                far = not self._track.jumped and self._doubtful_jump(found, self._track.cx, self._track.cy)
                 if self._acceptable(found) and not far and (best is None or found.score > best.score):
                     best, best_try = found, last_try
         if best is None:
             self._gain = frozen
-            self._score = closest      # the best match seen, still not good enough
+            self._track.missed(closest)      # the best match seen, still not good enough
             return self._state()
         start, self._gain = best_try
         if best_try != last_try:
             self._local_search(frame, *start)   # its region becomes the one to adapt on
-        self._jumped = False
         self._follow(frame, best)
-        self._vx = self._vy = 0.0       # where it was found again says nothing of its motion
+        self._track.found_again()
         return self._state()
 
     def _plausible(self, found: _Candidate, margin: float) -> bool:
@@ -56,8 +55,8 @@ class Redetection:
         """A match more than a box away from where the target should be, and worse than
         the target typically matches, is more likely something else of its colours (the
         target being hidden) than the target having jumped."""
-        jump = math.hypot(found.cx - px, found.cy - py) / math.sqrt(self._w * self._h)
-        return jump > self.FAR_JUMP and found.score < self._typical_score - self.FAR_JUMP_DROP
+        jump = math.hypot(found.cx - px, found.cy - py) / math.sqrt(self._track.w * self._track.h)
+        return jump > self.FAR_JUMP and found.score < self._track.typical_score - self.FAR_JUMP_DROP
 
     def _acceptable(self, found: _Candidate) -> bool:
         return self._plausible(found, self.REACQUIRE_MARGIN)

@@ -41,29 +41,9 @@ from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .redetection import Redetection
 from .region import RegionSampler
+from .state import Track, TrackState
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
-
-
-@dataclass(frozen=True)
-class TrackState:
-    """Result of one tracker step.
-
-    ``box`` is the axis-aligned (x, y, w, h) bounding box of ``rotated``, clipped to the
-    frame; ``rotated`` is ((cx, cy), (w, h), angle_deg) as ``cv2.CamShift`` returns;
-    ``score`` the similarity of the candidate to the target model in [0, 1]; ``lost``
-    whether the target is judged lost (the box is then where it was last seen).
-    """
-
-    box: tuple[float, float, float, float]
-    rotated: tuple[tuple[float, float], tuple[float, float], float]
-    score: float
-    lost: bool
-
-
-def _rotated_bounds(w, h, angle_rad):
-    cs, sn = abs(math.cos(angle_rad)), abs(math.sin(angle_rad))
-    return w * cs + h * sn, w * sn + h * cs
 
 
 def _check_number(name, value, low, high, integer=False, low_open=False):
@@ -138,6 +118,7 @@ class MeanShiftTracker(Adaptation, Redetection):
     ANGLE_RATE = 0.3
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
+    SCORE_MEMORY = 0.1    # share of a tracked frame's similarity taken into its running mean
     MODEL_ANCHOR = 0.5    # share of the first frame's histogram kept in the target model
     GAIN_STEP = 0.03      # brightness step tried each frame
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
@@ -228,12 +209,7 @@ class MeanShiftTracker(Adaptation, Redetection):
             raise InputError(f"box {x:g},{y:g},{w:g},{h:g} holds no pixel usable in colour space "
                              f"{self.space.name!r} (too small, or all masked as too dull or dark)")
         # The box is usable: only now does the tracker forget its previous target.
-        self._frame_size = (frame.shape[1], frame.shape[0])
-        self._cx, self._cy = cx, cy
-        self._w0, self._h0 = w, h
-        self._w, self._h, self._angle = float(w), float(h), 0.0
-        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
-        self._vx = self._vy = 0.0
+        self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, float(w), float(h), 0.0, w, h)
         self._gain = 1.0
         self._q[:] = q
         self._q0[:] = q
@@ -241,12 +217,9 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._b[:] = 0.0
         self._update_background(region, bins, blend=1.0)
         weights = self._project(bins)
-        self._foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
-        self._shape0 = self._ellipse(weights, region)
+        self._track.foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
+        self._track.ellipse0 = self._ellipse(weights, region)
         self._initialized = True
-        self._score, self._lost = 1.0, False
-        self._jumped = False
-        self._typical_score = 1.0
         return self._state()
 
     def update(self, frame) -> TrackState:
@@ -254,14 +227,14 @@ class MeanShiftTracker(Adaptation, Redetection):
         if not self._initialized:
             raise InputError("tracker.update() called before tracker.init()")
         frame = as_bgr8(frame)
-        if (frame.shape[1], frame.shape[0]) != self._frame_size:
-            raise InputError(f"frame size changed from {self._frame_size[0]}x{self._frame_size[1]} "
+        if (frame.shape[1], frame.shape[0]) != self._track.frame_size:
+            raise InputError(f"frame size changed from {self._track.frame_size[0]}x{self._track.frame_size[1]} "
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
         # Where the target was before this frame, for `mark_lost`.
-        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
-        if self._lost:
+        self._track.remember()
+        if self._track.lost:
             return self._search_lost(frame)
-        px, py = self._cx + self._vx, self._cy + self._vy
+        px, py = self._track.predicted()
         found = self._local_search(frame, px, py)
         if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
             self._lose(found.score)
@@ -274,17 +247,15 @@ class MeanShiftTracker(Adaptation, Redetection):
         was before that frame (another tracker holds the place this one moved to)."""
         if not self._initialized:
             raise InputError("tracker.mark_lost() called before tracker.init()")
-        self._cx, self._cy, self._w, self._h, self._angle = self._before
-        self._lose(self._score)
+        self._track.restore()
+        self._lose(self._track.score)
         return self._state()
 
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): search the whole frame
         for the target instead of assuming it moved a few pixels."""
         if self._initialized:
-            self._vx = self._vy = 0.0
-            self._lost = True
-            self._jumped = True      # a match far from the last position is no surprise
+            self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
     def _sampling(self, w, h):
@@ -298,7 +269,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         """
         bw, bh = self._bounds()
         region = self._sampler.sample(frame, px, py, bw * self.CONTEXT, bh * self.CONTEXT,
-                                      self._sampling(self._w, self._h))
+                                      self._sampling(self._track.w, self._track.h))
         bins = self._quantizer.bin_map(region.image, self._gain)
         weights = self._project(bins)
         win_w = max(1, int(round(bw / region.step_x)))
@@ -317,18 +288,16 @@ class MeanShiftTracker(Adaptation, Redetection):
             if best is None or score > best.score + self.JUMP_MARGIN:
                 x, y = region.to_frame(u, v)
                 best = _Candidate(x, y, score, u, v)
-        best.foreground = self._foreground(weights, region, best.u, best.v, integral) / self._foreground0
+        best.foreground = self._foreground(weights, region, best.u, best.v, integral) / self._track.foreground0
         self._last = (region, bins, weights)
         return best
 
     def _follow(self, frame, found: _Candidate):
         """A confident match: move there and let size, angle, brightness and models adapt."""
         region, bins, weights = self._last
-        self._vx = self.VELOCITY_DAMPING * (found.cx - self._cx)
-        self._vy = self.VELOCITY_DAMPING * (found.cy - self._cy)
-        self._cx, self._cy = found.cx, found.cy
-        occluded = found.score < self._typical_score - self.OCCLUSION_DROP
-        self._typical_score += 0.1 * (found.score - self._typical_score)
+        self._track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
+        occluded = found.score < self._track.typical_score - self.OCCLUSION_DROP
+        self._track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
             self._adapt_size(weights, region, found, bins if occluded else None)
         if self.adapt_angle:
@@ -337,7 +306,7 @@ class MeanShiftTracker(Adaptation, Redetection):
             # The new binning moves background colours between bins too: the models
             # must learn from the frame binned as the next frames will be.
             bins = self._quantizer.bin_map(region.image, self._gain)
-        self._score, self._lost = self._kernel_score(bins, found.u, found.v, region), False
+        self._track.tracked(self._kernel_score(bins, found.u, found.v, region))
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
@@ -349,13 +318,11 @@ class MeanShiftTracker(Adaptation, Redetection):
 
     def _lose(self, score):
         """The target is gone: freeze everything where it was last seen."""
-        self._lost = True
-        self._score = score
-        self._vx = self._vy = 0.0
+        self._track.lose(score)
 
     # ------------------------------------------------------------------ measurements
     def _bounds(self, grow: float = 1.0):
-        return _rotated_bounds(self._w * grow, self._h * grow, math.radians(self._angle))
+        return self._track.bounds(grow)
 
     def _integral_for(self, shape):
         n = (shape[0] + 1) * (shape[1] + 1)
@@ -382,7 +349,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         if blend > 0:
             bw, bh = self._bounds()
             cw, ch = self._bounds(self.CONTEXT)
-            u, v = region.to_region(self._cx, self._cy)
+            u, v = region.to_region(self._track.cx, self._track.cy)
             sx, sy = region.step_x, region.step_y
             # The background needs a fair sample, not every pixel of the ring.
             ring_samples = (cw * ch - bw * bh) / (sx * sy)
@@ -416,7 +383,7 @@ class MeanShiftTracker(Adaptation, Redetection):
 
     def _ellipse(self, weights, region):
         bw, bh = self._bounds(self.MOMENT_WINDOW)
-        u, v = region.to_region(self._cx, self._cy)
+        u, v = region.to_region(self._track.cx, self._track.cy)
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
         moments = window_moments(weights, int(round(u - hw)), int(round(v - hh)),
                                  int(round(u + hw)) + 1, int(round(v + hh)) + 1)
@@ -428,17 +395,10 @@ class MeanShiftTracker(Adaptation, Redetection):
 
     def _kernel_score(self, bins, u, v, region, w=None, h=None):
         """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
-        w, h = self._w if w is None else w, self._h if h is None else h
+        w, h = self._track.w if w is None else w, self._track.h if h is None else h
         kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(self._angle), self._p)
+                         math.radians(self._track.angle), self._p)
         return float(bhattacharyya(self._p, self._q))
 
     def _state(self) -> TrackState:
-        W, H = self._frame_size
-        bw, bh = self._bounds()
-        cx, cy = self._cx, self._cy
-        x0, y0 = max(cx - (bw - 1) / 2, 0.0), max(cy - (bh - 1) / 2, 0.0)
-        x1, y1 = min(cx + (bw + 1) / 2, float(W)), min(cy + (bh + 1) / 2, float(H))
-        box = (x0, y0, max(x1 - x0, 0.0), max(y1 - y0, 0.0))
-        return TrackState(box, ((cx + 0.5, cy + 0.5), (self._w, self._h), self._angle),
-                          self._score, self._lost)
+        return self._track.result()
