@@ -36,7 +36,7 @@ def test_target_leaves_and_comes_back():
     states, gains = [], []
     for x in xs[1:]:
         states.append(tracker.update(disc_frame(background, x, 120)))
-        gains.append(tracker._gain)
+        gains.append(tracker._model.gain)
     gone = [i for i, x in enumerate(xs[1:], 1) if x is None or x - 14 > W]
     first_gone, back = gone[0], gone[-1] + 1
     # states[k] is frame k + 1: lost within 3 frames of the target leaving, found again

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from ._meanshift_kernels import best_box_size
+from .cues import BinnedRegion
 
 
 class Adaptation:
@@ -21,7 +22,8 @@ class Adaptation:
         than a shrinking target matches badly too: the size changes then only if the
         chosen box matches the model clearly better, and as well as usual again.
         """
-        tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
+        target_weight, background_weight = self._cue.levels
+        tau = background_weight + self.EDGE_LEVEL * (target_weight - background_weight)
         # The rotated box is fitted (upright unless rotation is followed).
         fw, fh, _ = best_box_size(weights, found.u, found.v, self._track.w / region.step_x,
                                   self._track.h / region.step_y, math.radians(self._track.angle),
@@ -47,8 +49,8 @@ class Adaptation:
         # The orientation is measured on the first frame's colours: a box lagging a
         # turning target holds background, the learnt model takes some of it in, and
         # its weights would round the blob until the angle stopped following.
-        self._ratio(self._q0, self._anchor_table)
-        weights = self._project(bins, anchor=True)
+        self._anchor_cue.learn(self._model)
+        weights = self._project(BinnedRegion(region, bins), anchor=True)
         e, e0 = self._ellipse(weights, region), self._track.ellipse0
         # Orientation is only defined for elongated weight blobs.
         if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
@@ -71,11 +73,12 @@ class Adaptation:
         x0, y0 = min(max(int(found.u - hw), 0), W - 1), min(max(int(found.v - hh), 0), H - 1)
         x1, y1 = max(int(math.ceil(found.u + hw)) + 1, x0 + 1), max(int(math.ceil(found.v + hh)) + 1, y0 + 1)
         window = region.image[y0:y1, x0:x1]
-        best_gain, best_score = self._gain, found.score + self.GAIN_MARGIN
-        for gain in (self._gain / (1 + self.GAIN_STEP), self._gain * (1 + self.GAIN_STEP)):
+        current = self._model.gain
+        best_gain, best_score = current, found.score + self.GAIN_MARGIN
+        for gain in (current / (1 + self.GAIN_STEP), current * (1 + self.GAIN_STEP)):
             bins = self._probe_quantizer.bin_map(window, gain)
             candidate = self._kernel_score(bins, found.u - x0, found.v - y0, region)
             if candidate > best_score:
                 best_gain, best_score = gain, candidate
-        old, self._gain = self._gain, min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
-        return self._gain != old
+        self._model.set_gain(min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1]))
+        return self._model.gain != current

@@ -9,6 +9,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ._meanshift_kernels import densest_windows
+from .cues import BinnedRegion
 
 if TYPE_CHECKING:     # annotations only: tracker.py imports this module
     from .tracker import TrackState, _Candidate
@@ -23,10 +24,10 @@ class Redetection:
         also under the light it was learnt in: the frames sought to need not be lit like
         the last); take it back only on a clearly good match, so that background is never
         reported as the target."""
-        frozen = self._gain
+        frozen = self._model.gain
         best, best_try, closest, last_try = None, None, 0.0, None
         for gain in (frozen, 1.0) if self._track.jumped and frozen != 1.0 else (frozen,):
-            self._gain = gain
+            self._model.set_gain(gain)
             for start in [(self._track.cx, self._track.cy)] + self._global_starts(frame):
                 found = self._local_search(frame, *start)
                 last_try = (start, gain)
@@ -35,10 +36,11 @@ class Redetection:
                 if self._acceptable(found) and not far and (best is None or found.score > best.score):
                     best, best_try = found, last_try
         if best is None:
-            self._gain = frozen
+            self._model.set_gain(frozen)
             self._track.missed(closest)      # the best match seen, still not good enough
             return self._state()
-        start, self._gain = best_try
+        start, gain = best_try
+        self._model.set_gain(gain)
         if best_try != last_try:
             self._local_search(frame, *start)   # its region becomes the one to adapt on
         self._follow(frame, best)
@@ -66,8 +68,8 @@ class Redetection:
         H, W = frame.shape[:2]
         step = min(1.0, math.sqrt(self.GLOBAL_PIXELS / (W * H)))
         region = self._global_sampler.sample(frame, (W - 1) / 2, (H - 1) / 2, W, H, step)
-        bins = self._probe_quantizer.bin_map(region.image, self._gain)
-        weights = self._project(bins)
+        bins = self._probe_quantizer.bin_map(region.image, self._model.gain)
+        weights = self._project(BinnedRegion(region, bins))
         bw, bh = self._bounds()
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))

@@ -33,14 +33,15 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._colour_kernels import (bhattacharyya, blend_into, kernel_histogram, lut_project, ratio_table,
-                              ring_histogram)
 from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area, window_moments
 from .adaptation import Adaptation
+from .buffers import Scratch
 from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
+from .cues import BinnedRegion, ColourRatioCue, fuse
+from .model import TargetModel, background_ring, box_histogram
 from .redetection import Redetection
-from .region import RegionSampler
+from .region import Region, RegionSampler
 from .state import Track, TrackState
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -150,17 +151,13 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._sampler = RegionSampler()
         self._global_sampler = RegionSampler()
         n = self.space.size
-        self._q = np.zeros(n)          # target model
-        self._q0 = np.zeros(n)         # first frame's target histogram (the anchor)
-        self._q_learnt = np.zeros(n)   # target histogram following the target's looks
-        self._b = np.zeros(n)          # background model
-        self._p = np.zeros(n)          # candidate histogram (scratch)
-        self._ring = np.zeros(n)       # ring histogram (scratch)
-        self._table = np.zeros(n, np.float32)
-        self._anchor_table = np.zeros(n, np.float32)     # the first frame's model, for the angle
-        self._anchor_weights = np.empty(0, np.float32)
-        self._weights = np.empty(0, np.float32)
-        self._integral = np.empty(0, np.float64)
+        self._model = TargetModel(n)
+        rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
+        self._cue = fuse([ColourRatioCue(n, rho)])
+        self._anchor_cue = ColourRatioCue(n, rho, anchored=True)     # the first frame's model, for the angle
+        self._weights = Scratch(np.float32)
+        self._anchor_weights = Scratch(np.float32)
+        self._integral = Scratch(np.float64)
         self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
         self._initialized = False
@@ -180,15 +177,16 @@ class MeanShiftTracker(Adaptation, Redetection):
         frame = as_bgr8(frame)
         if self._view_quantizer is None:
             self._view_quantizer = ColourQuantizer(self.space)
-        bins = self._view_quantizer.bin_map(frame, self._gain)
+        bins = self._view_quantizer.bin_map(frame, self._model.gain)
         if out is None or out.shape != bins.shape or out.dtype != np.float32:
             out = np.empty(bins.shape, np.float32)
-        return lut_project(bins, self._table, out)
+        return self._cue.weights(BinnedRegion(Region(frame, 0, 0, 1.0, 1.0), bins), out)
 
     def model_histogram(self) -> tuple[np.ndarray, np.ndarray]:
         """The target model: weights of its non-empty bins and their colours (BGR uint8)."""
-        occupied = np.flatnonzero(self._q > 0)
-        return self._q[occupied].copy(), self.space.bin_colours(occupied)
+        q = self._model.q
+        occupied = np.flatnonzero(q > 0)
+        return q[occupied].copy(), self.space.bin_colours(occupied)
 
     def init(self, frame, box) -> TrackState:
         """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (uint8 BGR).
@@ -203,20 +201,15 @@ class MeanShiftTracker(Adaptation, Redetection):
                                       h * (self.CONTEXT + 0.5), step)
         bins = self._quantizer.bin_map(region.image, 1.0)
         u, v = region.to_region(cx, cy)
-        q = np.zeros_like(self._q)
-        total = kernel_histogram(bins, u, v, w / 2 / region.step_x, h / 2 / region.step_y, 0.0, q)
+        q, total = box_histogram(bins, region, u, v, w, h, self.space.size)
         if total <= 0:
             raise InputError(f"box {x:g},{y:g},{w:g},{h:g} holds no pixel usable in colour space "
                              f"{self.space.name!r} (too small, or all masked as too dull or dark)")
         # The box is usable: only now does the tracker forget its previous target.
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, float(w), float(h), 0.0, w, h)
-        self._gain = 1.0
-        self._q[:] = q
-        self._q0[:] = q
-        self._q_learnt[:] = q
-        self._b[:] = 0.0
+        self._model.learn(q)
         self._update_background(region, bins, blend=1.0)
-        weights = self._project(bins)
+        weights = self._project(BinnedRegion(region, bins))
         self._track.foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
         self._track.ellipse0 = self._ellipse(weights, region)
         self._initialized = True
@@ -270,8 +263,8 @@ class MeanShiftTracker(Adaptation, Redetection):
         bw, bh = self._bounds()
         region = self._sampler.sample(frame, px, py, bw * self.CONTEXT, bh * self.CONTEXT,
                                       self._sampling(self._track.w, self._track.h))
-        bins = self._quantizer.bin_map(region.image, self._gain)
-        weights = self._project(bins)
+        bins = self._quantizer.bin_map(region.image, self._model.gain)
+        weights = self._project(BinnedRegion(region, bins))
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))
         su, sv = region.to_region(px, py)
@@ -305,15 +298,15 @@ class MeanShiftTracker(Adaptation, Redetection):
         if self.adapt_brightness and self._follow_brightness(region, found):
             # The new binning moves background colours between bins too: the models
             # must learn from the frame binned as the next frames will be.
-            bins = self._quantizer.bin_map(region.image, self._gain)
-        self._track.tracked(self._kernel_score(bins, found.u, found.v, region))
+            bins = self._quantizer.bin_map(region.image, self._model.gain)
+        track = self._track
+        hist = self._model.histogram(bins, region, found.u, found.v, track.w, track.h, track.angle)
+        track.tracked(self._model.similarity(hist))
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
             # slowly becoming the model (the drift that makes windows balloon).
-            blend_into(self._q_learnt, self._p, self.model_update)
-            self._q[:] = self._q0
-            blend_into(self._q, self._q_learnt, 1.0 - self.MODEL_ANCHOR)
+            self._model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
         self._update_background(region, bins, self.BACKGROUND_RATE)   # and the ratio table
 
     def _lose(self, score):
@@ -325,49 +318,21 @@ class MeanShiftTracker(Adaptation, Redetection):
         return self._track.bounds(grow)
 
     def _integral_for(self, shape):
-        n = (shape[0] + 1) * (shape[1] + 1)
-        if self._integral.size < n:
-            self._integral = np.empty(n, np.float64)
-        return self._integral[:n].reshape(shape[0] + 1, shape[1] + 1)
+        return self._integral.take((shape[0] + 1, shape[1] + 1))
 
-    def _project(self, bins, anchor=False):
-        """The bin map's weights under the current model, or (``anchor``) under the
-        first frame's histogram (``_anchor_table``), in a reused buffer of each."""
-        n = bins.size
-        buffer = self._anchor_weights if anchor else self._weights
-        if buffer.size < n:
-            buffer = np.empty(n, np.float32)
-            if anchor:
-                self._anchor_weights = buffer
-            else:
-                self._weights = buffer
-        table = self._anchor_table if anchor else self._table
-        return lut_project(bins, table, buffer[:n].reshape(bins.shape))
+    def _project(self, view, anchor=False):
+        """The region's weights under the cue, or (``anchor``) under the first frame's
+        model, in a reused buffer of each."""
+        cue, buffer = (self._anchor_cue, self._anchor_weights) if anchor else (self._cue, self._weights)
+        return cue.weights(view, buffer.take(view.bins.shape))
 
     def _update_background(self, region, bins, blend):
-        """Blend the ring around the box into the background model; renew the ratio table."""
+        """Blend the ring around the box into the background model; renew the cue."""
         if blend > 0:
-            bw, bh = self._bounds()
-            cw, ch = self._bounds(self.CONTEXT)
-            u, v = region.to_region(self._track.cx, self._track.cy)
-            sx, sy = region.step_x, region.step_y
-            # The background needs a fair sample, not every pixel of the ring.
-            ring_samples = (cw * ch - bw * bh) / (sx * sy)
-            step = max(1, int(round(math.sqrt(ring_samples / self.RING_PIXELS))))
-            count = ring_histogram(bins, int(round(u - cw / sx / 2)), int(round(v - ch / sy / 2)),
-                                   int(round(u + cw / sx / 2)) + 1, int(round(v + ch / sy / 2)) + 1,
-                                   int(round(u - bw / sx / 2)), int(round(v - bh / sy / 2)),
-                                   int(round(u + bw / sx / 2)) + 1, int(round(v + bh / sy / 2)) + 1,
-                                   self._ring, step)
-            if count > 0:
-                blend_into(self._b, self._ring, blend)
-        self._target_weight, self._background_weight = self._ratio(self._q, self._table)
-
-    def _ratio(self, q, table):
-        """Fill ``table`` with P(target | colour) for target histogram ``q`` against the
-        background model, the ring's area as the background's prior weight; returns the
-        mean weights of a target and of a background pixel."""
-        return ratio_table(q, self._b, self.CONTEXT * self.CONTEXT - 1.0, table)
+            outer, inner, step = background_ring(region, self._track.cx, self._track.cy, self._bounds(),
+                                                 self._bounds(self.CONTEXT), self.RING_PIXELS)
+            self._model.learn_background(bins, outer, inner, step, blend)
+        self._cue.learn(self._model)
 
     def _foreground(self, weights, region, u, v, integral=None):
         """How target-like the box's colours are: the mean weight of its pixels, or of a
@@ -396,9 +361,7 @@ class MeanShiftTracker(Adaptation, Redetection):
     def _kernel_score(self, bins, u, v, region, w=None, h=None):
         """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
         w, h = self._track.w if w is None else w, self._track.h if h is None else h
-        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(self._track.angle), self._p)
-        return float(bhattacharyya(self._p, self._q))
+        return self._model.score(bins, region, u, v, w, h, self._track.angle)
 
     def _state(self) -> TrackState:
         return self._track.result()
