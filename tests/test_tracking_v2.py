@@ -104,9 +104,16 @@ def track_clip(frames, boxes):
     tracker = MeanShiftTracker()
     tracker.init(frames[0], boxes[0])
     states, samples = [], []
+    search = tracker._search.run
+
+    def counted(*args):
+        result = search(*args)
+        samples.append(result.view.bins.size)     # pixels of the region binned
+        return result
+
+    tracker._search.run = counted
     for f in frames[1:]:
         states.append(tracker.update(f))
-        samples.append(tracker._last[1].size)     # pixels of the region binned this frame
     track_clip.samples = max(samples)
     return iou(np.array([boxes[0]] + [s.box for s in states]), boxes), states
 

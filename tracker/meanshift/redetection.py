@@ -9,10 +9,11 @@ import math
 from typing import TYPE_CHECKING
 
 from ._meanshift_kernels import densest_windows
+from .search import Candidate as _Candidate, Search
 from .cues import BinnedRegion
 
 if TYPE_CHECKING:     # annotations only: tracker.py imports this module
-    from .tracker import TrackState, _Candidate
+    from .tracker import TrackState
 
 
 class Redetection:
@@ -29,7 +30,8 @@ class Redetection:
         for gain in (frozen, 1.0) if self._track.jumped and frozen != 1.0 else (frozen,):
             self._model.set_gain(gain)
             for start in [(self._track.cx, self._track.cy)] + self._global_starts(frame):
-                found = self._local_search(frame, *start)
+                search = self._local_search(frame, *start)
+                found = search.found
                 last_try = (start, gain)
                 closest = max(closest, found.score)
                 far = not self._track.jumped and self._doubtful_jump(found, self._track.cx, self._track.cy)
@@ -42,8 +44,8 @@ class Redetection:
         start, gain = best_try
         self._model.set_gain(gain)
         if best_try != last_try:
-            self._local_search(frame, *start)   # its region becomes the one to adapt on
-        self._follow(frame, best)
+            search = self._local_search(frame, *start)   # its region becomes the one to adapt on
+        self._follow(Search(best, search.view, search.weights))
         self._track.found_again()
         return self._state()
 

@@ -42,6 +42,7 @@ from .cues import BinnedRegion, ColourRatioCue, fuse
 from .model import TargetModel, background_ring, box_histogram
 from .redetection import Redetection
 from .region import Region, RegionSampler
+from .search import LocalSearch, Search, sampling
 from .state import Track, TrackState
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -55,18 +56,6 @@ def _check_number(name, value, low, high, integer=False, low_open=False):
         raise InputError(f"{name} must be {'an integer' if integer else 'a number'} in "
                          f"{bound}, {high:g}], got {value!r}")
     return int(value) if integer else float(value)
-
-
-@dataclass
-class _Candidate:
-    """Where one start of the search converged, and how well it matches."""
-
-    cx: float          # frame coordinates
-    cy: float
-    score: float       # Bhattacharyya coefficient against the target model
-    u: float           # region coordinates
-    v: float
-    foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
 
 
 class MeanShiftTracker(Adaptation, Redetection):
@@ -145,10 +134,10 @@ class MeanShiftTracker(Adaptation, Redetection):
         self.model_update = _check_number("model_update", model_update, 0.0, 1.0)
         self.eps = _check_number("eps", eps, 0.0, 1e6, low_open=True)
         self.max_iter = _check_number("max_iter", max_iter, 1, 1000, integer=True)
-        self._quantizer = ColourQuantizer(self.space)
+        self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
+                                   self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._probe_quantizer = ColourQuantizer(self.space)
         self._view_quantizer = None
-        self._sampler = RegionSampler()
         self._global_sampler = RegionSampler()
         n = self.space.size
         self._model = TargetModel(n)
@@ -196,10 +185,9 @@ class MeanShiftTracker(Adaptation, Redetection):
         frame = as_bgr8(frame)
         x, y, w, h = parse_box(box, frame.shape)
         cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
-        step = self._sampling(w, h)
-        region = self._sampler.sample(frame, cx, cy, w * (self.CONTEXT + 0.5),
-                                      h * (self.CONTEXT + 0.5), step)
-        bins = self._quantizer.bin_map(region.image, 1.0)
+        step = sampling(w, h, self.TARGET_PIXELS)
+        view = self._search.look(frame, cx, cy, w * (self.CONTEXT + 0.5), h * (self.CONTEXT + 0.5), step, 1.0)
+        region, bins = view
         u, v = region.to_region(cx, cy)
         q, total = box_histogram(bins, region, u, v, w, h, self.space.size)
         if total <= 0:
@@ -209,8 +197,8 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, float(w), float(h), 0.0, w, h)
         self._model.learn(q)
         self._update_background(region, bins, blend=1.0)
-        weights = self._project(BinnedRegion(region, bins))
-        self._track.foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
+        weights = self._search.weigh(view, self._cue)
+        self._track.foreground0 = max(self._search.foreground(weights, region, u, v, self._bounds()), 1e-6)
         self._track.ellipse0 = self._ellipse(weights, region)
         self._initialized = True
         return self._state()
@@ -228,11 +216,12 @@ class MeanShiftTracker(Adaptation, Redetection):
         if self._track.lost:
             return self._search_lost(frame)
         px, py = self._track.predicted()
-        found = self._local_search(frame, px, py)
+        search = self._local_search(frame, px, py)
+        found = search.found
         if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
             self._lose(found.score)
         else:
-            self._follow(frame, found)
+            self._follow(search)
         return self._state()
 
     def mark_lost(self) -> TrackState:
@@ -251,43 +240,15 @@ class MeanShiftTracker(Adaptation, Redetection):
             self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
-    def _sampling(self, w, h):
-        """Resampling factor that keeps the target within the pixel budget."""
-        return min(1.0, math.sqrt(self.TARGET_PIXELS / max(w * h, 1.0)))
+    def _local_search(self, frame, px, py) -> Search:
+        track = self._track
+        return self._search.run(frame, px, py, track.window, self._model.gain, self._model, self._cue,
+                                track.foreground0)
 
-    def _local_search(self, frame, px, py) -> _Candidate:
-        """Mean shift from (px, py) and from the region's densest window; the best match.
-
-        Leaves the region, its bin map and weights in ``self._last`` for the follow-up.
-        """
-        bw, bh = self._bounds()
-        region = self._sampler.sample(frame, px, py, bw * self.CONTEXT, bh * self.CONTEXT,
-                                      self._sampling(self._track.w, self._track.h))
-        bins = self._quantizer.bin_map(region.image, self._model.gain)
-        weights = self._project(BinnedRegion(region, bins))
-        win_w = max(1, int(round(bw / region.step_x)))
-        win_h = max(1, int(round(bh / region.step_y)))
-        su, sv = region.to_region(px, py)
-        # The densest window catches a target that jumped beyond the window's reach.
-        integral = self._integral_for(bins.shape)      # densest_window fills it
-        du, dv, _ = densest_window(weights, win_w, win_h, integral)
-        best = None
-        for start_u, start_v in ((su, sv), (du, dv)):
-            u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,
-                                                self.eps / region.step_x, self.max_iter)
-            if best is not None and abs(u - best.u) + abs(v - best.v) < 1.0:
-                break     # both starts reached the same place (the usual case)
-            score = self._kernel_score(bins, u, v, region)
-            if best is None or score > best.score + self.JUMP_MARGIN:
-                x, y = region.to_frame(u, v)
-                best = _Candidate(x, y, score, u, v)
-        best.foreground = self._foreground(weights, region, best.u, best.v, integral) / self._track.foreground0
-        self._last = (region, bins, weights)
-        return best
-
-    def _follow(self, frame, found: _Candidate):
+    def _follow(self, search: Search):
         """A confident match: move there and let size, angle, brightness and models adapt."""
-        region, bins, weights = self._last
+        found, view, weights = search
+        region, bins = view
         self._track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < self._track.typical_score - self.OCCLUSION_DROP
         self._track.note_score(found.score, self.SCORE_MEMORY)
@@ -298,7 +259,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         if self.adapt_brightness and self._follow_brightness(region, found):
             # The new binning moves background colours between bins too: the models
             # must learn from the frame binned as the next frames will be.
-            bins = self._quantizer.bin_map(region.image, self._model.gain)
+            bins = self._search.rebin(view, self._model.gain).bins
         track = self._track
         hist = self._model.histogram(bins, region, found.u, found.v, track.w, track.h, track.angle)
         track.tracked(self._model.similarity(hist))
@@ -333,18 +294,6 @@ class MeanShiftTracker(Adaptation, Redetection):
                                                  self._bounds(self.CONTEXT), self.RING_PIXELS)
             self._model.learn_background(bins, outer, inner, step, blend)
         self._cue.learn(self._model)
-
-    def _foreground(self, weights, region, u, v, integral=None):
-        """How target-like the box's colours are: the mean weight of its pixels, or of a
-        smaller box about its centre if that is higher (a box grown larger than a
-        shrinking target is not a lost target). ``integral``: the weights' summed-area
-        table when the caller has it already."""
-        bw, bh = self._bounds()
-        w, h = bw / region.step_x, bh / region.step_y
-        if integral is None:
-            integral = summed_area(weights, self._integral_for(weights.shape))
-        return max(box_sum(integral, u, v, w * f, h * f) / max(w * h * f * f, 1e-9)
-                   for f in self.FOREGROUND_SIZES)
 
     def _ellipse(self, weights, region):
         bw, bh = self._bounds(self.MOMENT_WINDOW)
