@@ -34,7 +34,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area, window_moments
-from .adaptation import Adaptation
+from .adaptation import BrightnessProbe, edge_threshold, fit_size, next_size, turned, weight_ellipse
 from .buffers import Scratch
 from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
@@ -58,7 +58,7 @@ def _check_number(name, value, low, high, integer=False, low_open=False):
     return int(value) if integer else float(value)
 
 
-class MeanShiftTracker(Adaptation, Redetection):
+class MeanShiftTracker(Redetection):
     """Track one object by its colours (OpenCV-style ``init`` / ``update``).
 
     Parameters
@@ -148,6 +148,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._anchor_weights = Scratch(np.float32)
         self._integral = Scratch(np.float64)
         self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
+        self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
         self._initialized = False
 
@@ -199,7 +200,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._update_background(region, bins, blend=1.0)
         weights = self._search.weigh(view, self._cue)
         self._track.foreground0 = max(self._search.foreground(weights, region, u, v, self._bounds()), 1e-6)
-        self._track.ellipse0 = self._ellipse(weights, region)
+        self._track.ellipse0 = weight_ellipse(weights, region, cx, cy, self._bounds(self.MOMENT_WINDOW))
         self._initialized = True
         return self._state()
 
@@ -248,27 +249,61 @@ class MeanShiftTracker(Adaptation, Redetection):
     def _follow(self, search: Search):
         """A confident match: move there and let size, angle, brightness and models adapt."""
         found, view, weights = search
-        region, bins = view
-        self._track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
-        occluded = found.score < self._track.typical_score - self.OCCLUSION_DROP
-        self._track.note_score(found.score, self.SCORE_MEMORY)
+        track, model = self._track, self._model
+        track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
+        occluded = found.score < track.typical_score - self.OCCLUSION_DROP
+        track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
-            self._adapt_size(weights, region, found, bins if occluded else None)
+            self._adapt_size(found, view, weights, occluded)
         if self.adapt_angle:
-            self._adapt_angle(bins, region)
-        if self.adapt_brightness and self._follow_brightness(region, found):
-            # The new binning moves background colours between bins too: the models
-            # must learn from the frame binned as the next frames will be.
-            bins = self._search.rebin(view, self._model.gain).bins
-        track = self._track
-        hist = self._model.histogram(bins, region, found.u, found.v, track.w, track.h, track.angle)
-        track.tracked(self._model.similarity(hist))
+            self._adapt_angle(view)
+        if self.adapt_brightness:
+            gain = self._brightness.best_gain(
+                view.region, found.u, found.v, track.bounds(), model.gain, found.score,
+                lambda bins, u, v: model.score(bins, view.region, u, v, track.w, track.h, track.angle))
+            if gain != model.gain:
+                # The new binning moves background colours between bins too: the models
+                # must learn from the frame binned as the next frames will be.
+                model.set_gain(gain)
+                view = self._search.rebin(view, gain)
+        hist = model.histogram(view.bins, view.region, found.u, found.v, track.w, track.h, track.angle)
+        track.tracked(model.similarity(hist))
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
             # slowly becoming the model (the drift that makes windows balloon).
-            self._model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
-        self._update_background(region, bins, self.BACKGROUND_RATE)   # and the ratio table
+            model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
+        self._update_background(view.region, view.bins, self.BACKGROUND_RATE)   # and the cue
+
+    def _adapt_size(self, found, view, weights, occluded):
+        """Grow or shrink towards the box that holds target pixels and leaves out the rest.
+
+        A partly hidden target (``occluded``: the match is worse than usual) must not
+        shrink to its visible part, but a box left larger than a shrinking target matches
+        badly too: the size changes then only if the chosen box matches the model clearly
+        better, and as well as usual again.
+        """
+        track = self._track
+        tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
+        fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
+                          self._cells)
+        if occluded:
+            score = self._model.score(view.bins, view.region, found.u, found.v, track.w * fw, track.h * fh,
+                                      track.angle)
+            if score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
+                return
+        track.resize(*next_size(track.w, track.h, fw, fh, (track.w0, track.h0), track.frame_size,
+                                self.SCALE_RATE, self.ASPECT_LIMIT, self.SCALE_LIMITS))
+
+    def _adapt_angle(self, view):
+        # The orientation is measured on the first frame's colours: a box lagging a
+        # turning target holds background, the learnt model takes some of it in, and
+        # its weights would round the blob until the angle stopped following.
+        track = self._track
+        self._anchor_cue.learn(self._model)
+        weights = self._anchor_cue.weights(view, self._anchor_weights.take(view.bins.shape))
+        e = weight_ellipse(weights, view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
+        track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE))
 
     def _lose(self, score):
         """The target is gone: freeze everything where it was last seen."""
@@ -281,11 +316,8 @@ class MeanShiftTracker(Adaptation, Redetection):
     def _integral_for(self, shape):
         return self._integral.take((shape[0] + 1, shape[1] + 1))
 
-    def _project(self, view, anchor=False):
-        """The region's weights under the cue, or (``anchor``) under the first frame's
-        model, in a reused buffer of each."""
-        cue, buffer = (self._anchor_cue, self._anchor_weights) if anchor else (self._cue, self._weights)
-        return cue.weights(view, buffer.take(view.bins.shape))
+    def _project(self, view):
+        return self._cue.weights(view, self._weights.take(view.bins.shape))
 
     def _update_background(self, region, bins, blend):
         """Blend the ring around the box into the background model; renew the cue."""
@@ -294,18 +326,6 @@ class MeanShiftTracker(Adaptation, Redetection):
                                                  self._bounds(self.CONTEXT), self.RING_PIXELS)
             self._model.learn_background(bins, outer, inner, step, blend)
         self._cue.learn(self._model)
-
-    def _ellipse(self, weights, region):
-        bw, bh = self._bounds(self.MOMENT_WINDOW)
-        u, v = region.to_region(self._track.cx, self._track.cy)
-        hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
-        moments = window_moments(weights, int(round(u - hw)), int(round(v - hh)),
-                                 int(round(u + hw)) + 1, int(round(v + hh)) + 1)
-        e = ellipse_from_moments(*moments)
-        if e is None:
-            return None
-        # Back to frame pixels, so shapes measured at different samplings compare.
-        return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
 
     def _kernel_score(self, bins, u, v, region, w=None, h=None):
         """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
