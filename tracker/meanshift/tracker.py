@@ -23,29 +23,36 @@ target size:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
    reduced resolution) are tried until a candidate matches the model well again.
+
+The tracker composes parts, each in a module of its own and each given the values it
+needs: the state (``state.Track``), the target model (``model.TargetModel``), the cue
+that makes the weight image (``cues``), the local search (``search.LocalSearch``), size,
+angle and brightness (``adaptation``), the tests of a match (``confidence.Confidence``)
+and the re-detector (``redetection.Redetector``). Only the tracker changes its state and
+model, from what the parts return.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 
-from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area, window_moments
 from .adaptation import BrightnessProbe, edge_threshold, fit_size, next_size, turned, weight_ellipse
 from .buffers import Scratch
-from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
+from .confidence import Confidence
 from .cues import BinnedRegion, ColourRatioCue, fuse
 from .model import TargetModel, background_ring, box_histogram
-from .redetection import Redetection
-from .region import Region, RegionSampler
+from .redetection import LostTarget, Redetector
+from .region import Region
 from .search import LocalSearch, Search, sampling
-from .state import Track, TrackState
+from .state import Track, TrackState, Window
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
+
+__all__ = ["MeanShiftTracker", "TrackState"]
 
 
 def _check_number(name, value, low, high, integer=False, low_open=False):
@@ -58,7 +65,7 @@ def _check_number(name, value, low, high, integer=False, low_open=False):
     return int(value) if integer else float(value)
 
 
-class MeanShiftTracker(Redetection):
+class MeanShiftTracker:
     """Track one object by its colours (OpenCV-style ``init`` / ``update``).
 
     Parameters
@@ -134,22 +141,25 @@ class MeanShiftTracker(Redetection):
         self.model_update = _check_number("model_update", model_update, 0.0, 1.0)
         self.eps = _check_number("eps", eps, 0.0, 1e6, low_open=True)
         self.max_iter = _check_number("max_iter", max_iter, 1, 1000, integer=True)
+        n = self.space.size
+        rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
+        self._model = TargetModel(n)
+        self._cue = fuse([ColourRatioCue(n, rho)])
+        # The orientation is measured on the first frame's colours: a box lagging a
+        # turning target holds background, the learnt model takes some of it in, and
+        # its weights would round the blob until the angle stopped following.
+        self._anchor_cue = ColourRatioCue(n, rho, anchored=True)
+        self._anchor_weights = Scratch(np.float32)
         self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
                                    self.eps, self.max_iter, self.FOREGROUND_SIZES)
-        self._probe_quantizer = ColourQuantizer(self.space)
-        self._view_quantizer = None
-        self._global_sampler = RegionSampler()
-        n = self.space.size
-        self._model = TargetModel(n)
-        rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
-        self._cue = fuse([ColourRatioCue(n, rho)])
-        self._anchor_cue = ColourRatioCue(n, rho, anchored=True)     # the first frame's model, for the angle
-        self._weights = Scratch(np.float32)
-        self._anchor_weights = Scratch(np.float32)
-        self._integral = Scratch(np.float64)
-        self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
+        self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
+                                      self.FAR_JUMP, self.FAR_JUMP_DROP)
+        self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
+                                      self._confidence)
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
-        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
+        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
+        self._view_quantizer = None      # for back_projection, made on first use
+        self._track: Track | None = None
         self._initialized = False
 
     # ------------------------------------------------------------------ public API
@@ -188,42 +198,47 @@ class MeanShiftTracker(Redetection):
         cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
         step = sampling(w, h, self.TARGET_PIXELS)
         view = self._search.look(frame, cx, cy, w * (self.CONTEXT + 0.5), h * (self.CONTEXT + 0.5), step, 1.0)
-        region, bins = view
+        region = view.region
         u, v = region.to_region(cx, cy)
-        q, total = box_histogram(bins, region, u, v, w, h, self.space.size)
+        q, total = box_histogram(view.bins, region, u, v, w, h, self.space.size)
         if total <= 0:
             raise InputError(f"box {x:g},{y:g},{w:g},{h:g} holds no pixel usable in colour space "
                              f"{self.space.name!r} (too small, or all masked as too dull or dark)")
         # The box is usable: only now does the tracker forget its previous target.
-        self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, float(w), float(h), 0.0, w, h)
+        window = Window(float(w), float(h), 0.0)
         self._model.learn(q)
-        self._update_background(region, bins, blend=1.0)
+        self._learn_background(view, cx, cy, window, 1.0)
         weights = self._search.weigh(view, self._cue)
-        self._track.foreground0 = max(self._search.foreground(weights, region, u, v, self._bounds()), 1e-6)
-        self._track.ellipse0 = weight_ellipse(weights, region, cx, cy, self._bounds(self.MOMENT_WINDOW))
+        foreground0 = max(self._search.foreground(weights, region, u, v, window.bounds()), 1e-6)
+        ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
+        self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
+                            foreground0, ellipse0)
         self._initialized = True
-        return self._state()
+        return self._track.result()
 
     def update(self, frame) -> TrackState:
         """Find the target in the next frame and return its state."""
         if not self._initialized:
             raise InputError("tracker.update() called before tracker.init()")
         frame = as_bgr8(frame)
-        if (frame.shape[1], frame.shape[0]) != self._track.frame_size:
-            raise InputError(f"frame size changed from {self._track.frame_size[0]}x{self._track.frame_size[1]} "
+        track = self._track
+        if (frame.shape[1], frame.shape[0]) != track.frame_size:
+            raise InputError(f"frame size changed from {track.frame_size[0]}x{track.frame_size[1]} "
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
-        # Where the target was before this frame, for `mark_lost`.
-        self._track.remember()
-        if self._track.lost:
-            return self._search_lost(frame)
-        px, py = self._track.predicted()
-        search = self._local_search(frame, px, py)
+        track.remember()      # where the target was before this frame, for `mark_lost`
+        if track.lost:
+            self._redetect(frame)
+            return track.result()
+        px, py = track.predicted()
+        search = self._search.run(frame, px, py, track.window, self._model.gain, self._model, self._cue,
+                                  track.foreground0)
         found = search.found
-        if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
-            self._lose(found.score)
+        if not self._confidence.plausible(found) \
+                or self._confidence.doubtful_jump(found, px, py, track.window, track.typical_score):
+            track.lose(found.score)
         else:
             self._follow(search)
-        return self._state()
+        return track.result()
 
     def mark_lost(self) -> TrackState:
         """Overrule the last `update`: the target is lost, and it was last seen where it
@@ -231,8 +246,8 @@ class MeanShiftTracker(Redetection):
         if not self._initialized:
             raise InputError("tracker.mark_lost() called before tracker.init()")
         self._track.restore()
-        self._lose(self._track.score)
-        return self._state()
+        self._track.lose(self._track.score)
+        return self._track.result()
 
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): search the whole frame
@@ -241,10 +256,18 @@ class MeanShiftTracker(Redetection):
             self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
-    def _local_search(self, frame, px, py) -> Search:
-        track = self._track
-        return self._search.run(frame, px, py, track.window, self._model.gain, self._model, self._cue,
-                                track.foreground0)
+    def _redetect(self, frame) -> None:
+        """While lost: take the target back where the re-detector finds it, if it does."""
+        track, model = self._track, self._model
+        lost = LostTarget(track.cx, track.cy, track.window, model.gain, track.jumped, track.typical_score,
+                          track.foreground0)
+        found = self._redetector.search(frame, lost, model, self._cue)
+        if found.search is None:
+            track.missed(found.closest)
+            return
+        model.set_gain(found.gain)
+        self._follow(found.search)
+        track.found_again()
 
     def _follow(self, search: Search):
         """A confident match: move there and let size, angle, brightness and models adapt."""
@@ -273,7 +296,7 @@ class MeanShiftTracker(Redetection):
             # frame's histogram, keeps background that leaks into the window from
             # slowly becoming the model (the drift that makes windows balloon).
             model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
-        self._update_background(view.region, view.bins, self.BACKGROUND_RATE)   # and the cue
+        self._learn_background(view, track.cx, track.cy, track.window, self.BACKGROUND_RATE)
 
     def _adapt_size(self, found, view, weights, occluded):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest.
@@ -296,41 +319,17 @@ class MeanShiftTracker(Redetection):
                                 self.SCALE_RATE, self.ASPECT_LIMIT, self.SCALE_LIMITS))
 
     def _adapt_angle(self, view):
-        # The orientation is measured on the first frame's colours: a box lagging a
-        # turning target holds background, the learnt model takes some of it in, and
-        # its weights would round the blob until the angle stopped following.
+        """Turn towards the orientation of the weights under the first frame's model."""
         track = self._track
         self._anchor_cue.learn(self._model)
         weights = self._anchor_cue.weights(view, self._anchor_weights.take(view.bins.shape))
         e = weight_ellipse(weights, view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
         track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE))
 
-    def _lose(self, score):
-        """The target is gone: freeze everything where it was last seen."""
-        self._track.lose(score)
-
-    # ------------------------------------------------------------------ measurements
-    def _bounds(self, grow: float = 1.0):
-        return self._track.bounds(grow)
-
-    def _integral_for(self, shape):
-        return self._integral.take((shape[0] + 1, shape[1] + 1))
-
-    def _project(self, view):
-        return self._cue.weights(view, self._weights.take(view.bins.shape))
-
-    def _update_background(self, region, bins, blend):
-        """Blend the ring around the box into the background model; renew the cue."""
-        if blend > 0:
-            outer, inner, step = background_ring(region, self._track.cx, self._track.cy, self._bounds(),
-                                                 self._bounds(self.CONTEXT), self.RING_PIXELS)
-            self._model.learn_background(bins, outer, inner, step, blend)
+    def _learn_background(self, view, cx, cy, window, rate):
+        """Blend the ring around the box at (cx, cy) into the background model; renew the cue."""
+        if rate > 0:
+            outer, inner, step = background_ring(view.region, cx, cy, window.bounds(),
+                                                 window.bounds(self.CONTEXT), self.RING_PIXELS)
+            self._model.learn_background(view.bins, outer, inner, step, rate)
         self._cue.learn(self._model)
-
-    def _kernel_score(self, bins, u, v, region, w=None, h=None):
-        """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
-        w, h = self._track.w if w is None else w, self._track.h if h is None else h
-        return self._model.score(bins, region, u, v, w, h, self._track.angle)
-
-    def _state(self) -> TrackState:
-        return self._track.result()
