@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -17,9 +19,7 @@ class Scratch:
         self._data = np.empty(0, dtype)
 
     def take(self, shape: tuple[int, ...]) -> np.ndarray:
-        n = 1
-        for side in shape:
-            n *= side
+        n = math.prod(shape)
         if self._data.size < n:
             self._data = np.empty(n, self._data.dtype)
         return self._data[:n].reshape(shape)

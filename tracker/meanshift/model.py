@@ -85,7 +85,10 @@ class TargetModel:
 
     def score(self, bins, region, u, v, w, h, angle) -> float:
         """Similarity to the model of the box (see `histogram`)."""
-        return self.similarity(self.histogram(bins, region, u, v, w, h, angle))
+        # `similarity(histogram(...))`, spelt out: it runs several times a frame.
+        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
+                         math.radians(angle), self._candidate)
+        return float(bhattacharyya(self._candidate, self.q))
 
     def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
         """Take ``rate`` of ``hist`` into the learnt histogram; the model is the anchor

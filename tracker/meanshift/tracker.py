@@ -207,7 +207,7 @@ class MeanShiftTracker:
         # The box is usable: only now does the tracker forget its previous target.
         window = Window(float(w), float(h), 0.0)
         self._model.learn(q)
-        self._learn_background(view, cx, cy, window, 1.0)
+        self._learn_background(view, cx, cy, window.bounds(), window.bounds(self.CONTEXT), 1.0)
         weights = self._search.weigh(view, self._cue)
         foreground0 = max(self._search.foreground(weights, region, u, v, window.bounds()), 1e-6)
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
@@ -230,11 +230,12 @@ class MeanShiftTracker:
             self._redetect(frame)
             return track.result()
         px, py = track.predicted()
-        search = self._search.run(frame, px, py, track.window, self._model.gain, self._model, self._cue,
+        window = track.window
+        search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
                                   track.foreground0)
         found = search.found
         if not self._confidence.plausible(found) \
-                or self._confidence.doubtful_jump(found, px, py, track.window, track.typical_score):
+                or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
             track.lose(found.score)
         else:
             self._follow(search)
@@ -296,7 +297,8 @@ class MeanShiftTracker:
             # frame's histogram, keeps background that leaks into the window from
             # slowly becoming the model (the drift that makes windows balloon).
             model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
-        self._learn_background(view, track.cx, track.cy, track.window, self.BACKGROUND_RATE)
+        self._learn_background(view, track.cx, track.cy, track.bounds(), track.bounds(self.CONTEXT),
+                               self.BACKGROUND_RATE)
 
     def _adapt_size(self, found, view, weights, occluded):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest.
@@ -326,10 +328,10 @@ class MeanShiftTracker:
         e = weight_ellipse(weights, view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
         track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE))
 
-    def _learn_background(self, view, cx, cy, window, rate):
-        """Blend the ring around the box at (cx, cy) into the background model; renew the cue."""
+    def _learn_background(self, view, cx, cy, bounds, context_bounds, rate):
+        """Blend the ring between the box and the context box about (cx, cy), of upright
+        sizes ``bounds`` and ``context_bounds``, into the background model; renew the cue."""
         if rate > 0:
-            outer, inner, step = background_ring(view.region, cx, cy, window.bounds(),
-                                                 window.bounds(self.CONTEXT), self.RING_PIXELS)
+            outer, inner, step = background_ring(view.region, cx, cy, bounds, context_bounds, self.RING_PIXELS)
             self._model.learn_background(view.bins, outer, inner, step, rate)
         self._cue.learn(self._model)
