@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .camshift import Ellipse
+
 
 @dataclass(frozen=True)
 class TrackState:
@@ -65,7 +67,7 @@ class Track:
     w0: float          # the first frame's size: the limits of size and shape refer to it
     h0: float
     foreground0: float = 1.0
-    ellipse0: object = None
+    ellipse0: Ellipse | None = None
     vx: float = 0.0
     vy: float = 0.0
     score: float = 1.0

@@ -159,20 +159,19 @@ class MeanShiftTracker:
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
         self._view_quantizer = None      # for back_projection, made on first use
-        self._track: Track | None = None
-        self._initialized = False
+        self._track: Track | None = None     # the state, from the first init on
 
     # ------------------------------------------------------------------ public API
     @property
     def initialized(self) -> bool:
-        return self._initialized
+        return self._track is not None
 
     def back_projection(self, frame, out: np.ndarray | None = None) -> np.ndarray:
         """The whole frame weighted by the current model: P(target | colour), float32 0..1.
 
         What the tracker sees (it only computes it around the target); for display.
         """
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.back_projection() called before tracker.init()")
         frame = as_bgr8(frame)
         if self._view_quantizer is None:
@@ -213,12 +212,11 @@ class MeanShiftTracker:
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
                             foreground0, ellipse0)
-        self._initialized = True
         return self._track.result()
 
     def update(self, frame) -> TrackState:
         """Find the target in the next frame and return its state."""
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.update() called before tracker.init()")
         frame = as_bgr8(frame)
         track = self._track
@@ -244,7 +242,7 @@ class MeanShiftTracker:
     def mark_lost(self) -> TrackState:
         """Overrule the last `update`: the target is lost, and it was last seen where it
         was before that frame (another tracker holds the place this one moved to)."""
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.mark_lost() called before tracker.init()")
         self._track.restore()
         self._track.lose(self._track.score)
@@ -253,7 +251,7 @@ class MeanShiftTracker:
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): search the whole frame
         for the target instead of assuming it moved a few pixels."""
-        if self._initialized:
+        if self._track is not None:
             self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
