@@ -52,8 +52,6 @@ from .state import Track, TrackState, Window
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
-__all__ = ["MeanShiftTracker", "TrackState"]
-
 
 def _check_number(name, value, low, high, integer=False, low_open=False):
     kind = Integral if integer else Real
