@@ -181,7 +181,7 @@ def test_back_projection_and_model_histogram_for_display():
     tracker = MeanShiftTracker()
     tracker.init(frame, scene.box(0))
     view = tracker.back_projection(frame)
-    np.testing.assert_array_equal(view, back_project(frame, tracker._table, tracker.space))
+    np.testing.assert_array_equal(view, back_project(frame, tracker._cue.table, tracker.space))
     x, y, w, h = (int(v) for v in scene.box(0))
     inside = view[y + h // 4:y + 3 * h // 4, x + w // 4:x + 3 * w // 4].mean()
     assert inside > 0.5 and view.mean() < 0.2

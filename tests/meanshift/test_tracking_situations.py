@@ -34,7 +34,7 @@ def test_target_leaves_and_comes_back():
     states, gains = [], []
     for x in xs[1:]:
         states.append(tracker.update(disc_frame(background, x, 120)))
-        gains.append(tracker._gain)
+        gains.append(tracker._model.gain)
     gone = [i for i, x in enumerate(xs[1:], 1) if x is None or x - 14 > W]
     first_gone, back = gone[0], gone[-1] + 1
     # states[k] is frame k + 1: lost within 3 frames of the target leaving, found again
@@ -102,9 +102,16 @@ def track_clip(frames, boxes):
     tracker = MeanShiftTracker()
     tracker.init(frames[0], boxes[0])
     states, samples = [], []
+    search = tracker._search.run
+
+    def counted(*args):
+        result = search(*args)
+        samples.append(result.view.bins.size)     # pixels of the region binned
+        return result
+
+    tracker._search.run = counted
     for f in frames[1:]:
         states.append(tracker.update(f))
-        samples.append(tracker._last[1].size)     # pixels of the region binned this frame
     track_clip.samples = max(samples)
     return iou(np.array([boxes[0]] + [s.box for s in states]), boxes), states
 
