@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-import reference as ref
+import tests.support.reference as ref
 from tracker.errors import InputError
 from tracker.meanshift.adaptation import (BrightnessProbe, edge_threshold, fit_size, next_size, turned,
                                           weight_ellipse)
