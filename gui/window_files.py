@@ -10,6 +10,8 @@ from pathlib import Path
 import cv2
 from PyQt6.QtWidgets import QFileDialog, QInputDialog
 
+from tracker.io import is_stream_url
+
 from .cameras import available_cameras
 from .menus import VIEW_NAMES
 from .record_dialog import RecordDialog
@@ -17,7 +19,6 @@ from .recorder import DEFAULT_SUFFIX, RecordPlan
 from .views import annotated_views
 
 VIDEO_FILTER = "Videos and images (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
-STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "udp://", "rtp://", "rtmp://", "tcp://")
 MAX_RECENT = 8
 
 
@@ -64,7 +65,7 @@ class WindowFiles:
         url = url.strip()
         if not ok or not url:
             return
-        if not url.lower().startswith(STREAM_SCHEMES):
+        if not is_stream_url(url):
             self.show_error(f"{url!r} is not a stream URL: it should start with rtsp://, "
                             "http://, https:// or udp://")
             return
