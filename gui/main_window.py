@@ -351,7 +351,7 @@ class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
             self.frame_displayed.emit(display)
 
     def _update_status(self, display):
-        parts = [f"track {display.track_ms:.1f} ms"] if display.state is not None else []
+        parts = [f"track {display.track_ms:.1f} ms"] if display.selected_state is not None else []
         if display.segment_ms > 0:
             parts.append(f"segment {display.segment_ms:.1f} ms")
         if self.playing:
@@ -382,7 +382,7 @@ class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
         if image is None:
             view.set_placeholder(self._why_empty(name))
         view.set_frame(image)
-        view.set_track(display.state, display.trail, display.states, display.trails, display.selected)
+        view.set_tracks(display.states, display.trails, display.selected)
 
     def _why_empty(self, name: str) -> str:
         if name in ("segment", "boundaries") and not self.params.segment.isChecked():

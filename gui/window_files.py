@@ -10,13 +10,12 @@ from pathlib import Path
 import cv2
 from PyQt6.QtWidgets import QFileDialog, QInputDialog
 
+from tracker.app import DEFAULT_SUFFIX, RecordPlan, annotated_views
 from tracker.io import is_stream_url
 
 from .cameras import available_cameras
 from .menus import VIEW_NAMES
 from .record_dialog import RecordDialog
-from .recorder import DEFAULT_SUFFIX, RecordPlan
-from .views import annotated_views
 
 VIDEO_FILTER = "Videos and images (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
 MAX_RECENT = 8
@@ -180,8 +179,7 @@ class WindowFiles:
             return False
         track = display.views["track"]
         images = [display.views.get(name) for name in self.shown_views()]
-        image = annotated_views(images, track, display.state, display.trail, self.views.arrangement(),
-                                states=display.states, trails=display.trails)
+        image = annotated_views(images, track, display.states, display.trails, self.views.arrangement())
         suffix = Path(path).suffix.lower() or ".png"
         ok, data = cv2.imencode(suffix if suffix in (".png", ".jpg", ".jpeg", ".bmp") else ".png", image)
         try:

@@ -80,7 +80,7 @@ class WindowTargets:
         targets = self.target_panel.targets
         changed = targets.ids() != list(display.states) or targets.shown_selection() != display.selected
         if readout_due or changed:
-            self.target_panel.show_state(display.state, display.selected)
+            self.target_panel.show_state(display.selected_state, display.selected)
             targets.show_states(display.states, display.selected)
         if changed and display.selected is not None and display.tracker_options:
             self.params.show_tracker_options(display.tracker_options)   # the parameters are its
@@ -88,7 +88,7 @@ class WindowTargets:
             self.histogram.set_histogram(None, None)
         if not display.states:
             self.main_view.set_overlay_text(HINT)
-        elif display.state is not None and display.state.lost:
+        elif display.selected_state is not None and display.selected_state.lost:
             self.main_view.set_overlay_text(f"#{display.selected} LOST: Shift+drag a box to "
                                             f"re-target it, or Delete it")
         else:

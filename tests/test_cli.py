@@ -14,7 +14,7 @@ import pytest
 from clips import readable_frames
 from tracker.cli import main
 from tracker.evaluation.otb import iou, load_groundtruth
-from tracker.outputs import CSV_HEADER, read_track_csv
+from tracker.app import CSV_HEADER, read_track_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"

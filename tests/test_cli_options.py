@@ -17,10 +17,11 @@ from clips import readable_frames
 from stream_server import MjpegServer, closed_port
 from test_cli import assert_one_line_error, moving_square_frames, run_cli, write_video
 from tracker.cli import build_parser, main
-from tracker.cli_options import VIDEO_CONTAINERS, parse_roi
+from tracker.app import parse_roi
+from tracker.cli.options import VIDEO_CONTAINERS
 from tracker.evaluation.otb import GT_FILE, iou, load_groundtruth
 from tracker.io.sources import ImageSequenceSource, open_source
-from tracker.outputs import CSV_HEADER, VIDEO_CODECS, read_track_csv
+from tracker.app import CSV_HEADER, VIDEO_CODECS, read_track_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 OTB = ROOT.parent / "shared" / "data" / "otb"

@@ -18,7 +18,7 @@ from clips import readable_frames
 from tracker.cli import main
 from tracker.errors import OutputError
 from tracker.evaluation.otb import load_groundtruth
-from tracker.outputs import CSV_HEADER, TrackCsvWriter, VideoOutput, read_track_csv
+from tracker.app import CSV_HEADER, TrackCsvWriter, VideoOutput, read_track_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "videos" / "demo"
@@ -195,7 +195,7 @@ def test_csv_on_a_full_tmpfs(tmp_path):
 # would hold many seconds of tiny frames.
 WRITER = """
 import sys, numpy as np
-from tracker.outputs import VideoOutput
+from tracker.app import VideoOutput
 outs = [VideoOutput(path, 25) for path in sys.argv[1:]]
 noise = np.random.default_rng(0).integers(0, 256, (8, 120, 160, 3), dtype=np.uint8)
 for i in range(100000):

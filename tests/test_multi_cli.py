@@ -14,7 +14,7 @@ from test_cli import run_cli, write_video
 from test_multi import BLUE, RED, crossing
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import GT_FILE, load_groundtruth
-from tracker.outputs import read_track_csv
+from tracker.app import read_track_csv
 
 OTB = Path(__file__).resolve().parents[2] / "shared" / "data" / "otb"
 
