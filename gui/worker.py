@@ -82,22 +82,22 @@ class PipelineWorker(QObject):
         try:
             work(*args)
         except Exception as error:  # noqa: BLE001 - the one boundary: a message, the app lives on
-            message = explain.format(describe(error))
-            if policy != FRAME:
-                self.failed.emit(message)
-            else:
-                self._failing += 1
-                if self._failing == 1:
-                    self.failed.emit(message)
-                elif self._failing >= self.FAILING_FRAMES:
-                    self.failed.emit(f"playback stopped: {self._failing} frames in a row failed "
-                                     f"({message})")
-            if policy == STOP or self._failing >= self.FAILING_FRAMES:
-                self._halt()
+            self._failed(explain.format(describe(error)), policy)
         else:
             if policy == FRAME:
                 self._failing = 0
         self._tell_recording()
+
+    def _failed(self, message: str, policy: str) -> None:
+        if policy == FRAME:
+            self._failing += 1
+            if 1 < self._failing < self.FAILING_FRAMES:
+                return                   # the frames before failed too: said already
+            if self._failing == self.FAILING_FRAMES:
+                message = f"playback stopped: {self._failing} frames in a row failed ({message})"
+        self.failed.emit(message)
+        if policy == STOP or (policy == FRAME and self._failing >= self.FAILING_FRAMES):
+            self._halt()
 
     # ------------------------------------------------------------------ thread entry
     @pyqtSlot()
@@ -150,7 +150,7 @@ class PipelineWorker(QObject):
             self.seek(0)                      # Play at the very end plays again from the start
         self._playing = True
         self._clock.restart()
-        self._dropped = 0                     # counted per run of playback
+        self._dropped = self._failing = 0     # counted per run of playback
         self._start_timer()
         self.playing_changed.emit(True)
 
