@@ -130,9 +130,13 @@ class PipelineWorker(QObject):
         self._stop_at = None
         self._dropped = 0
         self._clock = PlaybackClock(source.fps, self._clock.speed)
-        result = self.session.step()
+        result = None
+        try:
+            result = self.session.step()
+        finally:
+            if result is None:              # no first frame: no source (the error says why)
+                self.session.close()
         if result is None:
-            self.session.close()
             raise SourceError(f"{spec}: no frame could be read")
         h, w = result.frame.shape[:2]
         fps = source.fps if source.fps and source.fps > 0 else 30.0
