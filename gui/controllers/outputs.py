@@ -11,8 +11,7 @@ from PyQt6.QtCore import QObject
 from PyQt6.QtWidgets import QFileDialog
 
 from ..record_dialog import RecordDialog
-from ..recorder import DEFAULT_SUFFIX, RecordPlan
-from ..views import annotated_views
+from tracker.app import DEFAULT_SUFFIX, RecordPlan, annotated_views
 from .views import VIEW_NAMES
 
 
@@ -115,8 +114,7 @@ class OutputsController(QObject):
             return False
         track = display.views["track"]
         images = [display.views.get(name) for name in self._views.shown_views()]
-        image = annotated_views(images, track, display.state, display.trail, self._views.arrangement(),
-                                states=display.states, trails=display.trails)
+        image = annotated_views(images, track, display.states, display.trails, self._views.arrangement())
         suffix = Path(path).suffix.lower() or ".png"
         ok, data = cv2.imencode(suffix if suffix in (".png", ".jpg", ".jpeg", ".bmp") else ".png", image)
         try:

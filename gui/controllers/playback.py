@@ -124,7 +124,7 @@ class PlaybackController(QObject):
             self.displayed.emit(display)
 
     def _update_status(self, display):
-        parts = [f"track {display.track_ms:.1f} ms"] if display.state is not None else []
+        parts = [f"track {display.track_ms:.1f} ms"] if display.selected_state is not None else []
         if display.segment_ms > 0:
             parts.append(f"segment {display.segment_ms:.1f} ms")
         if self.playing:

@@ -11,15 +11,12 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QInputDialog
 
+from tracker.io import is_stream_url
+
 from ..cameras import available_cameras
 
 VIDEO_FILTER = "Videos and images (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
-STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "udp://", "rtp://", "rtmp://", "tcp://")
 MAX_RECENT = 8
-
-
-def is_stream_url(text: str) -> bool:
-    return text.lower().startswith(STREAM_SCHEMES)
 
 
 class SourcesController(QObject):

@@ -108,7 +108,7 @@ class TargetsController(QObject):
         targets = self._panel.targets
         changed = targets.ids() != list(display.states) or targets.shown_selection() != display.selected
         if readout_due or changed:
-            self._panel.show_state(display.state, display.selected)
+            self._panel.show_state(display.selected_state, display.selected)
             targets.show_states(display.states, display.selected)
         if changed and display.selected is not None and display.tracker_options:
             self._params.show_tracker_options(display.tracker_options)   # the parameters are its
@@ -116,7 +116,7 @@ class TargetsController(QObject):
             self._histogram.set_histogram(None, None)
         if not display.states:
             self._main_view.set_overlay_text(HINT)
-        elif display.state is not None and display.state.lost:
+        elif display.selected_state is not None and display.selected_state.lost:
             self._main_view.set_overlay_text(f"#{display.selected} LOST: Shift+drag a box to "
                                              f"re-target it, or Delete it")
         else:

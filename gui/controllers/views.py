@@ -107,7 +107,7 @@ class ViewsController(QObject):
         if image is None:
             view.set_placeholder(self._why_empty(name))
         view.set_frame(image)
-        view.set_track(display.state, display.trail, display.states, display.trails, display.selected)
+        view.set_tracks(display.states, display.trails, display.selected)
 
     def _why_empty(self, name: str) -> str:
         if name in ("segment", "boundaries") and not self._params.segment.isChecked():

@@ -19,7 +19,7 @@ from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.errors import OutputError
 from tracker.evaluation.otb import load_groundtruth
-from tracker.outputs import CSV_HEADER, TrackCsvWriter, VideoOutput, read_track_csv
+from tracker.app import CSV_HEADER, TrackCsvWriter, VideoOutput, read_track_csv
 
 DEMO = ROOT / "videos" / "demo"
 ROI = ",".join(f"{v:g}" for v in load_groundtruth(DEMO / "groundtruth_rect.txt")[0])
@@ -195,7 +195,7 @@ def test_csv_on_a_full_tmpfs(tmp_path):
 # would hold many seconds of tiny frames.
 WRITER = """
 import sys, numpy as np
-from tracker.outputs import VideoOutput
+from tracker.app import VideoOutput
 outs = [VideoOutput(path, 25) for path in sys.argv[1:]]
 noise = np.random.default_rng(0).integers(0, 256, (8, 120, 160, 3), dtype=np.uint8)
 for i in range(100000):

@@ -13,7 +13,7 @@ from numba.core.registry import CPUDispatcher
 from tracker.evaluation.otb import load_groundtruth
 from tracker.io.sources import open_source
 from tracker.meanshift import _colour_kernels, _meanshift_kernels
-from tracker.pipeline import TrackingPipeline, warm_up
+from tracker.app import VIEWS, TrackingPipeline, composed, warm_up
 from tracker.segmentation import _cluster_kernels, _grid_kernels, _segment_kernels
 
 def compiled():
@@ -29,9 +29,7 @@ with open_source("videos/demo/demo.mp4") as source:
 result = pipeline.set_target(frames[0], load_groundtruth("videos/demo/groundtruth_rect.txt")[0])
 for frame in frames[1:]:
     result = pipeline.process(frame)
-    pipeline.tracker.back_projection(frame)
-    result.side_by_side()
-    result.segmentation.overlay(frame)
+    composed(result, VIEWS, pipeline.tracker)
 print(json.dumps([warm, compiled()]))
 """
 

@@ -18,7 +18,7 @@ from tests.support.mstrack import assert_one_line_error, run_cli
 from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.evaluation.otb import iou, load_groundtruth
-from tracker.outputs import CSV_HEADER, read_track_csv
+from tracker.app import CSV_HEADER, read_track_csv
 
 DEMO = ROOT / "videos" / "demo"
 

@@ -12,7 +12,7 @@ from tests.support.multi_scenes import crossing, iou
 from tests.support.paths import OTB
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import GT_FILE, load_groundtruth
-from tracker.outputs import read_track_csv
+from tracker.app import read_track_csv
 
 
 def crossing_video(tmp_path, n=40):

@@ -18,10 +18,11 @@ from tests.support.mstrack import assert_one_line_error, run_cli
 from tests.support.paths import ROOT
 from tests.support.stream_server import MjpegServer, closed_port
 from tracker.cli import build_parser, main
-from tracker.cli_options import VIDEO_CONTAINERS, parse_roi
+from tracker.app import parse_roi
+from tracker.cli.options import VIDEO_CONTAINERS
 from tracker.evaluation.otb import GT_FILE, iou, load_groundtruth
 from tracker.io.sources import ImageSequenceSource, open_source
-from tracker.outputs import CSV_HEADER, VIDEO_CODECS, read_track_csv
+from tracker.app import CSV_HEADER, VIDEO_CODECS, read_track_csv
 
 OTB = ROOT.parent / "shared" / "data" / "otb"
 

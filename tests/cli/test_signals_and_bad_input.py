@@ -16,10 +16,10 @@ from tests.support.paths import ROOT
 from tracker.cli import main
 from tracker.errors import InputError
 from tracker.evaluation.otb import load_groundtruth
-from tracker.interrupts import StopRequest, caused_by_interrupt
-from tracker.outputs import VideoOutput, read_track_csv
-from tracker.pipeline import TrackingPipeline
-from tracker.progress import Progress
+from tracker.cli.interrupts import StopRequest, caused_by_interrupt
+from tracker.app import VideoOutput, read_track_csv
+from tracker.app import TrackingPipeline
+from tracker.cli.progress import Progress
 from tracker.io.sources import open_source
 
 DEMO = ROOT / "videos" / "demo"

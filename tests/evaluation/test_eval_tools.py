@@ -18,7 +18,7 @@ from tracker.evaluation import bench, otb
 from tracker.evaluation.otb import (PRECISION_THRESHOLDS, SUCCESS_THRESHOLDS, SequenceResult, centre_error,
                                     iou, load_groundtruth, otb_curves, precision_curve, success_auc,
                                     success_curve, throughput_fps)
-from tracker.outputs import CSV_HEADER, read_track_csv
+from tracker.app import CSV_HEADER, read_track_csv
 
 SHARED = ROOT.parent / "shared"
 
@@ -297,9 +297,9 @@ def test_bench_script_prints_rows_per_target_as_json(tmp_path, capfd):
 @pytest.mark.parametrize("colour_space", ["bgr", "hsv", "hs"])
 def test_warm_up_runs_tracking_losing_and_refinding(colour_space):
     """Every path whose kernels numba compiles runs before eval times anything."""
-    from tracker import MeanShiftTracker
+    from tracker.app import warm_up
 
-    lost = [s.lost for s in otb.warm_up(lambda: MeanShiftTracker(colour_space=colour_space))]
+    lost = [s.lost for s in warm_up(segment=False, colour_space=colour_space)]
     assert lost[:2] == [False, False]                     # tracked while the square is there
     assert any(lost[2:6])                                 # lost while it is gone
     assert lost[-1] is False                              # found again when it is back

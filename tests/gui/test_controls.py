@@ -22,18 +22,18 @@ def test_restore_defaults_brings_back_the_first_run_parameters(qtbot, tmp_path, 
     params.auto_bandwidth.setChecked(False)
     params.bandwidth.setValue(23.0)
     params.kernel.setCurrentText("gaussian")
-    qtbot.waitUntil(lambda: win.worker._pipeline.segmenter.kernel == "gaussian", timeout=10000)
+    qtbot.waitUntil(lambda: win.worker.session.pipeline.segmenter.kernel == "gaussian", timeout=10000)
     win.close()
     # They persist into the next session...
     win = new_window(qtbot, tmp_path)
     assert win.params.values() == {"colour_space": "hsv", "bins": 9, "segment": True,
                                    "auto_bandwidth": False, "bandwidth": 23.0, "kernel": "gaussian"}
-    assert win.worker._pipeline.tracker_options == {"colour_space": "hsv", "bins": 9}
+    assert win.worker.session.pipeline.options_of() == {"colour_space": "hsv", "bins": 9}
     # ... until Restore defaults, which the worker gets at once.
     qtbot.mouseClick(win.params.restore_button, Qt.MouseButton.LeftButton)
     assert win.params.values() == DEFAULTS
-    pipeline = win.worker._pipeline
-    qtbot.waitUntil(lambda: pipeline.tracker_options == {"colour_space": "bgr", "bins": 16}
+    pipeline = win.worker.session.pipeline
+    qtbot.waitUntil(lambda: pipeline.options_of() == {"colour_space": "bgr", "bins": 16}
                     and pipeline.segmenter.kernel == "flat" and pipeline.segmenter.fixed_bandwidth is None,
                     timeout=10000)
     assert not win.params.bandwidth.isEnabled()
@@ -54,12 +54,12 @@ def test_the_box_can_be_typed_and_its_coordinates_are_shown(qtbot, window, clip)
         field.lineEdit().selectAll()
         qtbot.keyClicks(field.lineEdit(), str(value))
     qtbot.keyClick(panel.fields["h"].lineEdit(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.last_frame.state is not None, timeout=10000)
-    assert window.last_frame.state.box == tuple(float(v) for v in box)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    assert window.last_frame.selected_state.box == tuple(float(v) for v in box)
     window.main_view.setFocus()
     window.step()
     wait_position(qtbot, window, 1)
-    shown = window.last_frame.state.box
+    shown = window.last_frame.selected_state.box
     assert panel.box() == tuple(round(v, 1) for v in shown)          # the fields follow the track
     assert panel.readout.text().startswith("#0 score ")      # the first target's id
 
@@ -69,7 +69,7 @@ def test_view_keys_hint_after_reset_and_every_key_in_the_shortcuts_dialog(qtbot,
     open_clip(qtbot, window, path)
     assert window.main_view._overlay_text == HINT
     window.set_target(disk_box(0, SIZE))
-    qtbot.waitUntil(lambda: window.last_frame.state is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
     assert window.main_view._overlay_text == ""
     qtbot.keyClick(window.main_view, Qt.Key.Key_E)
     assert window.view == "boundaries" and window.menus.views["boundaries"].isChecked()
@@ -77,7 +77,7 @@ def test_view_keys_hint_after_reset_and_every_key_in_the_shortcuts_dialog(qtbot,
     qtbot.keyClick(window.main_view, Qt.Key.Key_T)
     assert window.view == "track"
     qtbot.keyClick(window.main_view, Qt.Key.Key_R)
-    qtbot.waitUntil(lambda: window.last_frame.state is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is None, timeout=10000)
     assert window.main_view._overlay_text == HINT                  # the hint comes back
     # Every action with a key is listed, and so are the mouse gestures.
     dialog = ShortcutsDialog(window, window.actions())

@@ -18,7 +18,7 @@ from tests.support.gui_window import drag  # noqa: E402
 from tests.support.paths import ROOT
 from gui.main_window import MainWindow  # noqa: E402
 from tracker.evaluation.otb import iou, load_groundtruth  # noqa: E402
-from tracker.outputs import read_track_csv  # noqa: E402
+from tracker.app import read_track_csv  # noqa: E402
 
 DEMO = ROOT / "videos" / "demo"
 GT = load_groundtruth(DEMO / "groundtruth_rect.txt")
@@ -43,7 +43,7 @@ def open_demo(qtbot, win):
 
 
 def state_box(win):
-    return np.array(win.last_frame.state.box) if win.last_frame.state is not None else None
+    return np.array(win.last_frame.selected_state.box) if win.last_frame.selected_state is not None else None
 
 
 def test_drag_selects_the_image_box_under_letterboxing_and_zoom(qtbot, window):
@@ -57,7 +57,7 @@ def test_drag_selects_the_image_box_under_letterboxing_and_zoom(qtbot, window):
     assert np.abs(state_box(window) - GT[0]).max() <= tolerance
     # Zoomed in around the target, the same gesture still selects the same image box.
     window.reset_target()
-    qtbot.waitUntil(lambda: window.last_frame.state is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is None, timeout=10000)
     view.set_zoom_centre(GT[0][0] + GT[0][2] / 2, GT[0][1] + GT[0][3] / 2)
     view.set_zoom(2.0)
     drag(qtbot, view, GT[0])
@@ -213,7 +213,7 @@ def test_recording_rules_and_robust_parameter_changes(qtbot, window, tmp_path):
     window.params.colour_space.setCurrentText("hs")
     window.step()
     qtbot.waitUntil(lambda: window.last_frame.position == 5, timeout=10000)
-    assert window.last_frame.state is not None                       # still tracking
+    assert window.last_frame.selected_state is not None                       # still tracking
     # Opening another source ends the recording properly.
     window.open_source(str(DEMO / "demo.mp4"))
     qtbot.waitUntil(lambda: not window.recording, timeout=10000)
@@ -247,7 +247,7 @@ def test_play_at_the_end_starts_again_and_seek_forgets_the_trail(qtbot, window):
     qtbot.waitUntil(lambda: state_box(window) is not None, timeout=10000)
     window.request_seek.emit(len(GT) - 2)
     qtbot.waitUntil(lambda: window.last_frame.position == len(GT) - 2, timeout=10000)
-    assert all(len(t) <= 2 for t in window.worker._pipeline._trails.values())   # the jump drew no path
+    assert all(len(t) <= 2 for t in window.worker.session.pipeline._trails.values())   # the jump drew no path
     window.menus.speed.setCurrentText("every frame")
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.play()

@@ -51,8 +51,8 @@ def test_every_jump_tells_the_tracker_the_frames_do_not_follow(qtbot, window, cl
     path, frames = clip
     open_clip(qtbot, window, path)
     window.set_target(disk_box(0, (160, 120)))
-    qtbot.waitUntil(lambda: window.last_frame.state is not None, timeout=10000)
-    pipeline = window.worker._pipeline
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    pipeline = window.worker.session.pipeline
     jumps = []
     original = pipeline.jumped
     monkeypatch.setattr(pipeline, "jumped", lambda: (jumps.append(1), original()))
@@ -76,7 +76,7 @@ def test_every_jump_tells_the_tracker_the_frames_do_not_follow(qtbot, window, cl
     qtbot.keyClick(window.bar.frame.lineEdit(), Qt.Key.Key_Return)
     wait_position(qtbot, window, 17)
     assert len(jumps) == len(checks) + 1
-    assert all(len(t) <= 1 for t in window.worker._pipeline._trails.values())   # the jump drew no path
+    assert all(len(t) <= 1 for t in window.worker.session.pipeline._trails.values())   # the jump drew no path
 
 
 def _groove_x(slider, value):
@@ -160,7 +160,7 @@ class _FakeCamera:
 
 
 def test_live_sources_show_the_capture_to_display_latency(qtbot, window, monkeypatch):
-    monkeypatch.setattr("gui.worker.open_source", lambda spec: _FakeCamera())
+    monkeypatch.setattr("tracker.app.session.open_source", lambda spec, timeout=None: _FakeCamera())
     window.open_source("camera:7")
     qtbot.waitUntil(lambda: window.playing and "latency" in window.status.timing.text(), timeout=10000)
     latency = float(window.status.timing.text().split("latency ")[1].split(" ms")[0])

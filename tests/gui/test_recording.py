@@ -17,7 +17,7 @@ from tests.support.gui_window import disk_box, open_clip, wait_position
 from tests.support.paths import ROOT
 from gui.record_dialog import CONTAINER_NOTE, RecordDialog
 from gui.controllers import VIEW_NAMES
-from tracker.outputs import read_track_csv
+from tracker.app import read_track_csv
 
 SIZE = (160, 120)
 
@@ -184,6 +184,6 @@ def test_save_frame_writes_the_views_on_screen_annotated(qtbot, window, clip, tm
     # Each half is the bare view except where the track is drawn on it.
     assert np.mean(np.all(top == views["track"], axis=2)) > 0.9
     assert np.mean(np.all(bottom == views["backprojection"], axis=2)) > 0.9
-    x, y, w, h = (int(v) for v in window.last_frame.state.box)
+    x, y, w, h = (int(v) for v in window.last_frame.selected_state.box)
     edge = top[y, x + 4: x + w - 4]
     assert np.mean((edge[:, 1] > 150) & (edge[:, 2] < 100)) > 0.8   # the box's top edge, green

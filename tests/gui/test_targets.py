@@ -12,8 +12,8 @@ from gui.panels import HistogramView
 from gui.target_list import TargetList
 from gui.video_view import VideoView
 from tracker.meanshift.tracker import MeanShiftTracker, TrackState
-from tracker.outputs import track_row
-from tracker.pipeline import TrackingPipeline
+from tracker.app import track_row
+from tracker.app import TrackingPipeline
 
 SIZE = (160, 120)
 PANEL = (20, 15, 21, 26)          # the light grey rectangle of the clip, a still target
@@ -89,9 +89,9 @@ def test_click_selects_delete_removes_and_the_other_tracks_as_if_alone(qtbot, wi
     assert window.target_panel.box() == tuple(round(v, 1) for v in state.box)
     # The disk alone, as the reference for all that follows.
     alone = TrackingPipeline(**window.params.tracker_options())
-    rows = [track_row(0, alone.set_target(frames[0], disk_start).state, 0)]
+    rows = [track_row(0, alone.set_target(frames[0], disk_start).states[0], 0)]
     for i in range(1, len(frames)):
-        rows.append(track_row(i, alone.process(frames[i]).state, 0))
+        rows.append(track_row(i, alone.process(frames[i]).states[0], 0))
         if i == 2:
             expected = HistogramView()           # its model (it adapts) on frame 2
             expected.set_histogram(*alone.tracker.model_histogram())
@@ -164,7 +164,7 @@ def test_the_selected_box_is_drawn_thicker(qtbot):
               1: TrackState((90.0, 50.0, 40.0, 40.0), ((110.0, 70.0), (40.0, 40.0), 0.0), 0.9, False)}
 
     def coloured_pixels(selected, target_id):
-        view.set_track(None, (), states, {}, selected)
+        view.set_tracks(states, {}, selected)
         image = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
         pixels = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
         pixels = pixels.reshape(image.height(), image.bytesPerLine())[:, : 3 * image.width()]
@@ -187,7 +187,7 @@ def test_the_parameters_are_the_selected_targets(qtbot, window, clip):
     assert window.selected == 1
     window.params.bins.setValue(6)
     qtbot.waitUntil(lambda: window.last_frame.tracker_options.get("bins") == 6, timeout=10000)
-    pipeline = window.worker._pipeline
+    pipeline = window.worker.session.pipeline
     assert pipeline.options_of(1)["bins"] == 6 and pipeline.options_of(0)["bins"] == 16
     assert pipeline.targets.tracker(1).space.nbins[0] == 6
     assert pipeline.targets.tracker(0).space.nbins[0] == 16

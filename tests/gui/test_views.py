@@ -9,10 +9,10 @@ from PyQt6.QtCore import QPointF
 
 from tests.support.gui_window import disk_box, make_clip, new_window, open_clip, wait_position
 from gui.overlay import LABEL_GAP, TRACK_COLOUR, box_corners
-from gui.recorder import RecordPlan
+from tracker.app import RecordPlan
 from gui.video_view import VideoView
 from gui.view_area import best_arrangement, frames_share
-from tracker.draw import draw_track
+from tracker.app import draw_tracks
 from tracker.meanshift.tracker import MeanShiftTracker, TrackState
 from tracker.segmentation.segment import SegmentationStream
 
@@ -23,13 +23,13 @@ def test_a_paused_parameter_change_renders_the_frame_on_screen_again(qtbot, wind
     path, frames = clip
     open_clip(qtbot, window, path)
     window.set_target(disk_box(0, SIZE))
-    qtbot.waitUntil(lambda: window.last_frame.state is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
     for _ in range(5):
         window.step()
     wait_position(qtbot, window, 5)
     window.set_view("backprojection")
     qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
-    box = window.last_frame.state.box
+    box = window.last_frame.selected_state.box
     # Bins 16 -> 6 while paused: the back-projection of this frame by a tracker that
     # learnt the target here with 6 bins, without stepping. (Waiting for that picture
     # rather than for "the next frame shown": a re-render of the view switch may still
@@ -49,7 +49,7 @@ def test_a_paused_parameter_change_renders_the_frame_on_screen_again(qtbot, wind
 
     qtbot.waitUntil(lambda: shows("backprojection", expected), timeout=10000)
     assert all(d.position == 5 for d in renders)                  # no step was taken
-    assert window.last_frame.state.score == pytest.approx(1.0)    # the model learnt on this frame
+    assert window.last_frame.selected_state.score == pytest.approx(1.0)    # the model learnt on this frame
     # A fixed bandwidth while paused: this frame segmented with it at once.
     window.set_view("segment")
     qtbot.waitUntil(lambda: "segment" in window.last_frame.views, timeout=10000)
@@ -67,7 +67,7 @@ def test_segmentation_runs_only_while_a_view_shows_it_or_a_recording_keeps_it(qt
     open_clip(qtbot, window, path)
     window.step()
     wait_position(qtbot, window, 1)
-    assert window.last_frame.segment_ms == 0 and window.worker._last_result.segmentation is None
+    assert window.last_frame.segment_ms == 0 and window.worker.session.result.segmentation is None
     window.set_view("boundaries")
     qtbot.waitUntil(lambda: "boundaries" in window.last_frame.views, timeout=10000)
     assert window.last_frame.position == 1                        # the paused frame, segmented now
@@ -77,13 +77,13 @@ def test_segmentation_runs_only_while_a_view_shows_it_or_a_recording_keeps_it(qt
     window.set_view("track")
     window.step()
     wait_position(qtbot, window, 3)
-    assert window.worker._last_result.segmentation is None
+    assert window.worker.session.result.segmentation is None
     # A recording of the segmentation needs it even while no view shows it.
     window.record(RecordPlan(str(tmp_path / "seg.mkv"), "", ("track", "segment"), each=True))
     qtbot.waitUntil(lambda: window.recording, timeout=10000)
     window.step()
     wait_position(qtbot, window, 4)
-    assert window.worker._last_result.segmentation is not None and window.last_frame.segment_ms > 0
+    assert window.worker.session.result.segmentation is not None and window.last_frame.segment_ms > 0
     window.request_stop_record.emit()
     qtbot.waitUntil(lambda: not window.recording, timeout=10000)
 
@@ -128,7 +128,7 @@ def test_the_back_projection_view_shows_the_box(qtbot, window, clip):
     qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
     view = window.side_view
     image = view.grab().toImage()
-    state = window.last_frame.state
+    state = window.last_frame.selected_state
     # The box's edge, in the side view, painted in the track colour.
     x, y, w, h = state.box
     hits = 0
@@ -156,12 +156,12 @@ def test_overlay_label_keeps_its_screen_size_and_stays_on_the_box(qtbot, angle):
         view.resize(*widget_size)
         view.show()
         view.set_frame(frame)
-        view.set_track(state, [(300.0, 250.0), (320.0, 240.0)])
+        view.set_tracks({0: state}, {0: [(300.0, 250.0), (320.0, 240.0)]})
         text, rect = view.track_label()
         sizes.append((rect.width(), rect.height()))
         corners = [view.image_to_widget(x + 0.5, y + 0.5) for x, y in box_corners(state.rotated)]
         top = min(corners, key=lambda p: (round(p.y()), p.x()))
-        assert text == "0.87"
+        assert text == "#0 0.87"
         assert rect.bottom() == pytest.approx(top.y() - LABEL_GAP, abs=0.01)   # just above the top corner
         assert rect.left() == pytest.approx(top.x(), abs=0.01)
         # The box itself is painted along its mapped edge, on screen.
@@ -182,7 +182,7 @@ def test_box_corners_match_opencv():
 def test_recorded_label_sits_on_the_top_corner_of_a_rotated_box():
     image = np.zeros((240, 320, 3), np.uint8)
     state = _state(((160.0, 130.0), (120.0, 50.0), 35.0))
-    draw_track(image, state)
+    draw_tracks(image, {0: state})
     corners = cv2.boxPoints(state.rotated)
     top = corners[np.argmin(corners[:, 1])]
     # Text pixels (the label, above the box) lie just above its top corner, not above

@@ -102,17 +102,17 @@ def test_mark_lost_puts_the_tracker_back_where_it_was():
 
 def test_pipeline_holds_targets_by_id_and_draws_each_in_its_colour():
     from tracker import TrackingPipeline
-    from tracker.draw import target_colour
+    from tracker.app import composed, target_colour
 
     frame, red, blue = crossing(0)
     pipeline = TrackingPipeline()
     first = pipeline.set_target(frame, red)
     second = pipeline.add_target(frame, blue)
     assert (first.selected, second.selected) == (0, 1) and set(second.states) == {0, 1}
-    assert second.state == second.states[1] and pipeline.tracker is pipeline.targets.tracker(1)
+    assert second.selected == 1 and pipeline.tracker is pipeline.targets.tracker(1)
     result = pipeline.process(crossing(1)[0])
-    assert set(result.states) == {0, 1} and result.state == result.states[1]
-    image = result.annotated()
+    assert set(result.states) == {0, 1} and result.selected == 1
+    image = composed(result, ("track",), pipeline.tracker)
     for target_id, box in ((0, crossing(1)[1]), (1, crossing(1)[2])):
         x, y, w, h = (int(v) for v in result.states[target_id].box)
         edge = image[y + h // 2, max(x - 2, 0):x + 3]        # across the box's left side
@@ -122,7 +122,7 @@ def test_pipeline_holds_targets_by_id_and_draws_each_in_its_colour():
     assert set(result.states) == {2} and result.selected == 2
     pipeline.remove_target(2)
     result = pipeline.process(frame)
-    assert result.states == {} and result.state is None and not pipeline.has_target
+    assert result.states == {} and result.selected is None and not pipeline.has_target
 
 
 def test_pipeline_remove_target_leaves_the_other_as_if_tracked_alone():
@@ -138,8 +138,8 @@ def test_pipeline_remove_target_leaves_the_other_as_if_tracked_alone():
         if i == 10:
             both.remove_target(red_id)
         result, reference = both.process(frame), alone.process(frame)
-        assert result.states[blue_id] == reference.state
-    assert both.selected == blue_id and result.trails[blue_id][-5:] == reference.trail[-5:]
+        assert result.states[blue_id] == reference.states[reference.selected]
+    assert both.selected == blue_id and result.trails[blue_id][-5:] == reference.trails[reference.selected][-5:]
 
 
 def test_pipeline_retarget_keeps_the_id_and_new_options_keep_every_target():

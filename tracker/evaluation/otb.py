@@ -215,29 +215,6 @@ def otb_curves(results) -> list[Curves]:
     return curves
 
 
-def warm_up(make_tracker) -> list:
-    """Run a tracker from ``make_tracker`` through a small rendered scene, untimed.
-
-    numba compiles (or loads from its cache) each kernel on its first call, up to
-    seconds after a change: done here, before the timed sequences, the first sequence's
-    fps is its tracking speed rather than the compiler's (start-up has its own figure in
-    scripts/bench_tracking.py). The square moves, vanishes and comes back, so that the
-    kernels of tracking, of losing the target and of re-finding it all run. Returns the
-    states, for tests.
-    """
-    background = np.random.default_rng(0).integers(20, 60, (240, 320, 3), dtype=np.uint8)
-
-    def scene(x):
-        frame = background.copy()
-        if x is not None:
-            frame[100:140, x:x + 40] = (40, 200, 230)
-        return frame
-
-    tracker = make_tracker()
-    tracker.init(scene(100), (100, 100, 40, 40))
-    return [tracker.update(scene(x)) for x in (103, 106, None, None, None, None, 180, 180, 180)]
-
-
 def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
     """One-pass evaluation: init on the first ground-truth box, never re-initialise.
 

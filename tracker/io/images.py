@@ -9,6 +9,7 @@ import numpy as np
 from ..errors import InputError, SourceError, printable
 from ._native import c_stderr_captured
 from .base import _extension, _positive, _SourceBase
+from .urls import url_scheme
 
 #: File extensions (lower case, no dot) read as images rather than video.
 IMAGE_EXTENSIONS = frozenset(
@@ -85,8 +86,6 @@ class ImageSequenceSource(_SourceBase):
             if gap_note:
                 self._notes.append(gap_note)
             return files
-        from .stream import url_scheme   # here: stream.py builds on the file sources
-
         if url_scheme(spec) is not None:
             raise SourceError(f"cannot open {self._label}: a stream URL, not images "
                               "(open_source reads streams)")

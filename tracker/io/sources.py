@@ -11,11 +11,12 @@ import re
 import cv2
 
 from ..errors import InputError, SourceError, printable
-from . import _USER_SET_LOG_LEVEL
+from ._quiet import USER_SET_LOG_LEVEL
 from .base import FrameSource, _extension
 from .camera import CameraSource
 from .images import _PRINTF_INT, IMAGE_EXTENSIONS, ImageSequenceSource
-from .stream import STREAM_SCHEMES, StreamSource, url_scheme
+from .stream import StreamSource
+from .urls import STREAM_SCHEMES, url_scheme
 from .video import VideoFileSource
 
 __all__ = [
@@ -39,7 +40,7 @@ def _quiet_cv2_logging():
     them yet. OpenCV 5 dropped ``cv2.setLogLevel``; ``cv2.utils.logging`` is
     the API in both 4 and 5.
     """
-    if _USER_SET_LOG_LEVEL:
+    if USER_SET_LOG_LEVEL:
         return
     logging = getattr(getattr(cv2, "utils", None), "logging", None)
     try:

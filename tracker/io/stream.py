@@ -11,28 +11,13 @@ import cv2
 from ..errors import SourceError
 from .base import _positive
 from .live import _LiveSource
+from .urls import STREAM_SCHEMES, url_scheme
 from .video import VideoFileSource
-
-#: URL schemes handed to FFmpeg. http(s) covers MJPEG (multipart/x-mixed-replace)
-#: cameras, HLS playlists and video files on a web server.
-STREAM_SCHEMES = ("rtsp", "rtsps", "rtmp", "http", "https", "udp", "rtp", "tcp", "srt")
 
 #: Default seconds a stream may take to open, and to deliver its next frame before
 #: it counts as dead. FFmpeg's own defaults let a dead UDP stream block for 30 s.
 OPEN_TIMEOUT = 10.0
 READ_TIMEOUT = 5.0
-
-_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)://", re.ASCII)
-
-
-def url_scheme(spec: str) -> str | None:
-    """The lower-case scheme if `spec` looks like a URL (``scheme://...``), else None.
-
-    One-letter schemes are not URLs but drive letters (``C://clips``).
-    """
-    match = _URL.match(spec.strip())
-    return match.group(1).lower() if match else None
-
 
 _PASSWORD = re.compile(r"(://[^/@:]*):[^/]*@")   # up to the last @ of the host part
 

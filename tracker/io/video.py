@@ -7,6 +7,7 @@ import cv2
 from ..errors import SourceError
 from ._native import cv2_filename
 from .base import _positive, _SourceBase
+from .urls import url_scheme
 
 _PROBE_FRAMES = 3  # read while opening: two timestamp steps tell the real frame rate
 _REREADS = 64      # failed reads in a row tried before seeking past damage; each skips a bad packet
@@ -48,8 +49,6 @@ class VideoFileSource(_SourceBase):
     def __init__(self, path):
         super().__init__(os.fspath(path))
         if not os.path.exists(self.name):
-            from .stream import url_scheme   # here: stream.py builds on this module
-
             if url_scheme(self.name) is not None:
                 raise SourceError(f"cannot open {self._label}: a stream URL, not a video file "
                                   "(open_source reads streams)")

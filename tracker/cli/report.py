@@ -1,5 +1,5 @@
-"""What ``mstrack track`` and ``mstrack segment`` share around their frame loops: when to
-stop, closing the outputs, and the closing report with its exit status.
+"""What ``mstrack``'s commands share around their frame loops: when to stop, the progress
+bar, and the closing report with its exit status.
 
 Every line goes through `say`, which survives a terminal that went away (SIGHUP) or a
 closed pipe: the run still closes its files and exits with its status.
@@ -11,8 +11,8 @@ import io
 import os
 import sys
 
-from .cli_options import interrupted_message
-from .errors import InputError
+from .options import interrupted_message
+from .progress import Progress
 
 EXIT_USAGE, EXIT_EARLY_END, EXIT_INTERRUPTED = 2, 1, 130
 EXIT_INCOMPLETE = EXIT_EARLY_END   # an output could not be written: the run is incomplete too
@@ -50,23 +50,10 @@ def frames_until_stop(frames, args):
 
 
 def progress_bar(source, args, label, start=0):
-    from .progress import Progress
-
     total = source.frame_count - start if source.frame_count else None
     if args.max_frames:
         total = min(total, args.max_frames) if total else args.max_frames
     return Progress(None if source.is_live else total, label)
-
-
-def close_outputs(*outputs) -> list[str]:
-    """Close every output that was opened; the reasons any of them came out incomplete."""
-    problems = []
-    for out in outputs:
-        if out is not None:
-            out.close()
-            if getattr(out, "error", None):
-                problems.append(out.error)
-    return problems
 
 
 def run_status(source, problems, args) -> int:
@@ -86,8 +73,3 @@ def run_status(source, problems, args) -> int:
         warn(interrupted_message(args))
         status = EXIT_INTERRUPTED
     return status
-
-
-def check_max_frames(args) -> None:
-    if args.max_frames is not None and args.max_frames < 1:
-        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")

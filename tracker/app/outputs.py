@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import shutil
 from pathlib import Path
@@ -17,9 +16,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import InputError, OutputError, printable
-from .io._native import cv2_filename
-from .meanshift.tracker import TrackState
+from ..checks import as_positive
+from ..errors import InputError, OutputError, printable
+from ..io._native import cv2_filename
+from ..meanshift.tracker import TrackState
 
 CSV_HEADER = ("frame", "id", "x", "y", "w", "h", "angle", "score", "lost")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm"}
@@ -167,14 +167,7 @@ class VideoOutput:
 
     def __init__(self, path, fps: float | None):
         self.path = check_output_path(path, "video", VIDEO_CODECS)
-        if fps is not None:
-            try:
-                ok = math.isfinite(float(fps)) and float(fps) > 0
-            except (TypeError, ValueError):
-                ok = False
-            if not ok:
-                raise InputError(f"fps must be a positive number or None, got {fps!r}")
-        self.fps = float(fps) if fps else 30.0
+        self.fps = as_positive(fps, "fps", none=True) or 30.0
         self._writer = None
         self.frames = 0
         self.error: str | None = None    # why the file is incomplete, once closed

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from operator import index as _as_index
 
-from .errors import InputError
+from ..checks import as_count
 
 
 class Progress:
@@ -17,11 +16,7 @@ class Progress:
     """
 
     def __init__(self, total: int | None, label: str = "", stream=None):
-        if total is not None:
-            try:
-                total = _as_index(total)
-            except TypeError:
-                raise InputError(f"total must be a whole number of frames or None, got {total!r}") from None
+        total = as_count(total, "total", 0, none=True)
         self.stream = stream or sys.stderr
         try:
             self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())

@@ -1,17 +1,17 @@
-"""Recording from the app: what the user chose to record, and the files that get it."""
+"""Recording: what to record (views, arrangement, files), and the files that get it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.errors import TrackerError
-from tracker.outputs import TrackCsvWriter, VideoOutput
+from ..checks import as_choice, as_flag, as_subset
+from ..errors import TrackerError
+from .compose import ARRANGEMENTS, SEGMENTED_VIEWS, VIEWS, composed
+from .outputs import TrackCsvWriter, VideoOutput
 
-from .views import ARRANGEMENTS, SEGMENTED_VIEWS, VIEWS, annotated_views, view_image
-
-#: Matroska keeps every frame written so far if the app is killed or the power fails;
-#: an .mp4 has no index until it is closed, so it is readable only after a clean stop.
+#: Matroska keeps every frame written so far if the process is killed or the power
+#: fails; an .mp4 has no index until it is closed, so it is readable only after a clean stop.
 DEFAULT_SUFFIX = ".mkv"
 
 
@@ -32,10 +32,9 @@ class RecordPlan:
     arrangement: str = "row"
 
     def __post_init__(self):
-        if not self.views or any(v not in VIEWS for v in self.views):
-            raise ValueError(f"views must be a non-empty subset of {VIEWS}, got {self.views!r}")
-        if self.arrangement not in ARRANGEMENTS:
-            raise ValueError(f"arrangement must be one of {ARRANGEMENTS}, got {self.arrangement!r}")
+        object.__setattr__(self, "views", as_subset(self.views, "views", VIEWS))
+        as_flag(self.each, "each")
+        as_choice(self.arrangement, "arrangement", ARRANGEMENTS)
 
     def video_paths(self) -> dict:
         """Output file per recorded view (key "shown" for the composed view)."""
@@ -56,11 +55,11 @@ class RecordPlan:
 
 
 class Recorder:
-    """Writes the views of each frame and its track row; every file valid when closed.
+    """Writes the views of each frame and its track rows; every file valid when closed.
 
     Each source frame goes into the video once, however often it is shown (re-targeting
-    shows a frame again), and gets one CSV row, written once it has a target: a box
-    dragged on the frame on screen after recording started still gets its init row.
+    shows a frame again), and gets one CSV row per target, written once it has a target:
+    a box dragged on the frame on screen after recording started still gets its init row.
     """
 
     def __init__(self, plan: RecordPlan, fps: float | None):
@@ -77,19 +76,16 @@ class Recorder:
             raise
 
     def write(self, position: int, result, tracker) -> None:
-        """Record the frame at ``position`` unless it already is."""
+        """Record the frame at ``position`` unless it already is (``tracker`` is the
+        selected target's, for the back-projection view)."""
         if self._videos and position > self._last_video:
             self._last_video = position
-            images = [view_image(v, result, tracker) for v in self.plan.views]
             if self.plan.each:
-                for view, image in zip(self.plan.views, images):
-                    self._videos[view].write(
-                        annotated_views([image], result.frame, result.state, result.trail,
-                                        states=result.states, trails=result.trails))
+                for view in self.plan.views:
+                    self._videos[view].write(composed(result, (view,), tracker))
             else:
-                self._videos["shown"].write(annotated_views(
-                    images, result.frame, result.state, result.trail, self.plan.arrangement,
-                    states=result.states, trails=result.trails))
+                self._videos["shown"].write(composed(result, self.plan.views, tracker,
+                                                     self.plan.arrangement))
             self.frames += 1
         if self._csv is not None and result.states and position > self._last_row:
             self._last_row = position
@@ -100,7 +96,13 @@ class Recorder:
         self._last_video = min(self._last_video, position - 1)
         self._last_row = min(self._last_row, position - 1)
 
-    def close(self) -> None:
+    def close(self) -> list[str]:
+        """Close every file; the reasons any of them came out incomplete (a video that
+        does not read back whole), for the user."""
+        problems = []
         for out in list(self._videos.values()) + [self._csv]:
             if out is not None:
                 out.close()
+                if getattr(out, "error", None):
+                    problems.append(out.error)
+        return problems
