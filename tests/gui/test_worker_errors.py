@@ -9,7 +9,7 @@ SIZE = (160, 120)
 
 
 def _play_every_frame(qtbot, window):
-    window.speed.setCurrentText("every frame")
+    window.menus.speed.setCurrentText("every frame")
     window.play()
 
 
@@ -64,7 +64,7 @@ def test_an_error_seeking_stops_playback(qtbot, window, clip):
         raise SourceError("cannot seek 'clip.avi': the backend refused")
 
     source.seek = broken_seek
-    window.speed.setCurrentText("0.25x")
+    window.menus.speed.setCurrentText("0.25x")
     window.play()
     qtbot.waitUntil(lambda: window.playing, timeout=10000)
     window.request_seek.emit(30)
