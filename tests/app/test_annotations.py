@@ -217,7 +217,8 @@ def test_imported_boxes_are_the_tracked_ones(to, suffix, situations, tmp_path):
         for frame in range(COUNT):
             got = annotations.box_at(target, frame)
             if (target, frame) in tracked:
-                assert got == pytest.approx(tracked[(target, frame)], abs=0.0081), (target, frame)   # each corner within 0.004
+                # each corner within 0.004 px, so w and h within 0.008
+                assert got == pytest.approx(tracked[(target, frame)], abs=0.0081), (target, frame)
             else:
                 assert got is None, (target, frame)
     assert annotations.first_boxes() == {0: (0, (10.0, 20.0, 30.0, 40.0)),
@@ -398,3 +399,62 @@ def test_sequence_folder_names_the_task_and_gives_its_size(tmp_path):
     annotations = Annotations(tracks={0: {f: Box(*b) for f, b in enumerate(boxes)}})
     annotations = with_source(annotations, tmp_path / "Walker" / "img")
     assert (annotations.name, annotations.frame_size, annotations.frame_count) == ("Walker", (160, 120), 12)
+
+
+def slow_keyframes(points, forced):
+    """The keyframe rule done the plain way: from each keyframe, try every later box as
+    the next one, checking every box between against CVAT's interpolation."""
+    keys = [bool(f) for f in forced]
+    keys[0] = keys[-1] = True
+    k = 0
+    while k < len(points) - 1:
+        e = k + 1
+        while not keys[e] and all(abs(points[k][c] + (points[e + 1][c] - points[k][c]) * ((i - k) / (e + 1 - k))
+                                      - points[i][c]) <= 0.004
+                                  for i in range(k + 1, e + 1) for c in range(4)):
+            e += 1
+        keys[e] = True
+        k = e
+    return keys
+
+
+def test_keyframes_are_those_of_the_plain_greedy_rule(tmp_path):
+    """A stretch that goes straight, stands, curves, shakes and is re-set: the keyframes
+    written are exactly those the rule gives when worked out the slow way."""
+    rng = np.random.default_rng(3)
+    frames = np.arange(400)
+    x = np.where(frames < 100, 10 + 0.37 * frames, np.where(frames < 200, 47.0, 47 + 0.002 * (frames - 200) ** 2))
+    x = np.where(frames >= 300, x + rng.normal(0, 0.01, 400), x)
+    y = np.where(frames < 250, 20 + 0.25 * frames, 82.5 + rng.normal(0, 0.5, 400))
+    track = tmp_path / "t.csv"
+    with TrackCsvWriter(track) as out:
+        for f in frames:
+            out.write(int(f), state(float(x[f]), float(y[f])))
+            if f == 320:                                 # stepped back: re-set on 310
+                for g in range(310, 321):
+                    out.write(g, state(float(x[g]) + 0.5, float(y[g])))
+    xml = tmp_path / "t.xml"
+    export_track(track, xml, "cvat", frame_size=(640, 480), frame_count=400)
+    timeline = csv_timeline(track)
+    points = [tuple(float(v) for v in corners(*timeline[(0, f)][:4])) for f in frames]
+    forced = [f in (0, 310) for f in frames]
+    want = {int(f) for f, key in zip(frames, slow_keyframes(points, forced)) if key}
+    assert {f for t, f, outside, key in cvat_boxes(xml) if key and not outside} == want
+    assert 10 < len(want) < 300                          # neither every box nor only the ends
+
+
+def test_numbers_no_video_has_are_refused_not_filled_in(tmp_path):
+    """A frame number of a billion would mean filling a billion frames in: one line instead."""
+    xml = tmp_path / "far.xml"
+    xml.write_text("<annotations><track id='0' label='a'>"
+                   "<box frame='0' keyframe='1' outside='0' xtl='1' ytl='1' xbr='5' ybr='5'/>"
+                   f"<box frame='{10 ** 9}' keyframe='1' outside='0' xtl='1' ytl='1' xbr='5' ybr='5'/>"
+                   "</track></annotations>")
+    mot = tmp_path / "far.txt"
+    mot.write_text(f"1,1,10,20,30,40\n{'9' * 5000},1,10,20,30,40\n")
+    infinite = tmp_path / "inf.txt"
+    infinite.write_text("inf,1,10,20,30,40\n")
+    for path, words in ((xml, "from 0 to 999999"), (mot, "line 2"), (infinite, "line 1")):
+        with pytest.raises(InputError, match=words) as error:
+            read_annotations(path)
+        assert len(str(error.value)) < 300

@@ -25,6 +25,7 @@ what CVAT shows. Exporting what was read gives back the same file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import os
@@ -45,6 +46,9 @@ KINDS = {"mot": "MOT file", "cvat": "CVAT XML"}
 #: How far (px) CVAT's interpolation may land from a box for it not to be a keyframe:
 #: under half of the files' 0.01 px, so CVAT's box rounds to the very value written.
 FAITHFUL_PX = 0.004
+#: Frame numbers, ids and sizes read stay below this (9 hours at 30 fps): a larger one is a
+#: broken file, and filling its frames in would take the memory.
+LARGEST = 1_000_000
 _SEPARATORS = re.compile(r"[,\s]+")
 _GROUNDTRUTH = "groundtruth_rect.txt"
 
@@ -151,7 +155,7 @@ def read_track(path, text: str | None = None) -> Annotations:
             frame, target = int(row[0]), int(row[1])
             x, y, w, h, _angle, score = (float(v) for v in row[2:8])
             lost = {"0": False, "1": True}[row[8].strip()]
-            ok = frame >= 0 and target >= 0 and w > 0 and h > 0 and all(
+            ok = 0 <= frame < LARGEST and 0 <= target < LARGEST and w > 0 and h > 0 and all(
                 math.isfinite(v) for v in (x, y, w, h, _angle, score))
         except (ValueError, IndexError, KeyError):
             ok = False
@@ -180,9 +184,10 @@ def read_mot(path, text: str | None = None) -> Annotations:
             frame, target = int(values[0]), int(values[1])
             x, y, w, h = values[2] - 1, values[3] - 1, values[4], values[5]
             score = values[6] if len(values) > 6 else 1.0
-            ok = (frame == values[0] >= 1 and target == values[1] >= 1 and w > 0 and h > 0
+            ok = (frame == values[0] and target == values[1] and 1 <= frame <= LARGEST
+                  and 1 <= target <= LARGEST and w > 0 and h > 0
                   and all(math.isfinite(v) for v in (x, y, w, h, score)))
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, OverflowError):
             ok = False
         if not ok:
             raise InputError(f"{shown}: line {number} is not a MOT row frame,id,x,y,w,h[,conf,...] "
@@ -228,10 +233,10 @@ def read_cvat(path, text: str | None = None) -> Annotations:
     meta = meta if meta is not None else ET.Element("meta")
     size = _meta_int(meta, ".//size", shown)
     stop = _meta_int(meta, ".//stop_frame", shown)
-    width, height = _meta_int(meta, ".//original_size/width", shown), _meta_int(meta, ".//original_size/height", shown)
+    width, height = (_meta_int(meta, f".//original_size/{side}", shown) for side in ("width", "height"))
     annotations = Annotations(frame_size=(width, height) if width and height else None,
                               frame_count=size or (stop + 1 if stop is not None else None),
-                              name=(meta.findtext(".//task/name") or meta.findtext(".//name") or "").strip(),
+                              name=(meta.findtext(".//task/name") or "").strip(),
                               origin=str(path))
     labels = []
     for track in root.iter("track"):
@@ -280,9 +285,10 @@ def _add_image_boxes(root, annotations, labels, shown) -> None:
         if annotations.frame_size is None and image.get("width") and image.get("height"):
             annotations.frame_size = (_int_attr(image, "width", shown), _int_attr(image, "height", shown))
         for b in image.iter("box"):
-            track_id = next((a.text for a in b.iter("attribute") if a.get("name") == "track_id"), None)
-            found.append((int(track_id) if (track_id or "").strip().isdigit() else None, frame,
-                          _box(_points(b, shown), keyframe=True)))
+            track_id = next((a.text for a in b.iter("attribute") if a.get("name") == "track_id"), "")
+            track_id = (track_id or "").strip()
+            known = track_id.isascii() and track_id.isdigit() and len(track_id) < 7
+            found.append((int(track_id) if known else None, frame, _box(_points(b, shown), keyframe=True)))
             labels.append(b.get("label"))
     next_id = max([t for t, _, _ in found if t is not None] + list(annotations.tracks), default=-1) + 1
     for target, frame, box in found:
@@ -295,7 +301,7 @@ def _add_image_boxes(root, annotations, labels, shown) -> None:
 # -- writing ----------------------------------------------------------------------------
 
 def export_track(csv_path, out, to: str, *, source=None, frame_size=None, frame_count=None,
-                 label: str = "object") -> Annotations:
+                 label: str | None = "object") -> Annotations:
     """Read a track CSV and write it as `to` ("mot" or "cvat") to `out`; the frame size and
     count come from `source` (opened to read them) or from `frame_size`/`frame_count`. For
     ``mstrack export`` and the app's File > Export Tracks. Returns what was written."""
@@ -309,7 +315,8 @@ def export_track(csv_path, out, to: str, *, source=None, frame_size=None, frame_
         annotations.frame_size = tuple(int(v) for v in frame_size)
     if frame_count is not None:
         annotations.frame_count = int(frame_count)
-    annotations.label = label
+    if label is not None:
+        annotations.label = label
     (write_mot if to == "mot" else write_cvat)(annotations, out)
     return annotations
 
@@ -361,7 +368,8 @@ def write_cvat(annotations: Annotations, path) -> Path:
     root = ET.Element("annotations")
     ET.SubElement(root, "version").text = "1.1"
     task = ET.SubElement(ET.SubElement(root, "meta"), "task")
-    for tag, value in (("name", annotations.name), ("size", last + 1), ("mode", "interpolation"),
+    name = "".join(c if c.isprintable() else "?" for c in printable(annotations.name))  # valid XML text
+    for tag, value in (("name", name), ("size", last + 1), ("mode", "interpolation"),
                        ("overlap", 0), ("flipped", "False"), ("start_frame", 0), ("stop_frame", last)):
         ET.SubElement(task, tag).text = str(value)
     label = ET.SubElement(ET.SubElement(task, "labels"), "label")
@@ -416,27 +424,23 @@ def _cvat_shapes(boxes: dict, last: int) -> list:
 def _keyframes(points: np.ndarray, forced: np.ndarray) -> np.ndarray:
     """Which of a stretch's boxes (rows of `points`) must be keyframes: the first, the last,
     the `forced`, and, going greedily, the farthest box from the previous keyframe such that
-    CVAT's linear interpolation between them lands within `FAITHFUL_PX` of every box between."""
-    n = len(points)
+    CVAT's linear interpolation between them lands within `FAITHFUL_PX` of every box between.
+
+    In one pass: interpolating from keyframe k to box e reproduces each box i between iff
+    the slope (points[e] - points[k]) / (e - k) lies within (points[i] - points[k] +- the
+    tolerance) / (i - k), so the bounds of those intervals are kept as e moves on."""
     keys = forced.astype(bool).copy()
     keys[0] = keys[-1] = True
-    k = 0
-    while k < n - 1:
-        stop = k + 1 + int(np.argmax(keys[k + 1:]))      # the next keyframe already decided
-        e = k + 1
-        while e < stop and _interpolates(points, k, e + 1):
-            e += 1
-        keys[e] = True
-        k = e
+    k, low, high = 0, np.full(4, -np.inf), np.full(4, np.inf)
+    for e in range(1, len(points)):
+        if k < e - 1:
+            slope = (points[e] - points[k]) / (e - k)
+            if keys[e - 1] or not ((low <= slope) & (slope <= high)).all():
+                keys[e - 1] = True       # box e - 1 ends the interpolation from k
+                k, low, high = e - 1, np.full(4, -np.inf), np.full(4, np.inf)
+        low = np.maximum(low, (points[e] - points[k] - FAITHFUL_PX) / (e - k))
+        high = np.minimum(high, (points[e] - points[k] + FAITHFUL_PX) / (e - k))
     return keys
-
-
-def _interpolates(points: np.ndarray, k: int, e: int) -> bool:
-    """Does CVAT's interpolation from keyframe k to keyframe e reproduce the boxes between?"""
-    between = np.arange(k + 1, e)
-    offset = (between - k) / (e - k)
-    guess = points[k] + (points[e] - points[k]) * offset[:, None]   # as CVAT computes it
-    return bool(np.abs(guess - points[k + 1:e]).max() <= FAITHFUL_PX)
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -460,12 +464,12 @@ def _write_atomically(path: Path, data: bytes, kind: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(part, path)
-    except OSError as e:
-        try:
+    except BaseException as e:           # also Ctrl+C: no part left behind
+        with contextlib.suppress(OSError):
             os.unlink(part)
-        except OSError:
-            pass                          # never created
-        raise OutputError(f"cannot write {kind} {printable(path)!r}: {e.strerror or e}") from None
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {kind} {printable(path)!r}: {e.strerror or e}") from None
+        raise
 
 
 def _read_text(path, kind: str) -> str:
@@ -510,8 +514,9 @@ def _points(element, shown) -> tuple:
 
 def _int_attr(element, name, shown) -> int:
     value = (element.get(name) or "").strip()
-    if not value.isdigit():
-        raise InputError(f"{shown}: <{element.tag}> needs a whole number {name}, got {_excerpt(value)!r}")
+    if not (value.isascii() and value.isdigit() and len(value) < 8 and int(value) < LARGEST):
+        raise InputError(f"{shown}: <{element.tag}> needs a whole number {name} from 0 to {LARGEST - 1}, "
+                         f"got {_excerpt(value)!r}")
     return int(value)
 
 
@@ -519,9 +524,11 @@ def _meta_int(meta, path, shown) -> int | None:
     text = meta.findtext(path)
     if text is None or not text.strip():
         return None
-    if not text.strip().isdigit():
-        raise InputError(f"{shown}: <{path.rsplit('/', 1)[-1]}> is not a whole number: {_excerpt(text)!r}")
-    return int(text.strip())
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) < 8 and int(text) <= LARGEST):
+        raise InputError(f"{shown}: <{path.rsplit('/', 1)[-1]}> is not a whole number up to {LARGEST}: "
+                         f"{_excerpt(text)!r}")
+    return int(text)
 
 
 def _sorted_tracks(tracks: dict) -> dict:
