@@ -7,12 +7,10 @@ The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 from .io import FrameSource, open_source   # first: io quiets OpenCV's logging before its first use
 from .segmentation import (MeanShift, Segmentation, SegmentationStream, estimate_bandwidth,
                            mean_shift_cluster, segment_frame)
-from .meanshift.colour import ColourSpace, back_project, colour_space, target_histogram
+from .meanshift import (ColourSpace, MeanShiftTracker, MultiTracker, TrackState, back_project, cam_shift,
+                        colour_space, mean_shift, target_histogram)
 from .errors import InputError, SourceError, TrackerError
-from .meanshift.camshift import cam_shift, mean_shift
 from .app import FrameResult, Session, TrackingPipeline
-from .meanshift.multi import MultiTracker
-from .meanshift.tracker import MeanShiftTracker, TrackState
 
 __all__ = [
     "ColourSpace", "FrameResult", "FrameSource", "InputError", "MeanShift", "MeanShiftTracker", "MultiTracker",

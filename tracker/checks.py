@@ -17,7 +17,8 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["as_choice", "as_count", "as_flag", "as_options", "as_positive", "as_size", "as_subset"]
+__all__ = ["as_choice", "as_count", "as_flag", "as_options", "as_positive", "as_real", "as_size",
+           "as_subset"]
 
 
 def _fail(name: str, what: str, value):
@@ -46,6 +47,19 @@ def as_count(value, name: str, low: int = 0, *, none: bool = False) -> int | Non
     if value < low:
         _fail(name, f"at least {low}", value)
     return int(value)
+
+
+def as_real(value, name: str, low: float, high: float, *, low_open: bool = False,
+            integer: bool = False):
+    """A finite number in [low, high] (``low_open``: (low, high]); with ``integer``, a
+    whole number in that range, returned as int. Neither a bool nor a string."""
+    kind = Integral if integer else Real
+    ok = isinstance(value, kind) and not isinstance(value, (bool, np.bool_)) \
+        and math.isfinite(value) and low <= value <= high and not (low_open and value == low)
+    if not ok:
+        bound = f"({low:g}" if low_open else f"[{low:g}"
+        _fail(name, f"{'an integer' if integer else 'a number'} in {bound}, {high:g}]", value)
+    return int(value) if integer else float(value)
 
 
 def as_positive(value, name: str, *, none: bool = False) -> float | None:

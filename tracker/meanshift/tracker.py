@@ -34,8 +34,6 @@ model, from what the parts return.
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real
 
 import numpy as np
 
@@ -49,18 +47,9 @@ from .redetection import LostTarget, Redetector
 from .region import Region
 from .search import LocalSearch, Search, sampling
 from .state import Track, TrackState, Window
+from ..checks import as_flag, as_real
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
-
-
-def _check_number(name, value, low, high, integer=False, low_open=False):
-    kind = Integral if integer else Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value) \
-            or value < low or value > high or (low_open and value == low):
-        bound = f"({low:g}" if low_open else f"[{low:g}"
-        raise InputError(f"{name} must be {'an integer' if integer else 'a number'} in "
-                         f"{bound}, {high:g}], got {value!r}")
-    return int(value) if integer else float(value)
 
 
 class MeanShiftTracker:
@@ -128,17 +117,13 @@ class MeanShiftTracker:
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
                  model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20):
         self.space = make_colour_space(colour_space, bins)
-        for name, flag in (("adapt_scale", adapt_scale), ("adapt_angle", adapt_angle),
-                           ("adapt_brightness", adapt_brightness)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise InputError(f"{name} must be True or False, got {flag!r}")
-        self.adapt_scale = bool(adapt_scale)
-        self.adapt_angle = bool(adapt_angle)
-        self.adapt_brightness = bool(adapt_brightness)
-        self.lost_threshold = _check_number("lost_threshold", lost_threshold, 0.0, 1.0)
-        self.model_update = _check_number("model_update", model_update, 0.0, 1.0)
-        self.eps = _check_number("eps", eps, 0.0, 1e6, low_open=True)
-        self.max_iter = _check_number("max_iter", max_iter, 1, 1000, integer=True)
+        self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
+        self.adapt_angle = as_flag(adapt_angle, "adapt_angle")
+        self.adapt_brightness = as_flag(adapt_brightness, "adapt_brightness")
+        self.lost_threshold = as_real(lost_threshold, "lost_threshold", 0.0, 1.0)
+        self.model_update = as_real(model_update, "model_update", 0.0, 1.0)
+        self.eps = as_real(eps, "eps", 0.0, 1e6, low_open=True)
+        self.max_iter = as_real(max_iter, "max_iter", 1, 1000, integer=True)
         n = self.space.size
         rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
         self._model = TargetModel(n)
