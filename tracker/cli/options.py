@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from ..app.boxes import TargetBox, box_text
+from ..app.boxes import TargetBox
 from ..checks import as_count, as_positive
 from ..errors import InputError
 from ..evaluation.otb import GT_FILE
@@ -86,17 +85,6 @@ def target_boxes(args) -> list[TargetBox]:
             for kind, value in given]
 
 
-def first_boxes(targets, index: int, source_size, resize) -> list[tuple]:
-    """Each target's box on frame ``index``, saying where a ground-truth box came from."""
-    boxes = []
-    for target in targets:
-        box = target.for_frame(index, source_size, resize)
-        if target.box is None:
-            print(f"mstrack: target box from {target.origin}: {box_text(box)}", file=sys.stderr)
-        boxes.append(box)
-    return boxes
-
-
 def check_csv_name(path) -> None:
     """Refuse ``--out-csv clip.mp4`` and the like: a name with another type's suffix is a
     slip that would otherwise leave a CSV where a video was meant. No suffix is fine
@@ -104,25 +92,6 @@ def check_csv_name(path) -> None:
     suffix = os.path.splitext(str(path or ""))[1].lower()
     if suffix not in ("", ".csv"):
         raise InputError(f"cannot write CSV {str(path)!r}: a CSV file name ends in .csv, not {suffix}")
-
-
-def clipped_to_frame(box, frame) -> tuple:
-    """`box` clipped to `frame`, with a warning on stderr if that changed it (a box
-    wholly outside is an error, raised by `parse_box`)."""
-    from ..io.frames import parse_box
-
-    clipped = parse_box(box, frame.shape)
-    if any(abs(a - b) > 1e-9 for a, b in zip(clipped, box)):
-        height, width = frame.shape[:2]
-        print(f"mstrack: warning: box {box_text(box)} reaches outside the {width}x{height} frame; "
-              f"clipped to {box_text(clipped)}", file=sys.stderr)
-    return clipped
-
-
-def check_start(source, frame: int) -> None:
-    """``--start-frame`` needs a file or an image sequence."""
-    if frame and source.is_live:
-        raise InputError("--start-frame needs a file or an image sequence, not a live camera or stream")
 
 
 def segment_options(args) -> dict:

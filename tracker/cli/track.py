@@ -1,7 +1,8 @@
 """``mstrack track`` and ``mstrack segment``: the frame loops of the command line.
 
-``track`` drives the app layer's `Session`, the frame loop the desktop app drives too,
-so a run here records what the app records for the same calls.
+``track`` runs the app layer's `track_to_files`, which drives the `Session` (the frame
+loop the desktop app drives too, so a run here records what the app records for the
+same calls); each task of ``mstrack batch`` runs the same function.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import sys
 import time
 
 from ..errors import InputError, printable
-from .options import (VIDEO_CONTAINERS, check_csv_name, check_max_frames, check_start, clipped_to_frame, first_boxes,
-                      segment_options, target_boxes, tracker_options)
-from .report import frames_until_stop, progress_bar, run_status, say
+from .options import (VIDEO_CONTAINERS, check_csv_name, check_max_frames, segment_options, target_boxes,
+                      tracker_options)
+from .report import frames_until_stop, progress_bar, run_status, say, warn
 
 
 def _process_start_time() -> float | None:
@@ -29,7 +30,8 @@ def _process_start_time() -> float | None:
 
 
 def cmd_track(args) -> int:
-    from ..app import VIDEO_CODECS, RecordPlan, Session, check_distinct, check_output_path
+    from ..app import VIDEO_CODECS, check_distinct, check_output_path
+    from ..app.tracking_run import track_to_files
 
     # Check every output before opening anything, so a typo costs no time.
     outputs = []
@@ -44,65 +46,37 @@ def cmd_track(args) -> int:
                              or args.kernel is not None):
         raise InputError("--bandwidth, --quantile and --kernel set the segmentation: add --segment")
     targets = target_boxes(args)
-    views = ("track", "segment") if args.segment else ("track",)
-    plan = RecordPlan(args.out_video or "", args.out_csv or "", views)   # the segmentation beside
-    session = Session(segment=args.segment, segment_options=segment_options(args), **tracker_options(args))
-    session.set_views(views)             # every frame segmented with --segment, recorded or not
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
-    processed = lost = 0
-    t0 = None
-    source = session.open(args.source, resize=args.resize, timeout=args.timeout)
-    problems = []
-    try:
-        check_start(source, args.start_frame)
-        session.start_at(args.start_frame)
-        rois = first_boxes(targets, args.start_frame, source.size, args.resize)
-        progress = progress_bar(source, args, "tracking", args.start_frame)
-        for result in frames_until_stop(_results(session, rois, plan), args):
-            if processed == 0:
-                t0 = time.perf_counter()
-            if processed == 1 and started is not None:
-                say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
-            processed += 1
-            lost += sum(state.lost for state in result.states.values())
-            progress.update(processed)
+    progress = None
+
+    def on_frame(done, source):
+        nonlocal progress
+        if progress is None:
+            progress = progress_bar(source, args, "tracking", args.start_frame)
+        if done == 2 and started is not None:
+            say(f"first frame after {time.time() - started:.3f} s", sys.stderr)
+        progress.update(done)
+
+    run = track_to_files(args.source, targets, args.out_csv, args.out_video, start=args.start_frame,
+                         frames=args.max_frames, resize=args.resize, timeout=args.timeout,
+                         segment=args.segment, segment_options=segment_options(args),
+                         tracker_options=tracker_options(args), stop=args.stop, on_frame=on_frame,
+                         note=warn)
+    if progress is not None:
         progress.close()
-    finally:
-        recorded = session.recording
-        problems = session.close()
-    if processed == 0 and not args.stop:
-        raise InputError(f"{printable(args.source)}: no frames could be read")
-    seconds = time.perf_counter() - t0 if t0 else 0.0
-    summary = f"tracked {processed} frames in {seconds:.2f} s"
-    if processed > 1 and seconds > 0:
-        summary += f" ({(processed - 1) / seconds:.0f} fps)"
+    summary = f"tracked {run.frames} frames in {run.seconds:.2f} s"
+    if run.fps:
+        summary += f" ({run.fps:.0f} fps)"
     lost_what = "frame" if len(targets) == 1 else "target-frame"
-    parts = [summary, f"{lost} {lost_what}{'s' if lost != 1 else ''} lost"]
-    if getattr(source, "frames_dropped", 0):
-        parts.append(f"{source.frames_dropped} live frames skipped to keep up")
-    if recorded and args.out_csv is not None:
+    parts = [summary, f"{run.lost} {lost_what}{'s' if run.lost != 1 else ''} lost"]
+    if run.frames_dropped:
+        parts.append(f"{run.frames_dropped} live frames skipped to keep up")
+    if run.frames and args.out_csv is not None:
         parts.append(f"csv: {printable(outputs[0])}")
-    if recorded and args.out_video is not None:
+    if run.frames and args.out_video is not None:
         parts.append(f"video: {printable(outputs[-1])}")
     say("; ".join(parts))
-    return run_status(source, problems, args)
-
-
-def _results(session, rois, plan):
-    """The session's results, frame by frame: on the first frame every target is learnt,
-    in the order given (ids 0, 1, ...; the frame segmented once, with the last), and the
-    recording starts with it."""
-    if session.read() is None:
-        return
-    last = len(rois) - 1
-    result = session.set_target(clipped_to_frame(rois[0], session.frame), segment=last == 0)
-    for n, roi in enumerate(rois[1:], 1):
-        result = session.add_target(clipped_to_frame(roi, session.frame), segment=n == last)
-    if plan.files():
-        session.start_recording(plan)      # the first frame, with every target's init row
-    yield result
-    while (result := session.step()) is not None:
-        yield result
+    return run_status(run, run.problems, args)   # the run keeps the source's account
 
 
 def cmd_segment(args) -> int:
