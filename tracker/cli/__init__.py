@@ -1,4 +1,4 @@
-"""``mstrack``: the command line, headless: track, segment, eval, bench.
+"""``mstrack``: the command line, headless: track, segment, eval, bench, batch.
 
 Bad input ends with one line on stderr and a non-zero exit (2 for usage and input
 errors; 1 when the run could not read or write everything: a source stopped early or
@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import OutputError, TrackerError, printable
+from .batch import cmd_batch
 from .evaluate import cmd_bench, cmd_eval
 from .interrupts import StopRequest, caused_by_interrupt
 from .options import interrupted_message, join_negative_roi
@@ -20,13 +21,14 @@ from .track import cmd_segment, cmd_track
 
 __all__ = ["main", "build_parser"]
 
-_POLLING_COMMANDS = ("track", "segment")  # their frame loops stop cleanly on a signal
+_POLLING_COMMANDS = ("track", "segment", "batch")  # their loops stop cleanly on a signal
 
 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(join_negative_roi(sys.argv[1:] if argv is None else list(argv)))
-    commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench}
+    commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench,
+                "batch": cmd_batch}
     # Ctrl+C, a kill (SIGTERM) and a closed terminal (SIGHUP) end the frame loops after the
     # frame in hand; the files are closed and stay valid.
     with StopRequest(polled=args.command in _POLLING_COMMANDS) as stop:

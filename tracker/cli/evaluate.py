@@ -23,12 +23,15 @@ def cmd_eval(args) -> int:
         require_matplotlib()
     csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
     options = tracker_options(args)
-    warm_up(segment=False, **options)        # so no sequence's fps counts compiling
-    results = []
-    for seq in args.sequences:
-        results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
-        if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
-            _write_track_csv(csv_paths[seq], results[-1].states)
+    if args.workers or args.scheduler:
+        results = _evaluate_on_dask(args, options, csv_paths)
+    else:
+        warm_up(segment=False, **options)        # so no sequence's fps counts compiling
+        results = []
+        for seq in args.sequences:
+            results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
+            if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
+                _write_track_csv(csv_paths[seq], results[-1].states)
     summaries = [r.summary() for r in results]
     lost_flag = lost_flag_figures(summaries)
     keys = ("mean_iou", "success_auc", "precision20")
@@ -58,6 +61,25 @@ def cmd_eval(args) -> int:
     if csv_paths:
         print(f"tracks: {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''} in {args.csv_dir}")
     return 0
+
+
+def _evaluate_on_dask(args, options, csv_paths) -> list:
+    """The sequences evaluated as tasks on Dask (`cmd_batch`'s engine): the results in the
+    sequences' order, as the serial run gives them; the first error ends the run."""
+    from ..app.batch import evaluate_task
+    from ..app.cluster import dask_client, run_tasks
+    from .batch import longest_first
+
+    def on_done(i, outcome):
+        if outcome.error is not None:
+            raise outcome.error                  # the tasks not ended are cancelled
+        if args.sequences[i] in csv_paths:      # written as each sequence ends
+            _write_track_csv(csv_paths[args.sequences[i]], outcome.value.states)
+
+    with dask_client(args.workers, args.scheduler) as client:
+        outcomes = run_tasks(client, evaluate_task, args.sequences, options,
+                             priorities=longest_first(args.sequences), on_done=on_done)
+    return [outcome.value for outcome in outcomes]
 
 
 def _track_csv_paths(csv_dir, sequences) -> dict:

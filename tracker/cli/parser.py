@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..app.boxes import argument, parse_roi, parse_size
+from .batch import add_engine_options
 from .options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, non_negative_int,
                       positive_seconds)
 from .report import EXIT_USAGE
@@ -95,7 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv-dir", metavar="DIR",
                    help="write each sequence's track as DIR/NAME.csv, as 'mstrack track --out-csv' "
                         "writes it (DIR is created if needed)")
+    add_engine_options(p)
     _add_tracker_options(p)
+
+    p = sub.add_parser("batch", help="track every video of a manifest, one task each, on Dask")
+    p.add_argument("manifest", help="CSV with a header: source,roi[,start,frames,name]; relative "
+                   "paths are relative to its folder; an empty roi for an OTB sequence folder")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder for NAME.csv (NAME.mkv with --video) per row and summary.csv")
+    add_engine_options(p)
+    p.add_argument("--video", action="store_true", help="also write each annotated video, NAME.mkv")
+    p.add_argument("--segment", action="store_true",
+                   help="also segment every frame; the videos show it beside the track")
+    p.add_argument("--force", action="store_true",
+                   help="run every row again, also those whose outputs are already in DIR")
+    _add_tracker_options(p)
+    _add_segment_options(p)
 
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

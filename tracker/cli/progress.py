@@ -53,3 +53,42 @@ class Progress:
             self.stream.flush()
         except (OSError, ValueError):  # the terminal is gone (or the stream closed)
             self.enabled = False
+
+
+class TaskProgress(Progress):
+    """A bar over tasks (videos): how many are done, failed and running, frames per
+    second over all of them, and the time left at the pace so far."""
+
+    def __init__(self, total: int, label: str = "videos", stream=None):
+        super().__init__(total, label, stream)
+
+    def show(self, done: int, failed: int, running: int, frames: int, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self._last < 0.1 and not force:
+            return
+        self._last = now
+        elapsed = max(now - self._t0, 1e-9)
+        ended = done + failed
+        total = self.total or ended
+        bar = "#" * int(30 * min(ended / total, 1.0)) if total else ""
+        left = f", {duration(elapsed / ended * (total - ended))} left" if ended else ""
+        pace = f", {frames / elapsed:.0f} fps" if frames else ""
+        self._write(f"\r\033[K{self.label} [{bar:<30}] {done}/{total} done, {failed} failed, "
+                    f"{running} running{pace}{left}")
+
+    def clear(self) -> None:
+        """Take the bar off its line, for a message (the next `show` puts it back)."""
+        if self.enabled:
+            self._write("\r\033[K")
+
+
+def duration(seconds: float) -> str:
+    """``45s``, ``12m05s``, ``3h20m``: a time left, at the precision it deserves."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

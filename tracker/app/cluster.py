@@ -1,0 +1,190 @@
+"""Many tasks at once on Dask: an embedded local cluster, or a cluster by address.
+
+Dask (dask.distributed) schedules the tasks, retries one whose worker died (up to the
+scheduler's ``allowed-failures``) and runs on one machine or on many alike. This is the
+only module that imports it, and only when a command runs tasks on it, so that
+``mstrack track`` and the app start no slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+
+#: Each local worker process gets these before it starts: one thread for numba,
+#: OpenCV and BLAS (the tasks also set numba's and OpenCV's at run time, for a
+#: cluster's workers started by hand).
+ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                  "OPENBLAS_NUM_THREADS": "1"}
+CONNECT_SECONDS = 10
+
+
+@dataclass
+class Outcome:
+    """How one task ended: its ``value``, or the ``error`` it raised (or why it never
+    ran); both None for a task cancelled before it ended."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+
+@contextlib.contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None):
+    """A ``distributed.Client``: on `scheduler` (``tcp://HOST:PORT``) if given, else on a
+    local cluster of `workers` single-threaded worker processes (default: one per core).
+    Closed, with the local cluster, on leaving the block.
+
+    Raises
+    ------
+    InputError
+        The scheduler cannot be reached in `CONNECT_SECONDS`.
+    """
+    import dask
+    from distributed import Client, LocalCluster
+
+    _quiet_logs()
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as e:
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {reason}") from None
+        cluster = None
+    else:
+        # One task per thread at a time: the rest wait at the scheduler, in priority order,
+        # for the first worker free (rather than in a queue of a worker that may be slower).
+        config = {"distributed.scheduler.worker-saturation": 1.0,
+                  "distributed.nanny.pre-spawn-environ": ONE_THREAD_ENV}
+        with dask.config.set(config), _sigint_ignored():   # Ctrl+C is the client's to handle
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, dashboard_address=":0",   # a free port
+                                   scheduler_kwargs={"dashboard": _has_dashboard()},
+                                   silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.close(timeout=5)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)
+
+
+def dashboard_address(client) -> str | None:
+    """The Dask dashboard's address, if the scheduler serves one (it needs bokeh there)."""
+    try:
+        if "dashboard" in client.scheduler_info().get("services", {}) \
+                and client.run_on_scheduler(_has_dashboard):
+            return client.dashboard_link
+    except Exception:  # noqa: BLE001 - a link is a nicety
+        pass
+    return None
+
+
+def total_threads(client) -> int:
+    """Threads over the cluster's workers now (tasks that can run at once)."""
+    try:
+        return sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+def run_tasks(client, function, items, *args, priorities=None, stop=None, on_done=None,
+              on_wait=None, poll: float = 0.1) -> list[Outcome | None]:
+    """``function(item, *args)`` for each item as a task; the outcomes in the items' order.
+
+    Parameters
+    ----------
+    priorities : sequence of int, optional
+        Higher first (say, the longest videos first, so that none is left alone at the end).
+    stop : object, optional
+        Checked between polls: once true, the tasks not yet ended are cancelled and their
+        outcome is None.
+    on_done : callable, optional
+        ``on_done(index, outcome)`` as each task ends, in the order they end.
+    on_wait : callable, optional
+        Called at every poll that found nothing new (for a progress bar).
+    """
+    from distributed import as_completed
+
+    futures = [client.submit(function, item, *args, pure=False,
+                             priority=priorities[i] if priorities is not None else 0)
+               for i, item in enumerate(items)]
+    index = {future.key: i for i, future in enumerate(futures)}
+    outcomes: list[Outcome | None] = [None] * len(futures)
+    left = len(futures)
+    ended = as_completed(futures)
+
+    def report(ready):
+        nonlocal left
+        for future in ready:
+            i = index[future.key]
+            outcomes[i] = _outcome(future)
+            left -= 1
+            if on_done is not None:
+                on_done(i, outcomes[i])
+
+    try:
+        while left and not stop:
+            ready = ended.next_batch(block=False)
+            if ready:
+                report(ready)
+                continue
+            if on_wait is not None:
+                on_wait()
+            time.sleep(poll)
+        if left:                    # stopped: what ended meanwhile still counts
+            report([f for f in futures if f.done() and outcomes[index[f.key]] is None])
+    finally:
+        if left:
+            client.cancel([f for f in futures if not f.done()])
+    return outcomes
+
+
+def _outcome(future) -> Outcome:
+    if future.status == "finished":
+        return Outcome(value=future.result())
+    if future.status == "error":
+        error = future.exception()
+        if type(error).__name__ == "KilledWorker":
+            error = RuntimeError("the worker running it died, each time it was tried (killed, "
+                                 "or out of memory)")
+        return Outcome(error=error)
+    return Outcome(error=RuntimeError("cancelled"))
+
+
+def _has_dashboard() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def _quiet_logs() -> None:
+    """distributed logs every worker start, stop and lost connection at INFO and WARNING:
+    noise to someone tracking videos, who is told what matters per task."""
+    for name in ("distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Worker processes started here inherit an ignored SIGINT: Ctrl+C in the terminal
+    reaches every process of the group, and only the client should decide what it means
+    (cancel what is pending, keep what is finished)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:                 # not the main thread: nothing to protect
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
