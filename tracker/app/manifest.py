@@ -33,7 +33,7 @@ REQUIRED_COLUMNS = ("source", "roi")
 OPTIONAL_COLUMNS = ("start", "frames", "name")
 #: Names taken by the batch's own files in the output folder.
 RESERVED_NAMES = ("summary",)
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")     # \w: letters and digits of any script, and _
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Many videos on Dask: ``mstrack batch``'s engine with one worker and with two.
+
+    .venv/bin/python scripts/bench_batch.py [SEQ_DIR ...] [--segment] [--json]
+
+The nineteen dev sequences (../shared/data/otb/*, or the folders given) are tracked
+whole, each one task as ``mstrack batch`` runs it (its own first box, CSV written and
+renamed), three ways in the same run:
+
+- in this process, one after another, without Dask: the work itself;
+- on a local cluster of one single-threaded worker process, then of two.
+
+Printed: each way's time (the cluster's start-up apart), the speed-up of two workers
+over one (the target on a 2-core machine: 1.7x or more), and the engine's overhead per
+video: one worker's time less the work itself, over the number of videos (scheduling,
+moving results, and each worker process loading the compiled kernels once). The
+machine may be shared: the load average is printed before and after; read the ratios.
+Every output of the Dask runs is checked against the serial one, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tracker.app.batch import BatchSettings, run_task  # noqa: E402
+from tracker.app.manifest import read_manifest  # noqa: E402
+
+DEV_SEQUENCES = REPO_ROOT.parent / "shared" / "data" / "otb"
+
+
+def run_serial(tasks, settings) -> float:
+    t0 = time.perf_counter()
+    for task in tasks:
+        result = run_task(task, settings)
+        assert result.status == "ok", (task.name, result.error)
+    return time.perf_counter() - t0
+
+
+def run_on_dask(tasks, settings, workers) -> tuple[float, float]:
+    """(seconds to start the cluster, seconds for the batch) with ``workers`` workers."""
+    from tracker.app.cluster import dask_client, run_tasks
+    from tracker.cli.batch import longest_first
+
+    t0 = time.perf_counter()
+    with dask_client(workers=workers) as client:
+        started = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        outcomes = run_tasks(client, run_task, tasks, settings,
+                             priorities=longest_first([task.path for task in tasks]))
+        seconds = time.perf_counter() - t1
+    for task, outcome in zip(tasks, outcomes):
+        assert outcome.error is None and outcome.value.status == "ok", (task.name, outcome)
+    return started, seconds
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("sequences", nargs="*", help="sequence folders (default: the nineteen dev sequences)")
+    p.add_argument("--segment", action="store_true", help="also segment every frame (heavier tasks)")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    sequences = [Path(s) for s in args.sequences] or sorted(DEV_SEQUENCES.iterdir())
+    if not sequences:
+        print(f"no sequences in {DEV_SEQUENCES}", file=sys.stderr)
+        return 2
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        manifest = tmp / "manifest.csv"
+        manifest.write_text("source,roi\n" + "".join(f"{s.resolve()},\n" for s in sequences))
+        tasks = read_manifest(manifest)
+        frames = sum(len(os.listdir(s / "img")) if (s / "img").is_dir() else 0 for s in sequences)
+        runs = {}
+        for label in ("serial", "1 worker", "2 workers"):
+            out = tmp / label.replace(" ", "-")
+            out.mkdir()
+            settings = BatchSettings(str(out), segment=args.segment)
+            if label == "serial":
+                from tracker.app.warmup import warm_up
+
+                warm_up(segment=args.segment)     # the work itself, not compiling
+                runs[label] = (0.0, run_serial(tasks, settings))
+            else:
+                runs[label] = run_on_dask(tasks, settings, int(label.split()[0]))
+                for task in tasks:
+                    same = (out / f"{task.name}.csv").read_bytes() == \
+                        (tmp / "serial" / f"{task.name}.csv").read_bytes()
+                    assert same, f"{label}: {task.name}.csv differs from the serial run's"
+            print(f"{label}: {runs[label][1]:.2f} s", file=sys.stderr, flush=True)
+    serial = runs["serial"][1]
+    one, two = runs["1 worker"][1], runs["2 workers"][1]
+    report = {
+        "videos": len(tasks), "frames": frames, "segment": args.segment,
+        "load_average_before": [round(v, 2) for v in load_before],
+        "load_average_after": [round(v, 2) for v in os.getloadavg()],
+        "runs": {label: {"cluster_start_s": round(start, 2), "batch_s": round(seconds, 2),
+                         "fps": round(frames / seconds, 1)} for label, (start, seconds) in runs.items()},
+        "speedup_2_over_1": round(one / two, 2),
+        "speedup_2_over_1_with_start": round((one + runs["1 worker"][0]) / (two + runs["2 workers"][0]), 2),
+        "overhead_per_video_ms": round((one - serial) / len(tasks) * 1e3, 1),
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{len(tasks)} videos, {frames} frames{' (with segmentation)' if args.segment else ''}; "
+          f"load average before {report['load_average_before']}, after {report['load_average_after']}")
+    print(f"{'':<12}{'start s':>9}{'batch s':>9}{'fps':>8}")
+    for label, row in report["runs"].items():
+        start = f"{row['cluster_start_s']:>9.2f}" if label != "serial" else f"{'-':>9}"
+        print(f"{label:<12}{start}{row['batch_s']:>9.2f}{row['fps']:>8.0f}")
+    print(f"speed-up of 2 workers over 1: {report['speedup_2_over_1']:.2f}x "
+          f"({report['speedup_2_over_1_with_start']:.2f}x counting the cluster's start)")
+    print(f"engine overhead per video (1 worker less the serial run): {report['overhead_per_video_ms']:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":     # the guard Dask's worker processes need (they import this)
+    sys.exit(main())
