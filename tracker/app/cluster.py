@@ -89,12 +89,13 @@ def dashboard_address(client) -> str | None:
     return None
 
 
-def total_threads(client) -> int:
-    """Threads over the cluster's workers now (tasks that can run at once)."""
+def cluster_size(client) -> tuple[int, int]:
+    """(workers, threads over them) now: the threads are the tasks that can run at once."""
     try:
-        return sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
-    except Exception:  # noqa: BLE001
-        return 0
+        workers = client.scheduler_info()["workers"].values()
+        return len(workers), sum(w.get("nthreads", 1) for w in workers)
+    except Exception:  # noqa: BLE001 - for a progress bar: a scheduler gone says so elsewhere
+        return 0, 0
 
 
 def run_tasks(client, function, items, *args, priorities=None, stop=None, on_done=None,

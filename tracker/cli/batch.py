@@ -70,7 +70,7 @@ def cmd_batch(args) -> int:
 def _run(args, tasks, settings, results, slots) -> None:
     """Run `tasks` on Dask; each result goes to ``results[slots[i]]`` as it ends."""
     from ..app.batch import TaskResult, one_line, remove_partials, run_task
-    from ..app.cluster import dashboard_address, dask_client, run_tasks, total_threads
+    from ..app.cluster import cluster_size, dashboard_address, dask_client, run_tasks
 
     progress = TaskProgress(len(tasks))
     counts = {"ok": 0, "failed": 0, "frames": 0}
@@ -80,7 +80,7 @@ def _run(args, tasks, settings, results, slots) -> None:
         if not progress.enabled:
             return
         if time.monotonic() - threads["asked"] > 2.0:
-            threads.update(count=total_threads(client), asked=time.monotonic())
+            threads.update(count=cluster_size(client)[1], asked=time.monotonic())
         running = min(len(tasks) - counts["ok"] - counts["failed"], threads["count"])
         progress.show(counts["ok"], counts["failed"], running, counts["frames"], force)
 
@@ -100,8 +100,12 @@ def _run(args, tasks, settings, results, slots) -> None:
     with dask_client(args.workers, args.scheduler) as client:
         where = (f"the Dask scheduler at {args.scheduler}" if args.scheduler
                  else "a local Dask cluster")
-        say(f"tracking {len(tasks)} video{'s' if len(tasks) != 1 else ''} on {where} "
-            f"({total_threads(client)} workers)")
+        workers, threads = cluster_size(client)
+        size = f"{workers} worker{'s' if workers != 1 else ''}" + (
+            f", {threads} threads" if threads != workers else "")
+        say(f"tracking {len(tasks)} video{'s' if len(tasks) != 1 else ''} on {where} ({size})")
+        if not workers:
+            warn("the scheduler has no workers yet: the videos wait until one connects")
         dashboard = dashboard_address(client)
         if dashboard:
             say(f"Dask dashboard: {dashboard}")
