@@ -15,6 +15,11 @@ class InputError(TrackerError, ValueError):
     """A bad argument: a box outside the frame, a malformed option, an unusable frame."""
 
 
+class NotFittedError(InputError, AttributeError):
+    """A model used before it was fitted (``predict`` before ``fit``); like scikit-learn's
+    error of that name, both a ValueError and an AttributeError."""
+
+
 class OutputError(TrackerError):
     """A result file cannot be written (a full disk, a failing device); the message names it."""
 
