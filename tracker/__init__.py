@@ -4,6 +4,7 @@ shift colour segmentation, with numba.
 The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 """
 
+from . import _numba  # noqa: F401  (first: a cache folder for numba before any kernel)
 from .io import sources as _sources  # noqa: F401  (quiets OpenCV's logging before first use)
 from .segmentation.cluster import estimate_bandwidth, mean_shift_cluster
 from .segmentation.estimator import MeanShift

@@ -11,7 +11,7 @@ implementations take seconds to compile, a few explicit loops do not.
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from ._grid_kernels import (CELL_MARGIN, argsort, ball_runs, build_grid, cells_per_radius,
                             group_rows, lookup_cost, neighbour_runs)
