@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import SourceError
+from ..errors import SourceError, excerpt, printable
 from ..io import sources
 
 GT_FILE = "groundtruth_rect.txt"
@@ -27,7 +27,8 @@ def load_groundtruth(path) -> np.ndarray:
     try:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as e:
-        raise SourceError(f"cannot read ground truth {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+        raise SourceError(f"cannot read ground truth '{printable(path)}': "
+                          f"{getattr(e, 'strerror', None) or e}") from None
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -35,9 +36,11 @@ def load_groundtruth(path) -> np.ndarray:
         try:
             rows.append([float(v) for v in parts[:4]])
         except ValueError:
-            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}") from None
+            raise SourceError(f"{printable(path)}: line {n} is not four numbers: "
+                              f"'{excerpt(line.strip())}'") from None
         if len(rows[-1]) != 4:
-            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}")
+            raise SourceError(f"{printable(path)}: line {n} is not four numbers: "
+                              f"'{excerpt(line.strip())}'")
     if not rows:
         raise SourceError(f"{path}: no ground-truth boxes")
     return np.array(rows, np.float64)
