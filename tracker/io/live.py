@@ -33,6 +33,10 @@ _EXIT_WAIT = 1.5
 _blocked = weakref.WeakSet()     # readers and openers that may be inside a blocking call
 
 
+# A read under way for longer than this is a stall, not the wait for the next frame.
+_STALLED_AFTER = 1.0
+
+
 @atexit.register
 def _let_blocking_calls_finish():
     """Give threads still inside a capture's read (or open) a moment to leave it before
@@ -41,23 +45,32 @@ def _let_blocking_calls_finish():
     CPython ends a daemon thread that comes back from C code during finalisation by
     unwinding it (``pthread_exit``); through OpenCV's C++ frames that aborts the whole
     process ("FATAL: exception not rethrown", seen with Python 3.11 on a stream left
-    open). A reader that is receiving frames leaves at its next frame, and one that
-    reads MJPEG in Python at once; a call due to time out within `_EXIT_WAIT` is waited
-    for. One blocked on a silent network for longer is left: it can only come back in
-    the few milliseconds of finalisation if data arrives just then, and waiting for it
-    would make Ctrl+C take as long as the timeout.
+    open). A reader receiving frames (its read began less than `_STALLED_AFTER` ago)
+    leaves at its next frame and is waited for, as is a call due to time out within
+    `_EXIT_WAIT`; one reading MJPEG in Python leaves at once. One blocked on a silent
+    network for longer is left: it can only come back in the few milliseconds of
+    finalisation if data arrives just then, and waiting for it would make Ctrl+C take as
+    long as its timeout.
     """
     end = time.monotonic() + _EXIT_WAIT
     calls = list(_blocked)
     for call in calls:
         call.stop(wait=0)
     for call in calls:
-        left = end - time.monotonic()
-        due = call.due()
-        if due is not None and due - time.monotonic() <= left:
-            call.stop(wait=max(0.0, min(left, due - time.monotonic() + 0.25)))
+        now = time.monotonic()
+        left = end - now
+        if left <= 0:
+            break
+        since, due = call.since(), call.due()
+        if since is None:                       # between reads: leaving its loop
+            wait = WAIT_SLICE
+        elif due is not None and due - now <= left:
+            wait = due - now + 0.25
+        elif now - since < _STALLED_AFTER:      # frames are flowing: the next one ends it
+            wait = left
         else:
-            call.stop(wait=max(0.0, min(left, WAIT_SLICE)))
+            continue
+        call.stop(wait=min(wait, left))
 
 
 def _wait_slices(condition, done, timeout, cancelled):
@@ -89,7 +102,8 @@ class BlockingCall:
 
     def __init__(self, function, name: str, timeout: float, release=None):
         self._function, self._release = function, release
-        self._due = time.monotonic() + timeout
+        self._since = time.monotonic()
+        self._due = self._since + timeout
         self._done = threading.Condition()
         self._finished = False
         self._abandoned = False
@@ -112,7 +126,12 @@ class BlockingCall:
             self._release(value)
         _blocked.discard(self)
 
+    def since(self):
+        """When the call began (``time.monotonic()``), None once it has returned."""
+        return None if self._finished else self._since
+
     def due(self):
+        """When the call times out, None once it has returned."""
         return None if self._finished else self._due
 
     def result(self, cancelled=None):
@@ -211,10 +230,14 @@ class LatestFrameReader:
         """True once the capture has stopped delivering (the thread has ended)."""
         return self._finished
 
+    def since(self):
+        """When the read under way began (``time.monotonic()``), None if none is."""
+        return None if self._finished else self._read_since
+
     def due(self):
-        """When the read under way times out (``time.monotonic()``), None if none is."""
-        since = self._read_since
-        return None if since is None or self._finished else since + self.read_timeout
+        """When the read under way times out, None if none is."""
+        since = self.since()
+        return None if since is None else since + self.read_timeout
 
     def has_newer(self) -> bool:
         """True if a frame has arrived since the last one `take` returned."""
