@@ -4,7 +4,8 @@ shift colour segmentation, with numba.
 The package never imports Qt; the GUI lives in the sibling ``gui`` package.
 """
 
-from .io import FrameSource, open_source   # first: io quiets OpenCV's logging before its first use
+from . import _numba  # noqa: F401  (first: a cache folder for numba before any kernel)
+from .io import FrameSource, open_source   # io quiets OpenCV's logging before its first use
 from .segmentation import (MeanShift, Segmentation, SegmentationStream, estimate_bandwidth,
                            mean_shift_cluster, segment_frame)
 from .meanshift import (ColourSpace, MeanShiftTracker, MultiTracker, TrackState, back_project, cam_shift,

@@ -20,6 +20,7 @@ from tests.support.stream_server import (FileServer, MjpegServer, UdpSender, clo
                                          numbered_frame, silent_port, write_transport_stream)
 from tracker.errors import SourceError
 from tracker.io import camera as camera_module
+from tracker.io import live
 from tracker.io.live import LatestFrameReader
 from tracker.io.sources import StreamSource, open_source
 
@@ -187,7 +188,9 @@ def test_reader_hands_out_the_newest_frame_and_counts_the_skipped():
     assert reader.take(timeout=0.05) is None and not reader.finished   # nothing newer yet
     capture.deliver(6)
     assert reader.take(timeout=BOUND_S)[0][0, 0, 0] == 6
-    capture.deliver(None)
+    capture.deliver(None, 7)           # one failed read (an undecodable packet) is stepped over
+    assert reader.take(timeout=BOUND_S)[0][0, 0, 0] == 7 and reader.failed_reads == 1
+    capture.deliver(*[None] * (live._FAILED_READS + 1))    # failing every read: the end
     assert reader.take(timeout=BOUND_S) is None and reader.finished
     assert capture.releases == 1
 

@@ -204,7 +204,7 @@ def test_predict_checks():
     with pytest.raises(InputError, match="not fitted"):
         MeanShift().predict([[0.0, 0.0]])
     ms = MeanShift(bandwidth=1.0).fit(np.array([[0.0, 0], [0, 1], [5, 5]]))
-    with pytest.raises(InputError, match="3 features, but MeanShift was fitted with 2"):
+    with pytest.raises(InputError, match="X has 3 features, but MeanShift is expecting 2 features as input"):
         ms.predict([[0.0, 0, 0]])
 
 

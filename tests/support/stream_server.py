@@ -47,10 +47,18 @@ class MjpegServer:
     stall_after : int, optional
         After this many frames, keep the connection open but send nothing more
         (a camera that hung, a network that dropped).
+    replace : dict, optional
+        ``{index: bytes}``: send these bytes as part ``index`` instead of its JPEG (a
+        damaged part, a huge one).
+    announce : dict, optional
+        ``{index: length}``: the Content-Length header of part ``index``, whatever its
+        data (a lying or hostile camera).
     """
 
-    def __init__(self, fps: float = 30.0, stall_after: int | None = None):
+    def __init__(self, fps: float = 30.0, stall_after: int | None = None, replace=None,
+                 announce=None):
         self.fps, self.stall_after = fps, stall_after
+        self.replace, self.announce = dict(replace or {}), dict(announce or {})
         self.sent_at = {}            # frame index -> time.monotonic() when sent
         self.sent = 0
         self._stop = threading.Event()
@@ -84,13 +92,17 @@ class MjpegServer:
             if self.stall_after is not None and index >= self.stall_after:
                 self._stop.wait(0.05)
                 continue
-            ok, jpeg = cv2.imencode(".jpg", numbered_frame(index), [cv2.IMWRITE_JPEG_QUALITY, 90])
-            data = jpeg.tobytes()
+            if index in self.replace:
+                data = self.replace[index]
+            else:
+                ok, jpeg = cv2.imencode(".jpg", numbered_frame(index),
+                                        [cv2.IMWRITE_JPEG_QUALITY, 90])
+                data = jpeg.tobytes()
             # Stamped before sending, so no client can have the frame earlier.
             self.sent_at[index] = time.monotonic()
             self.sent = index + 1
             out.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
-                      % len(data) + data + b"\r\n")
+                      % self.announce.get(index, len(data)) + data + b"\r\n")
             out.flush()
             index += 1
             next_due += 1.0 / self.fps
