@@ -90,9 +90,11 @@ def main() -> int:
             out.mkdir()
             settings = BatchSettings(str(out), segment=args.segment)
             if label == "serial":
+                from tracker.app.batch import one_thread
                 from tracker.app.warmup import warm_up
 
-                warm_up(segment=args.segment)     # the work itself, not compiling
+                one_thread()                          # as each worker process has it
+                warm_up(segment=args.segment)         # the work itself, not compiling
                 runs[label] = run_serial(tasks, settings)
             else:
                 runs[label] = run_on_dask(tasks, settings, int(label.split()[0]))

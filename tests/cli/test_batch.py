@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 
+import cv2
 import pytest
 
 from tests.support import batch as support
@@ -195,6 +196,10 @@ def test_a_killed_worker_costs_nothing_and_a_rerun_skips_everything(dask_cluster
     for name in names:
         assert (out / f"{name}.csv").read_bytes() == reference, name
     assert partials(out) == []           # the dead attempt's files went with it
+    from distributed import Client
+
+    with Client(address) as client:      # the worker left has been set to one thread
+        assert list(client.run(cv2.getNumThreads).values()) == [1]
 
     code, stdout, err = run_cli(capfd, "batch", folder / "manifest.csv", "--out", out,
                                 "--scheduler", address, "--segment")

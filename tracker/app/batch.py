@@ -68,13 +68,26 @@ class TaskResult:
 
 
 def one_thread() -> None:
-    """Keep this process's numba and OpenCV to one thread, so that N single-threaded
-    workers use N cores and no more (the libraries would each start a thread per core)."""
+    """Keep this process's OpenCV and numba to one thread, so that N single-threaded
+    workers use N cores and no more (each library would start a thread per core).
+
+    numba's pool, if it is not running yet, starts with one thread whenever it does
+    (this package has no parallel kernel: it normally never starts)."""
     import cv2
     import numba
 
     cv2.setNumThreads(1)
-    numba.set_num_threads(1)
+    try:
+        from numba.np.ufunc import parallel
+
+        launched = bool(parallel._is_initialized)
+    except (ImportError, AttributeError):
+        launched = False
+    if launched:
+        numba.set_num_threads(1)        # the pool is there: use one of its threads
+    else:
+        os.environ["NUMBA_NUM_THREADS"] = "1"     # numba reads it again at each compile
+        numba.config.NUMBA_NUM_THREADS = 1
 
 
 def run_task(task: Task, settings: BatchSettings) -> TaskResult:
@@ -227,7 +240,6 @@ def evaluate_task(sequence, tracker_options: dict):
     from ..meanshift.tracker import MeanShiftTracker
     from .warmup import warm_up
 
-    one_thread()
     key = tuple(sorted(tracker_options.items()))
     if key not in _warm:
         warm_up(segment=False, **tracker_options)

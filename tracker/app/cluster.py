@@ -18,11 +18,6 @@ from typing import Any
 
 from ..errors import InputError
 
-#: Each local worker process gets these before it starts: one thread for numba,
-#: OpenCV and BLAS (the tasks also set numba's and OpenCV's at run time, for a
-#: cluster's workers started by hand).
-ONE_THREAD_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                  "OPENBLAS_NUM_THREADS": "1"}
 CONNECT_SECONDS = 10
 
 
@@ -60,8 +55,8 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
     else:
         # One task per thread at a time: the rest wait at the scheduler, in priority order,
         # for the first worker free (rather than in a queue of a worker that may be slower).
-        config = {"distributed.scheduler.worker-saturation": 1.0,
-                  "distributed.nanny.pre-spawn-environ": ONE_THREAD_ENV}
+        # (BLAS libraries get one thread from Dask's own settings for worker processes.)
+        config = {"distributed.scheduler.worker-saturation": 1.0}
         with dask.config.set(config), _sigint_ignored():   # Ctrl+C is the client's to handle
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                    processes=True, dashboard_address=":0",   # a free port
@@ -69,6 +64,13 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
                                    silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
+        # Every worker, those there now and those that join later, one thread for
+        # OpenCV and numba: N workers use N cores (a worker started by hand too).
+        try:
+            client.register_plugin(_one_thread_plugin(), name="meanshift-tracker-one-thread")
+        except Exception as e:  # noqa: BLE001 - whatever a worker raised, say it in one line
+            raise InputError(f"the Dask workers cannot run this package's tasks ({type(e).__name__}: "
+                             f"{str(e).strip()[:200]}): install meanshift-tracker on every worker") from None
         yield client
     finally:
         with contextlib.suppress(Exception):
@@ -160,6 +162,18 @@ def _outcome(future) -> Outcome:
                                  "or out of memory)")
         return Outcome(error=error)
     return Outcome(error=RuntimeError("cancelled"))
+
+
+def _one_thread_plugin():
+    from distributed import WorkerPlugin
+
+    class OneThread(WorkerPlugin):
+        def setup(self, worker):
+            from tracker.app.batch import one_thread
+
+            one_thread()
+
+    return OneThread()
 
 
 def _has_dashboard() -> bool:
