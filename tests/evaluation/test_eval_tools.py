@@ -255,7 +255,8 @@ def test_bench_times_each_target_size_at_each_frame_size(tmp_path):
 def test_mstrack_bench_reports_a_step_per_target_size(monkeypatch, capfd):
     from tracker.evaluation import bench_segmentation
 
-    def fake_tracking(frames, sizes=((640, 480), (1280, 720)), targets=("small", "big"), progress=None):
+    def fake_tracking(frames, sizes=((640, 480), (1280, 720)), targets=("small", "big"), progress=None,
+                      video=None, box=None):
         rows = []
         for size in sizes:
             for target in targets:
@@ -266,7 +267,7 @@ def test_mstrack_bench_reports_a_step_per_target_size(monkeypatch, capfd):
     monkeypatch.setattr(bench, "bench_tracking", fake_tracking)
     monkeypatch.setattr(bench, "format_table", lambda rows: str([(r["size"], r["target"]) for r in rows]))
     monkeypatch.setattr(bench_segmentation, "bench_segmentation",
-                        lambda frames, sizes=((640, 480),): [{"size": "{}x{}".format(*s)} for s in sizes])
+                        lambda frames, sizes=((640, 480),), video=None: [{"size": "{}x{}".format(*s)} for s in sizes])
     monkeypatch.setattr(bench_segmentation, "format_segmentation_table", lambda rows: "")
     code, out, err = run_cli(capfd, "bench", "--frames", 10)
     assert code == 0, err
