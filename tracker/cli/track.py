@@ -52,7 +52,7 @@ def cmd_track(args) -> int:
     processed = lost = 0
     t0 = None
     source = session.open(args.source, resize=args.resize, timeout=args.timeout)
-    problems = []
+    problems, rois = [], []
     try:
         check_start(source, args.start_frame)
         session.start_at(args.start_frame)
@@ -76,7 +76,7 @@ def cmd_track(args) -> int:
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
         summary += f" ({(processed - 1) / seconds:.0f} fps)"
-    lost_what = "frame" if len(targets) == 1 else "target-frame"
+    lost_what = "frame" if len(rois) == 1 else "target-frame"
     parts = [summary, f"{lost} {lost_what}{'s' if lost != 1 else ''} lost"]
     if getattr(source, "frames_dropped", 0):
         parts.append(f"{source.frames_dropped} live frames skipped to keep up")
