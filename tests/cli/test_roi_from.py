@@ -103,7 +103,8 @@ def test_cvat_boxes_of_frames_of_another_size_are_refused(video, tmp_path, capfd
 
 def test_file_boxes_are_scaled_with_resize(video, tmp_path, capfd):
     path = write_mot_by_hand(tmp_path / "gt.txt")
-    code, _, err = run_cli(capfd, "track", video, "--roi-from", f"{path}:7", "--resize", f"{2 * SIZE[0]}x{2 * SIZE[1]}",
+    double = f"{2 * SIZE[0]}x{2 * SIZE[1]}"
+    code, _, err = run_cli(capfd, "track", video, "--roi-from", f"{path}:7", "--resize", double,
                            "--out-csv", tmp_path / "r.csv", "--max-frames", 2)
     assert code == 0, err
     assert first_rows(tmp_path / "r.csv") == {0: tuple(2 * np.array(crossing(0)[2], float))}
