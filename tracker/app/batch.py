@@ -144,7 +144,7 @@ def task_targets(task: Task) -> list[TargetBox]:
     if task.rois is not None:
         return [TargetBox(box=box) for box in task.rois]
     if TargetBox.has_groundtruth(task.path):
-        return [TargetBox.from_groundtruth(task.path)]
+        return [TargetBox.from_file(task.path)]
     from ..errors import InputError
 
     what = "a folder" if os.path.isdir(task.path) else "a file" if os.path.exists(task.path) else None

@@ -28,7 +28,7 @@ class RunSummary:
     frames: int = 0                 # frames tracked, the first (where targets are learnt) included
     lost: int = 0                   # target-frames reported lost
     seconds: float = 0.0            # from the first frame to the end of the run
-    targets: int = 0
+    targets: int = 0                # tracked (a file of several tracks gives several)
     stopped: bool = False           # ended by a stop request, not by the source or a frame limit
     problems: list = field(default_factory=list)   # outputs that came out incomplete, one line each
     warnings: list = field(default_factory=list)
@@ -62,7 +62,8 @@ class RunSummary:
 
 
 def track_to_files(source, targets, out_csv=None, out_video=None, *, start: int = 0,
-                   frames: int | None = None, resize=None, timeout=None, segment: bool = False,
+                   frames: int | None = None, resize=None, timeout=None, max_pixels=None,
+                   segment: bool = False,
                    segment_options: dict | None = None, tracker_options: dict | None = None,
                    stop=None, on_frame=None, note=None) -> RunSummary:
     """Track ``targets`` through ``source`` and write the track CSV and the annotated video.
@@ -72,7 +73,8 @@ def track_to_files(source, targets, out_csv=None, out_video=None, *, start: int 
     source : str or os.PathLike
         Anything ``open_source`` opens.
     targets : sequence of TargetBox or (x, y, w, h)
-        Each target's box on frame ``start`` (ids 0, 1, ... in this order).
+        Where the targets' boxes on frame ``start`` come from (ids 0, 1, ... in this
+        order; a file may stand for several).
     out_csv, out_video : path, optional
         The files to write (none if None); every file stays valid if the run is cut short.
     start : int
@@ -81,10 +83,13 @@ def track_to_files(source, targets, out_csv=None, out_video=None, *, start: int 
         Stop after this many frames.
     resize : (width, height), optional
         Frames are resized before tracking; boxes are in resized pixels.
+    timeout, max_pixels
+        Passed to ``open_source`` (streams' waits; the largest frame accepted).
     segment : bool
         Also segment every frame; the video shows it beside the track.
     stop : object, optional
-        Checked between frames: once true, the run ends after the frame in hand.
+        Checked between frames: once true, the run ends after the frame in hand. A
+        `StopRequest`'s ``requested`` also cuts short a stalled stream's waits.
     on_frame : callable, optional
         ``on_frame(done, source)`` after each frame, ``done`` frames so far.
     note : callable, optional
@@ -103,13 +108,15 @@ def track_to_files(source, targets, out_csv=None, out_video=None, *, start: int 
     plan = RecordPlan(str(out_video or ""), str(out_csv or ""), views)   # the segmentation beside
     session = Session(segment=segment, segment_options=segment_options, **(tracker_options or {}))
     session.set_views(views)             # every frame segmented with `segment`, recorded or not
-    summary = RunSummary(targets=len(targets))
-    opened = session.open(source, resize=resize, timeout=timeout)
+    summary = RunSummary()
+    opened = session.open(source, resize=resize, timeout=timeout, max_pixels=max_pixels,
+                          cancelled=getattr(stop, "requested", None))
     t0 = None
     try:
         check_start(opened, start)
         session.start_at(start)
         rois = first_boxes(targets, start, opened.size, resize, note)
+        summary.targets = len(rois)
         for result in _results(session, rois, plan, note):
             if summary.frames == 0:
                 t0 = time.perf_counter()
@@ -157,13 +164,20 @@ def check_start(source, frame: int) -> None:
 
 
 def first_boxes(targets, index: int, source_size, resize, note) -> list[tuple]:
-    """Each target's box on frame ``index``, saying where a ground-truth box came from."""
+    """The targets' boxes on frame ``index`` (a file's tracks in sight there, each one
+    target), saying where the boxes read from a file came from, and which tracks of a
+    file are left out."""
     boxes = []
     for target in targets:
-        box = target.for_frame(index, source_size, resize)
-        if target.box is None:
-            note(f"target box from {target.origin}: {box_text(box)}")
-        boxes.append(box)
+        for where, box in target.boxes_for(index, source_size, resize):
+            if where:
+                note(f"target box from {where}: {box_text(box)}")
+            boxes.append(box)
+        left_out = target.ids_out_of_sight(index)
+        if left_out:
+            ids = ", ".join(map(str, left_out))
+            note(f"{target.origin}: not tracked, no box on frame {index}: "
+                 f"id{'s' if len(left_out) > 1 else ''} {ids}")
     return boxes
 
 

@@ -3,11 +3,14 @@ speed against OpenCV in the same run."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 
 from ..checks import as_count
-from ..errors import InputError
+from ..errors import InputError, printable
+from .report import warn
 from .options import tracker_options
 
 
@@ -30,17 +33,19 @@ def cmd_eval(args) -> int:
         results = []
         for seq in args.sequences:
             results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
-            if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
-                _write_track_csv(csv_paths[seq], results[-1].states)
+            _sequence_ended(results[-1], csv_paths.get(seq))
     summaries = [r.summary() for r in results]
     lost_flag = lost_flag_figures(summaries)
-    keys = ("mean_iou", "success_auc", "precision20")
+    # The mean row's AUC and precision are those of the plot's mean line (the last curve),
+    # and every figure is rounded once, where it is printed: table and plot agree.
+    curves = otb_curves(results)
     mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
-            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            "mean_iou": sum(r["mean_iou"] for r in summaries) / len(summaries),
+            "success_auc": curves[-1].auc, "precision20": curves[-1].precision20,
             # Throughput over all frames tracked, not the mean of the sequences' rates.
             "fps": round(throughput_fps(results), 1)}
     if args.plot:
-        save_otb_plots(otb_curves(results), args.plot)
+        save_otb_plots(curves, args.plot)
     if args.json:
         files = {"plot": args.plot} if args.plot else {}
         if csv_paths:
@@ -63,6 +68,14 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _sequence_ended(result, csv_path) -> None:
+    """What is said and written as each sequence ends: Ctrl+C keeps the tracks done."""
+    for line in result.warnings:        # e.g. ground truth and frames of other lengths
+        warn(f"warning: {printable(result.name)}: {line}")
+    if csv_path is not None:
+        _write_track_csv(csv_path, result.states)
+
+
 def _evaluate_on_dask(args, options, csv_paths) -> list:
     """The sequences evaluated as tasks on Dask (`cmd_batch`'s engine): the results in the
     sequences' order, as the serial run gives them; the first error ends the run."""
@@ -73,8 +86,7 @@ def _evaluate_on_dask(args, options, csv_paths) -> list:
     def on_done(i, outcome):
         if outcome.error is not None:
             raise outcome.error                  # the tasks not ended are cancelled
-        if args.sequences[i] in csv_paths:      # written as each sequence ends
-            _write_track_csv(csv_paths[args.sequences[i]], outcome.value.states)
+        _sequence_ended(outcome.value, csv_paths.get(args.sequences[i]))
 
     with dask_client(args.workers, args.scheduler) as client:
         outcomes = run_tasks(client, evaluate_task, args.sequences, options,
@@ -121,8 +133,13 @@ def cmd_bench(args) -> int:
     from ..evaluation.bench_segmentation import bench_segmentation, format_segmentation_table
 
     as_count(args.frames, "--frames", 2)
-    tracking, segmentation = _bench_with_progress([(bench_tracking, args.frames, "tracking"),
-                                                   (bench_segmentation, min(args.frames, 100), "segmentation")])
+    if args.roi is not None and args.clip is None:
+        raise InputError("--roi goes with --clip: the box of the target on the clip's first frame")
+    clip = os.path.abspath(args.clip) if args.clip is not None else None   # from here, not the repository
+    tracking_bench = functools.partial(bench_tracking, video=clip, box=args.roi)
+    segmentation_bench = functools.partial(bench_segmentation, video=clip)
+    tracking, segmentation = _bench_with_progress([(tracking_bench, args.frames, "tracking"),
+                                                   (segmentation_bench, min(args.frames, 100), "segmentation")])
     if args.json:
         print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
     else:

@@ -59,7 +59,7 @@ def cmd_track(args) -> int:
 
     run = track_to_files(args.source, targets, args.out_csv, args.out_video, start=args.start_frame,
                          frames=args.max_frames, resize=args.resize, timeout=args.timeout,
-                         segment=args.segment, segment_options=segment_options(args),
+                         max_pixels=args.max_pixels, segment=args.segment, segment_options=segment_options(args),
                          tracker_options=tracker_options(args), stop=args.stop, on_frame=on_frame,
                          note=warn)
     if progress is not None:
@@ -67,7 +67,7 @@ def cmd_track(args) -> int:
     summary = f"tracked {run.frames} frames in {run.seconds:.2f} s"
     if run.fps:
         summary += f" ({run.fps:.0f} fps)"
-    lost_what = "frame" if len(targets) == 1 else "target-frame"
+    lost_what = "frame" if run.targets == 1 else "target-frame"
     parts = [summary, f"{run.lost} {lost_what}{'s' if run.lost != 1 else ''} lost"]
     if run.frames_dropped:
         parts.append(f"{run.frames_dropped} live frames skipped to keep up")
@@ -88,7 +88,8 @@ def cmd_segment(args) -> int:
     check_distinct(args.input, [out_path])
     check_max_frames(args)
     stream = SegmentationStream(**segment_options(args))
-    source = open_source(args.input, timeout=args.timeout)
+    source = open_source(args.input, timeout=args.timeout, max_pixels=args.max_pixels,
+                         cancelled=args.stop.requested)
     video_out = None
     done = 0
     t0 = time.perf_counter()
@@ -97,9 +98,12 @@ def cmd_segment(args) -> int:
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
             raise InputError(f"{printable(args.input)} has several frames: write a video "
                              f"({', '.join(VIDEO_CONTAINERS)}), not {printable(out_path.name)}")
-        if single_image:
-            stream.search_budget = None    # one frame: search it whole, nothing to spread to
-        else:
+        if source.frame_count == 1:
+            # One frame: search it whole, there is no next frame to spread the search to;
+            # as segment_frame does, whatever the output (a budget cut an image's clusters
+            # from 10 to 6 when it was written as a video).
+            stream.search_budget = None
+        if not single_image:
             video_out = VideoOutput(out_path, source.fps)
         progress = progress_bar(source, args, "segmenting")
         for frame in frames_until_stop(source, args):
