@@ -115,6 +115,9 @@ def test_a_task_writes_what_mstrack_track_writes(tmp_path, capfd):
     assert sorted(os.listdir(out)) == ["clip.csv", "clip.mkv"]       # nothing partial left
     skipped = done_result(task, BatchSettings(str(out), video=True))
     assert (skipped.status, skipped.frames, skipped.lost) == ("skipped", 20, result.lost)
+    # Written since a time: done by this batch (its result lost to an interruption).
+    assert done_result(task, BatchSettings(str(out), video=True), since=0).status == "ok"
+    assert done_result(task, BatchSettings(str(out), video=True), since=time.time() + 60) is None
 
 
 def test_a_sequence_folder_brings_its_first_box(tmp_path, capfd):

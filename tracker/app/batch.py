@@ -175,20 +175,24 @@ def remove_partials(tasks, settings: BatchSettings) -> int:
     return removed
 
 
-def done_result(task: Task, settings: BatchSettings) -> TaskResult | None:
+def done_result(task: Task, settings: BatchSettings, since: float | None = None) -> TaskResult | None:
     """A ``skipped`` result if the row's outputs are all there, counted from its CSV;
-    None if the row is still to do."""
+    None if the row is still to do. With `since` (a `time.time`), only outputs written
+    since then count, and the result is ``ok``: a task that ended as the batch was
+    interrupted, before its result came back."""
     csv_path, video_path = settings.outputs(task)
     if video_path is not None and not video_path.is_file():
         return None
     try:
+        if since is not None and csv_path.stat().st_mtime < since:
+            return None
         with open(csv_path, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         frames = len({row["frame"] for row in rows})
         lost = sum(row["lost"] == "1" for row in rows)
     except (OSError, KeyError, UnicodeDecodeError, csv.Error):
         return None
-    return TaskResult(task.name, task.source, "skipped", frames, lost)
+    return TaskResult(task.name, task.source, "skipped" if since is None else "ok", frames, lost)
 
 
 def write_summary(path, results) -> None:

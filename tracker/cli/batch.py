@@ -59,10 +59,13 @@ def cmd_batch(args) -> int:
     if len(todo) < len(tasks):
         say(f"{len(tasks) - len(todo)} of {len(tasks)} videos already done in {printable(out_dir)}: "
             "skipped (--force runs them again)")
-    t0 = time.perf_counter()
+    t0, began = time.perf_counter(), time.time()
     if todo:
         _run(args, [tasks[i] for i in todo], settings, results, todo)
-    results = [r or _cancelled(task) for r, task in zip(results, tasks)]
+    # A task that ended just as the batch was interrupted has its outputs in DIR, though
+    # its result never came back: it counts as done.
+    results = [r or done_result(task, settings, since=began - 1.0) or _cancelled(task)
+               for r, task in zip(results, tasks)]
     write_summary(out_dir / SUMMARY_NAME, results)
     return _report(results, time.perf_counter() - t0, out_dir / SUMMARY_NAME, args)
 
