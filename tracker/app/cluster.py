@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InputError
 
 CONNECT_SECONDS = 10
+PRE_SPAWN_ENV = "distributed.nanny.pre-spawn-environ"
 
 
 @dataclass
@@ -53,10 +54,15 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
             raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {reason}") from None
         cluster = None
     else:
-        # One task per thread at a time: the rest wait at the scheduler, in priority order,
-        # for the first worker free (rather than in a queue of a worker that may be slower).
-        # (BLAS libraries get one thread from Dask's own settings for worker processes.)
-        config = {"distributed.scheduler.worker-saturation": 1.0}
+        config = {
+            # One task per thread at a time: the rest wait at the scheduler, in priority
+            # order, for the first worker free (not in a queue of a worker that may be slower).
+            "distributed.scheduler.worker-saturation": 1.0,
+            # Dask gives its worker processes MALLOC_TRIM_THRESHOLD_=65536, which stops glibc
+            # from keeping freed frame-sized buffers for reuse: every frame's arrays become
+            # fresh pages, and tasks take 25-40 % longer. (BLAS keeps Dask's one thread.)
+            f"{PRE_SPAWN_ENV}.MALLOC_TRIM_THRESHOLD_": None,
+        }
         with dask.config.set(config), _sigint_ignored():   # Ctrl+C is the client's to handle
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                    processes=True, dashboard_address=":0",   # a free port
