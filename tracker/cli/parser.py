@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label", metavar="NAME", help="cvat: the label of the tracked objects (default: object)")
 
     p = sub.add_parser("batch", help="track every video of a manifest, one task each, on Dask")
-    p.add_argument("manifest", help="CSV with a header: source,roi[,start,frames,name]; relative "
-                   "paths are relative to its folder; an empty roi for an OTB sequence folder")
+    p.add_argument("manifest", metavar="MANIFEST",
+                   help="CSV with a header: source,roi[,start,frames,name]; relative paths are "
+                        "relative to its folder; an empty roi for an OTB sequence folder")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="folder for NAME.csv (NAME.mkv with --video) per row and summary.csv")
     add_engine_options(p)
