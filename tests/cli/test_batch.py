@@ -7,6 +7,7 @@ differ from run to run)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -38,7 +39,21 @@ def partials(folder):
     return [name for name in os.listdir(folder) if ".partial." in name]
 
 
-def test_batch_on_a_local_cluster_of_two_workers(tmp_path, capfd):
+class RecordedProgress:
+    """`TaskProgress` as on a terminal, keeping each line it draws."""
+
+    shown: list = []
+
+    def __new__(cls, total):
+        from tracker.cli.progress import TaskProgress
+
+        progress = TaskProgress(total, stream=io.StringIO())
+        progress.enabled = True
+        progress._write = lambda text: cls.shown.append(text)
+        return progress
+
+
+def test_batch_on_a_local_cluster_of_two_workers(tmp_path, capfd, monkeypatch):
     data, out, ref = tmp_path / "data", tmp_path / "out", tmp_path / "ref"
     (data / "clips").mkdir(parents=True)
     ref.mkdir()
@@ -55,6 +70,8 @@ def test_batch_on_a_local_cluster_of_two_workers(tmp_path, capfd):
         "SeqB,,3,,seq-b\n"
         'clips/missing.avi,"1,2,3,4",,,\n'
         'clips/corrupt.avi,"1,2,3,4",,,\n')
+    monkeypatch.setattr("tracker.cli.batch.TaskProgress", RecordedProgress)
+    RecordedProgress.shown = []
     code, stdout, err = run_cli(capfd, "batch", data / "manifest.csv", "--out", out, "--workers", 2, "--video")
 
     assert code == 1, err                                  # some failed
@@ -69,6 +86,8 @@ def test_batch_on_a_local_cluster_of_two_workers(tmp_path, capfd):
     assert [r["frames"] for r in summary] == ["40", "20", "15", "9", "", ""]
     assert "no such file" in summary[4]["error"] and "cannot open" in summary[5]["error"]
     assert "batch: 4 ok, 2 failed" in stdout
+    bars = [text for text in RecordedProgress.shown if "done" in text]     # the bar over videos
+    assert "videos [" in bars[-1] and "4/6 done, 2 failed, 0 running" in bars[-1] and "fps" in bars[-1]
 
     references = {
         "walk": track_reference(capfd, ref / "walk", data / "clips" / "walk.avi", "--roi", "20,40,30,30"),
@@ -253,3 +272,9 @@ def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path
     assert results["dask"] == results["serial"]
     for name in ("Alpha", "Beta", "Gamma"):
         assert (tmp_path / "dask" / f"{name}.csv").read_bytes() == (tmp_path / "serial" / f"{name}.csv").read_bytes()
+
+
+def test_time_left_is_said_at_the_precision_it_deserves():
+    from tracker.cli.progress import duration
+
+    assert [duration(s) for s in (0.4, 45, 725, 12000)] == ["0s", "45s", "12m05s", "3h20m"]

@@ -103,11 +103,11 @@ def _run(args, tasks, settings, results, slots) -> None:
     with dask_client(args.workers, args.scheduler) as client:
         where = (f"the Dask scheduler at {args.scheduler}" if args.scheduler
                  else "a local Dask cluster")
-        workers, threads = cluster_size(client)
-        size = f"{workers} worker{'s' if workers != 1 else ''}" + (
-            f", {threads} threads" if threads != workers else "")
+        n_workers, n_threads = cluster_size(client)
+        size = f"{n_workers} worker{'s' if n_workers != 1 else ''}" + (
+            f", {n_threads} threads" if n_threads != n_workers else "")
         say(f"tracking {len(tasks)} video{'s' if len(tasks) != 1 else ''} on {where} ({size})")
-        if not workers:
+        if not n_workers:
             warn("the scheduler has no workers yet: the videos wait until one connects")
         dashboard = dashboard_address(client)
         if dashboard:
