@@ -39,6 +39,11 @@ def partials(folder):
     return [name for name in os.listdir(folder) if ".partial." in name]
 
 
+def any_finished(folder) -> bool:
+    """A track in ``folder`` under its final name: a task has ended."""
+    return folder.is_dir() and any(n.endswith(".csv") and not n.startswith(".") for n in os.listdir(folder))
+
+
 class RecordedProgress:
     """`TaskProgress` as on a terminal, keeping each line it draws."""
 
@@ -72,12 +77,14 @@ def test_batch_on_a_local_cluster_of_two_workers(tmp_path, capfd, monkeypatch):
         'clips/corrupt.avi,"1,2,3,4",,,\n')
     monkeypatch.setattr("tracker.cli.batch.TaskProgress", RecordedProgress)
     RecordedProgress.shown = []
-    code, stdout, err = run_cli(capfd, "batch", data / "manifest.csv", "--out", out, "--workers", 2, "--video")
+    code, stdout, err = run_cli(capfd, "batch", data / "manifest.csv", "--out", out, "--workers", 2,
+                                "--video")
 
     assert code == 1, err                                  # some failed
     assert "Traceback" not in err
     failures = [line for line in err.splitlines() if "failed:" in line]
-    assert len(failures) == 2 and any("missing" in f for f in failures) and any("corrupt" in f for f in failures)
+    assert len(failures) == 2
+    assert any("missing" in f for f in failures) and any("corrupt" in f for f in failures)
     summary = read_summary(out / "summary.csv")
     assert [(r["name"], r["source"], r["status"]) for r in summary] == [
         ("walk", "clips/walk.avi", "ok"), ("two", "clips/two.avi", "ok"), ("SeqA", "SeqA", "ok"),
@@ -192,16 +199,15 @@ def batch_process(manifest, out, address):
                             stderr=subprocess.PIPE, text=True)
 
 
-def test_a_killed_worker_costs_nothing_and_a_rerun_skips_everything(dask_cluster, slow_clips, tmp_path, capfd):
+def test_a_killed_worker_costs_nothing_and_a_rerun_skips_everything(dask_cluster, slow_clips, tmp_path,
+                                                                    capfd):
     address, pids = dask_cluster
     folder, names, reference = slow_clips
     out = tmp_path / "out"
     batch = batch_process(folder / "manifest.csv", out, address)
     try:
         # Once a video is done and both workers are busy with the next ones, kill one.
-        both_busy = support.wait_until(lambda: out.is_dir() and any(n.endswith(".csv") and not n.startswith(".")
-                                                                    for n in os.listdir(out))
-                                       and len(partials(out)) >= 2)
+        both_busy = support.wait_until(lambda: any_finished(out) and len(partials(out)) >= 2)
         assert both_busy, os.listdir(out) if out.is_dir() else "no output folder"
         os.kill(list(pids.values())[1], signal.SIGKILL)
         stdout, stderr = batch.communicate(timeout=120)
@@ -234,8 +240,7 @@ def test_ctrl_c_cancels_what_is_pending_and_keeps_what_is_finished(dask_cluster,
     out = tmp_path / "out"
     batch = batch_process(folder / "manifest.csv", out, address)
     try:
-        assert support.wait_until(lambda: out.is_dir() and any(n.endswith(".csv") and not n.startswith(".")
-                                                                for n in os.listdir(out)))
+        assert support.wait_until(lambda: any_finished(out))
         batch.send_signal(signal.SIGINT)
         stdout, stderr = batch.communicate(timeout=60)
     finally:
@@ -250,6 +255,37 @@ def test_ctrl_c_cancels_what_is_pending_and_keeps_what_is_finished(dask_cluster,
     for row in summary:
         if row["status"] == "ok":
             assert (out / f"{row['name']}.csv").read_bytes() == reference
+
+
+def test_ctrl_c_in_a_terminal_stops_the_local_cluster_cleanly(slow_clips, tmp_path):
+    """A terminal's Ctrl+C reaches every process of the group, the local cluster's workers
+    too: the batch alone decides what it means, and no process outlives it."""
+    folder, names, reference = slow_clips
+    out = tmp_path / "out"
+    batch = subprocess.Popen([sys.executable, "-m", "tracker", "batch", folder / "manifest.csv", "--out", out,
+                              "--workers", "2", "--segment"], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert support.wait_until(lambda: any_finished(out))
+        os.killpg(batch.pid, signal.SIGINT)          # as the terminal sends it: to the group
+        stdout, stderr = batch.communicate(timeout=60)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    assert batch.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    statuses = [r["status"] for r in read_summary(out / "summary.csv")]
+    assert "ok" in statuses and "cancelled" in statuses and set(statuses) <= {"ok", "cancelled"}
+    assert partials(out) == []
+    assert support.wait_until(lambda: not group_alive(batch.pid), timeout=10)   # the workers are gone
+
+
+def group_alive(pgid) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 # -- eval on the same engine ------------------------------------------------------------
@@ -271,7 +307,8 @@ def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path
     assert [r["sequence"] for r in results["dask"]["sequences"]] == ["Beta", "Alpha", "Gamma"]
     assert results["dask"] == results["serial"]
     for name in ("Alpha", "Beta", "Gamma"):
-        assert (tmp_path / "dask" / f"{name}.csv").read_bytes() == (tmp_path / "serial" / f"{name}.csv").read_bytes()
+        serial = (tmp_path / "serial" / f"{name}.csv").read_bytes()
+        assert (tmp_path / "dask" / f"{name}.csv").read_bytes() == serial, name
 
 
 def test_time_left_is_said_at_the_precision_it_deserves():

@@ -136,7 +136,11 @@ def run_tasks(client, function, items, *args, priorities=None, stop=None, on_don
         nonlocal left
         for future in ready:
             i = index[future.key]
-            outcomes[i] = _outcome(future)
+            outcome = _outcome(future)
+            if outcome is None:      # its result went with its worker: it runs again
+                ended.add(future)
+                continue
+            outcomes[i] = outcome
             left -= 1
             if on_done is not None:
                 on_done(i, outcomes[i])
@@ -158,16 +162,23 @@ def run_tasks(client, function, items, *args, priorities=None, stop=None, on_don
     return outcomes
 
 
-def _outcome(future) -> Outcome:
+def _outcome(future) -> Outcome | None:
+    """How `future` ended; None if it has not after all: it finished on a worker that died
+    before its result was fetched, and the scheduler runs it again."""
     if future.status == "finished":
-        return Outcome(value=future.result())
+        try:
+            return Outcome(value=future.result())
+        except Exception as error:  # noqa: BLE001 - whatever it was, it is this task's
+            return None if future.status in ("lost", "pending") else Outcome(error=error)
     if future.status == "error":
         error = future.exception()
         if type(error).__name__ == "KilledWorker":
             error = RuntimeError("the worker running it died, each time it was tried (killed, "
                                  "or out of memory)")
         return Outcome(error=error)
-    return Outcome(error=RuntimeError("cancelled"))
+    if future.status in ("lost", "pending"):
+        return None
+    return Outcome(error=RuntimeError("cancelled on the Dask cluster (was the scheduler restarted?)"))
 
 
 def _one_thread_plugin():

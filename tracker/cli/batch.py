@@ -100,24 +100,28 @@ def _run(args, tasks, settings, results, slots) -> None:
         show(force=True)
 
     priorities = longest_first([task.path for task in tasks])
-    with dask_client(args.workers, args.scheduler) as client:
-        where = (f"the Dask scheduler at {args.scheduler}" if args.scheduler
-                 else "a local Dask cluster")
-        n_workers, n_threads = cluster_size(client)
-        size = f"{n_workers} worker{'s' if n_workers != 1 else ''}" + (
-            f", {n_threads} threads" if n_threads != n_workers else "")
-        say(f"tracking {len(tasks)} video{'s' if len(tasks) != 1 else ''} on {where} ({size})")
-        if not n_workers:
-            warn("the scheduler has no workers yet: the videos wait until one connects")
-        dashboard = dashboard_address(client)
-        if dashboard:
-            say(f"Dask dashboard: {dashboard}")
-        try:
-            run_tasks(client, run_task, tasks, settings, priorities=priorities, stop=args.stop,
-                      on_done=on_done, on_wait=show)
-        finally:
-            progress.close()
-            remove_partials(tasks, settings)
+    try:
+        with dask_client(args.workers, args.scheduler) as client:
+            where = (f"the Dask scheduler at {args.scheduler}" if args.scheduler
+                     else "a local Dask cluster")
+            n_workers, n_threads = cluster_size(client)
+            size = f"{n_workers} worker{'s' if n_workers != 1 else ''}" + (
+                f", {n_threads} threads" if n_threads != n_workers else "")
+            say(f"tracking {len(tasks)} video{'s' if len(tasks) != 1 else ''} on {where} ({size})")
+            if not n_workers:
+                warn("the scheduler has no workers yet: the videos wait until one connects")
+            dashboard = dashboard_address(client)
+            if dashboard:
+                say(f"Dask dashboard: {dashboard}")
+            try:
+                run_tasks(client, run_task, tasks, settings, priorities=priorities, stop=args.stop,
+                          on_done=on_done, on_wait=show)
+            finally:
+                progress.close()
+    finally:
+        # What attempts cut short left (a killed worker's; after Ctrl+C the local cluster's,
+        # whose workers are gone once it is closed).
+        remove_partials(tasks, settings)
 
 
 def longest_first(paths) -> list[int]:

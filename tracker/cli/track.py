@@ -59,7 +59,8 @@ def cmd_track(args) -> int:
 
     run = track_to_files(args.source, targets, args.out_csv, args.out_video, start=args.start_frame,
                          frames=args.max_frames, resize=args.resize, timeout=args.timeout,
-                         max_pixels=args.max_pixels, segment=args.segment, segment_options=segment_options(args),
+                         max_pixels=args.max_pixels, segment=args.segment,
+                         segment_options=segment_options(args),
                          tracker_options=tracker_options(args), stop=args.stop, on_frame=on_frame,
                          note=warn)
     if progress is not None:
