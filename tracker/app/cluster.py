@@ -67,7 +67,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                    processes=True, dashboard_address=":0",   # a free port
                                    scheduler_kwargs={"dashboard": _has_dashboard()},
-                                   silence_logs=logging.ERROR)
+                                   silence_logs=logging.CRITICAL)
         client = Client(cluster)
     try:
         # Every worker, those there now and those that join later, one thread for
@@ -200,10 +200,11 @@ def _has_dashboard() -> bool:
 
 
 def _quiet_logs() -> None:
-    """distributed logs every worker start, stop and lost connection at INFO and WARNING:
-    noise to someone tracking videos, who is told what matters per task."""
+    """distributed logs every worker start, stop and lost connection, and the races of a
+    cluster shutting down (a heartbeat to a scheduler just closed) as errors with their
+    tracebacks: noise to someone tracking videos, who is told per task what matters."""
     for name in ("distributed", "tornado"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextlib.contextmanager
