@@ -122,12 +122,22 @@ class TrackingPipeline:
         self._trails.clear()
         self.selected = None
 
-    def jumped(self) -> None:
+    def jumped(self, targets=None) -> None:
         """The next frame does not follow the last (a seek): forget the trails and let the
-        trackers search for their targets afresh."""
-        for trail in self._trails.values():
-            trail.clear()
-        self.targets.expect_jump()
+        trackers search for their targets afresh; only those of ``targets`` if given (the
+        others were just learnt on the frame before)."""
+        for target_id, trail in self._trails.items():
+            if targets is None or target_id in targets:
+                trail.clear()
+        if targets is None:
+            self.targets.expect_jump()
+        else:
+            for target_id in targets:
+                self.targets.tracker(target_id).expect_jump()
+
+    @property
+    def trail_length(self) -> int:
+        return self._trail_length
 
     def set_tracker_options(self, frame=None, target=None, **options):
         """New tracker options (colour space, bins, ...) for target ``target`` and for the
