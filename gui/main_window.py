@@ -8,11 +8,14 @@ from PyQt6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from .controllers import (VIEW_NAMES, OutputsController, PlaybackController, SourcesController,
                           TargetsController, ViewsController)
+from .controllers.annotations import AnnotationsController
+from .controllers.tracks import TracksController
 from .menus import SPEEDS, Menus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
 from .settings import Settings
 from .status import StatusLine
+from .timeline import TimelineStrip
 from .view_area import ARRANGEMENT_CHOICES, ViewArea
 from .worker import PipelineWorker
 
@@ -85,6 +88,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.view_area, 1)
         layout.addWidget(self.bar)
+        self.timeline = TimelineStrip(self.bar.slider)     # where each target was tracked and lost
+        layout.addWidget(self.timeline)
         self.setCentralWidget(central)
 
         self.histogram = HistogramView()
@@ -123,8 +128,12 @@ class MainWindow(QMainWindow):
         self.outputs = OutputsController(self, self.settings, self.status, self.sources, self.views,
                                          self.playback, request_record=self.request_record,
                                          request_stop_record=self.request_stop_record)
+        self.annotations = AnnotationsController(self, self.settings, self.status, self.view_area,
+                                                 self.sources, self.playback, self.targets)
+        self.tracks = TracksController(self, self.settings, self.status, self.sources, self.playback,
+                                       self.timeline)
         self.menus = Menus(self, self.sources, self.outputs, self.playback, self.targets, self.views,
-                           self.bar, self.docks)
+                           self.bar, self.docks, labelling=(self.annotations, self.tracks))
 
     def _connect(self):
         worker = self.worker
@@ -172,6 +181,27 @@ class MainWindow(QMainWindow):
         # After editing a parameter, keys go back to the video (Space, Right, B, S...).
         self.params.edited.connect(lambda: self.main_view.setFocus())
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
+        self._connect_labelling()
+
+    def _connect_labelling(self):
+        """Loaded annotations, Track to end, the timeline and exports (the worker's part of
+        them is its ``tracks``)."""
+        part = self.worker.tracks
+        for signal, slot in ((self.annotations.request_load, part.load_annotations),
+                             (self.tracks.request_run, part.track_to_end),
+                             (self.tracks.request_stop, part.stop_run),
+                             (self.tracks.request_export, part.export),
+                             (part.annotations_loaded, self.annotations.loaded),
+                             (part.log_changed, self.tracks.log_changed),
+                             (part.run_progress, self.tracks.on_progress),
+                             (part.run_finished, self.tracks.on_finished),
+                             (part.exported, self.tracks.exported),
+                             (self.tracks.running_changed, self.menus.show_running),
+                             (self.playback.frame_arrived, self.annotations.show_frame),
+                             (self.playback.frame_arrived, self.tracks.show_frame),
+                             (self.sources.opened, self.annotations.source_opened),
+                             (self.sources.opened, self.tracks.source_opened)):
+            signal.connect(slot)
 
     def _restore_settings(self):
         settings = self.settings

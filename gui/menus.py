@@ -24,7 +24,7 @@ class Menus(QObject):
     are attributes of this object; ``show_*`` make them show the controllers' state.
     """
 
-    def __init__(self, window, sources, outputs, playback, targets, views, bar, docks):
+    def __init__(self, window, sources, outputs, playback, targets, views, bar, docks, labelling=None):
         super().__init__(window)
         self._window = window
         self._sources = sources
@@ -76,6 +76,8 @@ class Menus(QObject):
         self.speed.currentTextChanged.connect(playback.set_speed)
         self.view_box.currentIndexChanged.connect(lambda i: views.set_view(self.view_box.itemData(i)))
         self.show_recent(sources.recent())
+        if labelling is not None:
+            self._add_labelling(*labelling)
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None):
         action = QAction(text, self._window)
@@ -144,7 +146,37 @@ class Menus(QObject):
         bar.addAction(self.record)
         return speed, view_box
 
+    def _add_labelling(self, annotations, tracks):
+        """The labelling loop's actions: load annotations, track from them, Track to end
+        (Esc stops it: enabled only then, so Esc cancels a drag otherwise), export."""
+        a = self._action
+        self.load_annotations = a("Load &Annotations…", annotations.choose_file, "Ctrl+L",
+                                  tip="Boxes to show beside the tracker's and start targets from: "
+                                      "CVAT XML, MOT, OTB ground truth or a track CSV")
+        self.export_tracks = a("&Export Tracks…", tracks.choose_export, "Ctrl+Shift+E",
+                               tip="The tracks of this session as MOTChallenge text or CVAT XML")
+        self.track_loaded = a("Track Loaded Boxes", annotations.track_loaded_boxes, "L",
+                              tip="A target on every loaded box of this frame (or of the next that has one)")
+        self.track_to_end = a("Track to End", tracks.track_to_end, "Ctrl+E",
+                              tip="Track to the end of the file as fast as it goes; then scrub through it")
+        self.stop_tracking = a("Stop Tracking to End", tracks.stop, "Esc", tip="Stop Track to End")
+        self.stop_tracking.setEnabled(False)
+        file_menu, playback_menu = (self._menu("&File"), self._menu("&Playback"))
+        file_menu.insertActions(self.record, [self.load_annotations, self.export_tracks])
+        file_menu.insertSeparator(self.record)
+        playback_menu.addSeparator()
+        for action in (self.track_loaded, self.track_to_end, self.stop_tracking):
+            playback_menu.addAction(action)
+
+    def _menu(self, title):
+        return next(action.menu() for action in self._window.menuBar().actions() if action.text() == title)
+
     # ------------------------------------------------------------------ showing state
+    def show_running(self, running: bool):
+        """Track to end runs: Esc stops it, Ctrl+E waits."""
+        self.stop_tracking.setEnabled(running)
+        self.track_to_end.setEnabled(not running)
+
     def show_playing(self, playing: bool):
         self.play.setText("Pause" if playing else "Play")
 

@@ -12,6 +12,7 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBo
 MOUSE_AND_KEYS = (
     ("Drag on the video", "Add a target, in a new colour (paused or playing)"),
     ("Shift+drag on the video", "Re-target the selected target (it keeps its id and colour)"),
+    ("Click on a loaded (dashed) box", "Track it: a new target on that box"),
     ("Click on a box", "Select that target (also a click on its row in the Target panel's list): "
                        "the colour histogram and the box fields show it"),
     ("Esc", "Cancel a drag"),

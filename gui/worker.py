@@ -32,6 +32,7 @@ from tracker.app import PlaybackClock, RecordPlan, Session, warm_up
 from tracker.errors import SourceError, TrackerError
 
 from .display import DisplayFrame, SourceInfo
+from .worker_tracks import WorkerTracks
 
 # What an error stops (see the module docstring).
 FRAME, STOP, REQUEST = "frame", "stop", "request"
@@ -74,6 +75,7 @@ class PipelineWorker(QObject):
         self._told_recorder = None       # the recording the window was last told of
         self._shown = threading.Event()
         self._shown.set()
+        self.tracks = WorkerTracks(self)     # annotations, Track to end, the log's summary, exports
 
     # ------------------------------------------------------------------ the error boundary
     def _attempt(self, work, *args, policy: str = REQUEST, explain: str = "{}") -> None:
@@ -107,6 +109,7 @@ class PipelineWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
+        self.tracks.start()
         pipeline = self.session.pipeline
         self._attempt(lambda: warm_up(pipeline.segment_options, **pipeline.options_of(None)),
                       explain="warming up failed ({}); the first frames may be slow")
