@@ -14,10 +14,10 @@ from tracker.app.output_places import fresh_path
 from .worker_tracks import ExportPlan
 
 FORMATS = {
-    "mot": ("MOTChallenge text", "frame,id,x,y,w,h,conf,-1,-1,-1: one row per target and frame it is "
-                                 "tracked on, for MOT evaluation tools (motmetrics, TrackEval)",
+    "mot": ("MOTChallenge text", "Rows of frame,id,x,y,w,h,conf,-1,-1,-1, one per target and frame it is "
+                                 "tracked on: for MOT evaluation tools (motmetrics, TrackEval)",
             "MOT text (*.txt)"),
-    "cvat": ("CVAT for video 1.1 XML", "one track per target, a box per frame (outside where it is lost): "
+    "cvat": ("CVAT for video 1.1 XML", "One track per target, a box per frame (outside where it is lost): "
                                        "import it into a CVAT task of this video to check and finish it",
              "CVAT XML (*.xml)"),
 }

@@ -2,8 +2,8 @@
 
 One row per target the track log holds (`LogSummary`), each frame at the x of the
 slider's handle for that frame, so a mark sits right under the slider position that goes
-there: a tracked run in the target's colour, a lost run in red, full height; frames never
-tracked stay dark. A white line marks the frame on screen. A click or a drag seeks; the
+there: a tracked run in the target's colour (toned down), a lost run in red, full height;
+frames never tracked stay dark. A white line marks the frame on screen. A click or a drag seeks; the
 tooltip names the target and frame under the cursor. The strip keeps one height whatever
 the number of targets (rows get thinner), so the video above never moves.
 """
@@ -19,6 +19,8 @@ from .overlay import LOST_COLOUR, target_qcolour
 HEIGHT = 18
 BACKGROUND = QColor(40, 40, 40)
 POSITION_COLOUR = QColor(255, 255, 255)
+TRACKED_DARKER = 140        # the tracked band's colour: the target's, this much darker (%)
+TRACKED_INSET = 0.2         # of a row's height, above and below the tracked band
 
 
 class TimelineStrip(QWidget):
@@ -102,11 +104,14 @@ class TimelineStrip(QWidget):
                 half = span / last / 2.0          # a frame covers half a step either side
                 for row, target in enumerate(targets):
                     top = row * row_h
-                    tracked = target_qcolour(target)
+                    # Tracked: a band in the target's colour, toned down; lost: red, the
+                    # row's full height, so that it is what the eye finds.
+                    tracked = target_qcolour(target).darker(TRACKED_DARKER)
+                    inset = row_h * TRACKED_INSET if row_h >= 4 else 0.0
                     for first, stop, lost in self._spans[target]:
                         x0, x1 = self.x_of(first) - half, self.x_of(stop - 1) + half
-                        rect = QRectF(x0, top + (0 if lost else 1), max(x1 - x0, 1.0),
-                                      max(row_h - (0 if lost else 2), 1.0))
+                        y0 = top if lost else top + inset
+                        rect = QRectF(x0, y0, max(x1 - x0, 1.0), max(row_h - 2 * (y0 - top), 1.0))
                         painter.fillRect(rect, LOST_COLOUR if lost else tracked)
             if self._position >= 0:
                 x = self.x_of(self._position)

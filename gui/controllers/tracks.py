@@ -93,12 +93,11 @@ class TracksController(QObject):
         self.running_changed.emit(False)
         if why == "error":
             return                               # the error said why
-        done = {"end": "tracked to the end", "stopped": "stopped", "moved": "stopped (the position changed)"}[why]
+        done = {"end": "Tracked to the end", "stopped": "Stopped", "moved": "Stopped (the position changed)"}[why]
         lost = self._lost_between(first + 1, last + 1)
-        lost_text = "; ".join(f"#{t} lost on {n} frame{'s' if n != 1 else ''} from frame {at}"
+        lost_text = ", ".join(f"#{t} lost on {n} frame{'s' if n != 1 else ''} from frame {at}"
                               for t, (n, at) in lost.items()) or "no target lost"
-        self._status.say(f"Track to end {done}: frames {first + 1}-{last} ({lost_text}); the timeline "
-                         "under the slider shows where, click it to go there", 30000)
+        self._status.say(f"{done}: frames {first + 1}-{last}, {lost_text} (red on the timeline)", 30000)
 
     def _lost_between(self, first: int, stop: int) -> dict:
         """{target: (frames lost in [first, stop), the first of them)} for the targets lost there."""
@@ -120,9 +119,10 @@ class TracksController(QObject):
         folder = default_output_folder(info.name, self._settings.folder("dialog/export_folder"))
         targets = self.summary.targets
         frames = [f for runs in self.summary.spans.values() for a, b, _ in runs for f in (a, b - 1)]
-        summary = (f"Exports the tracks of {info.name}: {len(targets)} target{'s' if len(targets) != 1 else ''} "
-                   f"({', '.join(f'#{t}' for t in targets)}), frames {min(frames)}-{max(frames)}, as tracked in "
-                   "this session (frames tracked again count as last tracked).")
+        summary = (f"Exports the tracks of {source_stem(info.name)}: {len(targets)} target"
+                   f"{'s' if len(targets) != 1 else ''} ({', '.join(f'#{t}' for t in targets)}), frames "
+                   f"{min(frames)}-{max(frames)}, as tracked in this session (a frame tracked again "
+                   "as tracked last).")
         self.dialog = ExportDialog(self._window, folder, source_stem(info.name), summary,
                                    self._settings.choice("export/format", ("mot", "cvat"), "cvat"),
                                    self._settings.text("export/label", "object", lambda t: bool(t.strip())))

@@ -11,6 +11,7 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QStyle, QStyleOptionSlider
 
 from gui.overlay import LOST_COLOUR, target_qcolour
+from gui.timeline import TRACKED_DARKER
 from gui.worker_tracks import ExportPlan
 from tests.support.gui_window import disk_box, open_clip, wait_position
 from tests.support.labelling import GONE, SIZE, headless_states, make_occluded_clip
@@ -75,7 +76,7 @@ def test_the_timeline_marks_the_lost_frames_and_seeks_where_clicked(qtbot, windo
     y = timeline.height() // 2
     for frame in range(60):                                   # the colour under each frame's slider position
         colour = QColor(image.pixel(round(timeline.x_of(frame)), y))
-        want = LOST_COLOUR if frame in lost else target_qcolour(0)
+        want = LOST_COLOUR if frame in lost else target_qcolour(0).darker(TRACKED_DARKER)
         if frame != 59:                                       # the position line covers the last
             assert colour.rgb() == want.rgb(), f"frame {frame}"
     for frame in (27, 3):
