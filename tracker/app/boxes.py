@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..checks import as_size
+from ..io.limits import MAX_PIXELS, too_many_pixels
 from ..errors import InputError
 from ..evaluation.otb import GT_FILE, load_groundtruth
 
@@ -40,9 +41,14 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise InputError(f"--resize must be WxH, e.g. 1280x720, got {text!r}") from None
     try:
-        return as_size((width, height), "--resize")
+        size = as_size((width, height), "--resize")
     except InputError:
         raise InputError(f"--resize must be positive, got {text!r}") from None
+    # Frames are made at this size: refused before any work, like a decoded frame this large.
+    if too_many_pixels(*size, MAX_PIXELS):
+        raise InputError(f"--resize {width}x{height} would make frames of {width * height / 1e6:,.0f} "
+                         f"megapixels, over the limit of {MAX_PIXELS / 1e6:g}")
+    return size
 
 
 def argument(parse):

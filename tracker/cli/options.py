@@ -14,6 +14,8 @@ from ..app.boxes import TargetBox, box_text
 from ..checks import as_count, as_positive
 from ..errors import InputError
 from ..evaluation.otb import GT_FILE
+from ..io.limits import as_max_pixels
+from ..io.stream import as_timeout
 
 #: Containers `--out-video` can write (the keys of ``app.outputs.VIDEO_CODECS``; a test
 #: keeps the two equal, so that the help text can be written without OpenCV).
@@ -27,11 +29,26 @@ def non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a frame number 0, 1, 2, ..., got {text!r}") from None
 
 
-def positive_seconds(text: str) -> float:
+def timeout_seconds(text: str) -> float:
+    """``--timeout``: checked by the streams' own rule (1 ms to a day), before any work."""
     try:
-        return as_positive(float(text), "seconds")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}") from None
+        return as_timeout(float(text), "--timeout")
+    except ValueError as e:          # not a number, or InputError (a ValueError) out of range
+        if isinstance(e, InputError):
+            raise argparse.ArgumentTypeError(str(e)) from None
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+
+
+def pixel_count(text: str) -> int:
+    """``--max-pixels``: a whole number of pixels above 0 (``80e6`` is accepted)."""
+    try:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError
+        return as_max_pixels(int(value))
+    except (ValueError, OverflowError) as e:
+        raise argparse.ArgumentTypeError(
+            f"--max-pixels must be a whole number of pixels above 0, got {text!r}") from None
 
 
 def check_max_frames(args) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..app.boxes import argument, parse_roi, parse_size
-from .options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, non_negative_int,
-                      positive_seconds)
+from .options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, non_negative_int, pixel_count,
+                      timeout_seconds)
 from .report import EXIT_USAGE
 
 
@@ -50,9 +50,12 @@ def _add_target_options(p):
 
 
 def _add_stream_options(p):
-    p.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+    p.add_argument("--timeout", type=timeout_seconds, default=None, metavar="S",
                    help="network streams: seconds to open, and without a frame before the stream "
-                        "counts as dead (default: 10 to open, 5 between frames)")
+                        "counts as dead (default: 10 to open, 5 between frames; 0.001 to 86400)")
+    p.add_argument("--max-pixels", type=pixel_count, default=None, metavar="N",
+                   help="refuse frames of more than N pixels, judged before decoding (default: "
+                        "50000000; a 16000x16000 PNG of a few kB would otherwise take gigabytes)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,4 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--frames", type=int, default=300, help="frames per measurement (default: 300)")
+    p.add_argument("--clip", metavar="FILE",
+                   help="time on this video (default: a synthetic clip rendered on the fly, so that "
+                        "an installed package needs no data; the repository's scripts/bench_tracking.py "
+                        "uses the traffic clip)")
+    p.add_argument("--roi", type=argument(parse_roi), metavar="X,Y,W,H",
+                   help="with --clip: the target on its first frame, in the clip's own pixels "
+                        "(scaled to each frame size; default: the four target sizes, placed where the "
+                        "traffic clip's pick-up is)")
     return parser

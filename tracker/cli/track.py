@@ -51,7 +51,8 @@ def cmd_track(args) -> int:
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
     processed = lost = 0
     t0 = None
-    source = session.open(args.source, resize=args.resize, timeout=args.timeout)
+    source = session.open(args.source, resize=args.resize, timeout=args.timeout,
+                          max_pixels=args.max_pixels, cancelled=args.stop.requested)
     problems = []
     try:
         check_start(source, args.start_frame)
@@ -114,7 +115,8 @@ def cmd_segment(args) -> int:
     check_distinct(args.input, [out_path])
     check_max_frames(args)
     stream = SegmentationStream(**segment_options(args))
-    source = open_source(args.input, timeout=args.timeout)
+    source = open_source(args.input, timeout=args.timeout, max_pixels=args.max_pixels,
+                         cancelled=args.stop.requested)
     video_out = None
     done = 0
     t0 = time.perf_counter()
