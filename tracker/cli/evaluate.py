@@ -36,13 +36,16 @@ def cmd_eval(args) -> int:
             _write_track_csv(csv_paths[seq], results[-1].states)
     summaries = [r.summary() for r in results]
     lost_flag = lost_flag_figures(summaries)
-    keys = ("mean_iou", "success_auc", "precision20")
+    # The mean row's AUC and precision are those of the plot's mean line (the last curve),
+    # and every figure is rounded once, where it is printed: table and plot agree.
+    curves = otb_curves(results)
     mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
-            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            "mean_iou": sum(r["mean_iou"] for r in summaries) / len(summaries),
+            "success_auc": curves[-1].auc, "precision20": curves[-1].precision20,
             # Throughput over all frames tracked, not the mean of the sequences' rates.
             "fps": round(throughput_fps(results), 1)}
     if args.plot:
-        save_otb_plots(otb_curves(results), args.plot)
+        save_otb_plots(curves, args.plot)
     if args.json:
         files = {"plot": args.plot} if args.plot else {}
         if csv_paths:

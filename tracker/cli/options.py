@@ -98,19 +98,26 @@ def target_boxes(args) -> list[TargetBox]:
     if not given and TargetBox.has_groundtruth(args.source):
         given = [("roi_from", args.source)]    # an OTB sequence folder brings its own box
     if not given:
-        raise InputError("no target box: give --roi X,Y,W,H or --roi-from GROUNDTRUTH_FILE")
-    return [TargetBox(box=value) if kind == "roi" else TargetBox.from_groundtruth(value)
+        raise InputError("no target box: give --roi X,Y,W,H or --roi-from FILE (ground truth, MOT or CVAT XML)")
+    return [TargetBox(box=value) if kind == "roi" else TargetBox.from_file(value)
             for kind, value in given]
 
 
 def first_boxes(targets, index: int, source_size, resize) -> list[tuple]:
-    """Each target's box on frame ``index``, saying where a ground-truth box came from."""
+    """The targets' boxes on frame ``index`` (a file's tracks in sight there, each one
+    target), saying where the boxes read from a file came from, and which tracks of a
+    file are left out."""
     boxes = []
     for target in targets:
-        box = target.for_frame(index, source_size, resize)
-        if target.box is None:
-            print(f"mstrack: target box from {target.origin}: {box_text(box)}", file=sys.stderr)
-        boxes.append(box)
+        for where, box in target.boxes_for(index, source_size, resize):
+            if where:
+                print(f"mstrack: target box from {where}: {box_text(box)}", file=sys.stderr)
+            boxes.append(box)
+        left_out = target.ids_out_of_sight(index)
+        if left_out:
+            ids = ", ".join(map(str, left_out))
+            print(f"mstrack: {target.origin}: not tracked, no box on frame {index}: "
+                  f"id{'s' if len(left_out) > 1 else ''} {ids}", file=sys.stderr)
     return boxes
 
 

@@ -43,10 +43,13 @@ def _add_target_options(p):
                    help="a target's box on the first frame (after --resize); commas, tabs or spaces "
                         "between the numbers, so an OTB ground-truth line works as it is. Give it once "
                         "per target: each is tracked under its own id (0, 1, ... in the order given)")
-    p.add_argument("--roi-from", metavar="FILE", action=TargetOption,
-                   help="a target's box on the first tracked frame from a ground-truth file (x,y,w,h "
-                        "per line, in the source's pixels) or a sequence folder; may be given several "
-                        "times and mixed with --roi. A sequence folder as SOURCE needs neither option")
+    p.add_argument("--roi-from", metavar="FILE[:ID]", action=TargetOption,
+                   help="targets' boxes on the first tracked frame from an annotation file, in the "
+                        "source's pixels: OTB ground truth (x,y,w,h per line) or its sequence folder, MOT "
+                        "text, CVAT XML or a track CSV. Each track with a box on that frame is a target, "
+                        "in id order; FILE:ID takes the track of that id (as the file numbers it) alone. "
+                        "May be given several times and mixed with --roi. A sequence folder as SOURCE "
+                        "needs neither option")
 
 
 def _add_stream_options(p):
@@ -99,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write each sequence's track as DIR/NAME.csv, as 'mstrack track --out-csv' "
                         "writes it (DIR is created if needed)")
     _add_tracker_options(p)
+
+    p = sub.add_parser("export", help="a track CSV as MOTChallenge text or CVAT for video 1.1 XML")
+    p.add_argument("track", metavar="TRACK.csv", help="a track written by 'mstrack track --out-csv' or the app")
+    p.add_argument("--to", required=True, choices=("mot", "cvat"),
+                   help="mot: frame,id,x,y,w,h,conf,-1,-1,-1 (frames, ids, x and y from 1; lost frames "
+                        "left out); cvat: CVAT for video 1.1 XML (outside where lost)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write: .txt for mot, .xml for cvat")
+    p.add_argument("--source", metavar="SOURCE",
+                   help="the video the track was made on: its frame size and count (needed for cvat), "
+                        "and a check that the track fits it")
+    p.add_argument("--label", metavar="NAME", help="cvat: the label of the tracked objects (default: object)")
 
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
