@@ -37,6 +37,7 @@ class AnnotationLayer(QWidget):
         self._view = view
         self._boxes: dict = {}          # annotation id -> (x, y, w, h) in image pixels
         self._label = ""
+        self._id_base = 0
         self._press = None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -50,11 +51,12 @@ class AnnotationLayer(QWidget):
         """The loaded boxes painted now: {annotation id: (x, y, w, h)}."""
         return dict(self._boxes)
 
-    def set_boxes(self, boxes: dict, label: str = "") -> None:
-        """Paint ``boxes`` ({id: (x, y, w, h)} in image pixels), labelled ``label #id``."""
+    def set_boxes(self, boxes: dict, label: str = "", id_base: int = 0) -> None:
+        """Paint ``boxes`` ({id: (x, y, w, h)} in image pixels), labelled ``label #id``
+        with the id as the file numbers it (``id + id_base``: MOT's count from 1)."""
         boxes = dict(boxes or {})
-        if boxes != self._boxes or label != self._label:
-            self._boxes, self._label = boxes, label
+        if boxes != self._boxes or (label, id_base) != (self._label, self._id_base):
+            self._boxes, self._label, self._id_base = boxes, label, id_base
             self.update()
 
     def box_at(self, x: float, y: float) -> int | None:
@@ -102,7 +104,7 @@ class AnnotationLayer(QWidget):
                 painter.setPen(dashes)
                 painter.drawRect(rect)
                 # The id under the box's bottom-left corner: the tracker's label sits on top.
-                text = f"{self._label} #{annotation_id}".strip()
+                text = f"{self._label} #{annotation_id + self._id_base}".strip()
                 size = QRectF(0, 0, metrics.horizontalAdvance(text) + 6, metrics.height() + 2)
                 at = QPointF(min(max(rect.left(), 0.0), max(self.width() - size.width(), 0.0)),
                              rect.bottom() + 2 if rect.bottom() + 2 + size.height() <= self.height()

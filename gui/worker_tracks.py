@@ -103,7 +103,8 @@ class WorkerTracks(QObject):
         if session.source is None or session.frame is None:
             raise InputError("open the video the annotations belong to first")
         frame_size = (session.frame.shape[1], session.frame.shape[0])
-        annotations, notes = annotations_for_frames(path, session.source.size or frame_size, frame_size)
+        annotations, notes = annotations_for_frames(path, session.source.size or frame_size, frame_size,
+                                                    session.source.frame_count)
         self.annotations_origin = path
         self.annotations_loaded.emit(annotations, path, notes)
 

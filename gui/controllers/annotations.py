@@ -98,8 +98,9 @@ class AnnotationsController(QObject):
         boxes = self.boxes_on(display.position) if display is not None else {}
         label = "gt" if self.origin is not None and self.origin == self._groundtruth else \
             (self.annotations.label if self.annotations is not None else "")
+        id_base = self.annotations.id_base if self.annotations is not None else 0
         for layer in self.layers:
-            layer.set_boxes(boxes, label)
+            layer.set_boxes(boxes, label, id_base)
         if display is not None and self._pending == display.position:
             self._pending = None
             self._start(boxes, display)
@@ -132,8 +133,8 @@ class AnnotationsController(QObject):
         box = self.annotations.box_at(annotation_id, display.position) if self.annotations and display else None
         if box is not None:
             self._targets.add_target(box)
-            self._status.say(f"tracking loaded box #{annotation_id} from frame {display.position}: "
-                             "press Ctrl+E to track it to the end")
+            self._status.say(f"tracking loaded box #{annotation_id + self.annotations.id_base} from frame "
+                             f"{display.position}: press Ctrl+E to track it to the end")
 
     def _start(self, boxes, display):
         tracked = [state.box for state in display.states.values() if not state.lost]
@@ -144,6 +145,6 @@ class AnnotationsController(QObject):
             return
         for box in new.values():
             self._targets.add_target(box)
-        names = ", ".join(f"#{i}" for i in new)
+        names = ", ".join(f"#{i + self.annotations.id_base}" for i in new)
         self._status.say(f"tracking loaded box{'es' if len(new) > 1 else ''} {names} from frame "
                          f"{display.position}: press Ctrl+E to track to the end")

@@ -37,10 +37,10 @@ def annotation_pixels(view, layer, box) -> int:
     """Pixels along ``box``'s top edge that the layer paints in the loaded boxes' colour
     (the view grabbed with the layer's boxes and without)."""
     shown = view.grab().toImage()
-    boxes, label = layer.boxes, layer._label
+    boxes, label, base = layer.boxes, layer._label, layer._id_base
     layer.set_boxes({})
     bare = view.grab().toImage()
-    layer.set_boxes(boxes, label)
+    layer.set_boxes(boxes, label, base)
     x, y, w, h = box
     top_left, top_right = view.image_to_widget(x, y).toPoint(), view.image_to_widget(x + w, y).toPoint()
     near = 0
@@ -117,6 +117,19 @@ def test_an_otb_folder_offers_its_first_box(qtbot, window, tmp_path):
     window.step()
     wait_position(qtbot, window, 1)
     assert window.annotations.layers[0].boxes == {0: tuple(boxes[1])}
+
+
+def test_annotations_of_another_frame_size_are_refused_like_roi_from(qtbot, window, clip, tmp_path):
+    from tracker.app.annotations import Annotations, Box, write_cvat
+
+    path, _ = clip
+    open_clip(qtbot, window, path)
+    cvat = write_cvat(Annotations(tracks={0: {3: Box(*WHITE_BOX, keyframe=True)}}, frame_size=(320, 240),
+                                  frame_count=60), tmp_path / "other.xml")
+    window.annotations.load(str(cvat))
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=10000)
+    assert "annotated on 320x240 frames, but the source's are 160x120" in window.last_error
+    assert window.annotations.annotations is None
 
 
 def test_annotations_need_a_source_and_a_readable_file(qtbot, window, clip, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import InputError, printable
 from ..evaluation.otb import GT_FILE
 from .annotations import FORMATS, KINDS, SUFFIXES, Annotations, read_annotations, with_source, write_cvat, write_mot
+from .boxes import check_frame_size
 from .outputs import check_distinct, check_output_path
 from .track_log import TrackLog
 
@@ -31,15 +32,18 @@ def sequence_groundtruth(source) -> str | None:
     return None
 
 
-def annotations_for_frames(path, source_size=None, frame_size=None) -> tuple[Annotations, list[str]]:
+def annotations_for_frames(path, source_size=None, frame_size=None,
+                           frame_count=None) -> tuple[Annotations, list[str]]:
     """The annotations of ``path`` in pixels of the frames as tracked (``frame_size``, when
-    the source's ``source_size`` frames are resized), and notes for the user (annotations
-    made for frames of another size, boxes past the last frame)."""
+    the source's ``source_size`` frames are resized), and notes for the user (boxes past
+    the source's last frame). Annotations made on frames of another size are refused, as
+    ``--roi-from`` refuses them."""
     annotations = read_annotations(path)
+    check_frame_size(annotations, source_size, annotations.origin or printable(path))
     notes = []
-    if annotations.frame_size and source_size and tuple(annotations.frame_size) != tuple(source_size):
-        notes.append(f"the annotations are for {annotations.frame_size[0]}x{annotations.frame_size[1]} "
-                     f"frames, the video's are {source_size[0]}x{source_size[1]}")
+    past = sum(f >= frame_count for boxes in annotations.tracks.values() for f in boxes) if frame_count else 0
+    if past:
+        notes.append(f"{past} boxes lie past the video's last frame ({frame_count - 1})")
     if source_size and frame_size and tuple(frame_size) != tuple(source_size):
         sx, sy = frame_size[0] / source_size[0], frame_size[1] / source_size[1]
         annotations = replace(annotations, frame_size=tuple(frame_size), tracks={
