@@ -93,6 +93,9 @@ class TracksController(QObject):
         self.running_changed.emit(False)
         if why == "error":
             return                               # the error said why
+        if last <= first:
+            self._status.say(f"Nothing left to track: frame {first} is the last", 10000)
+            return
         done = {"end": "Tracked to the end", "stopped": "Stopped", "moved": "Stopped (the position changed)"}[why]
         lost = self._lost_between(first + 1, last + 1)
         lost_text = ", ".join(f"#{t} lost on {n} frame{'s' if n != 1 else ''} from frame {at}"
@@ -126,7 +129,7 @@ class TracksController(QObject):
         self.dialog = ExportDialog(self._window, folder, source_stem(info.name), summary,
                                    self._settings.choice("export/format", ("mot", "cvat"), "cvat"),
                                    self._settings.text("export/label", "object", lambda t: bool(t.strip())))
-        self.dialog.accepted.connect(lambda: self.export(self.dialog.plan()))
+        self.dialog.accepted.connect(lambda dialog=self.dialog: self.export(dialog.plan()))
         self.dialog.open()
 
     def export(self, plan) -> bool:

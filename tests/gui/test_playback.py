@@ -164,7 +164,7 @@ class _FakeCamera:
 
 
 def test_live_sources_show_the_capture_to_display_latency(qtbot, window, monkeypatch):
-    monkeypatch.setattr("tracker.app.session.open_source", lambda spec, timeout=None: _FakeCamera())
+    monkeypatch.setattr("tracker.app.session.open_source", lambda spec, **options: _FakeCamera())
     window.open_source("camera:7")
     qtbot.waitUntil(lambda: window.playing and "latency" in window.status.timing.text(), timeout=10000)
     latency = float(window.status.timing.text().split("latency ")[1].split(" ms")[0])
