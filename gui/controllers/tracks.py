@@ -124,8 +124,8 @@ class TracksController(QObject):
         frames = [f for runs in self.summary.spans.values() for a, b, _ in runs for f in (a, b - 1)]
         summary = (f"Exports the tracks of {source_stem(info.name)}: {len(targets)} target"
                    f"{'s' if len(targets) != 1 else ''} ({', '.join(f'#{t}' for t in targets)}), frames "
-                   f"{min(frames)}-{max(frames)}, as tracked in this session (a frame tracked again "
-                   "as tracked last).")
+                   f"{min(frames)}-{max(frames)}, as tracked in this session (where a frame was tracked "
+                   "twice, as tracked last).")
         self.dialog = ExportDialog(self._window, folder, source_stem(info.name), summary,
                                    self._settings.choice("export/format", ("mot", "cvat"), "cvat"),
                                    self._settings.text("export/label", "object", lambda t: bool(t.strip())))
