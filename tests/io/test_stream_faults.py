@@ -217,25 +217,7 @@ def test_ctrl_c_while_opening_a_silent_stream_ends_the_run_at_once():
     assert waited < BOUND_S, f"{waited:.1f} s (the timeout is 30 s)"
 
 
-def test_command_line_ctrl_c_on_a_stalled_stream_is_heard():
-    """``mstrack track`` on a stream that stalls, --timeout 30: SIGINT (a second one if the
-    first only asks the loop to stop) ends it within seconds, exit status 130."""
-    with MjpegServer(stall_after=8) as server:
-        proc = child("-m", "tracker", "track", server.url, "--roi", "60,40,40,40",
-                     "--timeout", "30")
-        time.sleep(4.0)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=1.5)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=60)
-        waited = time.monotonic() - sent
-    _, err = proc.communicate()
-    assert proc.returncode == 130, err
-    assert "FATAL" not in err and "Traceback" not in err
-    assert waited < BOUND_S, f"{waited:.1f} s (the timeout is 30 s)"
+# The command line's Ctrl+C on a stalled stream: tests/cli/test_limits_and_outputs.py.
 
 
 def test_exit_while_an_ffmpeg_stream_stalls_is_quick_and_clean(tmp_path):
