@@ -9,7 +9,7 @@ from PyQt6.QtCore import QPointF
 
 from tests.support.gui_window import disk_box, make_clip, new_window, open_clip, wait_position
 from gui.overlay import LABEL_GAP, TRACK_COLOUR, box_corners
-from tracker.app import RecordPlan
+from tracker.app import RecordPlan, Session
 from gui.video_view import VideoView
 from gui.view_area import best_arrangement, frames_share
 from tracker.app import draw_tracks
@@ -191,3 +191,43 @@ def test_recorded_label_sits_on_the_top_corner_of_a_rotated_box():
     ys, xs = np.nonzero(above[..., 1] > 100)
     assert len(xs) > 20
     assert abs(xs.min() - top[0]) <= 3 and int(top[1]) - ys.max() <= 12
+
+
+def _photo_clips(tmp_path):
+    """Two clips of one photo, sharp and blurred: the same colours (no scene cut between
+    them) but a segmentation bandwidth of their own (about 12 and 10 Lab units)."""
+    import os
+
+    import sklearn
+
+    image = cv2.imread(os.path.join(os.path.dirname(sklearn.__file__), "datasets", "images", "china.jpg"))
+    sharp = cv2.resize(image, (320, 214), interpolation=cv2.INTER_AREA)
+    paths = []
+    for name, frame in (("sharp", sharp), ("blurred", cv2.GaussianBlur(sharp, (0, 0), 3))):
+        path = tmp_path / f"{name}.avi"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 214))
+        for _ in range(4):
+            writer.write(frame)
+        writer.release()
+        paths.append(path)
+    return paths
+
+
+def test_a_second_source_is_segmented_as_if_it_were_opened_first(qtbot, window, tmp_path):
+    first, second = _photo_clips(tmp_path)
+    window.set_view("segment")
+    open_clip(qtbot, window, first)
+    for _ in range(2):
+        window.step()
+    wait_position(qtbot, window, 2)
+    window.open_source(str(second))
+    qtbot.waitUntil(lambda: window.info.name == str(second) and "segment" in window.last_frame.views,
+                    timeout=20000)
+    window.step()
+    wait_position(qtbot, window, 1)
+    fresh = Session(segment=True, segment_options=window.params.segmentation_options())
+    fresh.set_views({"segment"})
+    fresh.open(str(second))
+    fresh.step()
+    expected = fresh.images(fresh.step())["segment"]
+    np.testing.assert_array_equal(window.last_frame.views["segment"], expected)

@@ -116,6 +116,13 @@ class TrackingPipeline:
         if self.selected == target_id:
             self.selected = self.targets.ids[-1] if self.has_target else None
 
+    def restart(self) -> None:
+        """A new source: forget the targets, and segment its frames as a fresh stream
+        would (a bandwidth estimated on them, not on the last source's frames)."""
+        self.clear_target()
+        if self.segmenter is not None:
+            self.segmenter.reset()
+
     def clear_target(self) -> None:
         """Forget every target."""
         self.targets.clear()

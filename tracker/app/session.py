@@ -87,7 +87,7 @@ class Session:
         source = open_source(spec, timeout=timeout)
         self.close()                   # a recording belongs to one source
         self.source, self.resize = source, resize
-        self.pipeline.clear_target()
+        self.pipeline.restart()
         self.frame = self.result = None
         self.position = -1
         self.at_end = False
