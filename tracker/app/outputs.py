@@ -47,8 +47,15 @@ def check_output_path(path, kind: str, suffixes=None) -> Path:
 
 
 def check_distinct(source, outputs) -> None:
-    """Refuse outputs that would overwrite the source (or its folder's images) or each other."""
-    src = Path(source).resolve() if not str(source).startswith("camera:") else None
+    """Refuse outputs that would overwrite the source (the file itself, under any name:
+    a symlink or a hard link to it; or its folder's images) or each other."""
+    source = str(source)
+    src = None
+    if not source.startswith("camera:") and "://" not in source:
+        src = Path(source)
+        if "%" in src.name:
+            src = src.parent                # a pattern's frames: the files in its folder
+        src = src.resolve()
     seen = set()
     for out in outputs:
         target = out.resolve()

@@ -23,12 +23,14 @@ the recording needs it.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import cv2
 
 from ..errors import InputError, TrackerError
 from ..io.sources import open_source
 from .compose import SEGMENTED_VIEWS, VIEWS, view_image
+from .outputs import check_distinct
 from .pipeline import FrameResult, TrackingPipeline
 from .recording import RecordPlan, Recorder
 
@@ -53,6 +55,8 @@ class Session:
     ----------
     source : FrameSource or None
         The source open, None before `open` and after `close`.
+    spec : str or None
+        What was opened, as given to `open` (recordings never write over it).
     position : int
         The source's index of the frame last read (-1 before the first).
     frame : ndarray or None
@@ -70,6 +74,7 @@ class Session:
         self.pipeline = TrackingPipeline(segment=segment, segment_options=segment_options,
                                          **tracker_options)
         self.source = None
+        self.spec = None               # what was opened, as given (a path, pattern or URL)
         self.resize = None
         self.views = {"track"}
         self.frame = None
@@ -86,7 +91,7 @@ class Session:
         go; a source that cannot be opened raises and changes nothing. Returns the source."""
         source = open_source(spec, timeout=timeout)
         self.close()                   # a recording belongs to one source
-        self.source, self.resize = source, resize
+        self.source, self.resize, self.spec = source, resize, str(spec)
         self.pipeline.restart()
         self.frame = self.result = None
         self.position = -1
@@ -247,9 +252,12 @@ class Session:
         return self.recorder is not None
 
     def start_recording(self, plan: RecordPlan) -> None:
-        """Record from the frame last shown on (it is the first recorded, with its rows)."""
+        """Record from the frame last shown on (it is the first recorded, with its rows).
+        A file of the plan that is the source (or a link to it, or inside its folder of
+        images) is refused with InputError before anything is written."""
         if self.source is None:
             raise InputError("open a video or camera before recording")
+        check_distinct(self.spec, [Path(f) for f in plan.files()])   # never over an input
         self.stop_recording()
         self.recorder = Recorder(plan, self.source.fps)
         if self.refresh() is not None:
