@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from .controllers import (VIEW_NAMES, OutputsController, PlaybackController, SourcesController,
                           TargetsController, ViewsController)
+from .keys import KeysToVideo
 from .menus import SPEEDS, Menus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
@@ -169,8 +170,13 @@ class MainWindow(QMainWindow):
         self.playback.displayed.connect(self.frame_displayed)
         self.views.changed.connect(self.menus.show_views)
         self.params.tracker_changed.connect(self.request_tracker_options.emit)
-        # After editing a parameter, keys go back to the video (Space, Right, B, S...).
+        # After editing a parameter or typing a number, keys go back to the video (Space,
+        # Right, B, S...).
         self.params.edited.connect(lambda: self.main_view.setFocus())
+        self.keys_to_video = KeysToVideo(self.main_view, self)
+        self.keys_to_video.watch(self.bar.frame, self.bar.revert_frame_field)
+        for field in self.target_panel.fields.values():
+            self.keys_to_video.watch(field, self.target_panel.revert)
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
 
     def _restore_settings(self):

@@ -254,6 +254,7 @@ class TargetPanel(QWidget):
         grid.addWidget(self.readout, 2, 2, 1, 2)
         self.targets = TargetList()
         self._apply_pending = False
+        self._shown_box = None                 # the box of the state shown last
         grid.addWidget(self.targets, 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -276,12 +277,21 @@ class TargetPanel(QWidget):
         name = "" if target_id is None else f"#{target_id} "
         self.readout.setText(f"{name}{'LOST ' if state.lost else ''}score {state.score:.2f}, "
                              f"angle {state.rotated[2]:.0f}\u00b0")
+        self._shown_box = state.box
         if not self.editing():
-            for name, value in zip("xywh", state.box):
-                field = self.fields[name]
-                field.blockSignals(True)
-                field.setValue(value)
-                field.blockSignals(False)
+            self._show_box(state.box)
+
+    def revert(self) -> None:
+        """Show the selected target's box again in the fields (what was typed is dropped)."""
+        if self._shown_box is not None:
+            self._show_box(self._shown_box)
+
+    def _show_box(self, box) -> None:
+        for name, value in zip("xywh", box):
+            field = self.fields[name]
+            field.blockSignals(True)
+            field.setValue(value)
+            field.blockSignals(False)
 
     def box(self) -> tuple:
         return tuple(self.fields[n].value() for n in "xywh")
