@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         # A bound slot, not a lambda: Qt drops the connection when the panel goes, and the
         # dock reports a last move while the window is being destroyed.
         self.docks[-1].dockLocationChanged.connect(self.params.docked_in)
+        self.docks[1].dockLocationChanged.connect(self.target_panel.docked_in)
 
     def _build_controllers(self, resize):
         self.sources = SourcesController(self, self.settings, self.status, self.request_open,

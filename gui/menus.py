@@ -127,7 +127,9 @@ class Menus(QObject):
         bar = QToolBar("Controls")
         bar.setObjectName("Controls")
         self._window.addToolBar(bar)
-        for action in (self.open_file, self.open_camera, self.play, self.step_back, self.step,
+        # Record beside the playback buttons: what follows goes behind ">>" first in a
+        # narrow window, and has keys of its own (the speed, the view: T B S E, V).
+        for action in (self.open_file, self.play, self.step_back, self.step, self.record,
                        self.reset_targets):
             bar.addAction(action)
         speed = QComboBox()
@@ -141,7 +143,6 @@ class Menus(QObject):
         view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
         bar.addWidget(view_box)
         bar.addAction(self.side_by_side)
-        bar.addAction(self.record)
         return speed, view_box
 
     # ------------------------------------------------------------------ showing state

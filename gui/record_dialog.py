@@ -117,5 +117,24 @@ class RecordDialog(QDialog):
     def _update_summary(self, *_):
         files = self.plan().files()
         self.ok_button.setEnabled(bool(files))
-        self.summary.setText("Writes: " + ", ".join(files) if files else "Nothing to record: "
-                             "choose a video, a CSV or both.")
+        # A file a line, each breakable after a "/" (a zero-width space there), so that a
+        # long path wraps instead of being cut off.
+        self.summary.setText("Writes:\n" + "\n".join(f.replace("/", "/\u200b") for f in files)
+                             if files else "Nothing to record: choose a video, a CSV or both.")
+        self._fit_height()
+
+    def _fit_height(self):
+        """As tall as the wrapped text needs: a dialog keeps the height of its first text
+        otherwise, and the lines that wrapped since would be cut off."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalMinimumSize().height()
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()                # narrower: more lines

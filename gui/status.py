@@ -30,6 +30,13 @@ class ElidedLabel(QLabel):
     def clear_text(self) -> None:
         self.set_full_text("")
 
+    # As a QLabel's: the text is the whole text, shortened only where it is painted.
+    def setText(self, text: str) -> None:
+        self.set_full_text(text)
+
+    def text(self) -> str:
+        return self._full
+
     def full_text(self) -> str:
         return self._full
 

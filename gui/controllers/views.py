@@ -78,7 +78,13 @@ class ViewsController(QObject):
         info = self._sources.info
         size = info.size if info is not None else (16, 9)
         fit_docks(self._window, self._docks, self._area, size, self.side_by_side,
-                  set_low=lambda low: self._params.set_columns(2 if low else 1))
+                  set_low=self._set_low)
+
+    def _set_low(self, low: bool):
+        """Each panel that can be laid out low and wide (for below the video) is, or not."""
+        for dock in self._docks:
+            if hasattr(dock.widget(), "set_low"):
+                dock.widget().set_low(low)
 
     def source_opened(self, info):
         self._area.set_image_size(*info.size)
