@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.sources.probing_cameras.connect(self.menus.show_probing_cameras)
         self.sources.recent_changed.connect(self.menus.show_recent)
         self.playback.frame_arrived.connect(self.views.paint)
+        self.playback.frame_arrived.connect(self.outputs.show_frame)
         self.playback.readout.connect(self.targets.show_targets)
         self.playback.displayed.connect(self.frame_displayed)
         self.views.changed.connect(self.menus.show_views)

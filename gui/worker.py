@@ -399,7 +399,8 @@ class PipelineWorker(QObject):
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(source.fps or 0.0) if source else 0.0,
             dropped=self._dropped, playing=self._playing, capture_time=session.capture_time,
-            source_dropped=getattr(source, "frames_dropped", 0) or 0)
+            source_dropped=getattr(source, "frames_dropped", 0) or 0,
+            recording_resumes_after=session.recording_resumes_after)
         if histogram and pipeline.tracker is not None:
             display.histogram = pipeline.tracker.model_histogram()
         self.frame_ready.emit(display)

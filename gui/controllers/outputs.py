@@ -82,6 +82,17 @@ class OutputsController(QObject):
             light.stop()
             self._status.say(f"recording saved ({seconds:.0f} s): " + ", ".join(self.files), 15000)
 
+    def show_frame(self, display):
+        """While recording, whether ``display`` (the frame on screen) is recorded or the
+        recording holds, after a step back, until playback passes the last frame written."""
+        if not self.recording:
+            return
+        held = display.recording_resumes_after
+        if held is not None and self._status.recording.held() is None:
+            self._status.say(f"recording held: frames up to {held} are recorded, each once; "
+                             f"it resumes after frame {held}", 8000)
+        self._status.recording.set_held(held)
+
     def output_folder(self) -> str:
         """Where new files go (`tracker.app.output_places.default_output_folder`): the
         folder last written to, else the user's Videos folder, else home; never the

@@ -277,6 +277,40 @@ def test_the_app_refuses_to_record_over_its_source(tmp_path, link, output):
     assert source.read_bytes() == before
 
 
+def test_stepping_back_while_recording_holds_it_and_writes_no_frame_twice(qtbot, window, clip, tmp_path):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    video, csv_path = tmp_path / "back.mkv", tmp_path / "back.csv"
+    window.start_recording(str(video), str(csv_path))
+    qtbot.waitUntil(lambda: window.recording, timeout=10000)
+    for _ in range(5):
+        window.step()
+    wait_position(qtbot, window, 5)
+    first_pass = read_track_csv(csv_path)
+    for position in (4, 3):
+        window.step_back()
+        wait_position(qtbot, window, position)
+    light = window.status.recording
+    assert "held: resumes after frame 5" in light.text()
+    assert "resumes after frame 5" in window.status.message.full_text()
+    window.set_target(disk_box(3, SIZE))              # a correction on frame 3: not written again
+    for position in range(4, 9):
+        window.step()
+        wait_position(qtbot, window, position)
+    assert "held:" not in light.text()
+    window.request_stop_record.emit()
+    qtbot.waitUntil(lambda: not window.recording, timeout=10000)
+    rows = read_track_csv(csv_path)
+    assert [r["frame"] for r in rows] == list(range(9))           # each frame once, in order
+    assert rows[:6] == first_pass                                  # what was written stays
+    video_frames = _frames(video)
+    assert len(video_frames) == 9
+    for i in (3, 4, 7):                                            # frame i of the source
+        assert np.mean(np.abs(video_frames[i].astype(int) - frames[i].astype(int)) < 24) > 0.9
+
+
 def _noise_clip(path, frames=300):
     """Noise: a high bit rate, so a muxer passes frames on to the file after a few."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))

@@ -263,6 +263,12 @@ class Session:
         if self.refresh() is not None:
             self._record(self.result)
 
+    @property
+    def recording_resumes_after(self) -> int | None:
+        """After a step back while recording, the last frame recorded: recording holds
+        until playback passes it (see `Recorder`); None otherwise."""
+        return self.recorder.resumes_after(self.position) if self.recorder is not None else None
+
     def stop_recording(self) -> list[str]:
         """Finish the recorded files (every one valid); the reasons any came out
         incomplete (a video that does not read back whole), for the user."""
@@ -312,7 +318,5 @@ class Session:
         if frame is None:
             return None
         self.at_end = False                # Play continues from here, not from 0
-        if self.recorder is not None:
-            self.recorder.replay_from(self.position)     # a replay is recorded again
         self.pipeline.jumped()
         return self._track(frame)
