@@ -104,4 +104,7 @@ class PlaybackBar(QWidget):
 
     def _on_typed(self):
         if self.frame.value() != self._position:
+            # Asked for: the field leaving focus next (Enter gives the keys back to the
+            # video) finishes the same editing again, which is no second jump.
+            self._position = self.frame.value()
             self.seek_requested.emit(self.frame.value())

@@ -58,6 +58,7 @@ class PipelineWorker(QObject):
 
     HISTOGRAM_EVERY = 15                 # frames between histogram refreshes while tracking
     FAILING_FRAMES = 30                  # failed frames in a row that stop playback
+    SCREEN_WAIT = 0.5                    # seconds "every frame" waits for the screen at most
 
     def __init__(self, tracker_options: dict | None = None, segment: bool = True,
                  segment_options: dict | None = None):
@@ -74,6 +75,7 @@ class PipelineWorker(QObject):
         self._told_recorder = None       # the recording the window was last told of
         self._shown = threading.Event()
         self._shown.set()
+        self._sent_at = 0.0              # when the last frame went to the screen
 
     # ------------------------------------------------------------------ the error boundary
     def _attempt(self, work, *args, policy: str = REQUEST, explain: str = "{}") -> None:
@@ -331,8 +333,14 @@ class PipelineWorker(QObject):
 
     def _play_next(self):
         session = self.session
-        if session.source.is_live or not self._clock.paced:
+        if session.source.is_live:
             return self._advance()
+        if not self._clock.paced:
+            # Every frame: each one is shown, so the next waits for the screen (unless
+            # the screen paints nothing, a minimised window say: then it goes on).
+            if self._shown.is_set() or time.perf_counter() - self._sent_at > self.SCREEN_WAIT:
+                self._advance()
+            return
         # Files play in real time: frames due by the clock but not yet processed are
         # passed over when processing falls behind, rather than slowing the video down
         # (not while recording: every recorded frame is tracked).
@@ -386,6 +394,7 @@ class PipelineWorker(QObject):
             self._dropped += 1
             return
         self._shown.clear()
+        self._sent_at = time.perf_counter()
         session, source = self.session, self.session.source
         pipeline = session.pipeline
         self._on_screen = session.position
