@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
     request_retarget = pyqtSignal(int, object)
     request_select = pyqtSignal(int)
     request_remove = pyqtSignal(int)
+    request_restore = pyqtSignal(int, object)
     request_tracker_options = pyqtSignal(object)
     request_segmentation = pyqtSignal(bool, object)
     request_views = pyqtSignal(object)
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
             self.playback, request_target=self.request_target,
             request_add_target=self.request_add_target, request_retarget=self.request_retarget,
             request_select=self.request_select, request_remove=self.request_remove,
-            request_clear_target=self.request_clear_target)
+            request_clear_target=self.request_clear_target, request_restore=self.request_restore)
         self.outputs = OutputsController(self, self.settings, self.status, self.sources, self.views,
                                          self.playback, request_record=self.request_record,
                                          request_stop_record=self.request_stop_record)
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
                              (self.request_retarget, worker.retarget),
                              (self.request_select, worker.select_target),
                              (self.request_remove, worker.remove_target),
+                             (self.request_restore, worker.restore_target),
                              (self.request_tracker_options, worker.set_tracker_options),
                              (self.request_segmentation, worker.set_segmentation),
                              (self.request_views, worker.set_views),
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         worker.frame_ready.connect(self.playback.on_frame)
         worker.playing_changed.connect(self.playback.on_playing)
         worker.playing_changed.connect(self.menus.show_playing)
+        worker.target_added.connect(self.targets.history.added)
         worker.recording_changed.connect(self.outputs.recording_changed)
         worker.recording_changed.connect(self.menus.show_recording)
         for slot in (self.playback.source_opened, self.menus.show_source,

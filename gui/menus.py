@@ -52,6 +52,10 @@ class Menus(QObject):
                                tip="Forget every target (drag new boxes)")
         self.remove_target = a("Remove Target", targets.remove_selected_target, "Delete",
                                tip="Stop tracking the selected target (click a box to select it)")
+        self.undo = self._from_stack(targets.history.stack.createUndoAction(self._window, "Undo"),
+                                     "Ctrl+Z", "Undo the last target added, moved or removed")
+        self.redo = self._from_stack(targets.history.stack.createRedoAction(self._window, "Redo"),
+                                     "Ctrl+Shift+Z", "Redo what was undone")
         view_group = QActionGroup(self)
         self.views = {}
         for key, name in VIEW_NAMES.items():
@@ -89,6 +93,14 @@ class Menus(QObject):
         self._window.addAction(action)
         return action
 
+    def _from_stack(self, action, shortcut, tip):
+        """An undo stack's action (its text follows the stack), with a key of its own."""
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        self._window.addAction(action)
+        return action
+
     def _build_menus(self, docks):
         """The menu bar; returns the Open Recent menu."""
         bar = self._window.menuBar()
@@ -100,9 +112,12 @@ class Menus(QObject):
         menu.addAction(self.record)
         menu.addSeparator()
         menu.addAction(self.quit)
+        menu = bar.addMenu("&Edit")
+        for action in (self.undo, self.redo, None, self.remove_target, self.reset_targets):
+            menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&Playback")
         for action in (self.play, self.step, self.step_back, self.first_frame, self.last_frame,
-                       self.go_to_frame, None, self.remove_target, self.reset_targets):
+                       self.go_to_frame):
             menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&View")
         for action in self.views.values():

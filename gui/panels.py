@@ -16,6 +16,9 @@ from .target_list import TargetList
 PANEL_MARGINS = (6, 4, 6, 4)
 PANEL_SPACING = 4
 
+#: A box field's value when it holds no number (shown as a dash).
+UNSET = -1.0
+
 #: The parameters a new user starts with, and "Restore defaults" brings back.
 DEFAULTS = {"colour_space": "bgr", "bins": 16, "segment": True, "auto_bandwidth": True,
             "bandwidth": 10.0, "kernel": "flat"}
@@ -36,6 +39,11 @@ class HistogramView(QWidget):
     """Bars of the target model's heaviest colour bins, each painted in its colour."""
 
     BARS = 32
+    #: Bars are at least this share of the width (1 / MIN_SLOTS): a target of one or two
+    #: colours shows wide bars, not slivers.
+    MIN_SLOTS = 8
+    #: Bins lighter than this share of the heaviest are left out (they would paint nothing).
+    MIN_SHARE = 0.01
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,7 +62,7 @@ class HistogramView(QWidget):
             top = np.argsort(weights)[::-1][: self.BARS]
             peak = float(weights[top[0]]) or 1.0
             self._bars = [(float(weights[i]) / peak, tuple(int(c) for c in colours[i][::-1]))
-                          for i in top]
+                          for i in top if weights[i] >= self.MIN_SHARE * peak]
         self.update()
 
     def paintEvent(self, event):
@@ -66,7 +74,7 @@ class HistogramView(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no target")
             return
         w, h = self.width(), self.height() - 4
-        bar_w = w / self.BARS
+        bar_w = w / max(len(self._bars), self.MIN_SLOTS)
         for i, (height, rgb) in enumerate(self._bars):
             painter.fillRect(QRectF(i * bar_w + 1, 2 + h * (1 - height), bar_w - 2, h * height),
                              QColor(*rgb))
@@ -260,7 +268,9 @@ class TargetPanel(QWidget):
         for i, name in enumerate("xywh"):
             field = QDoubleSpinBox()
             field.setDecimals(1)
-            field.setRange(0.0, 100000.0)
+            field.setRange(UNSET, 100000.0)
+            field.setSpecialValueText("\u2013")      # UNSET: no box (no target selected)
+            field.setValue(UNSET)
             field.setKeyboardTracking(False)
             field.setToolTip({"x": "left edge", "y": "top edge", "w": "width", "h": "height"}[name]
                              + " of the target box, in image pixels; Enter sets the box")
@@ -320,6 +330,8 @@ class TargetPanel(QWidget):
         ``target_id``, whose they are."""
         if state is None:
             self.readout.setText("no target")
+            if self._shown_box is not None and not self.editing():
+                self.clear_box()              # no box to show: not the last one's
             return
         name = "" if target_id is None else f"#{target_id} "
         self.readout.setText(f"{name}{'LOST ' if state.lost else ''}score {state.score:.2f}, "
@@ -327,6 +339,11 @@ class TargetPanel(QWidget):
         self._shown_box = state.box
         if not self.editing():
             self._show_box(state.box)
+
+    def clear_box(self) -> None:
+        """No box in the fields (the targets went): a dash in each until one is shown."""
+        self._shown_box = None
+        self._show_box((UNSET,) * 4)
 
     def revert(self) -> None:
         """Show the selected target's box again in the fields (what was typed is dropped)."""
@@ -340,12 +357,16 @@ class TargetPanel(QWidget):
             field.setValue(value)
             field.blockSignals(False)
 
-    def box(self) -> tuple:
-        return tuple(self.fields[n].value() for n in "xywh")
+    def box(self) -> tuple | None:
+        """The box in the fields; None while any of them is blank."""
+        box = tuple(self.fields[n].value() for n in "xywh")
+        return None if min(box) < 0 else box
 
     def apply(self) -> None:
         for field in self.fields.values():
             field.interpretText()           # text typed but not yet committed counts
+        if self.box() is None:
+            return
         # A spin box passes one Return on as two returnPressed: one box, not two targets.
         if not self._apply_pending:
             self._apply_pending = True
@@ -353,5 +374,7 @@ class TargetPanel(QWidget):
 
     def _emit_box(self) -> None:
         self._apply_pending = False
-        self.box_entered.emit(self.box())
+        box = self.box()
+        if box is not None:
+            self.box_entered.emit(box)
 

@@ -54,6 +54,7 @@ class PipelineWorker(QObject):
     frame_ready = pyqtSignal(object)     # DisplayFrame
     playing_changed = pyqtSignal(bool)
     recording_changed = pyqtSignal(bool, object)   # recording?, the files written
+    target_added = pyqtSignal(int)       # after each add_target: the new id (-1: none added)
     finished = pyqtSignal()
 
     HISTOGRAM_EVERY = 15                 # frames between histogram refreshes while tracking
@@ -225,9 +226,27 @@ class PipelineWorker(QObject):
 
     @pyqtSlot(object)
     def add_target(self, box):
-        """Add a target on ``box`` (x, y, w, h) in the frame on screen; the others stay."""
+        """Add a target on ``box`` (x, y, w, h) in the frame on screen; the others stay.
+        Says which id it got with ``target_added`` (-1 if it could not be added), one
+        answer per request, in order."""
+        added = []
+
+        def add():
+            result = self.session.add_target(box)
+            added.append(result.selected)
+            self._show(result, force=True, histogram=True)
+
         if self.session.frame is not None:
-            self._attempt(lambda: self._show(self.session.add_target(box), force=True, histogram=True))
+            self._attempt(add)
+        self.target_added.emit(added[0] if added else -1)
+
+    @pyqtSlot(int, object)
+    def restore_target(self, target_id: int, box):
+        """Bring target ``target_id`` back (an undone removal) on ``box`` in the frame on
+        screen, under its own id; nothing if that id is in use."""
+        if self.session.frame is not None and target_id not in self.session.pipeline.targets:
+            self._attempt(lambda: self._show(self.session.add_target(box, target_id=target_id),
+                                             force=True, histogram=True))
 
     @pyqtSlot(int, object)
     def retarget(self, target_id: int, box):

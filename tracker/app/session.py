@@ -179,10 +179,12 @@ class Session:
         return self._learnt(self.pipeline.set_target(self._current_frame(), box,
                                                      segment=self._segment(segment)))
 
-    def add_target(self, box, segment: bool | None = None) -> FrameResult:
-        """Add a target on ``box`` in the frame last read and select it; the others stay."""
+    def add_target(self, box, segment: bool | None = None, target_id: int | None = None) -> FrameResult:
+        """Add a target on ``box`` in the frame last read and select it; the others stay.
+        ``target_id`` brings a removed target back under its own id (an undone removal)."""
         return self._learnt(self.pipeline.add_target(self._current_frame(), box,
-                                                     segment=self._segment(segment)))
+                                                     segment=self._segment(segment),
+                                                     target_id=target_id))
 
     def retarget(self, target_id: int, box) -> FrameResult:
         """Learn target ``target_id`` afresh on ``box`` in the frame last read and select
