@@ -73,7 +73,8 @@ class Menus(QObject):
             arrangement_group.addAction(action)
             self.arrangements[choice] = action
         self.zoom_to_fit = a("Zoom to Fit", views.zoom_to_fit, "Ctrl+0",
-                             tip="Ctrl+wheel zooms in and out around the cursor")
+                             tip="Ctrl+wheel zooms every view in and out around the cursor; "
+                                 "a middle-button drag or the wheel pans")
         self.shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
         self.recent_menu = self._build_menus(docks)
         self.speed, self.view_box = self._build_toolbar()

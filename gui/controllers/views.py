@@ -35,6 +35,9 @@ class ViewsController(QObject):
         self._request_views = request_views
         self.view = "track"
         self.side_by_side = False
+        # Zoom and pan apply to every view shown: each follows the other's moves.
+        area.main.view_moved.connect(area.side.set_view)
+        area.side.view_moved.connect(area.main.set_view)
 
     # ------------------------------------------------------------------ choices
     def toggle_view(self, view: str):
@@ -46,6 +49,9 @@ class ViewsController(QObject):
 
     def set_side_by_side(self, on: bool, fit: bool = True):
         self.side_by_side = bool(on)
+        centre = self._area.main.zoom_centre()
+        if self.side_by_side and centre is not None:      # the side view shows what the main does
+            self._area.side.set_view(self._area.main.zoom(), *centre)
         self._area.set_side_visible(self.side_by_side)
         if fit:
             self.fit_layout()
@@ -69,6 +75,7 @@ class ViewsController(QObject):
         return [self.view]
 
     def zoom_to_fit(self):
+        """Every view shows its whole frame again (Ctrl+0)."""
         for view in (self._area.main, self._area.side):
             view.set_zoom(1.0)
 
