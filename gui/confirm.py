@@ -17,6 +17,7 @@ def confirm_replace(parent, paths) -> bool:
     what = existing[0] if len(existing) == 1 else f"{len(existing)} files"
     box = QMessageBox(QMessageBox.Icon.Warning, "Replace?", f"{what} already exists. Replace it?"
                       if len(existing) == 1 else f"{what} already exist. Replace them?", parent=parent)
+    box.setStyleSheet("QLabel { min-width: 28em; }")    # paths on a line each, mostly
     box.setInformativeText("Everything written to " + ("it" if len(existing) == 1 else "them")
                            + " before is lost:\n" + "\n".join(existing))
     replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)

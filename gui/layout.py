@@ -13,7 +13,7 @@ from PyQt6.QtCore import QRect, Qt
 from .view_area import GAP, best_arrangement, frames_share
 
 SEPARATOR = 6           # a dock area's splitter handle, about
-MAX_BOTTOM_SHARE = 0.3  # the panels below take no more of the height than they must, nor than this
+MAX_BOTTOM_SHARE = 0.5  # the panels below never take more than this of the height
 
 
 def _covered(w, h, image, arrangement):

@@ -25,13 +25,14 @@ class _Target:
 
 
 class TargetHistory(QObject):
-    """The undo stack (``stack``) of target changes. ``requests`` are callables sending the
-    worker ``add(box)``, ``restore(id, box)``, ``remove(id)``, ``retarget(id, box)`` and
-    ``clear()``."""
+    """The undo stack (``stack``) of target changes. ``add(box)``, ``restore(id, box)``,
+    ``remove(id)``, ``retarget(id, box)`` and ``clear()`` send the worker its requests;
+    ``boxes()`` gives each target's box on screen, by id."""
 
-    def __init__(self, parent, *, add, restore, remove, retarget, clear):
+    def __init__(self, parent, *, add, restore, remove, retarget, clear, boxes):
         super().__init__(parent)
         self.stack = QUndoStack(self)
+        self._boxes = boxes
         self._add, self._restore, self._remove = add, restore, remove
         self._retarget, self._clear = retarget, clear
         self._waiting: list[_Target] = []     # adds sent, in order, whose ids are to come
@@ -92,6 +93,8 @@ class _Add(QUndoCommand):
     def undo(self):
         target = self._target
         if target.id is not None:
+            # Redone, it comes back where it was when it went, not where it was added.
+            self._box = self._history._boxes().get(target.id, self._box)
             self._history._remove(target.id)
         elif not target.failed:
             target.remove_when_known = True

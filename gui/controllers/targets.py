@@ -49,7 +49,7 @@ class TargetsController(QObject):
             restore=lambda i, box: request_restore.emit(int(i), _floats(box)),
             remove=lambda i: request_remove.emit(int(i)),
             retarget=lambda i, box: request_retarget.emit(int(i), _floats(box)),
-            clear=request_clear_target.emit)
+            clear=request_clear_target.emit, boxes=self._boxes)
 
     @property
     def selected(self) -> int | None:

@@ -270,11 +270,17 @@ def test_undo_and_redo_adding_moving_and_removing_targets(qtbot, window, clip):
     path, frames = clip
     open_clip(qtbot, window, path)
     disk, panel_box = _two_targets(qtbot, window)
+    for _ in range(3):                                  # the disk moves on from its first box
+        window.step()
+    wait_position(qtbot, window, 3)
     before = _boxes(window)
-    # Undo the second add: it goes; redo: it comes back under its id, on its box.
+    # Undo the adds: they go; redo: they come back under their ids, where they were.
     _undo(qtbot, window)
     qtbot.waitUntil(lambda: _ids(window) == [0], timeout=10000)
     assert window.menus.redo.text() == "Redo Add Target"
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: _ids(window) == [], timeout=10000)
+    _undo(qtbot, window, redo=True)
     _undo(qtbot, window, redo=True)
     qtbot.waitUntil(lambda: sorted(_ids(window)) == [0, 1], timeout=10000)
     assert all(_near(_boxes(window)[i], before[i]) for i in before)
@@ -292,7 +298,7 @@ def test_undo_and_redo_adding_moving_and_removing_targets(qtbot, window, clip):
     qtbot.waitUntil(lambda: _near(_boxes(window).get(1), after_move), timeout=10000)
     # Remove target 0 on a later frame; undo brings it back as #0 with the box it had there.
     window.step()
-    wait_position(qtbot, window, 1)
+    wait_position(qtbot, window, 4)
     window.select_target(0)
     qtbot.waitUntil(lambda: window.selected == 0, timeout=5000)
     box_0 = _boxes(window)[0]
@@ -300,7 +306,7 @@ def test_undo_and_redo_adding_moving_and_removing_targets(qtbot, window, clip):
     qtbot.waitUntil(lambda: _ids(window) == [1], timeout=10000)
     _undo(qtbot, window)
     qtbot.waitUntil(lambda: sorted(_ids(window)) == [0, 1], timeout=10000)
-    assert _near(_boxes(window)[0], box_0) and window.last_frame.position == 1
+    assert _near(_boxes(window)[0], box_0) and window.last_frame.position == 4
     # R, undone: both come back.
     kept = _boxes(window)
     qtbot.keyClick(window.main_view, Qt.Key.Key_R)
