@@ -32,6 +32,7 @@ class PlaybackController(QObject):
         self._status = status
         self._sources = sources
         self._frame_shown = frame_shown
+        self._main_view = main_view
         self._request_play, self._request_pause = request_play, request_pause
         self._request_step, self._request_step_back = request_step, request_step_back
         self._request_seek, self._request_seek_end = request_seek, request_seek_end
@@ -113,6 +114,8 @@ class PlaybackController(QObject):
             self._left_the_end()
         self.frame_arrived.emit(display)
         self._unpainted = display            # shown once the view has painted it
+        if self._main_view.window().isMinimized() or not self._main_view.isVisible():
+            self._on_painted()               # nothing is painted now: the worker need not wait
         now = time.perf_counter()
         info = self._sources.info
         if display.capture_time is not None and info is not None and info.is_live:
