@@ -6,15 +6,12 @@ goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
 ``x`` covers ``[x, x + 1)``, so the box can be handed straight to a tracker.
 """
 
-import sys
-
-import cv2
-import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QPainter, QPen, QTransform
+from PyQt6.QtGui import QColor, QPainter, QPen, QTransform
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from . import overlay
+from .frame_image import as_qimage
 from .zoom import MAX_ZOOM, SMOOTH_MAX_SCALE, WHEEL_ZOOM_STEP, view_transform, zoom_text
 
 __all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR"]
@@ -25,7 +22,6 @@ BACKGROUND = QColor(24, 24, 24)
 BAND_COLOUR = QColor(255, 255, 0)
 
 _BAND_SHADOW = QColor(0, 0, 0)
-_LITTLE_ENDIAN = sys.byteorder == "little"
 _TEXT_COLOUR = QColor(235, 235, 235)
 _PLACEHOLDER_COLOUR = QColor(150, 150, 150)
 
@@ -34,35 +30,6 @@ _PLACEHOLDER_COLOUR = QColor(150, 150, 150)
 #: zoomed in 6 widget pixels is less than one image pixel.
 MIN_SELECTION_IMAGE = 4.0
 MIN_SELECTION_WIDGET = 6.0
-
-def _as_qimage(image):
-    """A QImage of a uint8 BGR or gray array, and the array that holds its pixels.
-
-    The frame is converted to 32-bit BGRX (Qt's RGB32 in a little-endian machine's
-    memory): Qt scales that format smoothly about four times faster than 24-bit BGR,
-    and two 1280x720 views are scaled every frame. The conversion is a fresh array,
-    so the caller's frame is never shared. The QImage does not own the buffer: keep
-    the returned array alive as long as the QImage.
-    """
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"VideoView.set_frame: expected a uint8 image, got {image.dtype}")
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
-    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
-        raise ValueError("VideoView.set_frame: expected an HxWx3 BGR or HxW gray image, "
-                         f"got shape {image.shape}")
-    h, w = image.shape[:2]
-    if h == 0 or w == 0:
-        raise ValueError(f"VideoView.set_frame: empty image of shape {image.shape}")
-    if _LITTLE_ENDIAN:
-        code = cv2.COLOR_GRAY2BGRA if image.ndim == 2 else cv2.COLOR_BGR2BGRA
-        pixels = cv2.cvtColor(np.ascontiguousarray(image), code)
-        return pixels, QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB32)
-    fmt = QImage.Format.Format_Grayscale8 if image.ndim == 2 else QImage.Format.Format_BGR888
-    pixels = np.array(image, copy=True, order="C")
-    return pixels, QImage(pixels.data, w, h, pixels.strides[0], fmt)
-
 
 class VideoView(QWidget):
     """Shows frames fitted to the widget and turns mouse drags into target boxes.
@@ -141,7 +108,7 @@ class VideoView(QWidget):
             self.update()
             return
         old_size = self.image_size()
-        self._array, self._qimage = _as_qimage(image)
+        self._array, self._qimage = as_qimage(image)
         if old_size is not None and old_size != self.image_size():
             # A new source: the old zoom centre points at unrelated content.
             self._centre = None
