@@ -3,9 +3,6 @@ folder last used, else the Videos folder, else home, never a dataset being read,
 read-only folder or the program's repository; names never taken twice; a sequence folder
 named after the sequence, not its ``img``."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from tracker.app.output_places import (REPOSITORY, dataset_folder, default_output_folder,
