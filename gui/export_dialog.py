@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialo
                              QLineEdit, QPushButton, QRadioButton)
 
 from tracker.app.labelling import export_suffix
-from tracker.app.output_places import fresh_path
+from tracker.app.output_places import free_path
 
 from .worker_tracks import ExportPlan
 
@@ -96,7 +96,7 @@ class ExportDialog(QDialog):
         if self._path_edited and self.path.text().strip():
             self.path.setText(str(Path(self.path.text().strip()).with_suffix(suffix)))
         else:
-            self.path.setText(str(fresh_path(self._folder, f"{self._stem}-{self.to}", suffix)))
+            self.path.setText(str(free_path(self._folder / f"{self._stem}-{self.to}{suffix}")))
 
     def _format_changed(self, _button, checked):
         if checked:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal, pyqtSlot
 
-from tracker.app.labelling import annotations_for_frames, export_log, source_stem
+from tracker.app.labelling import annotations_for_frames, export_log
+from tracker.app.output_places import source_name
 from tracker.errors import InputError
 
 CHUNK_SECONDS = 0.05        # work between two looks at the queued requests
@@ -131,7 +132,7 @@ class WorkerTracks(QObject):
         if session.resize or source.is_live:
             # Boxes in pixels of the frames as tracked, not the file's: the task says so.
             written = export_log(session.track_log, plan.path, plan.to, frame_size=(frame.shape[1], frame.shape[0]),
-                                 frame_count=source.frame_count, label=plan.label, name=source_stem(source.name),
+                                 frame_count=source.frame_count, label=plan.label, name=source_name(source.name),
                                  keep=keep + ([] if source.is_live else [source.name]))
         else:
             written = export_log(session.track_log, plan.path, plan.to, source=source.name, label=plan.label,

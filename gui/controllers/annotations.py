@@ -14,7 +14,8 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog
 
-from tracker.app.labelling import sequence_groundtruth, source_stem
+from tracker.app.labelling import sequence_groundtruth
+from tracker.app.output_places import source_name
 from tracker.meanshift.multi import box_iou
 
 from ..annotation_layer import AnnotationLayer
@@ -72,7 +73,7 @@ class AnnotationsController(QObject):
         first = annotations.first_boxes()
         start = min((frame for frame, _ in first.values()), default=0)
         if path == self._groundtruth:
-            text = (f"{source_stem(self._sources.info.name)}'s ground truth loaded: its first box is on frame "
+            text = (f"{source_name(self._sources.info.name)}'s ground truth loaded: its first box is on frame "
                     f"{start} (dashed); click it or press L to track it")
         else:
             targets = len(annotations.tracks)

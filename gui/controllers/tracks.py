@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, QStandardPaths, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QProgressBar
 
 from tracker.app.annotations import KINDS
-from tracker.app.labelling import source_stem
-from tracker.app.output_places import default_output_folder
+from tracker.app.output_places import default_output_folder, source_name
 
 from ..export_dialog import ExportDialog
+from .outputs import LAST_FOLDER                 # one "folder last written to" for every output
 from ..worker_tracks import LogSummary
 
 
@@ -119,14 +119,15 @@ class TracksController(QObject):
             self._status.show_error("nothing to export yet: track a target first (drag a box, then play, "
                                     "step or Track to End with Ctrl+E)")
             return
-        folder = default_output_folder(info.name, self._settings.folder("dialog/export_folder"))
+        videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+        folder = default_output_folder(info.name, self._settings.folder(LAST_FOLDER), videos or None)
         targets = self.summary.targets
         frames = [f for runs in self.summary.spans.values() for a, b, _ in runs for f in (a, b - 1)]
-        summary = (f"Exports the tracks of {source_stem(info.name)}: {len(targets)} target"
+        summary = (f"Exports the tracks of {source_name(info.name)}: {len(targets)} target"
                    f"{'s' if len(targets) != 1 else ''} ({', '.join(f'#{t}' for t in targets)}), frames "
                    f"{min(frames)}-{max(frames)}, as tracked in this session (where a frame was tracked "
                    "twice, as tracked last).")
-        self.dialog = ExportDialog(self._window, folder, source_stem(info.name), summary,
+        self.dialog = ExportDialog(self._window, folder, source_name(info.name), summary,
                                    self._settings.choice("export/format", ("mot", "cvat"), "cvat"),
                                    self._settings.text("export/label", "object", lambda t: bool(t.strip())))
         self.dialog.accepted.connect(lambda dialog=self.dialog: self.export(dialog.plan()))
@@ -141,7 +142,7 @@ class TracksController(QObject):
             answer = QMessageBox.question(self._window, "Export tracks", f"{plan.path} exists. Replace it?")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        self._settings.write("dialog/export_folder", str(Path(plan.path).parent))
+        self._settings.write(LAST_FOLDER, str(Path(plan.path).resolve().parent))
         self._settings.write("export/format", plan.to)
         self._settings.write("export/label", plan.label)
         self._status.say(f"exporting to {plan.path}…", 0)

@@ -1,8 +1,6 @@
 """The session's track log: every state tracked, the latest winning; frames it holds shown
 from it rather than tracked again; what it exports is what `export_track` makes of a
-recording of the same run. And where the app proposes to write files."""
-
-import os
+recording of the same run."""
 
 import pytest
 
@@ -11,8 +9,8 @@ from tests.support.gui_window import disk_box
 from tests.support.labelling import GONE, SIZE, headless_states, make_occluded_clip
 from tracker.app import RecordPlan, Session
 from tracker.app.annotations import export_track, read_annotations
-from tracker.app.labelling import annotations_for_frames, export_log, sequence_groundtruth, source_stem
-from tracker.app.output_places import default_output_folder, fresh_path, unfit_reason
+from tracker.app.labelling import annotations_for_frames, export_log, sequence_groundtruth
+from tracker.app.output_places import source_name
 from tracker.errors import InputError
 
 
@@ -96,7 +94,7 @@ def test_annotations_read_for_resized_frames_are_scaled(tmp_path):
     boxes = make_sequence(tmp_path / "Seq")
     for opened in (tmp_path / "Seq", tmp_path / "Seq" / "img"):
         assert sequence_groundtruth(opened) == str(tmp_path / "Seq" / "groundtruth_rect.txt")
-        assert source_stem(opened) == "Seq"
+        assert source_name(opened) == "Seq"
     assert sequence_groundtruth(tmp_path) is None and sequence_groundtruth("camera:0") is None
     path = sequence_groundtruth(tmp_path / "Seq")
     same, notes = annotations_for_frames(path, (160, 120), (160, 120))
@@ -104,38 +102,3 @@ def test_annotations_read_for_resized_frames_are_scaled(tmp_path):
     half, _ = annotations_for_frames(path, (160, 120), (80, 60))
     assert half.box_at(0, 3) == pytest.approx(tuple(boxes[3] / 2))
     assert read_annotations(path).boxes_on(3) == {0: pytest.approx(tuple(boxes[3]))}
-
-
-def test_outputs_go_to_the_last_folder_or_the_videos_folder_never_a_dataset_or_repository(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    (home / "Videos").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    repository = tmp_path / "repo"
-    (repository / ".git").mkdir(parents=True)
-    (repository / "videos").mkdir()
-    make_sequence(tmp_path / "data" / "Seq")
-    read_only = tmp_path / "ro"
-    read_only.mkdir()
-    read_only.chmod(0o555)
-    last = tmp_path / "mine"
-    last.mkdir()
-    try:
-        assert default_output_folder(None, str(last)) == last
-        for bad, why in ((repository / "videos", "repository"), (tmp_path / "data" / "Seq" / "img", "dataset"),
-                         (read_only, "read-only"), (tmp_path / "gone", "not a folder")):
-            if why == "read-only" and os.access(read_only, os.W_OK):
-                continue                                          # root writes anywhere
-            assert why in unfit_reason(bad)
-            assert default_output_folder(None, str(bad)) == home / "Videos"
-        frames = tmp_path / "frames"
-        frames.mkdir()
-        assert "frames being read" in unfit_reason(frames, source=str(frames))
-        (home / ".config").mkdir()
-        (home / ".config" / "user-dirs.dirs").write_text('XDG_VIDEOS_DIR="$HOME/Filme"\n')
-        (home / "Filme").mkdir()
-        assert default_output_folder() == home / "Filme"
-    finally:
-        read_only.chmod(0o755)
-    (last / "clip-cvat.xml").write_text("")
-    assert fresh_path(last, "clip-cvat", ".xml") == last / "clip-cvat-2.xml"

@@ -86,16 +86,3 @@ def export_suffix(to: str) -> str:
     """The file suffix proposed for format ``to``."""
     return ".txt" if to == "mot" else ".xml"
 
-
-def source_stem(name) -> str:
-    """A name for the files made of source ``name``: a video's stem, an OTB sequence's
-    folder (not its ``img/``), a pattern's folder; "track" when there is none."""
-    text = os.fspath(name)
-    if "://" in text or text.startswith("camera:"):
-        return "".join(c if c.isalnum() else "-" for c in text.split("://")[-1]).strip("-")[:40] or "stream"
-    path = Path(text)
-    if "%" in path.name:
-        path = path.parent
-    if path.name == "img":
-        path = path.parent
-    return (path.name if os.path.isdir(path) else path.stem) or "track"

@@ -1,99 +1,107 @@
-"""Where the app proposes to write new files, and under which name.
+"""Where the app's outputs go by default, and what they are called: the one rule for the
+Record dialog, Save Frame As and the export dialog.
 
-One rule for every output the app proposes (exports, recordings, saved frames): the last
-folder the user wrote to, else the user's videos folder, else the home folder, and never
-a folder that is read-only, inside a dataset (an OTB or MOT sequence, a folder of frames
-being read) or inside a source repository: files written there get mixed with the data or
-the code, or fail. The name proposed is one no file has yet, so accepting the proposal
-never writes over anything.
+A new file goes to the folder the user last wrote to, else their Videos folder, else
+their home, and never into a place it does not belong: a folder that cannot be written,
+the folder of a dataset being read (an OTB sequence and its ``img/``, any folder of the
+source's images), or this program's own repository. It never takes the name of a file
+that is there already: ``NAME-track.mkv``, then ``NAME-track-2.mkv``, ...
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
-#: Files that make a folder (and everything under it) part of a dataset.
-DATASET_MARKS = ("groundtruth_rect.txt", os.path.join("gt", "gt.txt"), "seqinfo.ini")
-_XDG_LINE = re.compile(r'^\s*XDG_VIDEOS_DIR\s*=\s*"?([^"\n]*)"?\s*$', re.MULTILINE)
+from ..io.urls import is_stream_url
+
+#: Folder names that hold the frames of the sequence named by the folder above them
+#: (OTB and UAV123 ``img``, VOT ``color``, and the usual others).
+FRAME_FOLDERS = {"img", "imgs", "image", "images", "frames", "color", "colour", "rgb", "jpg"}
+
+#: This program's own source tree (a checkout), where outputs would be untracked clutter;
+#: None when it is installed as a package.
+REPOSITORY = next((p for p in [Path(__file__).resolve().parents[2]]
+                   if (p / "pyproject.toml").is_file() and (p / "tracker").is_dir()), None)
 
 
-def default_output_folder(source=None, last=None) -> Path:
-    """The folder new files of ``source`` go to by default: ``last`` (the last folder
-    written to, from the settings) if it is a fit place, else the user's videos folder,
-    else the home folder, else the temporary folder (see the module's rule)."""
-    for folder in (last, videos_folder(), Path.home()):
-        if folder and unfit_reason(folder, source) is None:
-            return Path(folder).resolve()
-    return Path(tempfile.gettempdir())
+def source_name(spec) -> str:
+    """A short name for the source ``spec``, for titles and output names: a video's name
+    without its suffix, a sequence's name (``Couple`` for ``otb/Couple``, ``otb/Couple/img``
+    or ``otb/Couple/img/%04d.jpg``), ``camera-0``, or a stream's address in plain
+    characters."""
+    spec = str(spec)
+    if is_stream_url(spec) or spec.startswith("camera:"):
+        name = re.sub(r"[^A-Za-z0-9]+", "-", spec.split("://")[-1]).strip("-")[:40]
+        return name or "stream"
+    path = Path(spec)
+    if "%" in path.name:
+        path = path.parent                   # a pattern: named by its folder
+    elif not path.is_dir():
+        return path.stem or "source"         # a video file (or a single image)
+    path = Path(os.path.abspath(path))
+    if path.name.lower() in FRAME_FOLDERS and path.parent.name:
+        path = path.parent
+    return path.name or "source"
 
 
-def unfit_reason(folder, source=None) -> str | None:
-    """Why ``folder`` is no place for new files (read-only, in a dataset or a repository,
-    the folder of the frames of ``source``), or None if it is fine."""
-    try:
-        path = Path(folder).expanduser().resolve()
-    except (OSError, RuntimeError, ValueError):
-        return "it cannot be resolved"
-    if not path.is_dir():
-        return "it is not a folder"
-    if not os.access(path, os.W_OK | os.X_OK):
-        return "it is read-only"
-    frames = _frames_folder(source)
-    if frames is not None and (path == frames or frames in path.parents):
-        return "it holds the frames being read"
-    for place in (path, *path.parents):
-        if any((place / mark).is_file() for mark in DATASET_MARKS):
-            return f"it is inside the dataset {place}"
-        if (place / ".git").exists() or (place / ".hg").exists():
-            return f"it is inside the repository {place}"
+def dataset_folder(spec) -> Path | None:
+    """The folder of the dataset ``spec`` reads (a folder of images, or a sequence folder
+    with its frames in ``img/``), absolute; None for a video file, a camera or a stream."""
+    spec = str(spec)
+    if is_stream_url(spec) or spec.startswith("camera:"):
+        return None
+    path = Path(spec)
+    if "%" in path.name:
+        path = path.parent
+    elif not path.is_dir():
+        return None
+    path = Path(os.path.abspath(path)).resolve()
+    return path.parent if path.name.lower() in FRAME_FOLDERS else path
+
+
+def unsuitable(folder, source_spec=None) -> str | None:
+    """Why new files should not go into ``folder`` by default, or None if they may."""
+    if folder is None or not str(folder).strip():
+        return "no folder"
+    folder = Path(folder)
+    if not folder.is_dir():
+        return "not a folder"
+    # The mode bits too: a folder nobody may write to is read-only by intent, even
+    # for root, whom os.access lets write anywhere.
+    if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
+        return "read-only"
+    resolved = folder.resolve()
+    dataset = dataset_folder(source_spec) if source_spec is not None else None
+    if dataset is not None and (resolved == dataset or dataset in resolved.parents):
+        return "inside the dataset being read"
+    if REPOSITORY is not None and (resolved == REPOSITORY or REPOSITORY in resolved.parents):
+        return "inside the program's repository"
     return None
 
 
-def videos_folder() -> Path | None:
-    """The user's videos folder if it exists: XDG_VIDEOS_DIR on Linux, else ~/Videos
-    (~/Movies on macOS)."""
+def default_output_folder(source_spec=None, last_used=None, videos=None) -> Path:
+    """Where a new output goes: ``last_used`` (the folder the user last wrote to), else
+    ``videos`` (the user's Videos folder, which the app knows from its desktop), else
+    ``~/Videos``, else home; the first of them where `unsuitable` finds nothing wrong
+    (the temporary folder if none)."""
     home = Path.home()
-    if sys.platform.startswith("linux"):
-        config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "user-dirs.dirs"
-        try:
-            found = _XDG_LINE.search(config.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            found = None
-        if found and found.group(1).strip():
-            folder = Path(found.group(1).replace("$HOME", str(home)))
-            if folder.is_dir() and folder != home:
-                return folder
-    folder = home / ("Movies" if sys.platform == "darwin" else "Videos")
-    return folder if folder.is_dir() else None
+    for folder in (last_used, videos, home / "Videos", home):
+        if folder and unsuitable(folder, source_spec) is None:
+            return Path(folder)
+    return Path(tempfile.gettempdir())
 
 
-def fresh_path(folder, stem: str, suffix: str) -> Path:
-    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``... : the first no file has."""
-    folder = Path(folder)
-    path = folder / f"{stem}{suffix}"
-    number = 2
-    while path.exists():
-        path = folder / f"{stem}-{number}{suffix}"
-        number += 1
-    return path
-
-
-def _frames_folder(source) -> Path | None:
-    """The folder of a folder-of-frames source (a sequence, an OTB sequence's img/, a
-    pattern), which must get no other files; None for videos, cameras, streams."""
-    if source is None:
-        return None
-    text = os.fspath(source)
-    if "://" in text or text.startswith("camera:"):
-        return None
-    path = Path(text)
-    if "%" in path.name:
-        path = path.parent
-    if not path.is_dir():
-        return None
-    path = path.resolve()
-    return path.parent if path.name == "img" else path
+def free_path(path, related=None) -> Path:
+    """``path``, or the first of ``NAME-2.ext``, ``NAME-3.ext``, ... for which none of
+    ``related(candidate)`` (default: the candidate alone) exists: an output that writes
+    several files (a video and its CSV) takes a name none of them has yet."""
+    path = Path(path)
+    related = related or (lambda candidate: [candidate])
+    candidate, n = path, 1
+    while any(Path(p).exists() for p in related(candidate)):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate

@@ -28,12 +28,14 @@ it again, and so do the steps from there (`replay.Replay`).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import cv2
 
 from ..errors import InputError, TrackerError
 from ..io.sources import open_source
 from .compose import SEGMENTED_VIEWS, VIEWS, view_image
+from .outputs import check_distinct
 from .pipeline import FrameResult, TrackingPipeline
 from .recording import RecordPlan, Recorder
 from .replay import Replay
@@ -60,6 +62,8 @@ class Session:
     ----------
     source : FrameSource or None
         The source open, None before `open` and after `close`.
+    spec : str or None
+        What was opened, as given to `open` (recordings never write over it).
     position : int
         The source's index of the frame last read (-1 before the first).
     frame : ndarray or None
@@ -79,6 +83,7 @@ class Session:
         self.pipeline = TrackingPipeline(segment=segment, segment_options=segment_options,
                                          **tracker_options)
         self.source = None
+        self.spec = None               # what was opened, as given (a path, pattern or URL)
         self.resize = None
         self.views = {"track"}
         self.frame = None
@@ -98,8 +103,8 @@ class Session:
         ``max_pixels`` and ``cancelled`` go to `open_source`. Returns the source."""
         source = open_source(spec, timeout=timeout, max_pixels=max_pixels, cancelled=cancelled)
         self.close()                   # a recording belongs to one source
-        self.source, self.resize = source, resize
-        self.pipeline.clear_target()
+        self.source, self.resize, self.spec = source, resize, str(spec)
+        self.pipeline.restart()
         self.track_log.clear()
         self._replay.clear()
         self.frame = self.result = None
@@ -199,9 +204,11 @@ class Session:
         self._replay.clear()
         return self._learnt(result, {result.selected})
 
-    def add_target(self, box, segment: bool | None = None) -> FrameResult:
-        """Add a target on ``box`` in the frame last read and select it; the others stay."""
-        result = self.pipeline.add_target(self._current_frame(), box, segment=self._segment(segment))
+    def add_target(self, box, segment: bool | None = None, target_id: int | None = None) -> FrameResult:
+        """Add a target on ``box`` in the frame last read and select it; the others stay.
+        ``target_id`` brings a removed target back under its own id (an undone removal)."""
+        result = self.pipeline.add_target(self._current_frame(), box, segment=self._segment(segment),
+                                          target_id=target_id)
         return self._learnt(result, {result.selected})
 
     def retarget(self, target_id: int, box) -> FrameResult:
@@ -285,13 +292,22 @@ class Session:
         return self.recorder is not None
 
     def start_recording(self, plan: RecordPlan) -> None:
-        """Record from the frame last shown on (it is the first recorded, with its rows)."""
+        """Record from the frame last shown on (it is the first recorded, with its rows).
+        A file of the plan that is the source (or a link to it, or inside its folder of
+        images) is refused with InputError before anything is written."""
         if self.source is None:
             raise InputError("open a video or camera before recording")
+        check_distinct(self.spec, [Path(f) for f in plan.files()])   # never over an input
         self.stop_recording()
         self.recorder = Recorder(plan, self.source.fps)
         if self.refresh() is not None:
             self._record(self.result)
+
+    @property
+    def recording_resumes_after(self) -> int | None:
+        """After a step back while recording, the last frame recorded: recording holds
+        until playback passes it (see `Recorder`); None otherwise."""
+        return self.recorder.resumes_after(self.position) if self.recorder is not None else None
 
     def stop_recording(self) -> list[str]:
         """Finish the recorded files (every one valid); the reasons any came out
@@ -360,8 +376,6 @@ class Session:
         if frame is None:
             return None
         self.at_end = False                # Play continues from here, not from 0
-        if self.recorder is not None:
-            self.recorder.replay_from(self.position)     # a replay is recorded again
         stored = self._replay.stored(self.position)
         if stored is not None:
             return self._replayed(frame, stored)
