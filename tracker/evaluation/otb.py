@@ -19,6 +19,8 @@ SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
 PRECISION_PX = 20.0
 #: Centre-error thresholds of the OTB precision plot: 0, 1, ..., 50 pixels.
 PRECISION_THRESHOLDS = np.arange(0.0, 51.0)
+#: A box more than this many times the target's area counts as ballooned.
+OVERSIZE = 4.0
 
 
 def load_groundtruth(path) -> np.ndarray:
@@ -145,6 +147,12 @@ class SequenceResult:
         return self.overlaps >= 0.5
 
     @property
+    def oversized(self) -> np.ndarray:
+        """Frames whose box is more than `OVERSIZE` times the target's area (a ballooned box)."""
+        box_area = self.boxes[:, 2] * self.boxes[:, 3]
+        return box_area > OVERSIZE * self.groundtruth[:, 2] * self.groundtruth[:, 3]
+
+    @property
     def fps(self) -> float:
         # The first frame is the initialisation, not a tracked frame.
         return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
@@ -156,7 +164,8 @@ class SequenceResult:
                 "missed_frames": int(self.missed.sum()),
                 "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
                 "well_tracked_frames": int(self.well_tracked.sum()),
-                "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum())}
+                "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum()),
+                "oversized_frames": int(self.oversized.sum())}
 
 
 def lost_flag_figures(results) -> dict:
@@ -164,14 +173,17 @@ def lost_flag_figures(results) -> dict:
 
     *False confidence*: the share of frames whose box misses the target entirely (IoU 0)
     that the tracker reported as tracked. *False alarm*: the share of well-tracked frames
-    (IoU >= 0.5) that it reported lost. None where there are no such frames.
+    (IoU >= 0.5) that it reported lost. *Oversized*: the share of all frames whose box is
+    more than `OVERSIZE` times the target's area. None where there are no such frames.
     """
     rows = [r.summary() if isinstance(r, SequenceResult) else r for r in results]
     missed = sum(r["missed_frames"] for r in rows)
     well = sum(r["well_tracked_frames"] for r in rows)
+    frames = sum(r["frames"] for r in rows)
     return {
         "false_confidence": (sum(r["missed_reported_tracked"] for r in rows) / missed) if missed else None,
         "false_alarm": (sum(r["well_tracked_reported_lost"] for r in rows) / well) if well else None,
+        "oversized": (sum(r["oversized_frames"] for r in rows) / frames) if frames else None,
     }
 
 
