@@ -13,13 +13,14 @@ from ._meanshift_kernels import best_box_size
 class Adaptation:
     """Size (the box that holds target-like weight), angle (second moments) and gain."""
 
-    def _adapt_size(self, weights, region, found, occluded_bins=None):
+    def _adapt_size(self, weights, region, found, occluded_bins=None, frame=None):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest.
 
         ``occluded_bins``: the region's bin map when the match is worse than usual. A
         partly hidden target must not shrink to its visible part, but a box left larger
         than a shrinking target matches badly too: the size changes then only if the
         chosen box matches the model clearly better, and as well as usual again.
+        ``frame``: when given, the template gives a second opinion (`_agreed_scale`).
         """
         tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
         # The rotated box is fitted (upright unless rotation is followed).
@@ -32,6 +33,9 @@ class Adaptation:
                 return
         w = self._w * fw ** self.SCALE_RATE
         h = self._h * fh ** self.SCALE_RATE
+        if frame is not None:
+            g = self._agreed_scale(math.sqrt(fw * fh) ** self.SCALE_RATE, frame, found)
+            w, h = self._w * g, self._h * g
         # Keep the shape near the first frame's, the size within limits and the frame.
         aspect0 = self._w0 / self._h0
         aspect = min(max(w / h, aspect0 / self.ASPECT_LIMIT), aspect0 * self.ASPECT_LIMIT)
@@ -42,6 +46,24 @@ class Adaptation:
         s = math.sqrt(w * h / (self._w0 * self._h0))
         s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
         self._w, self._h = w * s_clamped / s, h * s_clamped / s
+
+    def _agreed_scale(self, colour, frame, found):
+        """The size change both cues agree on: the template's (which extent it matches
+        best) and the colours' (``colour``), the smaller one when both grow or both
+        shrink, none when they disagree. Each alone balloons where it is weak (colour on
+        gray or dull targets, the template in spray and clutter); they rarely err the
+        same way on the same frame. A target without a pattern (every extent matches
+        it alike) is sized by its colours alone."""
+        if colour == 1.0:
+            return 1.0        # nothing to agree on (and the template's looks cost time)
+        look = self._template.scale_factor(frame, found.cx, found.cy, *self._bounds())
+        if look is None:
+            return colour     # a target without a pattern: the colours alone
+        if look > 1 and colour > 1:
+            return min(look, colour)
+        if look < 1 and colour < 1:
+            return max(look, colour)
+        return 1.0
 
     def _adapt_angle(self, bins, region):
         # The orientation is measured on the first frame's colours: a box lagging a

@@ -49,8 +49,10 @@ class Redetection:
     def _plausible(self, found: _Candidate, margin: float) -> bool:
         """Is this candidate the target? Its colours must match the model and its pixels
         must be target-like (a drop in similarity alone is no proof: half the target
-        hidden drops it as much as a similar-coloured stand-in does)."""
-        return found.score >= self.lost_threshold + margin and found.foreground >= self.FOREGROUND_LOST
+        hidden drops it as much as a similar-coloured stand-in does), unless the box
+        clearly looks like the target (the scene's colours shifted, not the target)."""
+        return found.score >= self.lost_threshold + margin and (
+            found.foreground >= self.FOREGROUND_LOST or found.appearance >= self.APPEARANCE_VOUCHES)
 
     def _doubtful_jump(self, found: _Candidate, px, py) -> bool:
         """A match more than a box away from where the target should be, and worse than

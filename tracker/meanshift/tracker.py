@@ -9,17 +9,20 @@ target size:
    target's kernel-weighted histogram and b the histogram of a ring of background around
    it: colours shared with the surroundings weigh little, so the window neither drifts
    into similar background nor balloons the way hue-only CamShift does;
-3. mean shift the window to the centroid of that weight image (numba), from the
-   predicted position and from the densest window of the region;
+3. add a correlation filter's response (``template.py``: where the target's gray-level
+   pattern is, Staple-style) to that weight image, and mean shift the window to its
+   centroid (numba), from the predicted position, from the densest window of the region
+   and from the filter's peak;
 4. size: the box that holds the most weight less a threshold per pixel (a tenth of the
    way from a background pixel's typical weight to a target pixel's), searched among
    sizes 10 % either side of the current one in one pass over the pixels and taken at a
    fifth of the step per frame (while the match is poor, only if the new size restores
-   it); orientation (on request) from the second moments of the weights under the first
+   it), and only as far as the filter agrees (its best of three patch extents); orientation (on request) from the second moments of the weights under the first
    frame's model, relative to the first frame;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
-   how target-like the box's pixels are compared with the first frame, and whether a
-   far match is as good as the target's typical one. When any fails the target is lost:
+   how target-like the box's pixels are compared with the first frame (unless the
+   filter vouches for the box), and whether a far match is as good as the target's
+   typical one. When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
    reduced resolution) are tried until a candidate matches the model well again.
@@ -41,6 +44,7 @@ from .camshift import ellipse_from_moments
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .redetection import Redetection
 from .region import RegionSampler
+from .template import CorrelationFilter
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
@@ -86,6 +90,7 @@ class _Candidate:
     u: float           # region coordinates
     v: float
     foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
+    appearance: float = 1.0   # how much it looks like the target (template response, 1 as usual)
 
 
 class MeanShiftTracker(Adaptation, Redetection):
@@ -147,6 +152,8 @@ class MeanShiftTracker(Adaptation, Redetection):
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
     FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
+    APPEARANCE_LEARN = 0.4  # the template learns only from boxes that look at least this much like it
+    APPEARANCE_VOUCHES = 0.6  # a box that looks this much like the target needs no target-like colours
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
@@ -179,6 +186,8 @@ class MeanShiftTracker(Adaptation, Redetection):
         self._anchor_table = np.zeros(n, np.float32)     # the first frame's model, for the angle
         self._anchor_weights = np.empty(0, np.float32)
         self._weights = np.empty(0, np.float32)
+        self._located = np.empty(0, np.float32)       # colour weights with the template's added
+        self._template = CorrelationFilter()
         self._integral = np.empty(0, np.float64)
         self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
@@ -243,6 +252,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         weights = self._project(bins)
         self._foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
         self._shape0 = self._ellipse(weights, region)
+        self._template.init(frame, cx, cy, *self._bounds())
         self._initialized = True
         self._score, self._lost = 1.0, False
         self._jumped = False
@@ -301,23 +311,28 @@ class MeanShiftTracker(Adaptation, Redetection):
                                       self._sampling(self._w, self._h))
         bins = self._quantizer.bin_map(region.image, self._gain)
         weights = self._project(bins)
+        # Mean shift runs on the colour weights with the template's response added;
+        # size and target-likeness are measured on the colour weights alone.
+        self._template.respond(frame, px, py, bw, bh)
+        located = self._fuse(weights, region)
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))
-        su, sv = region.to_region(px, py)
-        # The densest window catches a target that jumped beyond the window's reach.
+        # Starts: the prediction; the densest window, which catches a target that jumped
+        # beyond the window's reach; where the target looks most like itself.
         integral = self._integral_for(bins.shape)      # densest_window fills it
-        du, dv, _ = densest_window(weights, win_w, win_h, integral)
-        best = None
-        for start_u, start_v in ((su, sv), (du, dv)):
-            u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,
+        du, dv, _ = densest_window(located, win_w, win_h, integral)
+        best, reached = None, []
+        for start_u, start_v in (region.to_region(px, py), (du, dv), region.to_region(*self._template.peak())):
+            u, v, _, _, _, _ = centroid_iterate(located, start_u, start_v, win_w, win_h,
                                                 self.eps / region.step_x, self.max_iter)
-            if best is not None and abs(u - best.u) + abs(v - best.v) < 1.0:
-                break     # both starts reached the same place (the usual case)
+            if any(abs(u - a) + abs(v - b) < 1.0 for a, b in reached):
+                continue     # a place already scored (the usual case: all starts agree)
+            reached.append((u, v))
             score = self._kernel_score(bins, u, v, region)
             if best is None or score > best.score + self.JUMP_MARGIN:
                 x, y = region.to_frame(u, v)
-                best = _Candidate(x, y, score, u, v)
-        best.foreground = self._foreground(weights, region, best.u, best.v, integral) / self._foreground0
+                best = _Candidate(x, y, score, u, v, appearance=self._template.value_at(x, y))
+        best.foreground = self._foreground(weights, region, best.u, best.v) / self._foreground0
         self._last = (region, bins, weights)
         return best
 
@@ -330,7 +345,7 @@ class MeanShiftTracker(Adaptation, Redetection):
         occluded = found.score < self._typical_score - self.OCCLUSION_DROP
         self._typical_score += 0.1 * (found.score - self._typical_score)
         if self.adapt_scale:
-            self._adapt_size(weights, region, found, bins if occluded else None)
+            self._adapt_size(weights, region, found, bins if occluded else None, frame)
         if self.adapt_angle:
             self._adapt_angle(bins, region)
         if self.adapt_brightness and self._follow_brightness(region, found):
@@ -346,6 +361,10 @@ class MeanShiftTracker(Adaptation, Redetection):
             self._q[:] = self._q0
             blend_into(self._q, self._q_learnt, 1.0 - self.MODEL_ANCHOR)
         self._update_background(region, bins, self.BACKGROUND_RATE)   # and the ratio table
+        if not occluded and found.appearance >= self.APPEARANCE_LEARN:
+            # The template learns only what still looks like the target, so that a box
+            # drifting onto something else does not teach it that something.
+            self._template.learn(found.cx, found.cy)
 
     def _lose(self, score):
         """The target is gone: freeze everything where it was last seen."""
@@ -376,6 +395,14 @@ class MeanShiftTracker(Adaptation, Redetection):
                 self._weights = buffer
         table = self._anchor_table if anchor else self._table
         return lut_project(bins, table, buffer[:n].reshape(bins.shape))
+
+    def _fuse(self, weights, region):
+        """The colour weights with the template's response added, in a reused buffer."""
+        n = weights.size
+        if self._located.size < n:
+            self._located = np.empty(n, np.float32)
+        return self._template.fuse(weights, region, self._target_weight,
+                                   self._located[:n].reshape(weights.shape))
 
     def _update_background(self, region, bins, blend):
         """Blend the ring around the box into the background model; renew the ratio table."""
