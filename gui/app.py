@@ -75,20 +75,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
-    from tracker.cli import parse_roi
-    from tracker.cli_options import parse_size
+    from tracker.app import VIEWS, argument, parse_roi, parse_size
 
     p = _Parser(prog="mstrack-gui", description="Mean shift colour tracking, live.")
     p.add_argument("source", nargs="?", help="video file, image folder, pattern or camera:N")
-    p.add_argument("--resize", type=parse_size, help="resize frames to WxH before anything else")
-    p.add_argument("--roi", type=parse_roi, action="append",
+    p.add_argument("--resize", type=argument(parse_size), help="resize frames to WxH before anything else")
+    p.add_argument("--roi", type=argument(parse_roi), action="append",
                    help="a target box X,Y,W,H on the first frame; once per target")
     p.add_argument("--frames", type=int, help="play this many frames, then stop")
     p.add_argument("--screenshot", help="save a PNG of the window after --frames")
     p.add_argument("--out-csv", help="record the track to this CSV")
     p.add_argument("--out-video", help="record the annotated view to this video")
     p.add_argument("--side-by-side", action="store_true", help="show the segmentation beside the track")
-    p.add_argument("--view", choices=("track", "backprojection", "segment", "boundaries"),
+    p.add_argument("--view", choices=VIEWS,
                    help="the view to show (beside the track with --side-by-side)")
     p.add_argument("--quit", action="store_true", help="exit after --frames")
     return p
@@ -184,9 +183,14 @@ def _close_on_signals(app, window) -> list:
 
 
 def main(argv=None) -> int:
+    from tracker.checks import as_count
+    from tracker.errors import InputError
+
     args = build_parser().parse_args(argv)
-    if args.frames is not None and args.frames < 1:
-        print("mstrack-gui: error: --frames must be at least 1", file=sys.stderr)
+    try:
+        as_count(args.frames, "--frames", 1, none=True)
+    except InputError as e:
+        print(f"mstrack-gui: error: {e}", file=sys.stderr)
         return 2
     problem = _display_problem()
     if problem:
@@ -206,20 +210,25 @@ def main(argv=None) -> int:
         traceback.print_exception(kind, error, tb)          # a bug: the developer wants it all
         window.show_error(f"internal error: {kind.__name__}: {error}")
     sys.excepthook = report_bug
-    if args.view:
-        window.set_view(args.view)
-    if args.side_by_side:
-        window.set_side_by_side(True)
-    automation = Automation(app, window, args) if (args.frames or args.roi) else None
-    if automation is not None:
-        window.params.segment.setChecked(True)      # automation runs with segmentation on
-        if args.quit:
-            window.setProperty("quiet_errors", True)
-    window.show()
-    if args.source:
-        window.open_source(args.source)
-    stopped_by = _close_on_signals(app, window)
-    code = app.exec()
+    # From here on, the worker's thread is stopped before the window goes, whatever
+    # happens: a QThread collected while running aborts the process (rc 134).
+    try:
+        if args.view:
+            window.set_view(args.view)
+        if args.side_by_side:
+            window.set_side_by_side(True)
+        automation = Automation(app, window, args) if (args.frames or args.roi) else None
+        if automation is not None:
+            window.params.segment.setChecked(True)      # automation runs with segmentation on
+            if args.quit:
+                window.setProperty("quiet_errors", True)
+        window.show()
+        if args.source:
+            window.open_source(args.source)
+        stopped_by = _close_on_signals(app, window)
+        code = app.exec()
+    finally:
+        window.stop_worker()
     if stopped_by:
         code = 128 + stopped_by[0]          # as a shell reports a process a signal ended
     return code

@@ -21,11 +21,9 @@ class DisplayFrame:
     position: int                      # index of the frame in the source
     frame_count: int | None
     views: dict = field(default_factory=dict)   # view name -> bare uint8 BGR image
-    state: object = None               # TrackState or None
-    trail: list = field(default_factory=list)   # recent centres, drawn by the view
     states: dict = field(default_factory=dict)  # every target's TrackState, by id
     trails: dict = field(default_factory=dict)  # every target's recent centres, by id
-    selected: int | None = None        # the id `state` belongs to (the panels show it)
+    selected: int | None = None        # the target the panels show (None: no target)
     tracker_options: dict = field(default_factory=dict)  # the selected target's (colour space, bins)
     track_ms: float = 0.0
     segment_ms: float = 0.0
@@ -35,3 +33,8 @@ class DisplayFrame:
     histogram: tuple | None = None     # (weights, colours) of the target model, when it changed
     playing: bool = False
     capture_time: float | None = None  # time.monotonic() when the frame was captured or read
+
+    @property
+    def selected_state(self):
+        """The selected target's TrackState (the panels show it), or None."""
+        return self.states.get(self.selected)

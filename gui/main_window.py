@@ -1,29 +1,30 @@
-"""The main window: turns gestures into worker calls and DisplayFrames into pixels."""
+"""The main window: its widgets, the worker thread, and the controllers that turn gestures
+into worker requests and DisplayFrames into pixels, wired together."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+from PyQt6.QtCore import QSettings, Qt, QThread, pyqtSignal
+from PyQt6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from PyQt6.QtCore import QSettings, Qt, QThread, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
-
-from .layout import fit_docks
-from .menus import VIEW_NAMES, WindowMenus
+from .controllers import (VIEW_NAMES, OutputsController, PlaybackController, SourcesController,
+                          TargetsController, ViewsController)
+from .menus import SPEEDS, Menus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
-from .shortcuts import ShortcutsDialog
-from .status import ElidedLabel, RecordingIndicator
+from .settings import Settings
+from .status import StatusLine
 from .view_area import ARRANGEMENT_CHOICES, ViewArea
-from .window_files import WindowFiles
-from .window_targets import HINT, WindowTargets
 from .worker import PipelineWorker
 
-READOUT_EVERY = 0.1       # seconds between updates of the numbers while playing
 
+class MainWindow(QMainWindow):
+    """Open a source, drag a box around each target, watch them tracked and segmented.
 
-class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
-    """Open a source, drag a box around each target, watch them tracked and segmented."""
+    The window owns the widgets and the worker; the state lives in its controllers:
+    ``sources`` (the source open), ``playback`` (the frame on screen), ``views`` (which
+    views, how arranged), ``targets``, ``outputs`` (recording, saved frames), ``menus``
+    (the actions) and ``status`` (the status bar and errors).
+    """
 
     # Requests to the worker (queued across threads).
     request_open = pyqtSignal(str, object)
@@ -49,35 +50,40 @@ class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
     request_shutdown = pyqtSignal()
 
     frame_displayed = pyqtSignal(object)          # DisplayFrame, after painting (for automation)
-    cameras_found = pyqtSignal(object)            # list of camera indices, from a probe thread
 
     def __init__(self, settings: QSettings | None = None, resize=None):
         super().__init__()
         self.setWindowTitle("meanshift-tracker")
         self.setAcceptDrops(True)
-        self.settings = settings or QSettings("meanshift-tracker", "meanshift-tracker")
-        self.resize_to = resize
-        self.info = None
-        self.playing = False
-        self.recording = False
-        self.recording_files = []
-        self.ready = False
-        self.last_error = None
-        self.last_frame = None
-        self.view = "track"
-        self.latency_ms = None
-        self._fps_times = []
-        self._last_readout = 0.0
-        self._unpainted = None
+        self.settings = Settings(settings)
+        self._build_widgets()
+        self.status = StatusLine(self)
+        self.worker = PipelineWorker(self.params.tracker_options(), self.params.segment.isChecked(),
+                                     self.params.segmentation_options())
+        self._build_controllers(resize)
+        self._connect()
+        self.thread = QThread(self)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
+        # queued call would only run after the wait had timed out.
+        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.status.say("preparing: loading the tracking and segmentation kernels…", 0)
+        self._restore_settings()
+        # Last: a running QThread whose window failed to build would abort the process
+        # when collected. The requests made until now wait in the thread's queue.
+        self.thread.start()
 
-        self.views = ViewArea()
-        self.main_view, self.side_view = self.views.main, self.views.side
+    # ------------------------------------------------------------------ construction
+    def _build_widgets(self):
+        self.view_area = ViewArea()
+        self.main_view, self.side_view = self.view_area.main, self.view_area.side
         self.main_view.set_placeholder("Open a video (O), a folder, a camera or a stream (File menu), "
                                        "or drop a file here")
         self.bar = PlaybackBar()
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(self.views, 1)
+        layout.addWidget(self.view_area, 1)
         layout.addWidget(self.bar)
         self.setCentralWidget(central)
 
@@ -97,317 +103,193 @@ class MainWindow(WindowFiles, WindowTargets, WindowMenus, QMainWindow):
         # dock reports a last move while the window is being destroyed.
         self.docks[-1].dockLocationChanged.connect(self.params.docked_in)
 
-        self.status_message = ElidedLabel()
-        self.status_recording = RecordingIndicator()
-        self.status_source = QLabel("no source")
-        self.status_timing = QLabel("preparing…")
-        self.status_dropped = QLabel("")
-        self.statusBar().addWidget(self.status_message, 1)
-        for label in (self.status_recording, self.status_source, self.status_timing,
-                      self.status_dropped):
-            self.statusBar().addPermanentWidget(label)
-        self._message_timer = QTimer(self)
-        self._message_timer.setSingleShot(True)
-        self._message_timer.timeout.connect(self.status_message.clear_text)
+    def _build_controllers(self, resize):
+        self.sources = SourcesController(self, self.settings, self.status, self.request_open,
+                                         self.request_pause, resize)
+        self.playback = PlaybackController(
+            self, self.bar, self.status, self.sources, self.main_view, self.worker.frame_shown,
+            request_play=self.request_play, request_pause=self.request_pause,
+            request_step=self.request_step, request_step_back=self.request_step_back,
+            request_seek=self.request_seek, request_seek_end=self.request_seek_end,
+            request_speed=self.request_speed)
+        self.views = ViewsController(self, self.view_area, self.docks, self.params, self.sources,
+                                     self.playback, self.request_views)
+        self.targets = TargetsController(
+            self, self.view_area, self.target_panel, self.histogram, self.params, self.sources,
+            self.playback, request_target=self.request_target,
+            request_add_target=self.request_add_target, request_retarget=self.request_retarget,
+            request_select=self.request_select, request_remove=self.request_remove,
+            request_clear_target=self.request_clear_target)
+        self.outputs = OutputsController(self, self.settings, self.status, self.sources, self.views,
+                                         self.playback, request_record=self.request_record,
+                                         request_stop_record=self.request_stop_record)
+        self.menus = Menus(self, self.sources, self.outputs, self.playback, self.targets, self.views,
+                           self.bar, self.docks)
 
-        self._build_actions()
-        self._start_worker()
-        self.say("preparing: loading the tracking and segmentation kernels…", 0)
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 700)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        self.speed.setCurrentText(str(self.settings.value("view/speed", "1x")))
-        self.set_arrangement(str(self.settings.value("view/arrangement", "auto")), fit=False)
-        self.set_view(str(self.settings.value("view/name", "track")))
-        self.set_side_by_side(str(self.settings.value("view/side", "false")) == "true",
-                              fit=state is None)
-
-    # ------------------------------------------------------------------ construction
-    def _start_worker(self):
-        self.thread = QThread(self)
-        self.worker = PipelineWorker(self.params.tracker_options(), self.params.segment.isChecked(),
-                                     self.params.segmentation_options())
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
-        for signal, slot in ((self.request_open, self.worker.open), (self.request_play, self.worker.play),
-                             (self.request_pause, self.worker.pause), (self.request_step, self.worker.step),
-                             (self.request_step_back, self.worker.step_back),
-                             (self.request_seek, self.worker.seek),
-                             (self.request_seek_end, self.worker.seek_end),
-                             (self.request_speed, self.worker.set_speed),
-                             (self.request_stop_at, self.worker.set_stop_at),
-                             (self.request_target, self.worker.set_target),
-                             (self.request_clear_target, self.worker.clear_target),
-                             (self.request_add_target, self.worker.add_target),
-                             (self.request_tracker_options, self.worker.set_tracker_options),
-                             (self.request_segmentation, self.worker.set_segmentation),
-                             (self.request_views, self.worker.set_views),
-                             (self.request_record, self.worker.start_recording),
-                             (self.request_stop_record, self.worker.stop_recording),
-                             (self.request_shutdown, self.worker.shutdown)):
+    def _connect(self):
+        worker = self.worker
+        for signal, slot in ((self.request_open, worker.open), (self.request_play, worker.play),
+                             (self.request_pause, worker.pause), (self.request_step, worker.step),
+                             (self.request_step_back, worker.step_back),
+                             (self.request_seek, worker.seek),
+                             (self.request_seek_end, worker.seek_end),
+                             (self.request_speed, worker.set_speed),
+                             (self.request_stop_at, worker.set_stop_at),
+                             (self.request_target, worker.set_target),
+                             (self.request_clear_target, worker.clear_target),
+                             (self.request_add_target, worker.add_target),
+                             (self.request_retarget, worker.retarget),
+                             (self.request_select, worker.select_target),
+                             (self.request_remove, worker.remove_target),
+                             (self.request_tracker_options, worker.set_tracker_options),
+                             (self.request_segmentation, worker.set_segmentation),
+                             (self.request_views, worker.set_views),
+                             (self.request_record, worker.start_recording),
+                             (self.request_stop_record, worker.stop_recording),
+                             (self.request_shutdown, worker.shutdown)):
             signal.connect(slot)
-        # Direct: quit() is thread-safe, and the GUI thread is waiting in closeEvent, so a
-        # queued call would only run after the wait had timed out.
-        self.worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.cameras_found.connect(self._on_cameras_found)
-        self.worker.ready.connect(self._on_ready)
-        self.worker.opened.connect(self._on_opened)
-        self.worker.failed.connect(self.show_error)
-        self.worker.ended.connect(self._on_ended)
-        self.worker.frame_ready.connect(self._on_frame)
-        self.worker.playing_changed.connect(self._on_playing)
-        self.worker.recording_changed.connect(self._on_recording)
-        # Queued: what follows (a screenshot, say) must not run inside the paint itself.
-        self.main_view.painted.connect(self._on_painted, Qt.ConnectionType.QueuedConnection)
-        self._connect_targets()
-        self.bar.seek_requested.connect(self.request_seek.emit)
-        self.speed.currentTextChanged.connect(self._on_speed)
-        self.view_box.currentIndexChanged.connect(lambda i: self.set_view(self.view_box.itemData(i)))
+        worker.ready.connect(self.playback.on_ready)
+        worker.opened.connect(self.sources.source_opened)
+        worker.failed.connect(self.status.show_error)
+        worker.ended.connect(self.playback.on_ended)
+        # In this order: a frame's histogram is shown before its targets, which may clear it.
+        worker.frame_ready.connect(self.targets.show_histogram)
+        worker.frame_ready.connect(self.playback.on_frame)
+        worker.playing_changed.connect(self.playback.on_playing)
+        worker.playing_changed.connect(self.menus.show_playing)
+        worker.recording_changed.connect(self.outputs.recording_changed)
+        worker.recording_changed.connect(self.menus.show_recording)
+        for slot in (self.playback.source_opened, self.menus.show_source,
+                     self.targets.source_opened, self.views.source_opened):
+            self.sources.opened.connect(slot)
+        self.sources.probing_cameras.connect(self.menus.show_probing_cameras)
+        self.sources.recent_changed.connect(self.menus.show_recent)
+        self.playback.frame_arrived.connect(self.views.paint)
+        self.playback.readout.connect(self.targets.show_targets)
+        self.playback.displayed.connect(self.frame_displayed)
+        self.views.changed.connect(self.menus.show_views)
         self.params.tracker_changed.connect(self.request_tracker_options.emit)
         # After editing a parameter, keys go back to the video (Space, Right, B, S...).
         self.params.edited.connect(lambda: self.main_view.setFocus())
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
-        self.thread.start()
 
-    # ------------------------------------------------------------------ messages
-    def say(self, text: str, timeout_ms: int = 5000):
-        """A status-bar message (shortened to fit; the whole text is in its tooltip)."""
-        self.status_message.set_full_text(text)
-        self._message_timer.stop()
-        if timeout_ms:
-            self._message_timer.start(timeout_ms)
+    def _restore_settings(self):
+        settings = self.settings
+        if not settings.blob("window/geometry", self.restoreGeometry):
+            self.resize(1200, 700)
+        restored = settings.blob("window/state", self.restoreState)
+        self.menus.speed.setCurrentText(settings.choice("view/speed", SPEEDS, "1x"))
+        self.views.set_arrangement(settings.choice("view/arrangement", ARRANGEMENT_CHOICES, "auto"),
+                                   fit=False)
+        self.views.set_view(settings.choice("view/name", VIEW_NAMES, "track"))
+        self.views.set_side_by_side(settings.flag("view/side", False), fit=not restored)
 
-    def show_error(self, message: str):
-        """A message box with the whole message, non-blocking; the app stays usable."""
-        self.last_error = message
-        self.say(message, 15000)
-        if self.property("quiet_errors"):
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "meanshift-tracker", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._error_box = box
+    # ------------------------------------------------------------------ for automation and tests
+    # What a user does and sees, callable by code (gui/app.py, the tests); each is the
+    # controller's that owns it.
+    @property
+    def info(self):
+        """The SourceInfo of the source open (None before the first)."""
+        return self.sources.info
 
-    # ------------------------------------------------------------------ sources
-    # ------------------------------------------------------------------ controls
-    def toggle_play(self):
-        (self.request_pause if self.playing else self.request_play).emit()
+    @property
+    def last_frame(self):
+        """The DisplayFrame on screen (None before the first)."""
+        return self.playback.last_frame
+
+    @property
+    def last_error(self):
+        return self.status.last_error
+
+    @property
+    def playing(self) -> bool:
+        return self.playback.playing
+
+    @property
+    def ready(self) -> bool:
+        return self.playback.ready
+
+    @property
+    def recording(self) -> bool:
+        return self.outputs.recording
+
+    @property
+    def view(self) -> str:
+        return self.views.view
+
+    @property
+    def selected(self) -> int | None:
+        return self.targets.selected
+
+    def open_source(self, spec: str):
+        self.sources.open_source(spec)
+
+    def set_target(self, box):
+        self.targets.set_target(box)
+
+    def add_target(self, box):
+        self.targets.add_target(box)
+
+    def select_target(self, target_id: int):
+        self.targets.select_target(target_id)
+
+    def reset_target(self):
+        self.targets.reset_target()
 
     def play(self):
-        self.request_play.emit()
+        self.playback.play()
 
     def step(self):
-        self.request_step.emit()
+        self.playback.step()
 
     def step_back(self):
-        self.request_step_back.emit()
-
-    def zoom_to_fit(self):
-        for view in (self.main_view, self.side_view):
-            view.set_zoom(1.0)
-
-    def toggle_view(self, view: str):
-        self.set_view("track" if self.view == view and view != "track" else view)
+        self.playback.step_back()
 
     def set_view(self, view: str):
-        self.view = view if view in VIEW_NAMES else "track"
-        self.act_views[self.view].setChecked(True)
-        self.view_box.blockSignals(True)          # one request to the worker, not two
-        self.view_box.setCurrentIndex(self.view_box.findData(self.view))
-        self.view_box.blockSignals(False)
-        self._send_views()
+        self.views.set_view(view)
 
     def set_side_by_side(self, on: bool, fit: bool = True):
-        self.act_side.setChecked(bool(on))
-        self.views.set_side_visible(bool(on))
-        if fit:
-            self.fit_layout()
-        self._send_views()
+        self.views.set_side_by_side(on, fit)
 
     def set_arrangement(self, choice: str, fit: bool = True):
-        """"auto", "row" or "column" for side by side."""
-        choice = choice if choice in ARRANGEMENT_CHOICES else "auto"
-        self.act_arrangements[choice].setChecked(True)
-        self.views.set_choice(choice)
-        if fit and self.act_side.isChecked():
-            self.fit_layout()
+        self.views.set_arrangement(choice, fit)
 
-    def fit_layout(self):
-        """Put the panels where they leave the video area the shape that shows the frames
-        largest: below a row of two views, beside a column or a single view."""
-        size = self.info.size if self.info is not None else (16, 9)
-        fit_docks(self, self.docks, self.views, size, self.act_side.isChecked(),
-                  set_low=lambda low: self.params.set_columns(2 if low else 1))
+    def start_recording(self, video_path: str = "", csv_path: str = "", each: bool = False):
+        self.outputs.start_recording(video_path, csv_path, each)
 
-    def shown_views(self) -> list[str]:
-        """The views on screen, main first."""
-        if self.act_side.isChecked():
-            return ["track", self._side_view_name()]
-        return [self.view]
+    def record(self, plan):
+        self.outputs.record(plan)
 
-    def _side_view_name(self) -> str:
-        return self.view if self.view != "track" else "segment"
+    def save_frame(self, path: str) -> bool:
+        return self.outputs.save_frame(path)
 
-    def _send_views(self):
-        self.request_views.emit(set(self.shown_views()))
-        if self.last_frame is not None:
-            self._paint(self.last_frame)
+    def show_error(self, message: str):
+        self.status.show_error(message)
 
-    def show_shortcuts(self):
-        self._shortcuts = ShortcutsDialog(self, self.actions())
-        self._shortcuts.open()
+    # ------------------------------------------------------------------ window events
+    def dragEnterEvent(self, event):
+        self.sources.accept_drag(event)
 
-    # ------------------------------------------------------------------ worker events
-    def _on_ready(self):
-        self.ready = True
-        self.status_timing.setText("")
-        if self.status_message.full_text().startswith("preparing"):
-            self.say("")
+    def dropEvent(self, event):
+        self.sources.drop(event)
 
-    def _on_opened(self, info):
-        self.info = info
-        self.last_error = None
-        self._remember(info.name)
-        w, h = info.size
-        kind = "live" if info.is_live else f"{info.frame_count or '?'} frames"
-        self.status_source.setText(f"{Path(info.name).name if '://' not in info.name else info.name}: "
-                                   f"{w}x{h}, {info.fps:.0f} fps, {kind}")
-        self.status_source.setToolTip(info.name)
-        if self.status_message.full_text().startswith("opening"):
-            self.say("")
-        self.bar.set_source(None if info.is_live else (info.frame_count or 0), info.fps)
-        for action in (self.act_step, self.act_step_back, self.act_home, self.act_end, self.act_goto):
-            action.setEnabled(not info.is_live)
-        self.target_panel.set_frame_size(w, h)
-        self.main_view.set_overlay_text(HINT)
-        self.setWindowTitle(f"meanshift-tracker - {Path(info.name).name or info.name}")
-        self.histogram.set_histogram(None, None)
-        self.views.set_image_size(w, h)
-        self.latency_ms = None
-        if self.act_side.isChecked():
-            self.fit_layout()
-
-    def _on_ended(self):
-        self.say("end of source")
-
-    def _on_playing(self, playing: bool):
-        self.playing = playing
-        self.act_play.setText("Pause" if playing else "Play")
-        self._fps_times = []
-        if self.last_frame is not None:          # the numbers of the frame on screen, in full
-            self._show_targets(self.last_frame, True)
-            self.bar.show_position(self.last_frame.position)
-            self._update_status(self.last_frame)
-
-    def _on_recording(self, recording: bool, files):
-        self.recording = recording
-        self.recording_files = list(files)
-        self.act_record.setText("Stop Recording" if recording else "Record…")
-        if recording:
-            self.status_recording.start(self.recording_files)
-            self.say("recording to " + ", ".join(self.recording_files), 8000)
-        else:
-            seconds = self.status_recording.elapsed()
-            self.status_recording.stop()
-            self.say(f"recording saved ({seconds:.0f} s): " + ", ".join(self.recording_files), 15000)
-
-    def _on_frame(self, display):
-        if display.histogram is not None:
-            self.histogram.set_histogram(*display.histogram)
-        if not display.views:
-            return
-        self.last_frame = display
-        self._paint(display)
-        self._unpainted = display            # shown once the view has painted it
-        now = time.perf_counter()
-        if display.capture_time is not None and self.info is not None and self.info.is_live:
-            latency = (time.monotonic() - display.capture_time) * 1e3
-            self.latency_ms = latency if self.latency_ms is None else 0.8 * self.latency_ms + 0.2 * latency
-        if display.playing:
-            self._fps_times = [t for t in self._fps_times if now - t < 2.0] + [now]
-        # The numbers change 30 times a second while playing; 10 updates a second are as
-        # readable and leave the time to the video.
-        readout_due = not display.playing or now - self._last_readout >= READOUT_EVERY
-        self._show_targets(display, readout_due)
-        if readout_due:
-            self._last_readout = now
-            self.bar.show_position(display.position)
-            self._update_status(display)
-
-    def _on_painted(self):
-        """The main view painted: the frame is on screen, the worker may send the next.
-        Frames that arrive faster than the screen is painted are replaced before they
-        are painted, so they never count as shown (nor in the automation's fps)."""
-        display, self._unpainted = self._unpainted, None
-        if display is not None:
-            self.worker.frame_shown()
-            self.frame_displayed.emit(display)
-
-    def _update_status(self, display):
-        parts = [f"track {display.track_ms:.1f} ms"] if display.state is not None else []
-        if display.segment_ms > 0:
-            parts.append(f"segment {display.segment_ms:.1f} ms")
-        if self.playing:
-            times = self._fps_times
-            # Frames over the time they span (a count per second would be off by one).
-            fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 2 else 0.0
-            # A live source's nominal rate is often a container default (MJPEG says 25).
-            live = self.info is not None and self.info.is_live
-            parts.append(f"shown {fps:.0f} fps" + ("" if live else f" of {display.source_fps:.0f}"))
-            if self.latency_ms is not None:
-                parts.append(f"latency {self.latency_ms:.0f} ms")
-        else:
-            parts.insert(0, "paused")
-        self.status_timing.setText(", ".join(parts))
-        dropped = f"dropped {display.dropped}"
-        if display.source_dropped:              # a live source keeps only its newest frame
-            dropped += f", {display.source_dropped} skipped at the source"
-        self.status_dropped.setText(dropped if self.playing else "")
-
-    def _paint(self, display):
-        names = self.shown_views()
-        self._show_in(self.main_view, names[0], display)
-        if len(names) > 1:
-            self._show_in(self.side_view, names[1], display)
-
-    def _show_in(self, view, name, display):
-        image = display.views.get(name)
-        if image is None:
-            view.set_placeholder(self._why_empty(name))
-        view.set_frame(image)
-        view.set_track(display.state, display.trail, display.states, display.trails, display.selected)
-
-    def _why_empty(self, name: str) -> str:
-        if name in ("segment", "boundaries") and not self.params.segment.isChecked():
-            return f"{VIEW_NAMES[name]}: segmentation is off (turn it on in Parameters)"
-        if name == "backprojection":
-            return "Back-projection: no target yet (drag a box on the tracking view)"
-        return f"{VIEW_NAMES[name]}: preparing…"
-
-    def _on_speed(self, text: str):
-        # "every frame": no pacing and no skipping, for analysing a recording.
-        self.request_speed.emit(0.0 if text == "every frame" else float(text[:-1]))
-
-    # ------------------------------------------------------------------ closing
     def closeEvent(self, event):
         """Finalise recordings and stop the worker before the window goes."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("view/speed", self.speed.currentText())
-        self.settings.setValue("view/name", self.view)
-        self.settings.setValue("view/side", "true" if self.act_side.isChecked() else "false")
-        self.settings.setValue("view/arrangement", self.views.choice())
+        self.settings.write("window/geometry", self.saveGeometry())
+        self.settings.write("window/state", self.saveState())
+        self.settings.write("view/speed", self.menus.speed.currentText())
+        self.settings.write("view/name", self.views.view)
+        self.settings.write("view/side", self.views.side_by_side)
+        self.settings.write("view/arrangement", self.view_area.choice())
         self.params.save(self.settings)
+        self.stop_worker()
+        super().closeEvent(event)
+
+    def stop_worker(self):
+        """Stop the worker (it finalises a recording) and wait for its thread: a QThread
+        still running when it is collected aborts the process. Idempotent."""
         if self.thread.isRunning():
             self.request_shutdown.emit()     # the worker quits its thread when done
             if not self.thread.wait(10000):
                 self.thread.quit()
                 self.thread.wait(2000)
-        super().closeEvent(event)

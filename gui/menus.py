@@ -1,24 +1,84 @@
-"""The main window's actions, menus and toolbar: every key the app knows is here, and
+"""The window's actions, menus and toolbar: every key the app knows is here, and
 Help > Keyboard shortcuts lists them from these actions."""
 
 from __future__ import annotations
 
+from PyQt6.QtCore import QObject
 from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
 from PyQt6.QtWidgets import QComboBox, QToolBar
 
+from .controllers.views import VIEW_NAMES
+from .shortcuts import ShortcutsDialog
 from .view_area import ARRANGEMENT_CHOICES
 
-VIEW_NAMES = {"track": "Tracking", "backprojection": "Back-projection",
-              "segment": "Segmentation", "boundaries": "Boundaries"}
 VIEW_KEYS = {"track": "T", "backprojection": "B", "segment": "S", "boundaries": "E"}
 SPEEDS = ("0.25x", "0.5x", "1x", "2x", "4x", "every frame")
+ARRANGEMENT_NAMES = {"auto": "Whichever Shows Them Larger", "row": "In a Row", "column": "In a Column"}
 
 
-class WindowMenus:
-    """Mixin of `MainWindow`: builds its actions; the slots are the window's."""
+class Menus(QObject):
+    """The actions of ``window`` (its shortcuts work wherever the focus is in it), its
+    menu bar and its toolbar, each action triggering a controller's method.
+
+    The actions, the recent-sources menu and the toolbar's ``speed`` and ``view_box``
+    are attributes of this object; ``show_*`` make them show the controllers' state.
+    """
+
+    def __init__(self, window, sources, outputs, playback, targets, views, bar, docks):
+        super().__init__(window)
+        self._window = window
+        self._sources = sources
+        self._shortcuts = None
+        a = self._action
+        self.open_file = a("&Open File…", sources.choose_file, "O")
+        self.open_folder = a("Open &Folder…", sources.choose_folder, "Ctrl+Shift+O")
+        self.open_camera = a("Open &Camera…", sources.choose_camera)
+        self.open_stream = a("Open &Stream…", sources.choose_stream, "Ctrl+N",
+                             tip="A network camera or stream: rtsp://, http(s)://, udp://")
+        self.record = a("Record…", outputs.toggle_recording, "Ctrl+R",
+                        tip="Record the views and the track (.mkv by default: an .mp4 is "
+                            "finalised only on a clean stop)")
+        self.save_frame = a("Save Frame As…", outputs.choose_frame_file, "Ctrl+S",
+                            tip="Save the views on screen, annotated, at the frame's resolution")
+        self.quit = a("Quit", window.close, "Ctrl+Q")
+        self.play = a("Play", playback.toggle_play, "Space", tip="Play or pause (Space)")
+        self.step = a("Step", playback.step, "Right", tip="One frame forward")
+        self.step_back = a("Step Back", playback.step_back, "Left", tip="One frame back")
+        self.first_frame = a("First Frame", lambda: playback.seek(0), "Home")
+        self.last_frame = a("Last Frame", playback.seek_end, "End")
+        self.go_to_frame = a("Go to Frame…", bar.focus_frame_field, "Ctrl+G",
+                             tip="Go to a frame: type its number and press Enter")
+        self.reset_targets = a("Reset Targets", targets.reset_target, "R",
+                               tip="Forget every target (drag new boxes)")
+        self.remove_target = a("Remove Target", targets.remove_selected_target, "Delete",
+                               tip="Stop tracking the selected target (click a box to select it)")
+        view_group = QActionGroup(self)
+        self.views = {}
+        for key, name in VIEW_NAMES.items():
+            action = a(f"{name} View", lambda _=False, k=key: views.toggle_view(k), VIEW_KEYS[key],
+                       checkable=True)
+            view_group.addAction(action)
+            self.views[key] = action
+        self.side_by_side = a("Side by Side", views.set_side_by_side, "V", checkable=True,
+                              tip="The tracking view beside the chosen view (segmentation by default)")
+        arrangement_group = QActionGroup(self)
+        self.arrangements = {}
+        for choice in ARRANGEMENT_CHOICES:
+            action = a(ARRANGEMENT_NAMES[choice], lambda _=False, c=choice: views.set_arrangement(c),
+                       checkable=True)
+            arrangement_group.addAction(action)
+            self.arrangements[choice] = action
+        self.zoom_to_fit = a("Zoom to Fit", views.zoom_to_fit, "Ctrl+0",
+                             tip="Ctrl+wheel zooms in and out around the cursor")
+        self.shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
+        self.recent_menu = self._build_menus(docks)
+        self.speed, self.view_box = self._build_toolbar()
+        self.speed.currentTextChanged.connect(playback.set_speed)
+        self.view_box.currentIndexChanged.connect(lambda i: views.set_view(self.view_box.itemData(i)))
+        self.show_recent(sources.recent())
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None):
-        action = QAction(text, self)
+        action = QAction(text, self._window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setCheckable(checkable)
@@ -26,99 +86,93 @@ class WindowMenus:
             action.setToolTip(tip)
             action.setStatusTip(tip)          # Help > Keyboard shortcuts says it too
         action.triggered.connect(slot)
-        self.addAction(action)
+        self._window.addAction(action)
         return action
 
-    def _build_actions(self):
-        a = self._action
-        self.act_open = a("&Open File…", self.choose_file, "O")
-        self.act_folder = a("Open &Folder…", self.choose_folder, "Ctrl+Shift+O")
-        self.act_camera = a("Open &Camera…", self.choose_camera)
-        self.act_stream = a("Open &Stream…", self.choose_stream, "Ctrl+N",
-                            tip="A network camera or stream: rtsp://, http(s)://, udp://")
-        self.act_record = a("Record…", self.toggle_recording, "Ctrl+R",
-                            tip="Record the views and the track (.mkv by default: an .mp4 is "
-                                "finalised only on a clean stop)")
-        self.act_save_frame = a("Save Frame As…", self.choose_frame_file, "Ctrl+S",
-                                tip="Save the views on screen, annotated, at the frame's resolution")
-        self.act_quit = a("Quit", self.close, "Ctrl+Q")
-        self.act_play = a("Play", self.toggle_play, "Space", tip="Play or pause (Space)")
-        self.act_step = a("Step", self.step, "Right", tip="One frame forward")
-        self.act_step_back = a("Step Back", self.step_back, "Left", tip="One frame back")
-        self.act_home = a("First Frame", lambda: self.request_seek.emit(0), "Home")
-        self.act_end = a("Last Frame", self.request_seek_end.emit, "End")
-        self.act_goto = a("Go to Frame…", self.bar.focus_frame_field, "Ctrl+G",
-                          tip="Go to a frame: type its number and press Enter")
-        self.act_reset = a("Reset Targets", self.reset_target, "R", tip="Forget every target (drag new boxes)")
-        self.act_remove = a("Remove Target", self.remove_selected_target, "Delete",
-                            tip="Stop tracking the selected target (click a box to select it)")
-        self.view_group = QActionGroup(self)
-        self.act_views = {}
-        for key, name in VIEW_NAMES.items():
-            action = a(f"{name} View", lambda _=False, k=key: self.toggle_view(k), VIEW_KEYS[key],
-                       checkable=True)
-            self.view_group.addAction(action)
-            self.act_views[key] = action
-        self.act_side = a("Side by Side", self.set_side_by_side, "V", checkable=True,
-                          tip="The tracking view beside the chosen view (segmentation by default)")
-        self.arrangement_group = QActionGroup(self)
-        self.act_arrangements = {}
-        for choice in ARRANGEMENT_CHOICES:
-            action = a({"auto": "Whichever Shows Them Larger", "row": "In a Row",
-                        "column": "In a Column"}[choice],
-                       lambda _=False, c=choice: self.set_arrangement(c), checkable=True)
-            self.arrangement_group.addAction(action)
-            self.act_arrangements[choice] = action
-        self.act_zoom_fit = a("Zoom to Fit", self.zoom_to_fit, "Ctrl+0",
-                              tip="Ctrl+wheel zooms in and out around the cursor")
-        self.act_shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
-
-        menu = self.menuBar().addMenu("&File")
-        for action in (self.act_open, self.act_folder, self.act_camera, self.act_stream):
+    def _build_menus(self, docks):
+        """The menu bar; returns the Open Recent menu."""
+        bar = self._window.menuBar()
+        menu = bar.addMenu("&File")
+        for action in (self.open_file, self.open_folder, self.open_camera, self.open_stream):
             menu.addAction(action)
-        self.recent_menu = menu.addMenu("Open &Recent")
+        recent_menu = menu.addMenu("Open &Recent")
         menu.addSeparator()
-        menu.addAction(self.act_record)
+        menu.addAction(self.record)
         menu.addSeparator()
-        menu.addAction(self.act_quit)
-        menu = self.menuBar().addMenu("&Playback")
-        for action in (self.act_play, self.act_step, self.act_step_back, self.act_home,
-                       self.act_end, self.act_goto, None, self.act_remove, self.act_reset):
+        menu.addAction(self.quit)
+        menu = bar.addMenu("&Playback")
+        for action in (self.play, self.step, self.step_back, self.first_frame, self.last_frame,
+                       self.go_to_frame, None, self.remove_target, self.reset_targets):
             menu.addAction(action) if action else menu.addSeparator()
-        menu = self.menuBar().addMenu("&View")
-        for action in self.act_views.values():
+        menu = bar.addMenu("&View")
+        for action in self.views.values():
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction(self.act_side)
+        menu.addAction(self.side_by_side)
         arrange = menu.addMenu("Side by Side &Arrangement")
-        for action in self.act_arrangements.values():
+        for action in self.arrangements.values():
             arrange.addAction(action)
-        menu.addAction(self.act_zoom_fit)
+        menu.addAction(self.zoom_to_fit)
         menu.addSeparator()
-        menu.addAction(self.act_save_frame)
+        menu.addAction(self.save_frame)
         menu.addSeparator()
-        for dock in self.docks:
+        for dock in docks:
             menu.addAction(dock.toggleViewAction())     # closed panels can come back
-        menu = self.menuBar().addMenu("&Help")
-        menu.addAction(self.act_shortcuts)
+        menu = bar.addMenu("&Help")
+        menu.addAction(self.shortcuts)
+        return recent_menu
 
+    def _build_toolbar(self):
+        """The toolbar; returns its speed and view choosers."""
         bar = QToolBar("Controls")
         bar.setObjectName("Controls")
-        self.addToolBar(bar)
-        for action in (self.act_open, self.act_camera, self.act_play, self.act_step_back,
-                       self.act_step, self.act_reset):
+        self._window.addToolBar(bar)
+        for action in (self.open_file, self.open_camera, self.play, self.step_back, self.step,
+                       self.reset_targets):
             bar.addAction(action)
-        self.speed = QComboBox()
-        self.speed.addItems(SPEEDS)
-        self.speed.setCurrentText("1x")
-        self.speed.setToolTip("Playback speed")
-        bar.addWidget(self.speed)
-        self.view_box = QComboBox()
+        speed = QComboBox()
+        speed.addItems(SPEEDS)
+        speed.setCurrentText("1x")
+        speed.setToolTip("Playback speed")
+        bar.addWidget(speed)
+        view_box = QComboBox()
         for key, name in VIEW_NAMES.items():
-            self.view_box.addItem(name, key)
-        self.view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
-        bar.addWidget(self.view_box)
-        bar.addAction(self.act_side)
-        bar.addAction(self.act_record)
-        self._update_recent_menu()
+            view_box.addItem(name, key)
+        view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
+        bar.addWidget(view_box)
+        bar.addAction(self.side_by_side)
+        bar.addAction(self.record)
+        return speed, view_box
 
+    # ------------------------------------------------------------------ showing state
+    def show_playing(self, playing: bool):
+        self.play.setText("Pause" if playing else "Play")
+
+    def show_recording(self, recording: bool, _files=None):
+        self.record.setText("Stop Recording" if recording else "Record…")
+
+    def show_source(self, info):
+        """A live source cannot step back or seek."""
+        for action in (self.step, self.step_back, self.first_frame, self.last_frame, self.go_to_frame):
+            action.setEnabled(not info.is_live)
+
+    def show_probing_cameras(self, probing: bool):
+        self.open_camera.setEnabled(not probing)
+
+    def show_recent(self, names):
+        self.recent_menu.clear()
+        for name in names:
+            self.recent_menu.addAction(name, lambda n=name: self._sources.open_source(n))
+        self.recent_menu.setEnabled(bool(names))
+
+    def show_views(self, view: str, side_by_side: bool, arrangement: str):
+        self.views[view].setChecked(True)
+        self.view_box.blockSignals(True)          # one request to the worker, not two
+        self.view_box.setCurrentIndex(self.view_box.findData(view))
+        self.view_box.blockSignals(False)
+        self.side_by_side.setChecked(side_by_side)
+        self.arrangements[arrangement].setChecked(True)
+
+    def show_shortcuts(self):
+        self._shortcuts = ShortcutsDialog(self._window, self._window.actions())
+        self._shortcuts.open()

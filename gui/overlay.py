@@ -2,7 +2,7 @@
 
 Painted by the view at a constant size on screen (2 px lines, a 13 px label) whatever
 the frame's size or zoom, with the label on the box's top corner so that it stays with
-a rotated box. Recordings draw the same into the image instead (tracker.draw).
+a rotated box. Recordings draw the same into the image instead (tracker.app.draw).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
-#: Colours as tracker.draw draws them into recordings.
+#: Colours of a track painted without a target's own colour.
 TRACK_COLOUR = QColor(0, 220, 0)
 LOST_COLOUR = QColor(255, 0, 0)
 TRAIL_COLOUR = QColor(255, 200, 0)
@@ -65,7 +65,7 @@ def track_label(state, transform, width: float, prefix: str = ""):
 
 def target_qcolour(target_id: int) -> QColor:
     """Target ``target_id``'s colour, as `tracker.draw.target_colour` draws it."""
-    from tracker.draw import target_colour
+    from tracker.app import target_colour
 
     b, g, r = target_colour(target_id)
     return QColor(r, g, b)

@@ -156,12 +156,9 @@ class ParametersPanel(QWidget):
         self.segmentation_changed.emit(self.segment.isChecked(), self.segmentation_options())
 
     def save(self, settings) -> None:
-        settings.setValue("params/colour_space", self.colour_space.currentText())
-        settings.setValue("params/bins", self.bins.value())
-        settings.setValue("params/segment", self.segment.isChecked())
-        settings.setValue("params/auto_bandwidth", self.auto_bandwidth.isChecked())
-        settings.setValue("params/bandwidth", self.bandwidth.value())
-        settings.setValue("params/kernel", self.kernel.currentText())
+        """Into ``settings`` (a gui.settings.Settings)."""
+        for key, value in self.values().items():
+            settings.write(f"params/{key}", value)
 
     def values(self) -> dict:
         return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
@@ -170,18 +167,21 @@ class ParametersPanel(QWidget):
                 "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
 
     def restore(self, settings) -> None:
-        """Load saved values without emitting (the caller applies them once)."""
-        try:
-            values = {"colour_space": str(settings.value("params/colour_space", DEFAULTS["colour_space"])),
-                      "bins": int(settings.value("params/bins", DEFAULTS["bins"])),
-                      "segment": _bool(settings.value("params/segment", DEFAULTS["segment"])),
-                      "auto_bandwidth": _bool(settings.value("params/auto_bandwidth",
-                                                             DEFAULTS["auto_bandwidth"])),
-                      "bandwidth": float(settings.value("params/bandwidth", DEFAULTS["bandwidth"])),
-                      "kernel": str(settings.value("params/kernel", DEFAULTS["kernel"]))}
-        except (TypeError, ValueError):
-            return                        # a damaged settings file: keep the defaults
-        self._set_values(values)
+        """Load the values saved in ``settings`` (a gui.settings.Settings; each one the
+        widget could not show is its default) without emitting: the caller applies them."""
+        def items(combo):
+            return [combo.itemText(i) for i in range(combo.count())]
+
+        self._set_values({
+            "colour_space": settings.choice("params/colour_space", items(self.colour_space),
+                                            DEFAULTS["colour_space"]),
+            "bins": settings.integer("params/bins", DEFAULTS["bins"], self.bins.minimum(),
+                                     self.bins.maximum()),
+            "segment": settings.flag("params/segment", DEFAULTS["segment"]),
+            "auto_bandwidth": settings.flag("params/auto_bandwidth", DEFAULTS["auto_bandwidth"]),
+            "bandwidth": settings.number("params/bandwidth", DEFAULTS["bandwidth"],
+                                         self.bandwidth.minimum(), self.bandwidth.maximum()),
+            "kernel": settings.choice("params/kernel", items(self.kernel), DEFAULTS["kernel"])})
 
     def restore_defaults(self) -> None:
         """Back to `DEFAULTS`; the tracker and the segmentation get them at once."""
@@ -298,7 +298,3 @@ class TargetPanel(QWidget):
         self._apply_pending = False
         self.box_entered.emit(self.box())
 
-
-def _bool(value) -> bool:
-    """QSettings hands back 'true'/'false' strings on some platforms."""
-    return value in (True, "true", "1", 1)

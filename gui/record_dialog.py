@@ -7,7 +7,7 @@ from pathlib import Path
 from PyQt6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QGridLayout,
                              QLabel, QLineEdit, QPushButton, QRadioButton)
 
-from .recorder import DEFAULT_SUFFIX, RecordPlan
+from tracker.app import DEFAULT_SUFFIX, RecordPlan
 
 VIDEO_FILTER = "Matroska video (*.mkv);;AVI video (*.avi);;MP4 video (*.mp4)"
 CONTAINER_NOTE = ("A Matroska .mkv (the default) or .avi stays readable up to the last frame "

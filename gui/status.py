@@ -1,13 +1,14 @@
-"""Status bar pieces: messages that never get cut off unread, and the recording light."""
+"""The status bar: messages that never get cut off unread, the recording light, the
+source and timing fields, and the message box that repeats an error in full."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtGui import QPainter
-from PyQt6.QtWidgets import QLabel, QSizePolicy
+from PyQt6.QtWidgets import QLabel, QMessageBox, QSizePolicy
 
 
 class ElidedLabel(QLabel):
@@ -76,3 +77,55 @@ class RecordingIndicator(QLabel):
     def _tick(self):
         seconds = int(self.elapsed())
         self.setText(f"\u25cf REC {seconds // 60:02d}:{seconds % 60:02d}  {self._names}")
+
+
+class StatusLine(QObject):
+    """The fields of ``window``'s status bar, and the errors shown to the user.
+
+    ``message`` says what just happened (for a while), ``recording`` lights up while
+    recording, ``source`` describes the open source, ``timing`` and ``dropped`` the
+    playback. ``last_error`` is the last error shown, until `forget_error`.
+    """
+
+    def __init__(self, window):
+        super().__init__(window)
+        self._window = window                     # the message boxes' parent
+        self.message = ElidedLabel()
+        self.recording = RecordingIndicator()
+        self.source = QLabel("no source")
+        self.timing = QLabel("preparing…")
+        self.dropped = QLabel("")
+        bar = window.statusBar()
+        bar.addWidget(self.message, 1)
+        for label in (self.recording, self.source, self.timing, self.dropped):
+            bar.addPermanentWidget(label)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.message.clear_text)
+        self.last_error = None
+        self.error_box = None
+
+    def say(self, text: str, timeout_ms: int = 5000) -> None:
+        """A status-bar message (shortened to fit; the whole text is in its tooltip)."""
+        self.message.set_full_text(text)
+        self._timer.stop()
+        if timeout_ms:
+            self._timer.start(timeout_ms)
+
+    def show_error(self, message: str) -> None:
+        """A message box with the whole message, non-blocking; the app stays usable. The
+        window's ``quiet_errors`` property (automation, tests) keeps it to the status bar."""
+        self.last_error = message
+        self.say(message, 15000)
+        if self._window.property("quiet_errors"):
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "meanshift-tracker", message,
+                          QMessageBox.StandardButton.Ok, self._window)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_box = box
+
+    def forget_error(self) -> None:
+        """A new source: the errors of the last one are past."""
+        self.last_error = None

@@ -157,8 +157,7 @@ class VideoView(QWidget):
         self._centre = None  # requested zoom centre in image coords; None = image centre
         self._overlay_text = ""
         self._placeholder = ""
-        self._track = None  # (TrackState, trail) painted over the frame
-        self._tracks = ({}, {})  # (id -> TrackState, id -> trail): every target, when set
+        self._tracks = ({}, {})  # (id -> TrackState, id -> trail): every target
         self._selected = None  # id of the target painted highlighted
         self._press = None  # (widget position, Shift held) of the button press
         # Drag ends in image coordinates, so the band stays on the same image
@@ -200,13 +199,11 @@ class VideoView(QWidget):
             return None
         return self._qimage.width(), self._qimage.height()
 
-    def set_track(self, state, trail=(), states=None, trails=None, selected=None):
-        """Paint a track over the frame: ``state`` has ``rotated``, ``score`` and ``lost``
-        (a TrackState; None paints only the trail), ``trail`` recent centres in image
-        pixel-index coordinates (as the tracker gives them). With ``states`` (id ->
-        TrackState) and ``trails``, every target instead, each in its own colour, the
-        ``selected`` one highlighted."""
-        self._track = None if state is None and not len(trail) else (state, list(trail))
+    def set_tracks(self, states, trails=None, selected=None):
+        """Paint every target over the frame, each in its own colour, the ``selected`` one
+        highlighted: ``states`` (id -> TrackState: ``rotated``, ``score`` and ``lost``)
+        and ``trails`` (id -> recent centres in image pixel-index coordinates, as the
+        tracker gives them)."""
         self._tracks = dict(states or {}), dict(trails or {})
         self._selected = selected
         self.update()
@@ -371,23 +368,18 @@ class VideoView(QWidget):
         if self._geometry() is None:
             return None
         states = self._tracks[0]
-        if states:                          # the first target's, as painted
-            target_id = next(iter(states))
-            return overlay.track_label(states[target_id], self._image_transform(), self.width(),
-                                       f"#{target_id}")
-        if self._track is None or self._track[0] is None:
+        if not states:
             return None
-        return overlay.track_label(self._track[0], self._image_transform(), self.width())
+        target_id = next(iter(states))      # the first target's, as painted
+        return overlay.track_label(states[target_id], self._image_transform(), self.width(),
+                                   f"#{target_id}")
 
     def _paint_track(self, painter):
         states, trails = self._tracks
-        if states:
-            for target_id, state in states.items():
-                overlay.paint_track(painter, state, trails.get(target_id, ()), self._image_transform(),
-                                    self.width(), overlay.target_qcolour(target_id), f"#{target_id}",
-                                    selected=target_id == self._selected)
-        elif self._track is not None:
-            overlay.paint_track(painter, *self._track, self._image_transform(), self.width())
+        for target_id, state in states.items():
+            overlay.paint_track(painter, state, trails.get(target_id, ()), self._image_transform(),
+                                self.width(), overlay.target_qcolour(target_id), f"#{target_id}",
+                                selected=target_id == self._selected)
 
     def _paint_band(self, painter):
         box = self._drag_box()

@@ -71,6 +71,9 @@ def tutorial_cases():
     new = np.random.default_rng(1).uniform(thousand.min(), thousand.max(), (400, 2))
     bgr = cv2.resize(_sklearn_image("china.jpg"), (512, 512), interpolation=cv2.INTER_AREA)
     colours = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB).reshape(-1, 3)
+    wide, _ = make_blobs(n_samples=300, n_features=24, centers=4, cluster_std=1.5, random_state=0)
+    widest, _ = make_blobs(n_samples=2000, n_features=64, centers=5, cluster_std=2.0,
+                           random_state=0)
     return {
         "blobs": ("10 000 blob points, bin seeding", blobs,
                   dict(quantile=0.1, n_samples=500), dict(bin_seeding=True), None),
@@ -79,6 +82,10 @@ def tutorial_cases():
                     dict(quantile=0.2, n_samples=500), {}, new),
         "photo": ("512x512 photo colours, bin seeding", colours,
                   dict(quantile=0.2, n_samples=500), dict(bin_seeding=True), colours[::7]),
+        # Past a few features no grid pays: every window scans the points, as
+        # scikit-learn's search does past 15 features.
+        "24d": ("300 points in 24-D, a seed each", wide, dict(quantile=0.1), {}, wide[::3]),
+        "64d": ("2 000 points in 64-D, a seed each", widest, dict(quantile=0.1), {}, widest[::7]),
     }
 
 
@@ -145,7 +152,7 @@ def bench_lab_pixels(n_points=20000, quantile=0.2, repeats=1, seed=0) -> dict:
     }
 
 
-CASES = ("blobs", "3d", "predict", "photo", "lab")
+CASES = ("blobs", "3d", "predict", "photo", "24d", "64d", "lab")
 
 
 def _yes(value):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tracker.evaluation.bench import DEFAULT_VIDEO  # noqa: E402
 from tracker.evaluation.bench_segmentation import (bench_frame_costs, bench_segmentation,  # noqa: E402
                                                    format_frame_costs, format_segmentation_table)
 from tracker.errors import TrackerError  # noqa: E402
@@ -34,7 +35,7 @@ def main() -> int:
             rows = bench_frame_costs(frames=args.frames or 24)
             print(json.dumps(rows, indent=2) if args.json else format_frame_costs(rows))
             return 0
-        rows = bench_segmentation(frames=args.frames or 100)
+        rows = bench_segmentation(DEFAULT_VIDEO, frames=args.frames or 100)
     except (TrackerError, ValueError) as e:
         print(f"bench_segmentation: error: {e}", file=sys.stderr)
         return 1

@@ -7,6 +7,10 @@ means something on whatever machine runs it; once per frame size and target size
 a distant car (8 % of the frame wide) to a face near a webcam (45 %). ``startup_time`` measures how long the
 command line takes to reach its first frame with and without numba's on-disk cache.
 
+Without a clip, both benchmarks render one (`synthetic_clip`: the demo scene of
+``synthetic.py``, a ball on a textured, panning background), so that they run from any
+install; the repository's scripts pass the real traffic clip, `DEFAULT_VIDEO`.
+
 Both tools leave ``cv2.setNumThreads`` at its default: OpenCV may spread ``cvtColor``
 and ``calcBackProject`` over the cores (two on the reference machines), while our
 kernels run on one.
@@ -14,6 +18,7 @@ kernels run on one.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -29,11 +34,15 @@ import numpy as np
 from ..errors import SourceError, TrackerError
 from ..meanshift.tracker import MeanShiftTracker
 
-__all__ = ["bench_tracking", "format_table", "startup_time", "target_boxes", "DEFAULT_VIDEO",
-           "TARGET_BOX", "TARGET_WIDTHS"]
+__all__ = ["bench_tracking", "format_table", "startup_time", "synthetic_clip", "target_boxes",
+           "DEFAULT_VIDEO", "TARGET_BOX", "TARGET_WIDTHS"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The real clip the repository's benchmark scripts use (relative to a checkout; an
+#: installed package has no such folder and renders `synthetic_clip` instead).
 DEFAULT_VIDEO = "../shared/data/video/traffic-360p.mp4"
+#: The scene and frame size of `synthetic_clip`.
+SYNTHETIC_SCENE, SYNTHETIC_SIZE = "demo", (640, 360)
 
 #: The target in frame 0 of traffic-360p.mp4, in its 640x360 pixels: the blue pick-up
 #: with the white cab roof near the top of the bridge, which stays in view (and grows
@@ -58,11 +67,12 @@ def _resolve(path) -> Path:
 
 
 def _read_frames(video, count: int) -> list[np.ndarray]:
-    """The first ``count`` frames of ``video`` as uint8 BGR arrays."""
+    """The first ``count`` frames of ``video`` as uint8 BGR arrays; None: `synthetic_clip`'s."""
+    if video is None:
+        return synthetic_clip(count)[0]
     path = _resolve(video)
     if not path.is_file():
-        raise SourceError(f"cannot open benchmark clip '{path}': no such file "
-                          f"(the shared clips live in {REPO_ROOT.parent / 'shared' / 'data' / 'video'})")
+        raise SourceError(f"cannot open benchmark clip '{path}': no such file")
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
@@ -81,22 +91,45 @@ def _read_frames(video, count: int) -> list[np.ndarray]:
     return frames
 
 
-def target_boxes(targets=tuple(TARGET_WIDTHS)) -> dict:
-    """The box of each target size in frame 0 of the traffic clip, in its 640x360 pixels.
+def synthetic_clip(count: int):
+    """``(frames, box)``: ``count`` frames of the demo scene at `SYNTHETIC_SIZE` (a
+    red-and-yellow ball on a smooth path over a textured background that pans, an
+    occluder passing, the light dimming) and the ball's box in the first frame. The
+    frames are rendered once per ``count`` (300 take seconds; ``mstrack bench`` asks
+    for them once per measurement) and are not to be written to."""
+    frames, box = _rendered(count)
+    return list(frames), box
+
+
+@functools.lru_cache(maxsize=2)
+def _rendered(count: int):
+    from .synthetic import render_clip
+
+    clip = render_clip(SYNTHETIC_SCENE, count, SYNTHETIC_SIZE)
+    for frame in clip.frames:
+        frame.flags.writeable = False
+    return tuple(clip.frames), tuple(float(v) for v in clip.boxes[0])
+
+
+def target_boxes(targets=tuple(TARGET_WIDTHS), around=None, frame_size=TARGET_BOX_SIZE) -> dict:
+    """The box of each target size in frame 0 of the traffic clip, in its 640x360 pixels
+    (or, with ``around``, of another clip of ``frame_size``).
 
     ``small`` is the blue pick-up (`TARGET_BOX`); each larger one is the region centred on
     the pick-up with its aspect ratio and `TARGET_WIDTHS` of the frame's width, clipped to
     the frame (the very large one loses its top above the frame): the pick-up with more and
     more of the bridge and the cars around it, as a close target brings its surroundings.
+    ``around`` (x, y, w, h) is another target to centre the regions on; every size,
+    ``small`` too, is then such a region.
     """
-    x, y, w, h = TARGET_BOX
+    x, y, w, h = TARGET_BOX if around is None else around
     cx, cy = x + w / 2, y + h / 2
-    frame_w, frame_h = TARGET_BOX_SIZE
+    frame_w, frame_h = frame_size
     boxes = {}
     for name in targets:
         if name not in TARGET_WIDTHS:
             raise ValueError(f"unknown target size {name!r}: use {', '.join(TARGET_WIDTHS)}")
-        if name == "small":
+        if name == "small" and around is None:
             boxes[name] = TARGET_BOX
             continue
         bw = TARGET_WIDTHS[name] * frame_w
@@ -173,7 +206,7 @@ def _time_both(frames, box, repeats):
     return ours, ref, lost
 
 
-def bench_tracking(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames: int = 300,
+def bench_tracking(video=None, sizes=((640, 480), (1280, 720)), frames: int = 300,
                    repeats: int = 3, targets=tuple(TARGET_WIDTHS), box=None, box_size=None,
                    progress=None) -> list[dict]:
     """Per-frame tracking time of ``MeanShiftTracker`` and of OpenCV's CamShift recipe.
@@ -187,8 +220,9 @@ def bench_tracking(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames:
 
     Parameters
     ----------
-    video : str or path
-        Clip to track in; a relative path is taken from the repository root.
+    video : str or path, optional
+        Clip to track in; a relative path is taken from the repository root. None
+        renders `synthetic_clip` (the target sizes are then regions around its ball).
     sizes : sequence of (width, height)
         Frame sizes to measure at (frames are resized with ``cv2.resize``).
     frames : int
@@ -197,7 +231,8 @@ def bench_tracking(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames:
         Timed runs per measurement; the fastest counts.
     targets : sequence of str
         Target sizes to measure, names of `TARGET_WIDTHS`; their boxes are
-        `target_boxes`, given in the 640x360 traffic clip and scaled to each size.
+        `target_boxes`, given in the 640x360 traffic clip (or around the synthetic
+        clip's ball) and scaled to each size.
     box, box_size : (x, y, w, h), (width, height), optional
         One target box in frame 0 instead, and the frame size it is given in (default:
         the clip's); its rows are named ``custom``.
@@ -222,11 +257,16 @@ def bench_tracking(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames:
         raise ValueError(f"frames must be at least 2, got {frames!r}")
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats!r}")
-    if box is None:
-        boxes, box_size = target_boxes(targets), TARGET_BOX_SIZE
+    if video is None:
+        clip, ball = synthetic_clip(frames)
     else:
+        clip = _read_frames(video, frames)
+    if box is not None:
         boxes = {"custom": tuple(box)}
-    clip = _read_frames(video, frames)
+    elif video is None:
+        boxes, box_size = target_boxes(targets, ball, SYNTHETIC_SIZE), SYNTHETIC_SIZE
+    else:
+        boxes, box_size = target_boxes(targets), TARGET_BOX_SIZE
     box_size = box_size or (clip[0].shape[1], clip[0].shape[0])
     rows = []
     for width, height in sizes:

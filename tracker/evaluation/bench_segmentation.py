@@ -1,7 +1,8 @@
 """Speed of the live segmentation against OpenCV and scikit-learn, measured in one run.
 
-``SegmentationStream.update`` is timed per frame on frames of the traffic clip resized
-to each size; ``cv2.pyrMeanShiftFiltering(sp=10, sr=20)`` and scikit-learn's
+``SegmentationStream.update`` is timed per frame on frames of a clip (the synthetic one
+of ``bench.synthetic_clip`` unless one is given; the repository's script gives the
+traffic clip) resized to each size; ``cv2.pyrMeanShiftFiltering(sp=10, sr=20)`` and scikit-learn's
 ``MeanShift(bin_seeding=True)`` (the classic tutorial recipe) are timed on the same
 frames. scikit-learn is far too slow for whole frames, so it runs on two random samples
 of pixels and its time is extrapolated to the frame with the power law that fits them
@@ -51,7 +52,7 @@ def _sklearn_seconds(frame, bandwidth, rng):
     return t2 * (len(lab) / n2) ** exponent
 
 
-def bench_segmentation(video=DEFAULT_VIDEO, sizes=((640, 480), (1280, 720)), frames: int = 100,
+def bench_segmentation(video=None, sizes=((640, 480), (1280, 720)), frames: int = 100,
                        repeats: int = 2) -> list[dict]:
     """Frames per second of the live segmentation and the references at each size.
 

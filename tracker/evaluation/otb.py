@@ -1,6 +1,10 @@
 """OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20, the
 success and precision curves OTB papers plot, and whether the tracker knows when it is
-wrong (false confidence, false alarm)."""
+wrong (false confidence, false alarm).
+
+A ground-truth row of NaN (how UAV123 and others mark a target out of view) is not
+scored by any figure, nor a frame the tracker never saw (skipped as damaged): scoring
+them as misses halved a sequence's AUC and made its false confidence 100 %."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import SourceError
+from ..errors import SourceError, excerpt, printable
 from ..io import sources
 
 GT_FILE = "groundtruth_rect.txt"
@@ -29,7 +33,8 @@ def load_groundtruth(path) -> np.ndarray:
     try:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as e:
-        raise SourceError(f"cannot read ground truth {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+        raise SourceError(f"cannot read ground truth '{printable(path)}': "
+                          f"{getattr(e, 'strerror', None) or e}") from None
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -37,9 +42,11 @@ def load_groundtruth(path) -> np.ndarray:
         try:
             rows.append([float(v) for v in parts[:4]])
         except ValueError:
-            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}") from None
+            raise SourceError(f"{printable(path)}: line {n} is not four numbers: "
+                              f"'{excerpt(line.strip())}'") from None
         if len(rows[-1]) != 4:
-            raise SourceError(f"{path}: line {n} is not four numbers: {line.strip()!r}")
+            raise SourceError(f"{printable(path)}: line {n} is not four numbers: "
+                              f"'{excerpt(line.strip())}'")
     if not rows:
         raise SourceError(f"{path}: no ground-truth boxes")
     return np.array(rows, np.float64)
@@ -105,15 +112,27 @@ def precision_curve(errors, thresholds=PRECISION_THRESHOLDS) -> np.ndarray:
 
 @dataclass
 class SequenceResult:
+    """One sequence's boxes beside its ground truth, and the figures of the frames scored.
+
+    ``scored`` marks the frames every figure counts: those whose ground-truth box is a
+    box (not a row of NaN, the target out of view) and whose tracker box is (not NaN: a
+    frame that could not be read). ``warnings`` holds one line per thing the user should
+    know (ground truth and frames of different lengths, frames skipped as damaged).
+    """
+
     name: str
     boxes: np.ndarray
     groundtruth: np.ndarray
     seconds: float
     lost: np.ndarray            # per frame, True where the tracker reported the target lost
     states: list = field(default_factory=list)   # TrackState per frame (init's first), when recorded
+    warnings: list = field(default_factory=list)
     overlaps: np.ndarray = field(init=False)
+    scored: np.ndarray = field(init=False)
 
     def __post_init__(self):
+        self.scored = (np.isfinite(self.groundtruth).all(axis=1)
+                       & np.isfinite(self.boxes).all(axis=1))
         self.overlaps = iou(self.boxes, self.groundtruth)
 
     @property
@@ -121,36 +140,44 @@ class SequenceResult:
         return len(self.boxes)
 
     @property
+    def scored_frames(self) -> int:
+        return int(self.scored.sum())
+
+    @property
     def mean_iou(self) -> float:
-        return float(self.overlaps.mean())
+        return float(self.overlaps[self.scored].mean()) if self.scored.any() else 0.0
 
     @property
     def auc(self) -> float:
-        return success_auc(self.overlaps)
+        return success_auc(self.overlaps[self.scored]) if self.scored.any() else 0.0
 
     @property
     def precision(self) -> float:
-        return float((self.centre_errors <= PRECISION_PX).mean())
+        if not self.scored.any():
+            return 0.0
+        return float((self.centre_errors[self.scored] <= PRECISION_PX).mean())
 
     @property
     def centre_errors(self) -> np.ndarray:
+        """Per frame; NaN where the frame is not scored."""
         return centre_error(self.boxes, self.groundtruth)
 
     @property
     def missed(self) -> np.ndarray:
-        """Frames whose box misses the target entirely (IoU 0)."""
-        return self.overlaps <= 0.0
+        """Scored frames whose box misses the target entirely (IoU 0)."""
+        return (self.overlaps <= 0.0) & self.scored
 
     @property
     def well_tracked(self) -> np.ndarray:
-        """Frames tracked well (IoU >= 0.5)."""
-        return self.overlaps >= 0.5
+        """Scored frames tracked well (IoU >= 0.5)."""
+        return (self.overlaps >= 0.5) & self.scored
 
     @property
     def oversized(self) -> np.ndarray:
-        """Frames whose box is more than `OVERSIZE` times the target's area (a ballooned box)."""
-        box_area = self.boxes[:, 2] * self.boxes[:, 3]
-        return box_area > OVERSIZE * self.groundtruth[:, 2] * self.groundtruth[:, 3]
+        """Scored frames whose box is more than `OVERSIZE` times the target's area."""
+        with np.errstate(invalid="ignore"):
+            big = self.boxes[:, 2] * self.boxes[:, 3] > OVERSIZE * self.groundtruth[:, 2] * self.groundtruth[:, 3]
+        return big & self.scored
 
     @property
     def fps(self) -> float:
@@ -158,14 +185,17 @@ class SequenceResult:
         return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
 
     def summary(self) -> dict:
-        return {"sequence": self.name, "frames": self.frames, "mean_iou": round(self.mean_iou, 4),
-                "success_auc": round(self.auc, 4), "precision20": round(self.precision, 4),
-                "fps": round(self.fps, 1),
-                "missed_frames": int(self.missed.sum()),
-                "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
-                "well_tracked_frames": int(self.well_tracked.sum()),
-                "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum()),
-                "oversized_frames": int(self.oversized.sum())}
+        row = {"sequence": self.name, "frames": self.frames, "scored_frames": self.scored_frames,
+               "mean_iou": round(self.mean_iou, 4), "success_auc": round(self.auc, 4),
+               "precision20": round(self.precision, 4), "fps": round(self.fps, 1),
+               "missed_frames": int(self.missed.sum()),
+               "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
+               "well_tracked_frames": int(self.well_tracked.sum()),
+               "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum()),
+               "oversized_frames": int(self.oversized.sum())}
+        if self.warnings:
+            row["warnings"] = list(self.warnings)
+        return row
 
 
 def lost_flag_figures(results) -> dict:
@@ -173,17 +203,17 @@ def lost_flag_figures(results) -> dict:
 
     *False confidence*: the share of frames whose box misses the target entirely (IoU 0)
     that the tracker reported as tracked. *False alarm*: the share of well-tracked frames
-    (IoU >= 0.5) that it reported lost. *Oversized*: the share of all frames whose box is
-    more than `OVERSIZE` times the target's area. None where there are no such frames.
+    (IoU >= 0.5) that it reported lost. *Oversized*: the share of scored frames whose box
+    is more than `OVERSIZE` times the target's area. None where there are no such frames.
     """
     rows = [r.summary() if isinstance(r, SequenceResult) else r for r in results]
     missed = sum(r["missed_frames"] for r in rows)
     well = sum(r["well_tracked_frames"] for r in rows)
-    frames = sum(r["frames"] for r in rows)
+    scored = sum(r.get("scored_frames", r["frames"]) for r in rows)
     return {
         "false_confidence": (sum(r["missed_reported_tracked"] for r in rows) / missed) if missed else None,
         "false_alarm": (sum(r["well_tracked_reported_lost"] for r in rows) / well) if well else None,
-        "oversized": (sum(r["oversized_frames"] for r in rows) / frames) if frames else None,
+        "oversized": (sum(r.get("oversized_frames", 0) for r in rows) / scored) if scored else None,
     }
 
 
@@ -219,54 +249,51 @@ def otb_curves(results) -> list[Curves]:
     """The success and precision curves of each `SequenceResult`, then, for several, of
     their mean: as the OTB toolkit averages, the mean of the per-sequence curves (each
     sequence weighs the same, whatever its length), whose AUC is the mean AUC."""
-    curves = [Curves(r.name, success_curve(r.overlaps), precision_curve(r.centre_errors))
-              for r in results]
+    curves = [Curves(r.name, success_curve(r.overlaps[r.scored]),
+                     precision_curve(r.centre_errors[r.scored])) for r in results]
     if len(curves) > 1:
         curves.append(Curves("mean", np.mean([c.success for c in curves], axis=0),
                              np.mean([c.precision for c in curves], axis=0)))
     return curves
 
 
-def warm_up(make_tracker) -> list:
-    """Run a tracker from ``make_tracker`` through a small rendered scene, untimed.
-
-    numba compiles (or loads from its cache) each kernel on its first call, up to
-    seconds after a change: done here, before the timed sequences, the first sequence's
-    fps is its tracking speed rather than the compiler's (start-up has its own figure in
-    scripts/bench_tracking.py). The square moves, vanishes and comes back, so that the
-    kernels of tracking, of losing the target and of re-finding it all run. Returns the
-    states, for tests.
-    """
-    background = np.random.default_rng(0).integers(20, 60, (240, 320, 3), dtype=np.uint8)
-
-    def scene(x):
-        frame = background.copy()
-        if x is not None:
-            frame[100:140, x:x + 40] = (40, 200, 230)
-        return frame
-
-    tracker = make_tracker()
-    tracker.init(scene(100), (100, 100, 40, 40))
-    return [tracker.update(scene(x)) for x in (103, 106, None, None, None, None, 180, 180, 180)]
-
-
 def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
     """One-pass evaluation: init on the first ground-truth box, never re-initialise.
 
     Only the tracker's ``update`` calls are timed, not decoding. The result keeps each
-    frame's `TrackState` (``init``'s for frame 0) in ``states``.
+    frame's `TrackState` (``init``'s for frame 0) in ``states``. When the ground truth
+    and the frames differ in number, the common length is evaluated and the result's
+    ``warnings`` say so; a frame skipped as damaged is not scored (the tracker's last
+    state stands for it in ``states``), nor a ground-truth row of NaN.
+
+    Raises
+    ------
+    SourceError
+        If the sequence cannot be read, or its first ground-truth box is not a box
+        (the target must be in view where the tracker starts).
     """
     seq_dir = Path(seq_dir)
     spec = sequence_source_spec(seq_dir)
     gt = load_groundtruth(seq_dir / GT_FILE)
+    if not np.isfinite(gt[0]).all():
+        raise SourceError(f"{printable(seq_dir / GT_FILE)}: the first box is "
+                          f"'{excerpt(','.join(f'{v:g}' for v in gt[0]))}', not a box: the "
+                          "target must be in view in the first frame, where tracking starts")
     tracker = make_tracker()
     boxes, lost, states = [], [], []
     seconds = 0.0
+    more_frames = False
     with sources.open_source(spec) as source:
-        for i, frame in enumerate(source):
-            if i >= len(gt):
+        for frame in source:
+            index = source.position - 1            # past frames skipped as damaged
+            if index >= len(gt):
+                more_frames = True
                 break
-            if i == 0:
+            while len(boxes) < index:              # skipped: nothing to score
+                boxes.append(np.full(4, np.nan))
+                lost.append(True)
+                states.append(states[-1])
+            if index == 0:
                 states.append(tracker.init(frame, gt[0]))
                 boxes.append(gt[0])
                 lost.append(False)
@@ -277,7 +304,15 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
             boxes.append(state.box)
             lost.append(state.lost)
             states.append(state)
-    if len(boxes) < len(gt):
+        count = source.frame_count
+        notes = list(source.warnings) + ([source.error] if source.error else [])
+    if more_frames:
+        frames = f"{count} frames" if count and count > len(gt) else "more frames"
+        notes.append(f"{GT_FILE} has {len(gt)} boxes for {frames}: only the first "
+                     f"{len(gt)} frames are evaluated")
+    elif len(boxes) < len(gt):
+        notes.append(f"{GT_FILE} has {len(gt)} boxes for {len(boxes)} frames: only the "
+                     f"first {len(boxes)} boxes are evaluated")
         gt = gt[: len(boxes)]
-    return SequenceResult(seq_dir.name, np.array(boxes, np.float64), gt, seconds, np.array(lost, bool),
-                          states)
+    return SequenceResult(seq_dir.name, np.array(boxes, np.float64).reshape(-1, 4), gt, seconds,
+                          np.array(lost, bool), states, notes)

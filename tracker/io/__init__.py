@@ -1,11 +1,13 @@
-"""Frame sources (files, image sequences, cameras, network streams) and frame normalisation; imports nothing above it."""
+"""Frame sources (files, image sequences, cameras, network streams) and frame
+normalisation; imports nothing above it."""
 
-import os
+from . import _quiet  # noqa: F401  (first: quiets OpenCV before any module imports cv2)
+from .base import FrameSource
+from .frames import as_bgr8, parse_box
+from .sources import (IMAGE_EXTENSIONS, CameraSource, ImageSequenceSource, StreamSource,
+                      VideoFileSource, open_source)
+from .urls import STREAM_SCHEMES, is_stream_url, url_scheme
 
-# OpenCV and FFmpeg write warnings straight to stderr (from C, past Python's
-# logging). A user who typed a bad path should see our one-line SourceError,
-# not decoder chatter, so quiet them here; this package is
-# imported before any cv2 user. setdefault keeps a value the user exported to debug OpenCV.
-_USER_SET_LOG_LEVEL = "OPENCV_LOG_LEVEL" in os.environ
-os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+__all__ = ["CameraSource", "FrameSource", "IMAGE_EXTENSIONS", "ImageSequenceSource",
+           "STREAM_SCHEMES", "StreamSource", "VideoFileSource", "as_bgr8", "is_stream_url",
+           "open_source", "parse_box", "url_scheme"]

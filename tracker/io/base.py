@@ -325,5 +325,22 @@ def _positive(value):
     return value if np.isfinite(value) and value > 0 else None
 
 
+def unreadable(path):
+    """Why ``path`` (a file or folder) cannot be read, in a few words, or None if it can.
+
+    Tried, not judged from the mode bits: root reads a file of mode 000, ACLs and
+    read-only mounts have their say. Without this, OpenCV reports an unreadable video as
+    one it cannot decode.
+    """
+    try:
+        if os.path.isdir(path):
+            os.scandir(path).close()
+        else:  # O_NONBLOCK: a FIFO must not wait for a writer
+            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as exc:
+        return (exc.strerror or str(exc)).lower()
+    return None
+
+
 def _extension(name):
     return os.path.splitext(name)[1][1:].lower()

@@ -18,6 +18,8 @@ class CameraSource(_LiveSource):
     ----------
     index : int
         Camera number, as in ``camera:N``; 0 is the default camera.
+    cancelled : callable, optional
+        Ends a wait for a frame when it returns True (see `StreamSource`).
 
     Raises
     ------
@@ -40,14 +42,14 @@ class CameraSource(_LiveSource):
 
     _kind = "camera"
 
-    def __init__(self, index):
+    def __init__(self, index, cancelled=None):
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index < 0:
             raise SourceError(
                 f"cannot open camera:{index}: malformed camera spec, "
                 "expected camera:N with N = 0, 1, 2, ..."
             )
         self.index = int(index)
-        super().__init__(f"camera:{self.index}")
+        super().__init__(f"camera:{self.index}", cancelled)
         if sys.platform.startswith("linux"):
             device = f"/dev/video{self.index}"
             if not os.path.exists(device):

@@ -8,7 +8,9 @@ import numpy as np
 
 from ..errors import InputError, SourceError, printable
 from ._native import c_stderr_captured
-from .base import _extension, _positive, _SourceBase
+from .base import _extension, _positive, _SourceBase, unreadable
+from .limits import as_max_pixels, image_size, too_many_pixels
+from .urls import url_scheme
 
 #: File extensions (lower case, no dot) read as images rather than video.
 IMAGE_EXTENSIONS = frozenset(
@@ -33,12 +35,16 @@ class ImageSequenceSource(_SourceBase):
     fps : float, optional
         Frame rate to report; image files carry none, so `fps` is None
         unless given.
+    max_pixels : int, optional
+        Most pixels an image may have (default `limits.MAX_PIXELS`, 50 megapixels),
+        judged from its header before it is decoded: a larger one ends the sequence
+        there (at the first image: SourceError), as a change of size does.
 
     Raises
     ------
     SourceError
-        If nothing matches, the folder holds no images, or no image can be
-        decoded.
+        If nothing matches, the folder cannot be read or holds no images, or no image
+        can be decoded.
 
     Notes
     -----
@@ -53,11 +59,12 @@ class ImageSequenceSource(_SourceBase):
     so in `warnings`.
     """
 
-    def __init__(self, folder_or_pattern, fps=None):
+    def __init__(self, folder_or_pattern, fps=None, max_pixels=None):
         super().__init__(os.fspath(folder_or_pattern))
         self.fps = None if fps is None else _positive(fps)
         if fps is not None and self.fps is None:
             raise InputError(f"fps must be a positive number, got {fps}")
+        self.max_pixels = as_max_pixels(max_pixels)
         self._complaints = 0           # images decoded despite damaged data ...
         self._first_complaint = None   # ... and (index, what the decoder said) of the first
         self._files = self._list_files()
@@ -67,6 +74,9 @@ class ImageSequenceSource(_SourceBase):
     def _list_files(self):
         spec = self.name
         if os.path.isdir(spec):
+            why = unreadable(spec)
+            if why:
+                raise SourceError(f"cannot open {self._label}: {why}")
             files = [
                 entry.path
                 for entry in os.scandir(spec)
@@ -85,8 +95,6 @@ class ImageSequenceSource(_SourceBase):
             if gap_note:
                 self._notes.append(gap_note)
             return files
-        from .stream import url_scheme   # here: stream.py builds on the file sources
-
         if url_scheme(spec) is not None:
             raise SourceError(f"cannot open {self._label}: a stream URL, not images "
                               "(open_source reads streams)")
@@ -95,7 +103,12 @@ class ImageSequenceSource(_SourceBase):
     def _next_raw(self):
         while self._cursor < len(self._files):
             path = self._files[self._cursor]
-            image, complaint = read_image(path)
+            image, complaint = read_image(path, self.max_pixels)
+            if isinstance(complaint, TooLarge):
+                single = len(self._files) == 1
+                self._stop(str(complaint) if single else
+                           f"image {printable(path)} (frame {self._cursor}): {complaint}")
+                return None
             if image is not None:
                 if complaint:
                     self._complaints += 1
@@ -103,6 +116,8 @@ class ImageSequenceSource(_SourceBase):
                         self._first_complaint = (self._cursor, complaint)
                 return image
             if len(self._files) == 1:
+                if complaint.lower() == "permission denied":
+                    self.error = "permission denied"
                 return None  # a single image: the probe's message says it is not one
             self._skip_damaged(f"first: {printable(path)}: {complaint}")
         return None
@@ -122,11 +137,17 @@ class ImageSequenceSource(_SourceBase):
         return list(self._files)
 
 
-def read_image(path):
+class TooLarge(str):
+    """`read_image`'s complaint about an image over the pixel limit (not decoded)."""
+
+
+def read_image(path, max_pixels=None):
     """Decode an image file; return ``(image or None, why it is damaged or unreadable)``.
 
     The file is read by Python and decoded from memory, so the name never reaches
     OpenCV; what the codec library prints about damaged data is returned, not shown.
+    An image of more than ``max_pixels`` (default `limits.MAX_PIXELS`), as its header
+    says, is not decoded: the complaint is then a `TooLarge`.
     """
     try:
         data = np.fromfile(path, np.uint8)
@@ -134,6 +155,10 @@ def read_image(path):
         return None, exc.strerror or str(exc)
     if data.size == 0:
         return None, "empty file"
+    size = image_size(data)
+    refused = size and too_many_pixels(*size, as_max_pixels(max_pixels))
+    if refused:
+        return None, TooLarge(refused)
     with c_stderr_captured() as said:
         try:
             image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)

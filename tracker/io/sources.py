@@ -11,11 +11,13 @@ import re
 import cv2
 
 from ..errors import InputError, SourceError, printable
-from . import _USER_SET_LOG_LEVEL
+from ._quiet import USER_SET_LOG_LEVEL
 from .base import FrameSource, _extension
 from .camera import CameraSource
 from .images import _PRINTF_INT, IMAGE_EXTENSIONS, ImageSequenceSource
-from .stream import STREAM_SCHEMES, StreamSource, url_scheme
+from .limits import MAX_PIXELS, as_max_pixels
+from .stream import StreamSource
+from .urls import STREAM_SCHEMES, url_scheme
 from .video import VideoFileSource
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "open_source",
     "IMAGE_EXTENSIONS",
     "STREAM_SCHEMES",
+    "MAX_PIXELS",
 ]
 
 _CAMERA_SPEC = re.compile(r"camera:(.*)", re.IGNORECASE)
@@ -39,7 +42,7 @@ def _quiet_cv2_logging():
     them yet. OpenCV 5 dropped ``cv2.setLogLevel``; ``cv2.utils.logging`` is
     the API in both 4 and 5.
     """
-    if _USER_SET_LOG_LEVEL:
+    if USER_SET_LOG_LEVEL:
         return
     logging = getattr(getattr(cv2, "utils", None), "logging", None)
     try:
@@ -54,7 +57,7 @@ def _quiet_cv2_logging():
 _quiet_cv2_logging()
 
 
-def open_source(spec, *, fps=None, timeout=None):
+def open_source(spec, *, fps=None, timeout=None, max_pixels=None, cancelled=None):
     """Open whatever the user named as a frame source.
 
     Parameters
@@ -70,7 +73,17 @@ def open_source(spec, *, fps=None, timeout=None):
         files, cameras and streams.
     timeout : float, optional
         For streams: seconds they may take to open, and to deliver each next
-        frame before they count as dead (defaults: `StreamSource`'s).
+        frame before they count as dead (defaults: `StreamSource`'s), from 1 ms
+        to a day.
+    max_pixels : int, optional
+        Most pixels a frame may have, judged before decoding (default
+        `limits.MAX_PIXELS`, 50 megapixels); a larger one is refused with a
+        SourceError (or ends a sequence there).
+    cancelled : callable, optional
+        For cameras and streams: polled while they make the caller wait (to open, for
+        a frame), at least every `live.WAIT_SLICE` s; once it returns True, opening
+        raises KeyboardInterrupt and `read` returns None. Pass the run's stop flag,
+        so that Ctrl+C is heard while a stream stalls.
 
     Returns
     -------
@@ -82,7 +95,9 @@ def open_source(spec, *, fps=None, timeout=None):
     ------
     SourceError
         With a one-line message naming `spec` and the reason, if it is
-        missing, malformed, empty or cannot be decoded.
+        missing, unreadable, malformed, empty, too large or cannot be decoded.
+    InputError
+        If `timeout` or `max_pixels` is out of range.
 
     Examples
     --------
@@ -106,29 +121,33 @@ def open_source(spec, *, fps=None, timeout=None):
             raise SourceError(
                 f"cannot open {spec}: malformed camera spec, expected camera:N with N = 0, 1, 2, ..."
             )
-        return CameraSource(int(number))
+        return CameraSource(int(number), cancelled)
+    max_pixels = as_max_pixels(max_pixels)
     if url_scheme(spec) is not None:
         timeouts = {} if timeout is None else {"open_timeout": timeout, "read_timeout": timeout}
-        return StreamSource(spec, **timeouts)
+        return StreamSource(spec, max_pixels=max_pixels, cancelled=cancelled, **timeouts)
     # Existing paths win over pattern syntax: "100%d.png" may be a real file.
     if os.path.isdir(spec):
-        return ImageSequenceSource(_sequence_images(spec), fps=fps)
+        return ImageSequenceSource(_sequence_images(spec), fps=fps, max_pixels=max_pixels)
     if os.path.isfile(spec):
         if _extension(spec) in IMAGE_EXTENSIONS:
-            return ImageSequenceSource(spec, fps=fps)
-        return VideoFileSource(spec)
+            return ImageSequenceSource(spec, fps=fps, max_pixels=max_pixels)
+        return VideoFileSource(spec, max_pixels=max_pixels)
     if os.path.exists(spec):
         raise SourceError(f"cannot open '{printable(spec)}': not a regular file or folder")
     if _PRINTF_INT.search(spec):
-        return ImageSequenceSource(spec, fps=fps)
+        return ImageSequenceSource(spec, fps=fps, max_pixels=max_pixels)
     raise SourceError(f"cannot open '{printable(spec)}': no such file")
 
 
 def _sequence_images(folder):
     """An OTB sequence folder keeps its frames in ``img/``; any other folder, itself."""
     images = os.path.join(folder, "img")
-    if os.path.isdir(images) and not any(
-        _extension(entry) in IMAGE_EXTENSIONS for entry in os.listdir(folder)
-    ):
-        return images
+    try:
+        if os.path.isdir(images) and not any(
+            _extension(entry) in IMAGE_EXTENSIONS for entry in os.listdir(folder)
+        ):
+            return images
+    except OSError:   # unreadable: ImageSequenceSource says so
+        pass
     return folder

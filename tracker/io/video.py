@@ -6,7 +6,9 @@ import cv2
 
 from ..errors import SourceError
 from ._native import cv2_filename
-from .base import _positive, _SourceBase
+from .base import _positive, _SourceBase, unreadable
+from .limits import as_max_pixels, too_many_pixels
+from .urls import url_scheme
 
 _PROBE_FRAMES = 3  # read while opening: two timestamp steps tell the real frame rate
 _REREADS = 64      # failed reads in a row tried before seeking past damage; each skips a bad packet
@@ -19,11 +21,15 @@ class VideoFileSource(_SourceBase):
     ----------
     path : str or os.PathLike
         The video file.
+    max_pixels : int, optional
+        Most pixels a frame may have (default `limits.MAX_PIXELS`, 50 megapixels), as
+        the container says, checked before any frame is decoded.
 
     Raises
     ------
     SourceError
-        If the file does not exist or its first frame cannot be decoded.
+        If the file does not exist or cannot be read, its frames are over
+        `max_pixels`, or its first frame cannot be decoded.
 
     Notes
     -----
@@ -45,23 +51,30 @@ class VideoFileSource(_SourceBase):
     and OpenCV does not report it).
     """
 
-    def __init__(self, path):
+    def __init__(self, path, max_pixels=None):
         super().__init__(os.fspath(path))
+        max_pixels = as_max_pixels(max_pixels)
         if not os.path.exists(self.name):
-            from .stream import url_scheme   # here: stream.py builds on this module
-
             if url_scheme(self.name) is not None:
                 raise SourceError(f"cannot open {self._label}: a stream URL, not a video file "
                                   "(open_source reads streams)")
             raise SourceError(f"cannot open {self._label}: no such file")
         if os.path.isdir(self.name):
             raise SourceError(f"cannot open {self._label}: is a folder, not a video")
+        why = unreadable(self.name)
+        if why:
+            raise SourceError(f"cannot open {self._label}: {why}")
         self._bytes_at_open = os.path.getsize(self.name)
         self._capture = cv2.VideoCapture(cv2_filename(self.name))
         not_video = "not a video or image sequence OpenCV can decode"
         if not self._capture.isOpened():
             self._release()
             raise SourceError(f"cannot open {self._label}: {not_video}")
+        refused = too_many_pixels(int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                                  int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT)), max_pixels)
+        if refused:
+            self._release()
+            raise SourceError(f"cannot open {self._label}: {refused}")
         # OpenCV reports unknown properties as 0 or -1.
         header_fps = _positive(self._capture.get(cv2.CAP_PROP_FPS))
         count = _positive(self._capture.get(cv2.CAP_PROP_FRAME_COUNT))

@@ -1,103 +1,145 @@
 """How a confidently tracked target's size, orientation and brightness gain follow it.
 
-A mixin of `MeanShiftTracker` (tracker.py), kept apart so each file reads as one concern.
+Functions (and one probe with its buffers) that take values and return values; the
+tracker gives the results to its `Track` and `TargetModel`.
+
+- size: the box that holds the most weight less a threshold per pixel (`edge_threshold`,
+  a tenth of the way from a background pixel's typical weight to a target pixel's), among
+  sizes 10 % either side of the current one (`fit_size`), taken at a fifth of the step per
+  frame and kept near the first frame's shape, within limits and the frame (`next_size`);
+- orientation: from the second moments of the weights (`weight_ellipse`), relative to the
+  first frame's, a share of the way per frame (`turned`);
+- brightness: the bin edges scaled a step either way, kept if the match gets clearly
+  better (`BrightnessProbe`).
 """
 
 from __future__ import annotations
 
 import math
 
-from ._meanshift_kernels import best_box_size
+from ._meanshift_kernels import best_box_size, window_moments
+from .camshift import Ellipse, ellipse_from_moments
+from .colour import ColourQuantizer, ColourSpace
+from .region import Region
+from .state import Window
 
 
-class Adaptation:
-    """Size (the box that holds target-like weight), angle (second moments) and gain."""
+def edge_threshold(levels, edge_level) -> float:
+    """The weight at which the box edge goes: ``edge_level`` of the way from a background
+    pixel's mean weight to a target pixel's (``levels`` = (target, background))."""
+    target_weight, background_weight = levels
+    return background_weight + edge_level * (target_weight - background_weight)
 
-    def _adapt_size(self, weights, region, found, occluded_bins=None, frame=None):
-        """Grow or shrink towards the box that holds target pixels and leaves out the rest.
 
-        ``occluded_bins``: the region's bin map when the match is worse than usual. A
-        partly hidden target must not shrink to its visible part, but a box left larger
-        than a shrinking target matches badly too: the size changes then only if the
-        chosen box matches the model clearly better, and as well as usual again.
-        ``frame``: when given, the template gives a second opinion (`_agreed_scale`).
-        """
-        tau = self._background_weight + self.EDGE_LEVEL * (self._target_weight - self._background_weight)
-        # The rotated box is fitted (upright unless rotation is followed).
-        fw, fh, _ = best_box_size(weights, found.u, found.v, self._w / region.step_x,
-                                  self._h / region.step_y, math.radians(self._angle),
-                                  self.SCALE_FACTORS, tau, self._cells)
-        if occluded_bins is not None:
-            score = self._kernel_score(occluded_bins, found.u, found.v, region, self._w * fw, self._h * fh)
-            if score < max(found.score + self.RESIZE_GAIN, self._typical_score - self.OCCLUSION_DROP):
-                return
-        w = self._w * fw ** self.SCALE_RATE
-        h = self._h * fh ** self.SCALE_RATE
-        if frame is not None:
-            g = self._agreed_scale(math.sqrt(fw * fh) ** self.SCALE_RATE, frame, found)
-            w, h = self._w * g, self._h * g
-        # Keep the shape near the first frame's, the size within limits and the frame.
-        aspect0 = self._w0 / self._h0
-        aspect = min(max(w / h, aspect0 / self.ASPECT_LIMIT), aspect0 * self.ASPECT_LIMIT)
-        area = w * h
-        w, h = math.sqrt(area * aspect), math.sqrt(area / aspect)
-        lo, hi = self.SCALE_LIMITS
-        W, H = self._frame_size
-        s = math.sqrt(w * h / (self._w0 * self._h0))
-        s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
-        self._w, self._h = w * s_clamped / s, h * s_clamped / s
+def fit_size(weights, region: Region, u, v, window: Window, factors, tau, cells):
+    """Size factors (fw, fh), among ``factors``, of the box about region point (u, v) that
+    holds the most weight less ``tau`` per pixel: target pixels in, the rest out. The
+    rotated box is fitted (upright unless rotation is followed). ``cells`` is
+    (n, n) float64 scratch for n factors."""
+    fw, fh, _ = best_box_size(weights, u, v, window.w / region.step_x, window.h / region.step_y,
+                              math.radians(window.angle), factors, tau, cells)
+    return fw, fh
 
-    def _agreed_scale(self, colour, frame, found):
-        """The size change both cues agree on: the template's (which extent it matches
-        best) and the colours' (``colour``), the smaller one when both grow or both
-        shrink, none when they disagree. Each alone balloons where it is weak (colour on
-        gray or dull targets, the template in spray and clutter); they rarely err the
-        same way on the same frame. A target without a pattern (every extent matches
-        it alike) is sized by its colours alone."""
-        if colour == 1.0:
-            return 1.0        # nothing to agree on (and the template's looks cost time)
-        look = self._template.scale_factor(frame, found.cx, found.cy, *self._bounds())
-        if look is None:
-            return colour     # a target without a pattern: the colours alone
-        if look > 1 and colour > 1:
-            return min(look, colour)
-        if look < 1 and colour < 1:
-            return max(look, colour)
-        return 1.0
 
-    def _adapt_angle(self, bins, region):
-        # The orientation is measured on the first frame's colours: a box lagging a
-        # turning target holds background, the learnt model takes some of it in, and
-        # its weights would round the blob until the angle stopped following.
-        self._ratio(self._q0, self._anchor_table)
-        weights = self._project(bins, anchor=True)
-        e, e0 = self._ellipse(weights, region), self._shape0
-        # Orientation is only defined for elongated weight blobs.
-        if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
-            delta = math.degrees(e.theta - e0.theta)
-            delta = (delta + 90.0) % 180.0 - 90.0
-            diff = (delta - self._angle + 90.0) % 180.0 - 90.0
-            self._angle += self.ANGLE_RATE * diff
+def next_size(w, h, fw, fh, first_size, frame_size, rate, aspect_limit, limits):
+    """The size after a step towards ``(w * fw, h * fh)``: ``rate`` of the way (in scale),
+    the aspect ratio within ``aspect_limit`` of the first frame's, the scale relative to
+    the first size within ``limits``, at least a pixel and at most the frame."""
+    w = w * fw ** rate
+    h = h * fh ** rate
+    w0, h0 = first_size
+    aspect0 = w0 / h0
+    aspect = min(max(w / h, aspect0 / aspect_limit), aspect0 * aspect_limit)
+    area = w * h
+    w, h = math.sqrt(area * aspect), math.sqrt(area / aspect)
+    lo, hi = limits
+    W, H = frame_size
+    s = math.sqrt(w * h / (w0 * h0))
+    s_clamped = min(max(s, lo, 1.0 / min(w, h) * s), max(min(hi, W / w * s, H / h * s), 1.0))
+    return w * s_clamped / s, h * s_clamped / s
 
-    def _follow_brightness(self, region, found):
-        """Follow global brightness: keep a slightly brighter or darker binning if it fits better.
 
-        Like Comaniciu's +-10% scale test, applied to the bin edges: the candidate
-        window is re-binned at the gain one step either side, and the gain whose
-        histogram matches the model best is kept. Only a clear gain in similarity
-        moves it, so noise does not make it wander. Returns whether the gain changed.
-        """
-        bw, bh = self._bounds()
+def agreed_scale(colour, look):
+    """The size change both cues agree on: the colours' (``colour``, a scale factor) and
+    the template's (``look``: the extent it matches best, None when every extent matches
+    about alike), the smaller one when both grow or both shrink, none when they disagree.
+    Each alone balloons where it is weak (colour on gray or dull targets, the template in
+    spray and clutter); they rarely err the same way on the same frame. A target without
+    a pattern is sized by its colours alone."""
+    if look is None:
+        return colour
+    if look > 1 and colour > 1:
+        return min(look, colour)
+    if look < 1 and colour < 1:
+        return max(look, colour)
+    return 1.0
+
+
+def weight_ellipse(weights, region: Region, cx, cy, bounds) -> Ellipse | None:
+    """The ellipse of the weights' moments in the upright box of size ``bounds`` about
+    frame point (cx, cy), in frame pixels; None if the box holds no weight."""
+    bw, bh = bounds
+    u, v = region.to_region(cx, cy)
+    hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
+    moments = window_moments(weights, int(round(u - hw)), int(round(v - hh)),
+                             int(round(u + hw)) + 1, int(round(v + hh)) + 1)
+    e = ellipse_from_moments(*moments)
+    if e is None:
+        return None
+    # Back to frame pixels, so shapes measured at different samplings compare.
+    return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
+
+
+def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate) -> float:
+    """The angle (degrees) after a step of ``rate`` towards the turn of ``ellipse`` from the
+    first frame's ``ellipse0``; unchanged unless both are elongated (an orientation is only
+    defined for elongated weight blobs)."""
+    e, e0 = ellipse, ellipse0
+    if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
+        delta = math.degrees(e.theta - e0.theta)
+        delta = (delta + 90.0) % 180.0 - 90.0
+        diff = (delta - angle + 90.0) % 180.0 - 90.0
+        return angle + rate * diff
+    return angle
+
+
+class BrightnessProbe:
+    """Follows global brightness: a slightly brighter or darker binning, if it fits better.
+
+    Like Comaniciu's +-10% scale test, applied to the bin edges: the candidate window is
+    re-binned at the gain one step either side, and the gain whose histogram matches the
+    model best is kept. Only a clear gain in similarity moves it, so noise does not make
+    it wander.
+
+    Parameters
+    ----------
+    space : ColourSpace
+    step : float
+        Relative brightness step tried each way.
+    margin : float
+        Similarity a step must gain to be taken.
+    limits : (float, float)
+        The gain's range.
+    """
+
+    def __init__(self, space: ColourSpace, step: float, margin: float, limits):
+        self.step, self.margin, self.limits = step, margin, limits
+        self._quantizer = ColourQuantizer(space)
+
+    def best_gain(self, region: Region, u, v, bounds, gain, score, score_of) -> float:
+        """The gain to bin the next frames at, for a target at region point (u, v) whose
+        upright size is ``bounds`` (frame pixels), matching with ``score`` at ``gain``.
+        ``score_of(bins, u, v)`` scores a bin map of the box's window with the box at (u, v)."""
+        bw, bh = bounds
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
         H, W = region.image.shape[:2]
-        x0, y0 = min(max(int(found.u - hw), 0), W - 1), min(max(int(found.v - hh), 0), H - 1)
-        x1, y1 = max(int(math.ceil(found.u + hw)) + 1, x0 + 1), max(int(math.ceil(found.v + hh)) + 1, y0 + 1)
+        x0, y0 = min(max(int(u - hw), 0), W - 1), min(max(int(v - hh), 0), H - 1)
+        x1, y1 = max(int(math.ceil(u + hw)) + 1, x0 + 1), max(int(math.ceil(v + hh)) + 1, y0 + 1)
         window = region.image[y0:y1, x0:x1]
-        best_gain, best_score = self._gain, found.score + self.GAIN_MARGIN
-        for gain in (self._gain / (1 + self.GAIN_STEP), self._gain * (1 + self.GAIN_STEP)):
-            bins = self._probe_quantizer.bin_map(window, gain)
-            candidate = self._kernel_score(bins, found.u - x0, found.v - y0, region)
+        best_gain, best_score = gain, score + self.margin
+        for candidate_gain in (gain / (1 + self.step), gain * (1 + self.step)):
+            bins = self._quantizer.bin_map(window, candidate_gain)
+            candidate = score_of(bins, u - x0, v - y0)
             if candidate > best_score:
-                best_gain, best_score = gain, candidate
-        old, self._gain = self._gain, min(max(best_gain, self.GAIN_LIMITS[0]), self.GAIN_LIMITS[1])
-        return self._gain != old
+                best_gain, best_score = candidate_gain, candidate
+        return min(max(best_gain, self.limits[0]), self.limits[1])

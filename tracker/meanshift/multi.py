@@ -45,9 +45,10 @@ class MultiTracker:
 
     def __init__(self, **tracker_options):
         MeanShiftTracker(**tracker_options)     # refuse bad options now, not at the first add
-        self.tracker_options = dict(tracker_options)
+        # The one place tracker options are kept: each target's, and (under None) those
+        # of the targets added from now on.
+        self._options: dict[int | None, dict] = {None: dict(tracker_options)}
         self._trackers: dict[int, MeanShiftTracker] = {}
-        self._options: dict[int, dict] = {}       # each target's tracker options
         self.states: dict[int, TrackState] = {}   # the last state of each target, by id
         self._next_id = 0
 
@@ -69,11 +70,11 @@ class MultiTracker:
     def add(self, frame, box) -> int:
         """Learn a new target from ``box`` in ``frame``; its id. A bad box raises
         InputError and adds nothing (and uses up no id)."""
-        tracker = MeanShiftTracker(**self.tracker_options)
+        tracker = MeanShiftTracker(**self._options[None])
         state = tracker.init(frame, box)
         target_id, self._next_id = self._next_id, self._next_id + 1
         self._trackers[target_id] = tracker
-        self._options[target_id] = dict(self.tracker_options)
+        self._options[target_id] = dict(self._options[None])
         self.states[target_id] = state
         return target_id
 
@@ -91,17 +92,18 @@ class MultiTracker:
         """Forget every target (ids keep counting up)."""
         self._trackers.clear()
         self.states.clear()
-        self._options.clear()
+        self._options = {None: self._options[None]}
 
-    def options(self, target_id: int) -> dict:
-        """The tracker options target ``target_id`` is tracked with."""
-        return dict(self._options[self._known(target_id)])
+    def options(self, target_id: int | None = None) -> dict:
+        """The tracker options target ``target_id`` is tracked with; with None, those the
+        targets added from now on get."""
+        return dict(self._options[None if target_id is None else self._known(target_id)])
 
     def set_options(self, frame, target_ids=None, **tracker_options) -> dict[int, TrackState]:
-        """Track ``target_ids`` (default: every target, and those added from now on) with
-        these options: each gets a new tracker that learns its target again where it was
-        last seen in ``frame``; ids stay, the other targets are untouched. A target the new
-        options cannot track raises InputError and changes nothing."""
+        """Track ``target_ids`` (default: every target) and the targets added from now on
+        with these options: each gets a new tracker that learns its target again where it
+        was last seen in ``frame``; ids stay, the other targets are untouched. A target the
+        new options cannot track raises InputError and changes nothing."""
         MeanShiftTracker(**tracker_options)              # the options are checked first
         ids = list(self.states) if target_ids is None else [self._known(i) for i in target_ids]
         trackers, states = {}, {}
@@ -110,10 +112,8 @@ class MultiTracker:
             states[target_id] = trackers[target_id].init(frame, self.states[target_id].box)
         self._trackers.update(trackers)
         self.states.update(states)
-        for target_id in ids:
+        for target_id in ids + [None]:
             self._options[target_id] = dict(tracker_options)
-        if target_ids is None:
-            self.tracker_options = dict(tracker_options)
         return states
 
     def expect_jump(self) -> None:

@@ -1,79 +1,114 @@
-"""Re-finding a lost target: where to look, and when a candidate is the target again.
+"""Re-finding a lost target: where to look, and which candidate is the target again.
 
-A mixin of `MeanShiftTracker` (tracker.py), kept apart so each file reads as one concern.
+While the target is lost nothing adapts; every frame the place it was last seen and the
+densest target-like spots of the whole frame (at reduced resolution) are searched, and
+the target is taken back only on a clearly good match (`Confidence.acceptable`), so
+that background is never reported as the target. The `Redetector` is given a snapshot
+of the lost target (`LostTarget`) and returns what it found (`Redetection`); it changes
+nothing of the tracker's.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import NamedTuple
+
+import numpy as np
 
 from ._meanshift_kernels import densest_windows
+from .buffers import Scratch
+from .colour import ColourQuantizer, ColourSpace
+from .confidence import Confidence
+from .cues import BinnedRegion, Cue
+from .model import TargetModel
+from .region import RegionSampler
+from .search import LocalSearch, Search
+from .state import Window
 
-if TYPE_CHECKING:     # annotations only: tracker.py imports this module
-    from .tracker import TrackState, _Candidate
+
+class LostTarget(NamedTuple):
+    """What the re-detector needs to know of a lost target."""
+
+    cx: float              # where it was last seen (frame pixels)
+    cy: float
+    window: Window         # its box
+    gain: float            # the brightness it was last seen in
+    jumped: bool           # the frames were sought: a match far away is no surprise
+    typical_score: float   # how well it typically matched while tracked
+    foreground0: float     # how target-like the first frame's box was
 
 
-class Redetection:
-    """While the target is lost: the whole-frame search and the tests a match must pass."""
+class Redetection(NamedTuple):
+    """The outcome of a search for a lost target."""
 
-    def _search_lost(self, frame) -> TrackState:
-        """While lost: look where the target was last seen and at the densest target-like
-        spots of the whole frame, under the light it was last seen in (and, after a seek,
-        also under the light it was learnt in: the frames sought to need not be lit like
-        the last); take it back only on a clearly good match, so that background is never
-        reported as the target."""
-        frozen = self._gain
-        best, best_try, closest, last_try = None, None, 0.0, None
-        for gain in (frozen, 1.0) if self._jumped and frozen != 1.0 else (frozen,):
-            self._gain = gain
-            for start in [(self._cx, self._cy)] + self._global_starts(frame):
-                found = self._local_search(frame, *start)
-                last_try = (start, gain)
-                closest = max(closest, found.score)
-                far = not self._jumped and self._doubtful_jump(found, self._cx, self._cy)
-                if self._acceptable(found) and not far and (best is None or found.score > best.score):
-                    best, best_try = found, last_try
-        if best is None:
-            self._gain = frozen
-            self._score = closest      # the best match seen, still not good enough
-            return self._state()
-        start, self._gain = best_try
-        if best_try != last_try:
-            self._local_search(frame, *start)   # its region becomes the one to adapt on
-        self._jumped = False
-        self._follow(frame, best)
-        self._vx = self._vy = 0.0       # where it was found again says nothing of its motion
-        return self._state()
+    search: Search | None  # the best acceptable match and its region (None: not found)
+    gain: float            # the brightness it was found at
+    closest: float         # the best similarity seen, acceptable or not
 
-    def _plausible(self, found: _Candidate, margin: float) -> bool:
-        """Is this candidate the target? Its colours must match the model and its pixels
-        must be target-like (a drop in similarity alone is no proof: half the target
-        hidden drops it as much as a similar-coloured stand-in does), unless the box
-        clearly looks like the target (the scene's colours shifted, not the target)."""
-        return found.score >= self.lost_threshold + margin and (
-            found.foreground >= self.FOREGROUND_LOST or found.appearance >= self.APPEARANCE_VOUCHES)
 
-    def _doubtful_jump(self, found: _Candidate, px, py) -> bool:
-        """A match more than a box away from where the target should be, and worse than
-        the target typically matches, is more likely something else of its colours (the
-        target being hidden) than the target having jumped."""
-        jump = math.hypot(found.cx - px, found.cy - py) / math.sqrt(self._w * self._h)
-        return jump > self.FAR_JUMP and found.score < self._typical_score - self.FAR_JUMP_DROP
+class Redetector:
+    """Searches whole frames for a lost target.
 
-    def _acceptable(self, found: _Candidate) -> bool:
-        return self._plausible(found, self.REACQUIRE_MARGIN)
+    Parameters
+    ----------
+    space : ColourSpace
+    global_pixels : int
+        Pixels the whole frame is sampled at, at most.
+    global_candidates : int
+        Densest spots of the frame tried besides the last position.
+    search : LocalSearch
+        The search each start is refined with.
+    confidence : Confidence
+        Decides which candidates are the target.
+    """
 
-    def _global_starts(self, frame):
-        """Centres of the frame's densest target-sized windows, at reduced resolution."""
+    def __init__(self, space: ColourSpace, global_pixels: int, global_candidates: int,
+                 search: LocalSearch, confidence: Confidence):
+        self.global_pixels = global_pixels
+        self._search = search
+        self._confidence = confidence
+        self._sampler = RegionSampler()
+        self._quantizer = ColourQuantizer(space)
+        self._weights = Scratch(np.float32)
+        self._integral = Scratch(np.float64)
+        self._candidates = np.empty((global_candidates, 3))
+
+    def starts(self, frame, window: Window, gain, cue: Cue) -> list[tuple[float, float]]:
+        """Centres of the frame's densest ``window``-sized spots of weight, at reduced
+        resolution, the frame binned at ``gain``."""
         H, W = frame.shape[:2]
-        step = min(1.0, math.sqrt(self.GLOBAL_PIXELS / (W * H)))
-        region = self._global_sampler.sample(frame, (W - 1) / 2, (H - 1) / 2, W, H, step)
-        bins = self._probe_quantizer.bin_map(region.image, self._gain)
-        weights = self._project(bins)
-        bw, bh = self._bounds()
+        step = min(1.0, math.sqrt(self.global_pixels / (W * H)))
+        region = self._sampler.sample(frame, (W - 1) / 2, (H - 1) / 2, W, H, step)
+        bins = self._quantizer.bin_map(region.image, gain)
+        weights = cue.weights(BinnedRegion(region, bins), self._weights.take(bins.shape))
+        bw, bh = window.bounds()
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))
-        n = densest_windows(weights, win_w, win_h, self._integral_for(bins.shape),
-                            self.GLOBAL_CANDIDATES, self._candidates)
+        integral = self._integral.take((bins.shape[0] + 1, bins.shape[1] + 1))
+        n = densest_windows(weights, win_w, win_h, integral, len(self._candidates), self._candidates)
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
+
+    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, template=None) -> Redetection:
+        """Look where the target was last seen and at the frame's densest spots, under the
+        light it was last seen in (and, after a seek, also under the light it was learnt
+        in: the frames sought to need not be lit like the last); the best acceptable
+        match, if any. Its ``search`` holds the current region of the local search.
+        ``template``: as for `LocalSearch.run`."""
+        best, best_try, closest, last_try, last = None, None, 0.0, None, None
+        for gain in (lost.gain, 1.0) if lost.jumped and lost.gain != 1.0 else (lost.gain,):
+            for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
+                last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0, template)
+                found = last.found
+                last_try = (start, gain)
+                closest = max(closest, found.score)
+                far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
+                                                                         lost.typical_score)
+                if self._confidence.acceptable(found) and not far and (best is None or found.score > best.score):
+                    best, best_try = found, last_try
+        if best is None:
+            return Redetection(None, lost.gain, closest)
+        start, gain = best_try
+        if best_try != last_try:
+            # The search's buffers hold the last start's region: search the best one again.
+            last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0, template)
+        return Redetection(Search(best, last.view, last.weights), gain, closest)

@@ -26,74 +26,39 @@ target size:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
    reduced resolution) are tried until a candidate matches the model well again.
+
+The tracker composes parts, each in a module of its own and each given the values it
+needs: the state (``state.Track``), the target model (``model.TargetModel``), the cue
+that makes the weight image (``cues``), the local search (``search.LocalSearch``), size,
+angle and brightness (``adaptation``), the tests of a match (``confidence.Confidence``)
+and the re-detector (``redetection.Redetector``). Only the tracker changes its state and
+model, from what the parts return.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
-from ._colour_kernels import (bhattacharyya, blend_into, kernel_histogram, lut_project, ratio_table,
-                              ring_histogram)
-from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area, window_moments
-from .adaptation import Adaptation
-from .camshift import ellipse_from_moments
+from .adaptation import (BrightnessProbe, agreed_scale, edge_threshold, fit_size, next_size, turned,
+                         weight_ellipse)
+from .buffers import Scratch
 from .colour import ColourQuantizer, colour_space as make_colour_space
-from .redetection import Redetection
-from .region import RegionSampler
+from .confidence import Confidence
+from .cues import BinnedRegion, ColourRatioCue, fuse
+from .model import TargetModel, background_ring, box_histogram
+from .redetection import LostTarget, Redetector
+from .region import Region
+from .search import LocalSearch, Search, sampling
+from .state import Track, TrackState, Window
 from .template import CorrelationFilter
+from ..checks import as_flag, as_real
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
 
-@dataclass(frozen=True)
-class TrackState:
-    """Result of one tracker step.
-
-    ``box`` is the axis-aligned (x, y, w, h) bounding box of ``rotated``, clipped to the
-    frame; ``rotated`` is ((cx, cy), (w, h), angle_deg) as ``cv2.CamShift`` returns;
-    ``score`` the similarity of the candidate to the target model in [0, 1]; ``lost``
-    whether the target is judged lost (the box is then where it was last seen).
-    """
-
-    box: tuple[float, float, float, float]
-    rotated: tuple[tuple[float, float], tuple[float, float], float]
-    score: float
-    lost: bool
-
-
-def _rotated_bounds(w, h, angle_rad):
-    cs, sn = abs(math.cos(angle_rad)), abs(math.sin(angle_rad))
-    return w * cs + h * sn, w * sn + h * cs
-
-
-def _check_number(name, value, low, high, integer=False, low_open=False):
-    kind = Integral if integer else Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value) \
-            or value < low or value > high or (low_open and value == low):
-        bound = f"({low:g}" if low_open else f"[{low:g}"
-        raise InputError(f"{name} must be {'an integer' if integer else 'a number'} in "
-                         f"{bound}, {high:g}], got {value!r}")
-    return int(value) if integer else float(value)
-
-
-@dataclass
-class _Candidate:
-    """Where one start of the search converged, and how well it matches."""
-
-    cx: float          # frame coordinates
-    cy: float
-    score: float       # Bhattacharyya coefficient against the target model
-    u: float           # region coordinates
-    v: float
-    foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
-    appearance: float = 1.0   # how much it looks like the target (template response, 1 as usual)
-
-
-class MeanShiftTracker(Adaptation, Redetection):
+class MeanShiftTracker:
     """Track one object by its colours (OpenCV-style ``init`` / ``update``).
 
     Parameters
@@ -143,6 +108,7 @@ class MeanShiftTracker(Adaptation, Redetection):
     ANGLE_RATE = 0.3
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
+    SCORE_MEMORY = 0.1    # share of a tracked frame's similarity taken into its running mean
     MODEL_ANCHOR = 0.5    # share of the first frame's histogram kept in the target model
     GAIN_STEP = 0.03      # brightness step tried each frame
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
@@ -159,64 +125,59 @@ class MeanShiftTracker(Adaptation, Redetection):
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
                  model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20):
         self.space = make_colour_space(colour_space, bins)
-        for name, flag in (("adapt_scale", adapt_scale), ("adapt_angle", adapt_angle),
-                           ("adapt_brightness", adapt_brightness)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise InputError(f"{name} must be True or False, got {flag!r}")
-        self.adapt_scale = bool(adapt_scale)
-        self.adapt_angle = bool(adapt_angle)
-        self.adapt_brightness = bool(adapt_brightness)
-        self.lost_threshold = _check_number("lost_threshold", lost_threshold, 0.0, 1.0)
-        self.model_update = _check_number("model_update", model_update, 0.0, 1.0)
-        self.eps = _check_number("eps", eps, 0.0, 1e6, low_open=True)
-        self.max_iter = _check_number("max_iter", max_iter, 1, 1000, integer=True)
-        self._quantizer = ColourQuantizer(self.space)
-        self._probe_quantizer = ColourQuantizer(self.space)
-        self._view_quantizer = None
-        self._sampler = RegionSampler()
-        self._global_sampler = RegionSampler()
+        self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
+        self.adapt_angle = as_flag(adapt_angle, "adapt_angle")
+        self.adapt_brightness = as_flag(adapt_brightness, "adapt_brightness")
+        self.lost_threshold = as_real(lost_threshold, "lost_threshold", 0.0, 1.0)
+        self.model_update = as_real(model_update, "model_update", 0.0, 1.0)
+        self.eps = as_real(eps, "eps", 0.0, 1e6, low_open=True)
+        self.max_iter = as_real(max_iter, "max_iter", 1, 1000, integer=True)
         n = self.space.size
-        self._q = np.zeros(n)          # target model
-        self._q0 = np.zeros(n)         # first frame's target histogram (the anchor)
-        self._q_learnt = np.zeros(n)   # target histogram following the target's looks
-        self._b = np.zeros(n)          # background model
-        self._p = np.zeros(n)          # candidate histogram (scratch)
-        self._ring = np.zeros(n)       # ring histogram (scratch)
-        self._table = np.zeros(n, np.float32)
-        self._anchor_table = np.zeros(n, np.float32)     # the first frame's model, for the angle
-        self._anchor_weights = np.empty(0, np.float32)
-        self._weights = np.empty(0, np.float32)
-        self._located = np.empty(0, np.float32)       # colour weights with the template's added
+        rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
+        self._model = TargetModel(n)
+        self._cue = fuse([ColourRatioCue(n, rho)])
+        # The orientation is measured on the first frame's colours: a box lagging a
+        # turning target holds background, the learnt model takes some of it in, and
+        # its weights would round the blob until the angle stopped following.
+        self._anchor_cue = ColourRatioCue(n, rho, anchored=True)
+        self._anchor_weights = Scratch(np.float32)
+        self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
+                                   self.eps, self.max_iter, self.FOREGROUND_SIZES)
+        self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
+                                      self.FAR_JUMP, self.FAR_JUMP_DROP, self.APPEARANCE_VOUCHES)
         self._template = CorrelationFilter()
-        self._integral = np.empty(0, np.float64)
-        self._candidates = np.empty((self.GLOBAL_CANDIDATES, 3))
-        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))
-        self._initialized = False
+        self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
+                                      self._confidence)
+        self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
+        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
+        self._view_quantizer = None      # for back_projection, made on first use
+        self._track: Track | None = None     # the state, from the first init on
 
     # ------------------------------------------------------------------ public API
     @property
     def initialized(self) -> bool:
-        return self._initialized
+        return self._track is not None
 
     def back_projection(self, frame, out: np.ndarray | None = None) -> np.ndarray:
         """The whole frame weighted by the current model: P(target | colour), float32 0..1.
 
         What the tracker sees (it only computes it around the target); for display.
         """
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.back_projection() called before tracker.init()")
         frame = as_bgr8(frame)
         if self._view_quantizer is None:
             self._view_quantizer = ColourQuantizer(self.space)
-        bins = self._view_quantizer.bin_map(frame, self._gain)
+        bins = self._view_quantizer.bin_map(frame, self._model.gain)
         if out is None or out.shape != bins.shape or out.dtype != np.float32:
             out = np.empty(bins.shape, np.float32)
-        return lut_project(bins, self._table, out)
+        return self._cue.weights(BinnedRegion(Region(frame, 0, 0, 1.0, 1.0), bins), out)
 
     def model_histogram(self) -> tuple[np.ndarray, np.ndarray]:
         """The target model: weights of its non-empty bins and their colours (BGR uint8)."""
-        occupied = np.flatnonzero(self._q > 0)
-        return self._q[occupied].copy(), self.space.bin_colours(occupied)
+        q = self._model.q
+        occupied = np.flatnonzero(q > 0)
+        return q[occupied].copy(), self.space.bin_colours(occupied)
 
     def init(self, frame, box) -> TrackState:
         """Learn the target from ``box`` = (x, y, w, h) in ``frame`` (uint8 BGR).
@@ -226,246 +187,151 @@ class MeanShiftTracker(Adaptation, Redetection):
         frame = as_bgr8(frame)
         x, y, w, h = parse_box(box, frame.shape)
         cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
-        step = self._sampling(w, h)
-        region = self._sampler.sample(frame, cx, cy, w * (self.CONTEXT + 0.5),
-                                      h * (self.CONTEXT + 0.5), step)
-        bins = self._quantizer.bin_map(region.image, 1.0)
+        step = sampling(w, h, self.TARGET_PIXELS)
+        view = self._search.look(frame, cx, cy, w * (self.CONTEXT + 0.5), h * (self.CONTEXT + 0.5), step, 1.0)
+        region = view.region
         u, v = region.to_region(cx, cy)
-        q = np.zeros_like(self._q)
-        total = kernel_histogram(bins, u, v, w / 2 / region.step_x, h / 2 / region.step_y, 0.0, q)
+        q, total = box_histogram(view.bins, region, u, v, w, h, self.space.size)
         if total <= 0:
             raise InputError(f"box {x:g},{y:g},{w:g},{h:g} holds no pixel usable in colour space "
                              f"{self.space.name!r} (too small, or all masked as too dull or dark)")
         # The box is usable: only now does the tracker forget its previous target.
-        self._frame_size = (frame.shape[1], frame.shape[0])
-        self._cx, self._cy = cx, cy
-        self._w0, self._h0 = w, h
-        self._w, self._h, self._angle = float(w), float(h), 0.0
-        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
-        self._vx = self._vy = 0.0
-        self._gain = 1.0
-        self._q[:] = q
-        self._q0[:] = q
-        self._q_learnt[:] = q
-        self._b[:] = 0.0
-        self._update_background(region, bins, blend=1.0)
-        weights = self._project(bins)
-        self._foreground0 = max(self._foreground(weights, region, u, v), 1e-6)
-        self._shape0 = self._ellipse(weights, region)
-        self._template.init(frame, cx, cy, *self._bounds())
-        self._initialized = True
-        self._score, self._lost = 1.0, False
-        self._jumped = False
-        self._typical_score = 1.0
-        return self._state()
+        window = Window(float(w), float(h), 0.0)
+        self._model.learn(q)
+        self._learn_background(view, cx, cy, window.bounds(), window.bounds(self.CONTEXT), 1.0)
+        weights = self._search.weigh(view, self._cue)
+        foreground0 = max(self._search.foreground(weights, region, u, v, window.bounds()), 1e-6)
+        ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
+        self._template.init(frame, cx, cy, *window.bounds())
+        self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
+                            foreground0, ellipse0)
+        return self._track.result()
 
     def update(self, frame) -> TrackState:
         """Find the target in the next frame and return its state."""
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.update() called before tracker.init()")
         frame = as_bgr8(frame)
-        if (frame.shape[1], frame.shape[0]) != self._frame_size:
-            raise InputError(f"frame size changed from {self._frame_size[0]}x{self._frame_size[1]} "
+        track = self._track
+        if (frame.shape[1], frame.shape[0]) != track.frame_size:
+            raise InputError(f"frame size changed from {track.frame_size[0]}x{track.frame_size[1]} "
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
-        # Where the target was before this frame, for `mark_lost`.
-        self._before = (self._cx, self._cy, self._w, self._h, self._angle)
-        if self._lost:
-            return self._search_lost(frame)
-        px, py = self._cx + self._vx, self._cy + self._vy
-        found = self._local_search(frame, px, py)
-        if not self._plausible(found, 0.0) or self._doubtful_jump(found, px, py):
-            self._lose(found.score)
+        track.remember()      # where the target was before this frame, for `mark_lost`
+        if track.lost:
+            self._redetect(frame)
+            return track.result()
+        px, py = track.predicted()
+        window = track.window
+        search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
+                                  track.foreground0, self._template)
+        found = search.found
+        if not self._confidence.plausible(found) \
+                or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
+            track.lose(found.score)
         else:
-            self._follow(frame, found)
-        return self._state()
+            self._follow(search, frame)
+        return track.result()
 
     def mark_lost(self) -> TrackState:
         """Overrule the last `update`: the target is lost, and it was last seen where it
         was before that frame (another tracker holds the place this one moved to)."""
-        if not self._initialized:
+        if self._track is None:
             raise InputError("tracker.mark_lost() called before tracker.init()")
-        self._cx, self._cy, self._w, self._h, self._angle = self._before
-        self._lose(self._score)
-        return self._state()
+        self._track.restore()
+        self._track.lose(self._track.score)
+        return self._track.result()
 
     def expect_jump(self) -> None:
         """The next frame does not follow the last one (a seek): search the whole frame
         for the target instead of assuming it moved a few pixels."""
-        if self._initialized:
-            self._vx = self._vy = 0.0
-            self._lost = True
-            self._jumped = True      # a match far from the last position is no surprise
+        if self._track is not None:
+            self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
-    def _sampling(self, w, h):
-        """Resampling factor that keeps the target within the pixel budget."""
-        return min(1.0, math.sqrt(self.TARGET_PIXELS / max(w * h, 1.0)))
+    def _redetect(self, frame) -> None:
+        """While lost: take the target back where the re-detector finds it, if it does."""
+        track, model = self._track, self._model
+        lost = LostTarget(track.cx, track.cy, track.window, model.gain, track.jumped, track.typical_score,
+                          track.foreground0)
+        found = self._redetector.search(frame, lost, model, self._cue, self._template)
+        if found.search is None:
+            track.missed(found.closest)
+            return
+        model.set_gain(found.gain)
+        self._follow(found.search, frame)
+        track.found_again()
 
-    def _local_search(self, frame, px, py) -> _Candidate:
-        """Mean shift from (px, py) and from the region's densest window; the best match.
-
-        Leaves the region, its bin map and weights in ``self._last`` for the follow-up.
-        """
-        bw, bh = self._bounds()
-        region = self._sampler.sample(frame, px, py, bw * self.CONTEXT, bh * self.CONTEXT,
-                                      self._sampling(self._w, self._h))
-        bins = self._quantizer.bin_map(region.image, self._gain)
-        weights = self._project(bins)
-        # Mean shift runs on the colour weights with the template's response added;
-        # size and target-likeness are measured on the colour weights alone.
-        self._template.respond(frame, px, py, bw, bh)
-        located = self._fuse(weights, region)
-        win_w = max(1, int(round(bw / region.step_x)))
-        win_h = max(1, int(round(bh / region.step_y)))
-        # Starts: the prediction; the densest window, which catches a target that jumped
-        # beyond the window's reach; where the target looks most like itself.
-        integral = self._integral_for(bins.shape)      # densest_window fills it
-        du, dv, _ = densest_window(located, win_w, win_h, integral)
-        best, reached = None, []
-        for start_u, start_v in (region.to_region(px, py), (du, dv), region.to_region(*self._template.peak())):
-            u, v, _, _, _, _ = centroid_iterate(located, start_u, start_v, win_w, win_h,
-                                                self.eps / region.step_x, self.max_iter)
-            if any(abs(u - a) + abs(v - b) < 1.0 for a, b in reached):
-                continue     # a place already scored (the usual case: all starts agree)
-            reached.append((u, v))
-            score = self._kernel_score(bins, u, v, region)
-            if best is None or score > best.score + self.JUMP_MARGIN:
-                x, y = region.to_frame(u, v)
-                best = _Candidate(x, y, score, u, v, appearance=self._template.value_at(x, y))
-        best.foreground = self._foreground(weights, region, best.u, best.v) / self._foreground0
-        self._last = (region, bins, weights)
-        return best
-
-    def _follow(self, frame, found: _Candidate):
+    def _follow(self, search: Search, frame):
         """A confident match: move there and let size, angle, brightness and models adapt."""
-        region, bins, weights = self._last
-        self._vx = self.VELOCITY_DAMPING * (found.cx - self._cx)
-        self._vy = self.VELOCITY_DAMPING * (found.cy - self._cy)
-        self._cx, self._cy = found.cx, found.cy
-        occluded = found.score < self._typical_score - self.OCCLUSION_DROP
-        self._typical_score += 0.1 * (found.score - self._typical_score)
+        found, view, weights = search
+        track, model = self._track, self._model
+        track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
+        occluded = found.score < track.typical_score - self.OCCLUSION_DROP
+        track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
-            self._adapt_size(weights, region, found, bins if occluded else None, frame)
+            self._adapt_size(found, view, weights, occluded, frame)
         if self.adapt_angle:
-            self._adapt_angle(bins, region)
-        if self.adapt_brightness and self._follow_brightness(region, found):
-            # The new binning moves background colours between bins too: the models
-            # must learn from the frame binned as the next frames will be.
-            bins = self._quantizer.bin_map(region.image, self._gain)
-        self._score, self._lost = self._kernel_score(bins, found.u, found.v, region), False
+            self._adapt_angle(view)
+        if self.adapt_brightness:
+            gain = self._brightness.best_gain(
+                view.region, found.u, found.v, track.bounds(), model.gain, found.score,
+                lambda bins, u, v: model.score(bins, view.region, u, v, track.w, track.h, track.angle))
+            if gain != model.gain:
+                # The new binning moves background colours between bins too: the models
+                # must learn from the frame binned as the next frames will be.
+                model.set_gain(gain)
+                view = self._search.rebin(view, gain)
+        hist = model.histogram(view.bins, view.region, found.u, found.v, track.w, track.h, track.angle)
+        track.tracked(model.similarity(hist))
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
             # slowly becoming the model (the drift that makes windows balloon).
-            blend_into(self._q_learnt, self._p, self.model_update)
-            self._q[:] = self._q0
-            blend_into(self._q, self._q_learnt, 1.0 - self.MODEL_ANCHOR)
-        self._update_background(region, bins, self.BACKGROUND_RATE)   # and the ratio table
+            model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
+        self._learn_background(view, track.cx, track.cy, track.bounds(), track.bounds(self.CONTEXT),
+                               self.BACKGROUND_RATE)
         if not occluded and found.appearance >= self.APPEARANCE_LEARN:
             # The template learns only what still looks like the target, so that a box
             # drifting onto something else does not teach it that something.
             self._template.learn(found.cx, found.cy)
 
-    def _lose(self, score):
-        """The target is gone: freeze everything where it was last seen."""
-        self._lost = True
-        self._score = score
-        self._vx = self._vy = 0.0
+    def _adapt_size(self, found, view, weights, occluded, frame):
+        """Grow or shrink towards the box that holds target pixels and leaves out the rest.
 
-    # ------------------------------------------------------------------ measurements
-    def _bounds(self, grow: float = 1.0):
-        return _rotated_bounds(self._w * grow, self._h * grow, math.radians(self._angle))
+        A partly hidden target (``occluded``: the match is worse than usual) must not
+        shrink to its visible part, but a box left larger than a shrinking target matches
+        badly too: the size changes then only if the chosen box matches the model clearly
+        better, and as well as usual again. The template must agree (`agreed_scale`).
+        """
+        track = self._track
+        tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
+        fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
+                          self._cells)
+        if occluded:
+            score = self._model.score(view.bins, view.region, found.u, found.v, track.w * fw, track.h * fh,
+                                      track.angle)
+            if score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
+                return
+        colour = math.sqrt(fw * fh) ** self.SCALE_RATE
+        g = 1.0
+        if colour != 1.0:      # else nothing to agree on (and the template's looks cost time)
+            g = agreed_scale(colour, self._template.scale_factor(frame, found.cx, found.cy, *track.bounds()))
+        # A uniform step by g (rate 1): `next_size` keeps the aspect and size limits.
+        track.resize(*next_size(track.w, track.h, g, g, (track.w0, track.h0), track.frame_size,
+                                1.0, self.ASPECT_LIMIT, self.SCALE_LIMITS))
 
-    def _integral_for(self, shape):
-        n = (shape[0] + 1) * (shape[1] + 1)
-        if self._integral.size < n:
-            self._integral = np.empty(n, np.float64)
-        return self._integral[:n].reshape(shape[0] + 1, shape[1] + 1)
+    def _adapt_angle(self, view):
+        """Turn towards the orientation of the weights under the first frame's model."""
+        track = self._track
+        self._anchor_cue.learn(self._model)
+        weights = self._anchor_cue.weights(view, self._anchor_weights.take(view.bins.shape))
+        e = weight_ellipse(weights, view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
+        track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE))
 
-    def _project(self, bins, anchor=False):
-        """The bin map's weights under the current model, or (``anchor``) under the
-        first frame's histogram (``_anchor_table``), in a reused buffer of each."""
-        n = bins.size
-        buffer = self._anchor_weights if anchor else self._weights
-        if buffer.size < n:
-            buffer = np.empty(n, np.float32)
-            if anchor:
-                self._anchor_weights = buffer
-            else:
-                self._weights = buffer
-        table = self._anchor_table if anchor else self._table
-        return lut_project(bins, table, buffer[:n].reshape(bins.shape))
-
-    def _fuse(self, weights, region):
-        """The colour weights with the template's response added, in a reused buffer."""
-        n = weights.size
-        if self._located.size < n:
-            self._located = np.empty(n, np.float32)
-        return self._template.fuse(weights, region, self._target_weight,
-                                   self._located[:n].reshape(weights.shape))
-
-    def _update_background(self, region, bins, blend):
-        """Blend the ring around the box into the background model; renew the ratio table."""
-        if blend > 0:
-            bw, bh = self._bounds()
-            cw, ch = self._bounds(self.CONTEXT)
-            u, v = region.to_region(self._cx, self._cy)
-            sx, sy = region.step_x, region.step_y
-            # The background needs a fair sample, not every pixel of the ring.
-            ring_samples = (cw * ch - bw * bh) / (sx * sy)
-            step = max(1, int(round(math.sqrt(ring_samples / self.RING_PIXELS))))
-            count = ring_histogram(bins, int(round(u - cw / sx / 2)), int(round(v - ch / sy / 2)),
-                                   int(round(u + cw / sx / 2)) + 1, int(round(v + ch / sy / 2)) + 1,
-                                   int(round(u - bw / sx / 2)), int(round(v - bh / sy / 2)),
-                                   int(round(u + bw / sx / 2)) + 1, int(round(v + bh / sy / 2)) + 1,
-                                   self._ring, step)
-            if count > 0:
-                blend_into(self._b, self._ring, blend)
-        self._target_weight, self._background_weight = self._ratio(self._q, self._table)
-
-    def _ratio(self, q, table):
-        """Fill ``table`` with P(target | colour) for target histogram ``q`` against the
-        background model, the ring's area as the background's prior weight; returns the
-        mean weights of a target and of a background pixel."""
-        return ratio_table(q, self._b, self.CONTEXT * self.CONTEXT - 1.0, table)
-
-    def _foreground(self, weights, region, u, v, integral=None):
-        """How target-like the box's colours are: the mean weight of its pixels, or of a
-        smaller box about its centre if that is higher (a box grown larger than a
-        shrinking target is not a lost target). ``integral``: the weights' summed-area
-        table when the caller has it already."""
-        bw, bh = self._bounds()
-        w, h = bw / region.step_x, bh / region.step_y
-        if integral is None:
-            integral = summed_area(weights, self._integral_for(weights.shape))
-        return max(box_sum(integral, u, v, w * f, h * f) / max(w * h * f * f, 1e-9)
-                   for f in self.FOREGROUND_SIZES)
-
-    def _ellipse(self, weights, region):
-        bw, bh = self._bounds(self.MOMENT_WINDOW)
-        u, v = region.to_region(self._cx, self._cy)
-        hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
-        moments = window_moments(weights, int(round(u - hw)), int(round(v - hh)),
-                                 int(round(u + hw)) + 1, int(round(v + hh)) + 1)
-        e = ellipse_from_moments(*moments)
-        if e is None:
-            return None
-        # Back to frame pixels, so shapes measured at different samplings compare.
-        return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
-
-    def _kernel_score(self, bins, u, v, region, w=None, h=None):
-        """Similarity to the model of the box of size (w, h) (the current one by default) at (u, v)."""
-        w, h = self._w if w is None else w, self._h if h is None else h
-        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(self._angle), self._p)
-        return float(bhattacharyya(self._p, self._q))
-
-    def _state(self) -> TrackState:
-        W, H = self._frame_size
-        bw, bh = self._bounds()
-        cx, cy = self._cx, self._cy
-        x0, y0 = max(cx - (bw - 1) / 2, 0.0), max(cy - (bh - 1) / 2, 0.0)
-        x1, y1 = min(cx + (bw + 1) / 2, float(W)), min(cy + (bh + 1) / 2, float(H))
-        box = (x0, y0, max(x1 - x0, 0.0), max(y1 - y0, 0.0))
-        return TrackState(box, ((cx + 0.5, cy + 0.5), (self._w, self._h), self._angle),
-                          self._score, self._lost)
+    def _learn_background(self, view, cx, cy, bounds, context_bounds, rate):
+        """Blend the ring between the box and the context box about (cx, cy), of upright
+        sizes ``bounds`` and ``context_bounds``, into the background model; renew the cue."""
+        if rate > 0:
+            outer, inner, step = background_ring(view.region, cx, cy, bounds, context_bounds, self.RING_PIXELS)
+            self._model.learn_background(view.bins, outer, inner, step, rate)
+        self._cue.learn(self._model)

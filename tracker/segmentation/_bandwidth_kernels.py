@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 
 @njit(cache=True, nogil=True)

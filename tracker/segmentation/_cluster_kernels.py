@@ -11,7 +11,7 @@ implementations take seconds to compile, a few explicit loops do not.
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from ._grid_kernels import (CELL_MARGIN, argsort, ball_runs, build_grid, cells_per_radius,
                             group_rows, lookup_cost, neighbour_runs)
@@ -254,7 +254,9 @@ def nearest_mode(points, modes, cell):
     else:
         order = dims = strides = table = keys = starts = np.empty(0, np.int64)
         origin = np.empty(0)
-    lo = np.empty(3 ** max(d - 1, 0), np.int64)
+    # A query reads 3^(D-1) runs, but a grid is only built for a few dimensions: without
+    # one there is nothing to hold (3^(D-1) overflows past 40 dimensions).
+    lo = np.empty(3 ** max(d - 1, 0) if use_grid else 1, np.int64)
     hi = np.empty(lo.size, np.int64)
     cq = np.empty(d, np.int64)
     off = np.empty(d, np.int64)

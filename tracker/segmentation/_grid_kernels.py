@@ -15,7 +15,7 @@ implementations take seconds to compile, a few explicit loops do not.
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 # A point within distance r of a query lies at most one cell away in every dimension only
 # if rounding in (x - origin) / cell cannot push it two cells away. That rounding is

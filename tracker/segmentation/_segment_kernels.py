@@ -1,7 +1,7 @@
 """Numba kernels of the live segmentation: Lab histogram, pixel labels, colours, edges."""
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 
 @njit(cache=True, nogil=True)

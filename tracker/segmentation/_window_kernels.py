@@ -8,7 +8,7 @@ them by rounding only.
 
 import math
 
-from numba import njit
+from .._numba import njit
 
 FLAT = 0
 EPANECHNIKOV = 1

@@ -5,11 +5,16 @@ and read ``labels_`` and ``cluster_centers_``; with ``from tracker import MeanSh
 estimate_bandwidth`` in place of scikit-learn's import the same code gives the same
 clusters, many times faster. The class follows scikit-learn's estimator conventions
 (keyword parameters stored as given and checked in ``fit``, ``get_params`` and
-``set_params``, fitted attributes ending in ``_``) without depending on scikit-learn.
+``set_params``, fitted attributes ending in ``_``, the input checks and their messages)
+and speaks its protocol (``__sklearn_tags__``, ``__sklearn_is_fitted__``), so pipelines,
+grid searches and ``check_estimator`` take it, without depending on scikit-learn: it
+inherits nothing from it and imports it only when scikit-learn itself asks for the tags.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 import warnings
 
 import numpy as np
@@ -18,7 +23,7 @@ from . import _cluster_kernels as _k
 from ._grid_kernels import group_rows
 from ._checks import as_count, as_flag, as_points, as_positive, as_seeds
 from .cluster import _bin_seeds, cluster_points, estimate_bandwidth, nearest_mode
-from ..errors import InputError
+from ..errors import InputError, NotFittedError
 
 
 class MeanShift:
@@ -73,7 +78,9 @@ class MeanShift:
     about 1e-16 relative. Both compute in float64 for float64 or integer input; for
     float32 input scikit-learn averages in float32, so centres then agree to float32
     precision. Repeated points (a photo's colours) are clustered once with a count, which
-    changes only that rounding.
+    changes only that rounding. Any number of features works: up to six a uniform grid
+    finds the points of a window, past that (where a query would read 3^(D-1) cells) a
+    scan of all points does, as scikit-learn's own search scans past 15 features.
     """
 
     def __init__(self, *, bandwidth=None, seeds=None, bin_seeding=False, min_bin_freq=1,
@@ -103,6 +110,22 @@ class MeanShift:
                                  f"are {', '.join(self._PARAMS)}")
             setattr(self, name, value)
         return self
+
+    def __sklearn_tags__(self):
+        """scikit-learn's tags: a clusterer of dense, finite 2-D numbers, as its own.
+
+        Only scikit-learn calls this (``sklearn.utils.get_tags``), so it can be imported
+        here; importing it anywhere else would make it a dependency.
+        """
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="clusterer", target_tags=TargetTags(required=False),
+                    input_tags=InputTags(two_d_array=True, sparse=False, allow_nan=False),
+                    requires_fit=True)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Whether ``fit`` has run (what ``sklearn.utils.validation.check_is_fitted`` asks)."""
+        return hasattr(self, "cluster_centers_")
 
     def __repr__(self) -> str:
         defaults = MeanShift()
@@ -189,12 +212,13 @@ class MeanShift:
 
     def predict(self, X) -> np.ndarray:
         """The nearest centre of every row of ``X`` (int64; ties go to the first)."""
-        if not hasattr(self, "cluster_centers_"):
-            raise InputError("this MeanShift is not fitted yet: call fit(X) first")
+        if not self.__sklearn_is_fitted__():
+            raise _not_fitted_error()("this MeanShift instance is not fitted yet: call "
+                                      "fit(X) before predict")
         pts = as_points(X, "X")
         if pts.shape[1] != self.n_features_in_:
-            raise InputError(f"X has {pts.shape[1]} features, but MeanShift was fitted "
-                             f"with {self.n_features_in_}")
+            raise InputError(f"X has {pts.shape[1]} features, but MeanShift is expecting "
+                             f"{self.n_features_in_} features as input")
         labels, _ = nearest_mode(pts, self.cluster_centers_)
         return labels.astype(np.int64)
 
@@ -224,3 +248,18 @@ def _feature_names(X):
     if names.size and all(isinstance(n, str) for n in names):
         return names
     return None
+
+
+def _not_fitted_error():
+    """The class to raise for a call before ``fit``: our `NotFittedError`, which is also
+    scikit-learn's when scikit-learn is loaded (its tools catch their own class, and
+    only a program that loaded scikit-learn can be using them)."""
+    sklearn_exceptions = sys.modules.get("sklearn.exceptions")
+    if sklearn_exceptions is None:
+        return NotFittedError
+    return _both_not_fitted(sklearn_exceptions.NotFittedError)
+
+
+@functools.cache
+def _both_not_fitted(sklearn_class):
+    return type("NotFittedError", (NotFittedError, sklearn_class), {"__module__": __name__})

@@ -1,0 +1,189 @@
+"""Recording and saving from the app (issue 10 items 9-10, issue 9 item 10): what is
+recorded is what the user chose, every file is readable, the dialog says where each
+goes, a hard kill keeps the .mkv, View > Save frame saves what is shown."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from tests.support.clips import readable_frames
+from tests.support.gui_window import disk_box, open_clip, wait_position
+from tests.support.paths import ROOT
+from gui.record_dialog import CONTAINER_NOTE, RecordDialog
+from gui.controllers import VIEW_NAMES
+from tracker.app import read_track_csv
+
+SIZE = (160, 120)
+
+
+def _frames(path):
+    capture = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            return frames
+        frames.append(frame)
+
+
+def _record_steps(qtbot, win, steps):
+    qtbot.waitUntil(lambda: win.recording, timeout=10000)
+    for _ in range(steps):
+        win.step()
+    wait_position(qtbot, win, steps)
+    win.request_stop_record.emit()
+    qtbot.waitUntil(lambda: not win.recording, timeout=10000)
+
+
+def _is_back_projection(image, frame):
+    """Grey weights (B = G = R up to compression), bright on the red disk only."""
+    grey = np.abs(image[..., 0].astype(int) - image[..., 2].astype(int)).mean() < 6
+    bright = image[..., 1] > 128
+    red = (frame[..., 2] > 150) & (frame[..., 0] < 100)
+    return grey and bright[red].mean() > 0.8 and bright[~red].mean() < 0.1
+
+
+def test_recording_the_view_as_shown_and_each_view(qtbot, window, clip, tmp_path):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_view("backprojection")
+    window.set_side_by_side(True)                         # tracking + back-projection
+    window.set_arrangement("row")
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
+    shown, shown_csv = tmp_path / "shown.mkv", tmp_path / "shown.csv"
+    window.start_recording(str(shown), str(shown_csv))
+    assert window.status.recording.isHidden()
+    qtbot.waitUntil(lambda: window.recording, timeout=10000)
+    assert window.status.recording.isVisible() and "REC 00:0" in window.status.recording.text()
+    _record_steps(qtbot, window, 6)
+    assert window.status.recording.isHidden()
+    # The view as shown: both views in one video, side by side, a frame per CSV row.
+    rows = read_track_csv(shown_csv)
+    assert [r["frame"] for r in rows] == list(range(7))          # the frame on screen first
+    assert np.allclose([rows[0][k] for k in "xywh"], disk_box(0, SIZE))
+    video = _frames(shown)
+    assert len(video) == 7 and video[0].shape == (SIZE[1], 2 * SIZE[0], 3)
+    for i in (0, 3, 6):
+        left, right = video[i][:, :SIZE[0]], video[i][:, SIZE[0]:]
+        assert np.mean(np.abs(left.astype(int) - frames[i].astype(int)) < 24) > 0.9   # + the box
+        assert _is_back_projection(right, frames[i])
+    # Each view in a file of its own, the same frames.
+    each = tmp_path / "each.mkv"
+    window.request_seek.emit(0)
+    wait_position(qtbot, window, 0)
+    window.start_recording(str(each), "", each=True)
+    _record_steps(qtbot, window, 4)
+    track, back = tmp_path / "each-track.mkv", tmp_path / "each-backprojection.mkv"
+    assert not each.exists() and track.exists() and back.exists()
+    track_frames, back_frames = _frames(track), _frames(back)
+    assert len(track_frames) == len(back_frames) == 5
+    assert track_frames[0].shape == back_frames[0].shape == (SIZE[1], SIZE[0], 3)
+    assert np.mean(np.abs(track_frames[2].astype(int) - frames[2].astype(int)) < 24) > 0.9
+    assert _is_back_projection(back_frames[2], frames[2])
+
+
+def test_record_dialog_defaults_to_mkv_beside_the_video_and_says_where_the_csv_goes(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    assert window.sources.dialog_folder() == str(path.parent.resolve())
+    video = str(Path(window.outputs.output_folder()) / "clip-track.mkv")
+    dialog = RecordDialog(window, video, ["track", "segment"], VIEW_NAMES, "row")
+    qtbot.addWidget(dialog)
+    assert dialog.video_path.text().endswith(".mkv")
+    assert dialog.csv_path.text() == str(path.parent.resolve() / "clip-track.csv")
+    assert dialog.csv_path.text() in dialog.summary.text() and video in dialog.summary.text()
+    assert ".mp4 is finalised only when recording stops cleanly" in CONTAINER_NOTE
+    assert CONTAINER_NOTE in dialog.video_path.toolTip()
+    # The CSV follows the video's name until the user names it.
+    dialog.video_path.setText("/somewhere/run1.mkv")
+    dialog._video_edited("/somewhere/run1.mkv")
+    assert dialog.csv_path.text() == "/somewhere/run1.csv"
+    dialog.each_view.setChecked(True)
+    plan = dialog.plan()
+    assert plan.each and plan.files() == ["/somewhere/run1-track.mkv", "/somewhere/run1-segment.mkv",
+                                          "/somewhere/run1.csv"]
+    dialog.video_on.setChecked(False)
+    dialog.csv_on.setChecked(False)
+    assert not dialog.ok_button.isEnabled()                   # nothing to record
+
+
+def _noise_clip(path, frames=300):
+    """Noise: a high bit rate, so a muxer passes frames on to the file after a few."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))
+    rng = np.random.default_rng(1)
+    for _ in range(frames):
+        writer.write(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
+    writer.release()
+    return path
+
+
+def _record_in_app(tmp_path, video, csv_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    clip = _noise_clip(tmp_path / "noise.avi")
+    return subprocess.Popen([sys.executable, "-m", "gui.app", str(clip), "--roi", "100,80,60,50",
+                             "--frames", "300", "--out-video", str(video), "--out-csv", str(csv_path),
+                             "--quit"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def _stop_when(proc, condition, signum):
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None and not condition():
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        os.kill(proc.pid, signum)
+        return proc.wait(20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_hard_kill_while_recording_leaves_a_readable_mkv(tmp_path):
+    video, csv_path = tmp_path / "killed.mkv", tmp_path / "killed.csv"
+    proc = _record_in_app(tmp_path, video, csv_path)
+    # Killed once the muxer has passed some of the video on to the file (it holds back
+    # the last second or so); an .mp4 would still have nothing readable then.
+    _stop_when(proc, lambda: video.exists() and video.stat().st_size >= 1_000_000, signal.SIGKILL)
+    rows = read_track_csv(csv_path)
+    frames = readable_frames(video)
+    assert 10 <= frames <= len(rows)            # what reached the file is there, every frame whole
+
+
+def test_sigterm_while_recording_finalises_an_mp4(tmp_path):
+    video, csv_path = tmp_path / "stopped.mp4", tmp_path / "stopped.csv"
+    proc = _record_in_app(tmp_path, video, csv_path)
+    code = _stop_when(proc, lambda: csv_path.exists() and len(csv_path.read_text().splitlines()) > 10,
+                      signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM
+    rows = read_track_csv(csv_path)
+    assert len(rows) >= 10 and readable_frames(video) == len(rows)     # closed like the Stop button
+
+
+def test_save_frame_writes_the_views_on_screen_annotated(qtbot, window, clip, tmp_path):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_view("backprojection")
+    window.set_side_by_side(True)
+    window.set_arrangement("column")
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: "backprojection" in window.last_frame.views, timeout=10000)
+    out = tmp_path / "frame.png"
+    assert window.save_frame(str(out))
+    saved = cv2.imread(str(out))
+    assert saved.shape == (2 * SIZE[1], SIZE[0], 3)               # one above the other, as shown
+    top, bottom = saved[:SIZE[1]], saved[SIZE[1]:]
+    views = window.last_frame.views
+    # Each half is the bare view except where the track is drawn on it.
+    assert np.mean(np.all(top == views["track"], axis=2)) > 0.9
+    assert np.mean(np.all(bottom == views["backprojection"], axis=2)) > 0.9
+    x, y, w, h = (int(v) for v in window.last_frame.selected_state.box)
+    edge = top[y, x + 4: x + w - 4]
+    assert np.mean((edge[:, 1] > 150) & (edge[:, 2] < 100)) > 0.8   # the box's top edge, green

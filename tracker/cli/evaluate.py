@@ -1,0 +1,143 @@
+"""``mstrack eval`` and ``mstrack bench``: accuracy on sequences with ground truth, and
+speed against OpenCV in the same run."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..checks import as_count
+from ..errors import InputError
+from .options import tracker_options
+
+
+def cmd_eval(args) -> int:
+    from ..app import check_output_path, warm_up
+    from ..evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps
+    from ..meanshift.tracker import MeanShiftTracker
+
+    # Check every output before the first sequence, so a typo costs no time.
+    if args.plot:
+        from ..evaluation.plots import require_matplotlib, save_otb_plots
+        check_output_path(args.plot, "plot", {".png"})
+        require_matplotlib()
+    csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
+    options = tracker_options(args)
+    warm_up(segment=False, **options)        # so no sequence's fps counts compiling
+    results = []
+    for seq in args.sequences:
+        results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
+        if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
+            _write_track_csv(csv_paths[seq], results[-1].states)
+    summaries = [r.summary() for r in results]
+    lost_flag = lost_flag_figures(summaries)
+    keys = ("mean_iou", "success_auc", "precision20")
+    mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
+            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            # Throughput over all frames tracked, not the mean of the sequences' rates.
+            "fps": round(throughput_fps(results), 1)}
+    if args.plot:
+        save_otb_plots(otb_curves(results), args.plot)
+    if args.json:
+        files = {"plot": args.plot} if args.plot else {}
+        if csv_paths:
+            files["csv_files"] = [str(p) for p in csv_paths.values()]
+        print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **files}, indent=2))
+        return 0
+    print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
+    for r in summaries + [mean]:
+        print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
+              f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
+    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
+          f"tracked frames)")
+    print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
+          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}; "
+          f"box over 4x the target's area: {share(lost_flag['oversized'])}")
+    if args.plot:
+        print(f"plot: {args.plot}")
+    if csv_paths:
+        print(f"tracks: {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''} in {args.csv_dir}")
+    return 0
+
+
+def _track_csv_paths(csv_dir, sequences) -> dict:
+    """``DIR/NAME.csv`` for each sequence, DIR made if missing; refused before any work
+    if two sequences share a name or a CSV would land inside a sequence folder."""
+    from pathlib import Path
+
+    from ..app import check_distinct, check_output_path
+
+    folder = Path(csv_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--csv-dir {str(folder)!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot make --csv-dir {str(folder)!r}: {e.strerror or e}") from None
+    paths = {}
+    for seq in sequences:
+        path = folder / f"{Path(seq).resolve().name}.csv"
+        if path in paths.values():
+            raise InputError(f"two sequences are named {path.stem!r}: both tracks would be {str(path)!r}")
+        check_output_path(path, "CSV")
+        check_distinct(seq, [path])
+        paths[seq] = path
+    return paths
+
+
+def _write_track_csv(path, states) -> None:
+    """One sequence's track in ``mstrack track``'s CSV format; row 0 is the init box."""
+    from ..app import TrackCsvWriter
+
+    with TrackCsvWriter(path) as writer:
+        for index, state in enumerate(states):
+            writer.write(index, state)
+
+
+def cmd_bench(args) -> int:
+    from ..evaluation.bench import bench_tracking, format_table
+    from ..evaluation.bench_segmentation import bench_segmentation, format_segmentation_table
+
+    as_count(args.frames, "--frames", 2)
+    tracking, segmentation = _bench_with_progress([(bench_tracking, args.frames, "tracking"),
+                                                   (bench_segmentation, min(args.frames, 100), "segmentation")])
+    if args.json:
+        print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
+    else:
+        print("Tracking, ms per frame against OpenCV's cvtColor + calcBackProject + CamShift, "
+              "per target size (its share of the frame's width):")
+        print(format_table(tracking))
+        print("\nSegmentation of every frame:")
+        print(format_segmentation_table(segmentation))
+    return 0
+
+
+def _bench_with_progress(benches) -> list[list[dict]]:
+    """Run each benchmark one frame size at a time (its default sizes), saying on stderr
+    which step is running, per target size where the benchmark reports them through a
+    ``progress`` callback: all of them take about a minute."""
+    import inspect
+
+    steps = []
+    for bench, frames, label in benches:
+        parameters = inspect.signature(bench).parameters
+        targets = parameters["targets"].default if "progress" in parameters else [None]
+        steps += [(bench, frames, label, size, targets) for size in parameters["sizes"].default]
+    total, done = sum(len(targets) for *_, targets in steps), 0
+
+    def say(label, size, target=None):
+        nonlocal done
+        done += 1
+        what = f"{label} at {size[0]}x{size[1]}" + (f", {target} target" if target else "")
+        print(f"mstrack bench: [{done}/{total}] {what} ...", file=sys.stderr, flush=True)
+
+    results = {label: [] for _, _, label in benches}
+    for bench, frames, label, size, targets in steps:
+        if targets == [None]:
+            say(label, size)
+            results[label] += bench(frames=frames, sizes=[size])
+        else:
+            results[label] += bench(frames=frames, sizes=[size],
+                                    progress=lambda size, target, label=label: say(label, size, target))
+    return list(results.values())

@@ -1,0 +1,155 @@
+"""``mstrack``'s options: argument types and actions, and what the options mean for a run.
+
+Boxes and sizes are parsed by the app layer (`tracker.app.boxes`), which ``mstrack-gui``
+shares; what is here serves the command line only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..app.boxes import TargetBox, box_text
+from ..checks import as_count, as_positive
+from ..errors import InputError
+from ..evaluation.otb import GT_FILE
+
+#: Containers `--out-video` can write (the keys of ``app.outputs.VIDEO_CODECS``; a test
+#: keeps the two equal, so that the help text can be written without OpenCV).
+VIDEO_CONTAINERS = (".mkv", ".mp4", ".m4v", ".mov", ".avi")
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        return as_count(int(text), "frame number", 0)
+    except ValueError:          # not a number, or InputError (a ValueError) below 0
+        raise argparse.ArgumentTypeError(f"expected a frame number 0, 1, 2, ..., got {text!r}") from None
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        return as_positive(float(text), "seconds")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}") from None
+
+
+def check_max_frames(args) -> None:
+    if args.max_frames is not None:
+        as_count(args.max_frames, "--max-frames", 1)
+
+
+class TargetOption(argparse.Action):
+    """``--roi`` and ``--roi-from``, each as often as wanted: one target each, kept in
+    ``targets`` in the order given on the command line."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        targets = list(getattr(namespace, "targets", None) or [])
+        targets.append((self.dest, values))
+        namespace.targets = targets
+        setattr(namespace, self.dest, values)
+
+
+class SequenceFolders(argparse.Action):
+    """``eval FOLDER``: a sequence folder stands for itself; a folder of sequence
+    folders (at any depth) for each of them, in name order."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, [seq for path in values for seq in sequences_under(path)])
+
+
+def sequences_under(path) -> list[str]:
+    """`path` if it is a sequence folder (it has ``groundtruth_rect.txt``), else the
+    sequence folders below it; `path` itself when there are none, so that evaluating
+    it says what is missing."""
+    if not os.path.isdir(path) or os.path.isfile(os.path.join(path, GT_FILE)):
+        return [str(path)]
+    found = []
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        if folder != str(path) and GT_FILE in files:
+            found.append(folder)
+            subfolders[:] = []         # its img/ holds frames, not sequences
+    return found or [str(path)]
+
+
+def target_boxes(args) -> list[TargetBox]:
+    """One per ``--roi`` and ``--roi-from``, in the order given; without either, the
+    SOURCE's own ground truth if it is a sequence folder. Resolved before the source
+    opens, so a bad box costs no time."""
+    given = list(getattr(args, "targets", None) or [])
+    if not given and TargetBox.has_groundtruth(args.source):
+        given = [("roi_from", args.source)]    # an OTB sequence folder brings its own box
+    if not given:
+        raise InputError("no target box: give --roi X,Y,W,H or --roi-from GROUNDTRUTH_FILE")
+    return [TargetBox(box=value) if kind == "roi" else TargetBox.from_groundtruth(value)
+            for kind, value in given]
+
+
+def first_boxes(targets, index: int, source_size, resize) -> list[tuple]:
+    """Each target's box on frame ``index``, saying where a ground-truth box came from."""
+    boxes = []
+    for target in targets:
+        box = target.for_frame(index, source_size, resize)
+        if target.box is None:
+            print(f"mstrack: target box from {target.origin}: {box_text(box)}", file=sys.stderr)
+        boxes.append(box)
+    return boxes
+
+
+def check_csv_name(path) -> None:
+    """Refuse ``--out-csv clip.mp4`` and the like: a name with another type's suffix is a
+    slip that would otherwise leave a CSV where a video was meant. No suffix is fine
+    (``/dev/stdout``)."""
+    suffix = os.path.splitext(str(path or ""))[1].lower()
+    if suffix not in ("", ".csv"):
+        raise InputError(f"cannot write CSV {str(path)!r}: a CSV file name ends in .csv, not {suffix}")
+
+
+def clipped_to_frame(box, frame) -> tuple:
+    """`box` clipped to `frame`, with a warning on stderr if that changed it (a box
+    wholly outside is an error, raised by `parse_box`)."""
+    from ..io.frames import parse_box
+
+    clipped = parse_box(box, frame.shape)
+    if any(abs(a - b) > 1e-9 for a, b in zip(clipped, box)):
+        height, width = frame.shape[:2]
+        print(f"mstrack: warning: box {box_text(box)} reaches outside the {width}x{height} frame; "
+              f"clipped to {box_text(clipped)}", file=sys.stderr)
+    return clipped
+
+
+def check_start(source, frame: int) -> None:
+    """``--start-frame`` needs a file or an image sequence."""
+    if frame and source.is_live:
+        raise InputError("--start-frame needs a file or an image sequence, not a live camera or stream")
+
+
+def segment_options(args) -> dict:
+    """The segmentation options given on the command line (the others keep their defaults)."""
+    given = {"bandwidth": args.bandwidth, "quantile": args.quantile, "kernel": args.kernel}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def tracker_options(args) -> dict:
+    return {"colour_space": args.colour_space, "bins": args.bins}
+
+
+def interrupted_message(args) -> str:
+    """What Ctrl+C leaves behind: only commands that write files can speak of them."""
+    writes = (getattr(args, "out", None) or getattr(args, "out_csv", None) or getattr(args, "out_video", None)
+              or getattr(args, "csv_dir", None))
+    return "interrupted; files written so far are complete" if writes else "interrupted"
+
+
+def join_negative_roi(argv):
+    """``--roi -10,-5,40,40`` -> ``--roi=-10,-5,40,40``: argparse takes a value that starts
+    with '-' for an option, and a box partly left of or above the frame is legitimate."""
+    out = []
+    for arg in argv:
+        if out and out[-1] == "--roi" and arg.startswith("-") and arg[1:2].isdigit():
+            out[-1] = f"--roi={arg}"
+        else:
+            out.append(arg)
+    return out
+

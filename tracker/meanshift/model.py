@@ -1,0 +1,109 @@
+"""The target model: colour histograms of the target and its surroundings, and the gain.
+
+The target's histogram ``q`` is the first frame's (the anchor ``q0``) blended with one
+that follows the target's looks; ``b`` is the histogram of a ring of background around
+the box. The cues turn these into weight images (``cues.py``); the model only keeps and
+updates the histograms, and scores candidate boxes against ``q`` (Bhattacharyya).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._colour_kernels import bhattacharyya, blend_into, kernel_histogram, ring_histogram
+
+
+def box_histogram(bins, region, u, v, w, h, size) -> tuple[np.ndarray, float]:
+    """The upright ``w`` x ``h`` box's (frame pixels) kernel-weighted histogram at region
+    point (u, v), and its total weight (0 when no pixel of the box is usable)."""
+    q = np.zeros(size)
+    total = kernel_histogram(bins, u, v, w / 2 / region.step_x, h / 2 / region.step_y, 0.0, q)
+    return q, total
+
+
+def background_ring(region, cx, cy, bounds, context_bounds, samples):
+    """The ring between the box and the context box around it, both centred at frame
+    point (cx, cy) with upright sizes ``bounds`` and ``context_bounds``, in region
+    pixels: ``(outer, inner, step)`` with half-open integer boxes (x0, y0, x1, y1) and
+    the sampling step that counts about ``samples`` of its pixels (a background model
+    needs a fair sample, not every pixel)."""
+    bw, bh = bounds
+    cw, ch = context_bounds
+    u, v = region.to_region(cx, cy)
+    sx, sy = region.step_x, region.step_y
+    ring_samples = (cw * ch - bw * bh) / (sx * sy)
+    step = max(1, int(round(math.sqrt(ring_samples / samples))))
+    outer = (int(round(u - cw / sx / 2)), int(round(v - ch / sy / 2)),
+             int(round(u + cw / sx / 2)) + 1, int(round(v + ch / sy / 2)) + 1)
+    inner = (int(round(u - bw / sx / 2)), int(round(v - bh / sy / 2)),
+             int(round(u + bw / sx / 2)) + 1, int(round(v + bh / sy / 2)) + 1)
+    return outer, inner, step
+
+
+class TargetModel:
+    """Target, anchor, learnt and background histograms over one colour space's bins, and
+    the brightness gain the frames are binned with.
+
+    Parameters
+    ----------
+    size : int
+        Number of histogram bins.
+    """
+
+    def __init__(self, size: int):
+        self.q = np.zeros(size)          # the target model
+        self.q0 = np.zeros(size)         # the first frame's target histogram (the anchor)
+        self.q_learnt = np.zeros(size)   # target histogram following the target's looks
+        self.b = np.zeros(size)          # background model
+        self.gain = 1.0                  # scene brightness relative to the first frame
+        self._candidate = np.zeros(size)   # scratch: the histogram of the box last measured
+        self._ring = np.zeros(size)        # scratch: the ring's histogram
+
+    def learn(self, q: np.ndarray) -> None:
+        """Start afresh from the first frame's target histogram ``q``."""
+        self.q[:] = q
+        self.q0[:] = q
+        self.q_learnt[:] = q
+        self.b[:] = 0.0
+        self.gain = 1.0
+
+    def set_gain(self, gain: float) -> None:
+        self.gain = gain
+
+    def histogram(self, bins, region, u, v, w, h, angle) -> np.ndarray:
+        """Kernel-weighted histogram of the ``w`` x ``h`` box (frame pixels) turned by
+        ``angle`` degrees at region point (u, v); a scratch array, valid until the next call."""
+        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
+                         math.radians(angle), self._candidate)
+        return self._candidate
+
+    def similarity(self, hist: np.ndarray) -> float:
+        """Bhattacharyya coefficient of a normalised histogram and the target model."""
+        return float(bhattacharyya(hist, self.q))
+
+    def score(self, bins, region, u, v, w, h, angle) -> float:
+        """Similarity to the model of the box (see `histogram`)."""
+        # `similarity(histogram(...))`, spelt out: it runs several times a frame.
+        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
+                         math.radians(angle), self._candidate)
+        return float(bhattacharyya(self._candidate, self.q))
+
+    def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
+        """Take ``rate`` of ``hist`` into the learnt histogram; the model is the anchor
+        blended with it, the anchor's share kept.
+
+        The anchor, the first frame's histogram, keeps background that leaks into the
+        window from slowly becoming the model (the drift that makes windows balloon).
+        """
+        blend_into(self.q_learnt, hist, rate)
+        self.q[:] = self.q0
+        blend_into(self.q, self.q_learnt, 1.0 - anchor_share)
+
+    def learn_background(self, bins, outer, inner, step, rate: float) -> None:
+        """Blend the histogram of the ring (see `background_ring`) into the background
+        model at ``rate``; a ring with no usable pixel changes nothing."""
+        count = ring_histogram(bins, *outer, *inner, self._ring, step)
+        if count > 0:
+            blend_into(self.b, self._ring, rate)

@@ -1,0 +1,172 @@
+"""Local search: mean shift on the weight image of a region around the target.
+
+Only a region around the predicted position is touched, and it is sampled at a fixed
+pixel budget (``region.py``), so a step costs the same for any target size. The window
+is mean-shifted to the centroid of the region's weights from the predicted position
+and from the densest window of the region (which catches a target that jumped beyond
+the window's reach); the better match to the target model wins, a distant one only by
+a clear margin. Given a template (``template.CorrelationFilter``), mean shift climbs the
+colour weights with its response added, also from its peak, and each candidate says
+how much it looks like the target.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area
+from .buffers import Scratch
+from .colour import ColourQuantizer, ColourSpace
+from .cues import BinnedRegion, Cue
+from .model import TargetModel
+from .region import Region, RegionSampler
+from .state import Window
+
+
+@dataclass
+class Candidate:
+    """Where one start of the search converged, and how well it matches."""
+
+    cx: float          # frame coordinates
+    cy: float
+    score: float       # Bhattacharyya coefficient against the target model
+    u: float           # region coordinates
+    v: float
+    foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
+    appearance: float = 1.0   # how much it looks like the target (template response, 1 as usual)
+
+
+class Search(NamedTuple):
+    """A search's best candidate, with the region it searched and its weights.
+
+    ``view`` and ``weights`` are views of the searcher's reused buffers: valid until
+    its next search.
+    """
+
+    found: Candidate
+    view: BinnedRegion
+    weights: np.ndarray
+
+
+def sampling(w, h, target_pixels) -> float:
+    """Resampling factor that keeps a ``w`` x ``h`` target within ``target_pixels``."""
+    return min(1.0, math.sqrt(target_pixels / max(w * h, 1.0)))
+
+
+def foreground(integral, u, v, w, h, sizes) -> float:
+    """How target-like a ``w`` x ``h`` box at (u, v) is: the mean weight of its pixels, or
+    of a box smaller by a factor of ``sizes`` about its centre if that is higher (a box
+    grown larger than a shrinking target is not a lost target). ``integral`` is the
+    weights' summed-area table; all in region pixels."""
+    return max(box_sum(integral, u, v, w * f, h * f) / max(w * h * f * f, 1e-9) for f in sizes)
+
+
+class LocalSearch:
+    """Samples, bins and weighs regions of frames, and mean-shifts windows in them.
+
+    Parameters
+    ----------
+    space : ColourSpace
+        The colour space regions are binned in.
+    context : float
+        The region is the box's bounds grown by this factor.
+    target_pixels : float
+        Pixels of the box sampled at most (the pixel budget).
+    jump_margin : float
+        Similarity the densest window's match must add to win over the predicted one.
+    eps, max_iter : float, int
+        Mean shift stops when the window moves less than ``eps`` frame pixels or after
+        ``max_iter`` iterations.
+    foreground_sizes : tuple of float
+        Box sizes (relative) at which the candidate's target-likeness is measured.
+    """
+
+    def __init__(self, space: ColourSpace, context: float, target_pixels: float, jump_margin: float,
+                 eps: float, max_iter: int, foreground_sizes):
+        self.context = context
+        self.target_pixels = target_pixels
+        self.jump_margin = jump_margin
+        self.eps = eps
+        self.max_iter = max_iter
+        self.foreground_sizes = foreground_sizes
+        self._sampler = RegionSampler()
+        self._quantizer = ColourQuantizer(space)
+        self._weights = Scratch(np.float32)
+        self._located = Scratch(np.float32)     # the weights with the template's response added
+        self._integral = Scratch(np.float64)
+
+    def look(self, frame, cx, cy, width, height, step, gain) -> BinnedRegion:
+        """The ``width`` x ``height`` region at (cx, cy) resampled by ``step``, binned at ``gain``."""
+        region = self._sampler.sample(frame, cx, cy, width, height, step)
+        return BinnedRegion(region, self._quantizer.bin_map(region.image, gain))
+
+    def rebin(self, view: BinnedRegion, gain) -> BinnedRegion:
+        """The region of the last `look`, binned at another gain (in the same buffer)."""
+        return BinnedRegion(view.region, self._quantizer.bin_map(view.region.image, gain))
+
+    def weigh(self, view: BinnedRegion, cue: Cue) -> np.ndarray:
+        return cue.weights(view, self._weights.take(view.bins.shape))
+
+    def integral(self, shape) -> np.ndarray:
+        """A buffer for the summed-area table of an image of ``shape``."""
+        return self._integral.take((shape[0] + 1, shape[1] + 1))
+
+    def foreground(self, weights, region: Region, u, v, bounds, integral=None) -> float:
+        """`foreground` of the box of upright size ``bounds`` (frame pixels) at region
+        point (u, v); ``integral``: the weights' summed-area table if already made."""
+        bw, bh = bounds
+        w, h = bw / region.step_x, bh / region.step_y
+        if integral is None:
+            integral = summed_area(weights, self.integral(weights.shape))
+        return foreground(integral, u, v, w, h, self.foreground_sizes)
+
+    def run(self, frame, px, py, window: Window, gain, model: TargetModel, cue: Cue,
+            foreground0: float, template=None) -> Search:
+        """Mean shift from (px, py) and from the region's densest window; the best match.
+
+        ``window`` is the target's box, ``gain`` the brightness the frame is binned at and
+        ``foreground0`` the first frame's target-likeness (the candidate's is relative to it).
+        ``template``: a `CorrelationFilter` whose response joins the weights mean shift
+        climbs (size and target-likeness stay measured on the cue's weights alone).
+        """
+        bw, bh = window.bounds()
+        view = self.look(frame, px, py, bw * self.context, bh * self.context,
+                         sampling(window.w, window.h, self.target_pixels), gain)
+        region, bins = view
+        weights = self.weigh(view, cue)
+        located = weights
+        starts = [region.to_region(px, py)]
+        if template is not None:
+            template.respond(frame, px, py, bw, bh)
+            located = template.fuse(weights, region, cue.levels[0], self._located.take(bins.shape))
+        win_w = max(1, int(round(bw / region.step_x)))
+        win_h = max(1, int(round(bh / region.step_y)))
+        # The densest window catches a target that jumped beyond the window's reach; the
+        # template's peak is where the target looks most like itself.
+        integral = self.integral(bins.shape)      # densest_window fills it
+        du, dv, _ = densest_window(located, win_w, win_h, integral)
+        starts.append((du, dv))
+        if template is not None:
+            starts.append(region.to_region(*template.peak()))
+        best, reached = None, []
+        for start_u, start_v in starts:
+            u, v, _, _, _, _ = centroid_iterate(located, start_u, start_v, win_w, win_h,
+                                                self.eps / region.step_x, self.max_iter)
+            if any(abs(u - a) + abs(v - b) < 1.0 for a, b in reached):
+                continue     # a place already scored (the usual case: all starts agree)
+            reached.append((u, v))
+            score = model.score(bins, region, u, v, window.w, window.h, window.angle)
+            if best is None or score > best.score + self.jump_margin:
+                x, y = region.to_frame(u, v)
+                best = Candidate(x, y, score, u, v)
+                if template is not None:
+                    best.appearance = template.value_at(x, y)
+        # The summed-area table is of the weights mean shift climbed: of the cue's own only
+        # without a template.
+        best.foreground = self.foreground(weights, region, best.u, best.v, (bw, bh),
+                                          integral if located is weights else None) / foreground0
+        return Search(best, view, weights)
