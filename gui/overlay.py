@@ -64,7 +64,7 @@ def track_label(state, transform, width: float, prefix: str = ""):
 
 
 def target_qcolour(target_id: int) -> QColor:
-    """Target ``target_id``'s colour, as `tracker.draw.target_colour` draws it."""
+    """Target ``target_id``'s colour, as `tracker.app.draw.target_colour` draws it."""
     from tracker.app import target_colour
 
     b, g, r = target_colour(target_id)

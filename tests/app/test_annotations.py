@@ -19,7 +19,7 @@ from tracker.app.annotations import (Annotations, Box, export_track, read_annota
 from tracker.cli import main
 from tracker.errors import InputError, OutputError
 from tracker.evaluation.otb import load_groundtruth
-from tracker.outputs import TrackCsvWriter
+from tracker.app import TrackCsvWriter
 
 State = namedtuple("State", "box rotated score lost")
 SIZE, COUNT = (320, 240), 80            # the frames the situations are set in

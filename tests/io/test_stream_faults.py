@@ -138,7 +138,7 @@ def test_the_shortest_timeout_is_honoured_on_a_server_that_says_nothing():
 # which is polled between frames and, through `cancelled`, while the source waits.
 LOOP = """
 import sys, time
-from tracker.interrupts import StopRequest
+from tracker.cli.interrupts import StopRequest
 from tracker.io.sources import open_source
 with StopRequest() as stop:
     source = open_source(sys.argv[1], timeout=30.0, cancelled=lambda: bool(stop))

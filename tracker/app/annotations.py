@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError, OutputError, TrackerError, printable
-from ..outputs import CSV_HEADER, check_distinct, check_output_path
+from .outputs import CSV_HEADER, check_distinct, check_output_path
 
 FORMATS = ("mot", "cvat")
 SUFFIXES = {"mot": {".txt", ".csv"}, "cvat": {".xml"}}
