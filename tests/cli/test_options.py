@@ -243,7 +243,7 @@ def test_bench_says_which_step_runs(monkeypatch, capfd):
     calls = []
 
     def fake(kind):
-        def run(frames, sizes=((640, 480), (1280, 720))):
+        def run(frames, sizes=((640, 480), (1280, 720)), video=None, box=None):
             calls.append((kind, sizes))
             return [{"size": "{}x{}".format(*s), "kind": kind} for s in sizes]
         return run
@@ -264,7 +264,7 @@ def test_bench_says_which_step_runs(monkeypatch, capfd):
 def test_interrupted_bench_speaks_of_no_files(monkeypatch, capfd):
     from tracker.evaluation import bench
 
-    def interrupted(frames, sizes=((640, 480),)):
+    def interrupted(frames, sizes=((640, 480),), video=None, box=None):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(bench, "bench_tracking", interrupted)

@@ -69,6 +69,48 @@ def test_otb_curves_per_sequence_and_their_mean():
     assert len(otb_curves(results[:1])) == 1          # one sequence: no separate mean line
 
 
+def test_figures_are_rounded_once_so_table_json_and_plot_agree():
+    """1298 of 1350 frames within 20 px: precision@20 is 0.96148, which shows as 0.961;
+    rounded to 0.9615 first, as the summary once did, it showed as 0.962 in the table."""
+    gt = np.tile([100.0, 100.0, 40.0, 40.0], (1350, 1))
+    boxes = gt.copy()
+    boxes[:1298, 0] += 10.0
+    boxes[1298:, 0] += 30.0
+    result = SequenceResult("Dog1-like", boxes, gt, 1.0, np.zeros(1350, bool))
+    curve = otb_curves([result])[0]
+    assert f"{curve.precision20:.3f}" == "0.961"
+    assert f"{result.summary()['precision20']:.3f}" == f"{curve.precision20:.3f}"
+    assert result.summary()["precision20"] == curve.precision20 == result.precision
+    assert result.summary()["success_auc"] == curve.auc == result.auc
+
+
+def eval_table(out) -> dict:
+    """{sequence: (AUC, prec@20)} as `mstrack eval` prints them."""
+    rows = [line.split() for line in out.splitlines()[1:] if line and not line.startswith(("(", "false", "plot"))]
+    return {row[0]: (row[3], row[4]) for row in rows}
+
+
+@pytest.mark.parametrize("real", [False, True], ids=["synthetic", "Dog1"])
+def test_eval_table_prints_the_figures_the_plot_labels(real, tmp_path, capfd, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from tracker.evaluation import plots
+
+    sequences = two_sequences(tmp_path)
+    if real:
+        if not (SHARED / "data" / "otb" / "Dog1").is_dir():
+            pytest.skip("../shared/data/otb/Dog1 is not here")
+        sequences = [SHARED / "data" / "otb" / "Dog1"] + sequences
+    drawn = []
+    save = plots.save_otb_plots
+    monkeypatch.setattr(plots, "save_otb_plots", lambda curves, path: drawn.extend(curves) or save(curves, path))
+    code, out, err = run_cli(capfd, "eval", *sequences, "--plot", tmp_path / "p.png")
+    assert code == 0, err
+    table = eval_table(out)
+    assert set(table) == {c.name for c in drawn} == {p.name for p in sequences} | {"mean"}
+    for c in drawn:                                   # the labels save_otb_plots writes
+        assert table[c.name] == (f"{c.auc:.3f}", f"{c.precision20:.3f}"), c.name
+
+
 def test_throughput_counts_every_frame_not_every_sequence():
     short = jittered_result("short", 11, 5, seed=5, seconds=1.0)     # 10 tracked frames, 10 fps
     long = jittered_result("long", 101, 5, seed=6, seconds=2.0)      # 100 tracked frames, 50 fps
@@ -255,7 +297,8 @@ def test_bench_times_each_target_size_at_each_frame_size(tmp_path):
 def test_mstrack_bench_reports_a_step_per_target_size(monkeypatch, capfd):
     from tracker.evaluation import bench_segmentation
 
-    def fake_tracking(frames, sizes=((640, 480), (1280, 720)), targets=("small", "big"), progress=None):
+    def fake_tracking(frames, sizes=((640, 480), (1280, 720)), targets=("small", "big"), progress=None,
+                      video=None, box=None):
         rows = []
         for size in sizes:
             for target in targets:
@@ -266,7 +309,7 @@ def test_mstrack_bench_reports_a_step_per_target_size(monkeypatch, capfd):
     monkeypatch.setattr(bench, "bench_tracking", fake_tracking)
     monkeypatch.setattr(bench, "format_table", lambda rows: str([(r["size"], r["target"]) for r in rows]))
     monkeypatch.setattr(bench_segmentation, "bench_segmentation",
-                        lambda frames, sizes=((640, 480),): [{"size": "{}x{}".format(*s)} for s in sizes])
+                        lambda frames, sizes=((640, 480),), video=None: [{"size": "{}x{}".format(*s)} for s in sizes])
     monkeypatch.setattr(bench_segmentation, "format_segmentation_table", lambda rows: "")
     code, out, err = run_cli(capfd, "bench", "--frames", 10)
     assert code == 0, err

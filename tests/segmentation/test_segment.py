@@ -254,6 +254,32 @@ def test_mstrack_segment_image_and_video(tmp_path, capfd):
     assert main(["segment", str(video), "--out", str(tmp_path / "y.avi"), "--bandwidth", "-3"]) == 2
 
 
+def gradient_photo():
+    """A smooth gradient with a little noise: many colour bins, so a search held to the
+    live budget finds fewer modes on one frame than a whole search."""
+    y, x = np.mgrid[0:96, 0:128]
+    noise = np.random.default_rng(1).normal(0, 2, (96, 128, 3))
+    return np.clip(np.dstack([x * 2, y * 2.5, x + y]) + noise, 0, 255).astype(np.uint8)
+
+
+def test_one_image_gives_the_same_clusters_whatever_the_output(tmp_path, capfd):
+    image = tmp_path / "in.png"
+    cv2.imwrite(str(image), gradient_photo())
+    whole = segment_frame(gradient_photo())
+    assert whole.n_clusters != SegmentationStream().update(gradient_photo()).n_clusters  # the budget matters
+    for out in ("out.png", "out.mkv", "out.avi"):
+        assert main(["segment", str(image), "--out", str(tmp_path / out)]) == 0
+        said = capfd.readouterr().out
+        assert f"{whole.n_clusters} clusters in the last" in said, (out, said)
+        ok, frame = cv2.VideoCapture(str(tmp_path / out)).read()
+        assert ok
+        if out.endswith(".png"):
+            np.testing.assert_array_equal(frame, whole.recolored())
+        else:       # through a lossy codec: each pixel still nearest its cluster's colour
+            distance = ((frame[:, :, None].astype(float) - whole.colors[None, None].astype(float)) ** 2).sum(-1)
+            assert (distance.argmin(axis=-1) == whole.labels).mean() > 0.95, out
+
+
 def test_track_with_segment_writes_both_views(tmp_path, capfd):
     demo = DEMO / "demo.mp4"
     out = tmp_path / "both.avi"

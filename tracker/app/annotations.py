@@ -80,6 +80,7 @@ class Annotations:
     name: str = ""                               # CVAT's task name
     label: str = "object"
     origin: str | None = None                    # the file read: never written over
+    id_base: int = 0                             # the file's id of target 0 (MOT counts from 1)
     source: str | None = None                    # the video: never written over
 
     def box_at(self, target_id: int, frame: int) -> tuple | None:
@@ -198,7 +199,8 @@ def read_mot(path, text: str | None = None) -> Annotations:
         boxes[frame - 1] = Box(x, y, w, h, score=score)
     if not tracks:
         raise InputError(f"{shown}: the MOT file has no rows")
-    return Annotations(tracks=_sorted_tracks(tracks), name=printable(Path(path).stem), origin=str(path))
+    return Annotations(tracks=_sorted_tracks(tracks), name=printable(Path(path).stem), origin=str(path),
+                       id_base=1)
 
 
 def read_groundtruth(path) -> Annotations:

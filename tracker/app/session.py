@@ -80,11 +80,12 @@ class Session:
         self.recorder: Recorder | None = None
 
     # ------------------------------------------------------------------ the source
-    def open(self, spec, resize=None, timeout=None):
+    def open(self, spec, resize=None, timeout=None, max_pixels=None, cancelled=None):
         """Open ``spec`` (file, folder, pattern, camera:N or URL), with frames resized to
         ``resize`` (width, height). The source open before, its recording and the targets
-        go; a source that cannot be opened raises and changes nothing. Returns the source."""
-        source = open_source(spec, timeout=timeout)
+        go; a source that cannot be opened raises and changes nothing. ``timeout``,
+        ``max_pixels`` and ``cancelled`` go to `open_source`. Returns the source."""
+        source = open_source(spec, timeout=timeout, max_pixels=max_pixels, cancelled=cancelled)
         self.close()                   # a recording belongs to one source
         self.source, self.resize = source, resize
         self.pipeline.clear_target()

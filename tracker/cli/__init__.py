@@ -1,4 +1,4 @@
-"""``mstrack``: the command line, headless: track, segment, eval, bench.
+"""``mstrack``: the command line, headless: track, segment, eval, export, bench.
 
 Bad input ends with one line on stderr and a non-zero exit (2 for usage and input
 errors; 1 when the run could not read or write everything: a source stopped early or
@@ -12,6 +12,7 @@ import sys
 
 from ..errors import OutputError, TrackerError, printable
 from .evaluate import cmd_bench, cmd_eval
+from .export import cmd_export
 from .interrupts import StopRequest, caused_by_interrupt
 from .options import interrupted_message, join_negative_roi
 from .parser import build_parser
@@ -26,7 +27,8 @@ _POLLING_COMMANDS = ("track", "segment")  # their frame loops stop cleanly on a 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(join_negative_roi(sys.argv[1:] if argv is None else list(argv)))
-    commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "bench": cmd_bench}
+    commands = {"track": cmd_track, "segment": cmd_segment, "eval": cmd_eval, "export": cmd_export,
+                "bench": cmd_bench}
     # Ctrl+C, a kill (SIGTERM) and a closed terminal (SIGHUP) end the frame loops after the
     # frame in hand; the files are closed and stay valid.
     with StopRequest(polled=args.command in _POLLING_COMMANDS) as stop:

@@ -3,11 +3,14 @@ speed against OpenCV in the same run."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 
 from ..checks import as_count
-from ..errors import InputError
+from ..errors import InputError, printable
+from .report import warn
 from .options import tracker_options
 
 
@@ -27,17 +30,22 @@ def cmd_eval(args) -> int:
     results = []
     for seq in args.sequences:
         results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
+        for line in results[-1].warnings:        # e.g. ground truth and frames of other lengths
+            warn(f"warning: {printable(results[-1].name)}: {line}")
         if seq in csv_paths:        # written as each sequence ends: Ctrl+C keeps those done
             _write_track_csv(csv_paths[seq], results[-1].states)
     summaries = [r.summary() for r in results]
     lost_flag = lost_flag_figures(summaries)
-    keys = ("mean_iou", "success_auc", "precision20")
+    # The mean row's AUC and precision are those of the plot's mean line (the last curve),
+    # and every figure is rounded once, where it is printed: table and plot agree.
+    curves = otb_curves(results)
     mean = {"sequence": "mean", "frames": sum(r["frames"] for r in summaries),
-            **{k: round(sum(r[k] for r in summaries) / len(summaries), 4) for k in keys},
+            "mean_iou": sum(r["mean_iou"] for r in summaries) / len(summaries),
+            "success_auc": curves[-1].auc, "precision20": curves[-1].precision20,
             # Throughput over all frames tracked, not the mean of the sequences' rates.
             "fps": round(throughput_fps(results), 1)}
     if args.plot:
-        save_otb_plots(otb_curves(results), args.plot)
+        save_otb_plots(curves, args.plot)
     if args.json:
         files = {"plot": args.plot} if args.plot else {}
         if csv_paths:
@@ -100,8 +108,13 @@ def cmd_bench(args) -> int:
     from ..evaluation.bench_segmentation import bench_segmentation, format_segmentation_table
 
     as_count(args.frames, "--frames", 2)
-    tracking, segmentation = _bench_with_progress([(bench_tracking, args.frames, "tracking"),
-                                                   (bench_segmentation, min(args.frames, 100), "segmentation")])
+    if args.roi is not None and args.clip is None:
+        raise InputError("--roi goes with --clip: the box of the target on the clip's first frame")
+    clip = os.path.abspath(args.clip) if args.clip is not None else None   # from here, not the repository
+    tracking_bench = functools.partial(bench_tracking, video=clip, box=args.roi)
+    segmentation_bench = functools.partial(bench_segmentation, video=clip)
+    tracking, segmentation = _bench_with_progress([(tracking_bench, args.frames, "tracking"),
+                                                   (segmentation_bench, min(args.frames, 100), "segmentation")])
     if args.json:
         print(json.dumps({"tracking": tracking, "segmentation": segmentation}, indent=2))
     else:

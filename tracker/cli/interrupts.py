@@ -36,6 +36,11 @@ class StopRequest:
     def __bool__(self) -> bool:
         return self.signum is not None
 
+    def requested(self) -> bool:
+        """Whether a signal arrived: a callable for waits that poll, such as a stalled
+        stream's (`open_source(..., cancelled=stop.requested)`)."""
+        return self.signum is not None
+
     @property
     def name(self) -> str | None:
         """``"SIGTERM"`` and so on, once a signal arrived."""

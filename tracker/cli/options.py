@@ -14,6 +14,8 @@ from ..app.boxes import TargetBox, box_text
 from ..checks import as_count, as_positive
 from ..errors import InputError
 from ..evaluation.otb import GT_FILE
+from ..io.limits import as_max_pixels
+from ..io.stream import as_timeout
 
 #: Containers `--out-video` can write (the keys of ``app.outputs.VIDEO_CODECS``; a test
 #: keeps the two equal, so that the help text can be written without OpenCV).
@@ -27,11 +29,26 @@ def non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a frame number 0, 1, 2, ..., got {text!r}") from None
 
 
-def positive_seconds(text: str) -> float:
+def timeout_seconds(text: str) -> float:
+    """``--timeout``: checked by the streams' own rule (1 ms to a day), before any work."""
     try:
-        return as_positive(float(text), "seconds")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}") from None
+        return as_timeout(float(text), "--timeout")
+    except ValueError as e:          # not a number, or InputError (a ValueError) out of range
+        if isinstance(e, InputError):
+            raise argparse.ArgumentTypeError(str(e)) from None
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+
+
+def pixel_count(text: str) -> int:
+    """``--max-pixels``: a whole number of pixels above 0 (``80e6`` is accepted)."""
+    try:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError
+        return as_max_pixels(int(value))
+    except (ValueError, OverflowError) as e:
+        raise argparse.ArgumentTypeError(
+            f"--max-pixels must be a whole number of pixels above 0, got {text!r}") from None
 
 
 def check_max_frames(args) -> None:
@@ -81,19 +98,26 @@ def target_boxes(args) -> list[TargetBox]:
     if not given and TargetBox.has_groundtruth(args.source):
         given = [("roi_from", args.source)]    # an OTB sequence folder brings its own box
     if not given:
-        raise InputError("no target box: give --roi X,Y,W,H or --roi-from GROUNDTRUTH_FILE")
-    return [TargetBox(box=value) if kind == "roi" else TargetBox.from_groundtruth(value)
+        raise InputError("no target box: give --roi X,Y,W,H or --roi-from FILE (ground truth, MOT or CVAT XML)")
+    return [TargetBox(box=value) if kind == "roi" else TargetBox.from_file(value)
             for kind, value in given]
 
 
 def first_boxes(targets, index: int, source_size, resize) -> list[tuple]:
-    """Each target's box on frame ``index``, saying where a ground-truth box came from."""
+    """The targets' boxes on frame ``index`` (a file's tracks in sight there, each one
+    target), saying where the boxes read from a file came from, and which tracks of a
+    file are left out."""
     boxes = []
     for target in targets:
-        box = target.for_frame(index, source_size, resize)
-        if target.box is None:
-            print(f"mstrack: target box from {target.origin}: {box_text(box)}", file=sys.stderr)
-        boxes.append(box)
+        for where, box in target.boxes_for(index, source_size, resize):
+            if where:
+                print(f"mstrack: target box from {where}: {box_text(box)}", file=sys.stderr)
+            boxes.append(box)
+        left_out = target.ids_out_of_sight(index)
+        if left_out:
+            ids = ", ".join(map(str, left_out))
+            print(f"mstrack: {target.origin}: not tracked, no box on frame {index}: "
+                  f"id{'s' if len(left_out) > 1 else ''} {ids}", file=sys.stderr)
     return boxes
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..app.boxes import argument, parse_roi, parse_size
-from .options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, non_negative_int,
-                      positive_seconds)
+from .options import (VIDEO_CONTAINERS, SequenceFolders, TargetOption, non_negative_int, pixel_count,
+                      timeout_seconds)
 from .report import EXIT_USAGE
 
 
@@ -43,16 +43,22 @@ def _add_target_options(p):
                    help="a target's box on the first frame (after --resize); commas, tabs or spaces "
                         "between the numbers, so an OTB ground-truth line works as it is. Give it once "
                         "per target: each is tracked under its own id (0, 1, ... in the order given)")
-    p.add_argument("--roi-from", metavar="FILE", action=TargetOption,
-                   help="a target's box on the first tracked frame from a ground-truth file (x,y,w,h "
-                        "per line, in the source's pixels) or a sequence folder; may be given several "
-                        "times and mixed with --roi. A sequence folder as SOURCE needs neither option")
+    p.add_argument("--roi-from", metavar="FILE[:ID]", action=TargetOption,
+                   help="targets' boxes on the first tracked frame from an annotation file, in the "
+                        "source's pixels: OTB ground truth (x,y,w,h per line) or its sequence folder, MOT "
+                        "text, CVAT XML or a track CSV. Each track with a box on that frame is a target, "
+                        "in id order; FILE:ID takes the track of that id (as the file numbers it) alone. "
+                        "May be given several times and mixed with --roi. A sequence folder as SOURCE "
+                        "needs neither option")
 
 
 def _add_stream_options(p):
-    p.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+    p.add_argument("--timeout", type=timeout_seconds, default=None, metavar="S",
                    help="network streams: seconds to open, and without a frame before the stream "
-                        "counts as dead (default: 10 to open, 5 between frames)")
+                        "counts as dead (default: 10 to open, 5 between frames; 0.001 to 86400)")
+    p.add_argument("--max-pixels", type=pixel_count, default=None, metavar="N",
+                   help="refuse frames of more than N pixels, judged before decoding (default: "
+                        "50000000; a 16000x16000 PNG of a few kB would otherwise take gigabytes)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,7 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
                         "writes it (DIR is created if needed)")
     _add_tracker_options(p)
 
+    p = sub.add_parser("export", help="a track CSV as MOTChallenge text or CVAT for video 1.1 XML")
+    p.add_argument("track", metavar="TRACK.csv", help="a track written by 'mstrack track --out-csv' or the app")
+    p.add_argument("--to", required=True, choices=("mot", "cvat"),
+                   help="mot: frame,id,x,y,w,h,conf,-1,-1,-1 (frames, ids, x and y from 1; lost frames "
+                        "left out); cvat: CVAT for video 1.1 XML (outside where lost)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write: .txt for mot, .xml for cvat")
+    p.add_argument("--source", metavar="SOURCE",
+                   help="the video the track was made on: its frame size and count (needed for cvat), "
+                        "and a check that the track fits it")
+    p.add_argument("--label", metavar="NAME", help="cvat: the label of the tracked objects (default: object)")
+
     p = sub.add_parser("bench", help="speed against OpenCV's CamShift pipeline in the same run")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--frames", type=int, default=300, help="frames per measurement (default: 300)")
+    p.add_argument("--clip", metavar="FILE",
+                   help="time on this video (default: a synthetic clip rendered on the fly, so that "
+                        "an installed package needs no data; the repository's scripts/bench_tracking.py "
+                        "uses the traffic clip)")
+    p.add_argument("--roi", type=argument(parse_roi), metavar="X,Y,W,H",
+                   help="with --clip: the target on its first frame, in the clip's own pixels "
+                        "(scaled to each frame size; default: the four target sizes, placed where the "
+                        "traffic clip's pick-up is)")
     return parser

@@ -51,8 +51,9 @@ def cmd_track(args) -> int:
     started = _process_start_time() if os.environ.get("MSTRACK_REPORT_STARTUP") else None
     processed = lost = 0
     t0 = None
-    source = session.open(args.source, resize=args.resize, timeout=args.timeout)
-    problems = []
+    source = session.open(args.source, resize=args.resize, timeout=args.timeout,
+                          max_pixels=args.max_pixels, cancelled=args.stop.requested)
+    problems, rois = [], []
     try:
         check_start(source, args.start_frame)
         session.start_at(args.start_frame)
@@ -76,7 +77,7 @@ def cmd_track(args) -> int:
     summary = f"tracked {processed} frames in {seconds:.2f} s"
     if processed > 1 and seconds > 0:
         summary += f" ({(processed - 1) / seconds:.0f} fps)"
-    lost_what = "frame" if len(targets) == 1 else "target-frame"
+    lost_what = "frame" if len(rois) == 1 else "target-frame"
     parts = [summary, f"{lost} {lost_what}{'s' if lost != 1 else ''} lost"]
     if getattr(source, "frames_dropped", 0):
         parts.append(f"{source.frames_dropped} live frames skipped to keep up")
@@ -114,7 +115,8 @@ def cmd_segment(args) -> int:
     check_distinct(args.input, [out_path])
     check_max_frames(args)
     stream = SegmentationStream(**segment_options(args))
-    source = open_source(args.input, timeout=args.timeout)
+    source = open_source(args.input, timeout=args.timeout, max_pixels=args.max_pixels,
+                         cancelled=args.stop.requested)
     video_out = None
     done = 0
     t0 = time.perf_counter()
@@ -123,9 +125,12 @@ def cmd_segment(args) -> int:
         if out_path.suffix.lower() in IMAGE_SUFFIXES and not single_image:
             raise InputError(f"{printable(args.input)} has several frames: write a video "
                              f"({', '.join(VIDEO_CONTAINERS)}), not {printable(out_path.name)}")
-        if single_image:
-            stream.search_budget = None    # one frame: search it whole, nothing to spread to
-        else:
+        if source.frame_count == 1:
+            # One frame: search it whole, there is no next frame to spread the search to;
+            # as segment_frame does, whatever the output (a budget cut an image's clusters
+            # from 10 to 6 when it was written as a video).
+            stream.search_budget = None
+        if not single_image:
             video_out = VideoOutput(out_path, source.fps)
         progress = progress_bar(source, args, "segmenting")
         for frame in frames_until_stop(source, args):

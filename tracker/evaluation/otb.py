@@ -148,14 +148,21 @@ class SequenceResult:
         return float(self.overlaps[self.scored].mean()) if self.scored.any() else 0.0
 
     @property
+    def curves(self) -> "Curves":
+        """The sequence's success and precision curves: its AUC and precision@20 are
+        read off them, so the table and the plot show the very same figures."""
+        if not self.scored.any():       # no frame with the target in view: nothing tracked well
+            return Curves(self.name, np.zeros(len(SUCCESS_THRESHOLDS)), np.zeros(len(PRECISION_THRESHOLDS)))
+        return Curves(self.name, success_curve(self.overlaps[self.scored]),
+                      precision_curve(self.centre_errors[self.scored]))
+
+    @property
     def auc(self) -> float:
-        return success_auc(self.overlaps[self.scored]) if self.scored.any() else 0.0
+        return self.curves.auc
 
     @property
     def precision(self) -> float:
-        if not self.scored.any():
-            return 0.0
-        return float((self.centre_errors[self.scored] <= PRECISION_PX).mean())
+        return self.curves.precision20
 
     @property
     def centre_errors(self) -> np.ndarray:
@@ -185,9 +192,13 @@ class SequenceResult:
         return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
 
     def summary(self) -> dict:
+        """The figures of `mstrack eval`, unrounded: each is rounded once, where it is shown
+        (rounding to 4 places, then to 3 for the table, turned 0.96148 into 0.962)."""
+        curves = self.curves
         row = {"sequence": self.name, "frames": self.frames, "scored_frames": self.scored_frames,
-               "mean_iou": round(self.mean_iou, 4), "success_auc": round(self.auc, 4),
-               "precision20": round(self.precision, 4), "fps": round(self.fps, 1),
+               "mean_iou": self.mean_iou,
+               "success_auc": curves.auc, "precision20": curves.precision20,
+               "fps": round(self.fps, 1),
                "missed_frames": int(self.missed.sum()),
                "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
                "well_tracked_frames": int(self.well_tracked.sum()),
@@ -249,8 +260,7 @@ def otb_curves(results) -> list[Curves]:
     """The success and precision curves of each `SequenceResult`, then, for several, of
     their mean: as the OTB toolkit averages, the mean of the per-sequence curves (each
     sequence weighs the same, whatever its length), whose AUC is the mean AUC."""
-    curves = [Curves(r.name, success_curve(r.overlaps[r.scored]),
-                     precision_curve(r.centre_errors[r.scored])) for r in results]
+    curves = [r.curves for r in results]
     if len(curves) > 1:
         curves.append(Curves("mean", np.mean([c.success for c in curves], axis=0),
                              np.mean([c.precision for c in curves], axis=0)))

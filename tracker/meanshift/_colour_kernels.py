@@ -5,7 +5,7 @@ A bin map is an int32 image of flat histogram bin indices, -1 where a pixel is m
 """
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 
 @njit(cache=True, nogil=True)

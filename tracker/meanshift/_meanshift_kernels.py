@@ -1,7 +1,7 @@
 """Numba kernels of the mean shift iteration on a weight image."""
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 
 @njit(cache=True, nogil=True)

@@ -1,7 +1,7 @@
 """Numba kernel of region.py: nearest-neighbour resampling."""
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 
 @njit(cache=True, nogil=True)
