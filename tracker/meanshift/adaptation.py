@@ -59,22 +59,6 @@ def next_size(w, h, fw, fh, first_size, frame_size, rate, aspect_limit, limits):
     return w * s_clamped / s, h * s_clamped / s
 
 
-def agreed_scale(colour, look):
-    """The size change both cues agree on: the colours' (``colour``, a scale factor) and
-    the template's (``look``: the extent it matches best, None when every extent matches
-    about alike), the smaller one when both grow or both shrink, none when they disagree.
-    Each alone balloons where it is weak (colour on gray or dull targets, the template in
-    spray and clutter); they rarely err the same way on the same frame. A target without
-    a pattern is sized by its colours alone."""
-    if look is None:
-        return colour
-    if look > 1 and colour > 1:
-        return min(look, colour)
-    if look < 1 and colour < 1:
-        return max(look, colour)
-    return 1.0
-
-
 def weight_ellipse(weights, region: Region, cx, cy, bounds) -> Ellipse | None:
     """The ellipse of the weights' moments in the upright box of size ``bounds`` about
     frame point (cx, cy), in frame pixels; None if the box holds no weight."""

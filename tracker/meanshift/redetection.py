@@ -88,16 +88,15 @@ class Redetector:
         n = densest_windows(weights, win_w, win_h, integral, len(self._candidates), self._candidates)
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
 
-    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, template=None) -> Redetection:
+    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue) -> Redetection:
         """Look where the target was last seen and at the frame's densest spots, under the
         light it was last seen in (and, after a seek, also under the light it was learnt
         in: the frames sought to need not be lit like the last); the best acceptable
-        match, if any. Its ``search`` holds the current region of the local search.
-        ``template``: as for `LocalSearch.run`."""
+        match, if any. Its ``search`` holds the current region of the local search."""
         best, best_try, closest, last_try, last = None, None, 0.0, None, None
         for gain in (lost.gain, 1.0) if lost.jumped and lost.gain != 1.0 else (lost.gain,):
             for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
-                last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0, template)
+                last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
                 found = last.found
                 last_try = (start, gain)
                 closest = max(closest, found.score)
@@ -110,5 +109,5 @@ class Redetector:
         start, gain = best_try
         if best_try != last_try:
             # The search's buffers hold the last start's region: search the best one again.
-            last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0, template)
+            last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
         return Redetection(Search(best, last.view, last.weights), gain, closest)

@@ -5,9 +5,7 @@ pixel budget (``region.py``), so a step costs the same for any target size. The 
 is mean-shifted to the centroid of the region's weights from the predicted position
 and from the densest window of the region (which catches a target that jumped beyond
 the window's reach); the better match to the target model wins, a distant one only by
-a clear margin. Given a template (``template.CorrelationFilter``), mean shift climbs the
-colour weights with its response added, also from its peak, and each candidate says
-how much it looks like the target.
+a clear margin.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ class Candidate:
     u: float           # region coordinates
     v: float
     foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
-    appearance: float = 1.0   # how much it looks like the target (template response, 1 as usual)
+    contrast: float = 1.0     # score less the score of the target's surroundings (the background model)
 
 
 class Search(NamedTuple):
@@ -96,7 +94,6 @@ class LocalSearch:
         self._sampler = RegionSampler()
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
-        self._located = Scratch(np.float32)     # the weights with the template's response added
         self._integral = Scratch(np.float64)
 
     def look(self, frame, cx, cy, width, height, step, gain) -> BinnedRegion:
@@ -125,48 +122,32 @@ class LocalSearch:
         return foreground(integral, u, v, w, h, self.foreground_sizes)
 
     def run(self, frame, px, py, window: Window, gain, model: TargetModel, cue: Cue,
-            foreground0: float, template=None) -> Search:
+            foreground0: float) -> Search:
         """Mean shift from (px, py) and from the region's densest window; the best match.
 
         ``window`` is the target's box, ``gain`` the brightness the frame is binned at and
         ``foreground0`` the first frame's target-likeness (the candidate's is relative to it).
-        ``template``: a `CorrelationFilter` whose response joins the weights mean shift
-        climbs (size and target-likeness stay measured on the cue's weights alone).
         """
         bw, bh = window.bounds()
         view = self.look(frame, px, py, bw * self.context, bh * self.context,
                          sampling(window.w, window.h, self.target_pixels), gain)
         region, bins = view
         weights = self.weigh(view, cue)
-        located = weights
-        starts = [region.to_region(px, py)]
-        if template is not None:
-            template.respond(frame, px, py, bw, bh)
-            located = template.fuse(weights, region, cue.levels[0], self._located.take(bins.shape))
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))
-        # The densest window catches a target that jumped beyond the window's reach; the
-        # template's peak is where the target looks most like itself.
+        su, sv = region.to_region(px, py)
         integral = self.integral(bins.shape)      # densest_window fills it
-        du, dv, _ = densest_window(located, win_w, win_h, integral)
-        starts.append((du, dv))
-        if template is not None:
-            starts.append(region.to_region(*template.peak()))
-        best, reached = None, []
-        for start_u, start_v in starts:
-            u, v, _, _, _, _ = centroid_iterate(located, start_u, start_v, win_w, win_h,
+        du, dv, _ = densest_window(weights, win_w, win_h, integral)
+        best = None
+        for start_u, start_v in ((su, sv), (du, dv)):
+            u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,
                                                 self.eps / region.step_x, self.max_iter)
-            if any(abs(u - a) + abs(v - b) < 1.0 for a, b in reached):
-                continue     # a place already scored (the usual case: all starts agree)
-            reached.append((u, v))
+            if best is not None and abs(u - best.u) + abs(v - best.v) < 1.0:
+                break     # both starts reached the same place (the usual case)
             score = model.score(bins, region, u, v, window.w, window.h, window.angle)
             if best is None or score > best.score + self.jump_margin:
                 x, y = region.to_frame(u, v)
                 best = Candidate(x, y, score, u, v)
-                if template is not None:
-                    best.appearance = template.value_at(x, y)
-        # The summed-area table is of the weights mean shift climbed: of the cue's own only
-        # without a template.
-        best.foreground = self.foreground(weights, region, best.u, best.v, (bw, bh),
-                                          integral if located is weights else None) / foreground0
+        best.contrast = best.score - model.background_similarity()
+        best.foreground = self.foreground(weights, region, best.u, best.v, (bw, bh), integral) / foreground0
         return Search(best, view, weights)

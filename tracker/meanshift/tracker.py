@@ -9,20 +9,21 @@ target size:
    target's kernel-weighted histogram and b the histogram of a ring of background around
    it: colours shared with the surroundings weigh little, so the window neither drifts
    into similar background nor balloons the way hue-only CamShift does;
-3. add a correlation filter's response (``template.py``: where the target's gray-level
-   pattern is, Staple-style) to that weight image, and mean shift the window to its
-   centroid (numba), from the predicted position, from the densest window of the region
-   and from the filter's peak;
+3. mean shift the window to the centroid of that weight image (numba), from the
+   predicted position and from the densest window of the region;
 4. size: the box that holds the most weight less a threshold per pixel (a tenth of the
    way from a background pixel's typical weight to a target pixel's), searched among
    sizes 10 % either side of the current one in one pass over the pixels and taken at a
    fifth of the step per frame (while the match is poor, only if the new size restores
-   it), and only as far as the filter agrees (its best of three patch extents); orientation (on request) from the second moments of the weights under the first
+   it; growth past the first frame's area only if the larger box matches as well, while
+   the match is worse than usual or past ``GROW_CAP`` times that area); orientation (on request) from the second moments of the weights under the first
    frame's model, relative to the first frame;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
-   how target-like the box's pixels are compared with the first frame (unless the
-   filter vouches for the box), and whether a far match is as good as the target's
-   typical one. When any fails the target is lost:
+   how target-like the box's pixels are compared with the first frame, whether a
+   far match is as good as the target's typical one, and whether the match beats the
+   surroundings' colours (the background model's score) by ``CONTRAST_LOST``, which may
+   fail for ``INDISTINCT_FRAMES`` frames in a row at most (the box then goes back to
+   where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
    reduced resolution) are tried until a candidate matches the model well again.
@@ -37,12 +38,10 @@ model, from what the parts return.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
-from .adaptation import (BrightnessProbe, agreed_scale, edge_threshold, fit_size, next_size, turned,
-                         weight_ellipse)
+from .adaptation import BrightnessProbe, edge_threshold, fit_size, next_size, turned, weight_ellipse
 from .buffers import Scratch
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .confidence import Confidence
@@ -52,7 +51,6 @@ from .redetection import LostTarget, Redetector
 from .region import Region
 from .search import LocalSearch, Search, sampling
 from .state import Track, TrackState, Window
-from .template import CorrelationFilter
 from ..checks import as_flag, as_real
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -105,6 +103,10 @@ class MeanShiftTracker:
     ASPECT_LIMIT = 1.2    # how far the aspect ratio may move from the first frame's
     OCCLUSION_DROP = 0.05  # similarity drop (from its running mean) read as occlusion
     RESIZE_GAIN = 0.02     # similarity a size change must add while the match is poor
+    # Growth past the first frame's area needs evidence (the larger box matches the model
+    # at least as well) while the match is worse than usual, and always past GROW_CAP
+    # times that area: a box whose colours are everywhere would grow into the scene.
+    GROW_CAP = 2.0
     ANGLE_RATE = 0.3
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
@@ -118,8 +120,8 @@ class MeanShiftTracker:
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
     FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
-    APPEARANCE_LEARN = 0.4  # the template learns only from boxes that look at least this much like it
-    APPEARANCE_VOUCHES = 0.6  # a box that looks this much like the target needs no target-like colours
+    CONTRAST_LOST = 0.07    # similarity a match must have above its surroundings'...
+    INDISTINCT_FRAMES = 4   # ...in all but this many frames in a row, else the target is lost
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
@@ -144,8 +146,7 @@ class MeanShiftTracker:
         self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
                                    self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
-                                      self.FAR_JUMP, self.FAR_JUMP_DROP, self.APPEARANCE_VOUCHES)
-        self._template = CorrelationFilter()
+                                      self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
         self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
                                       self._confidence)
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
@@ -202,7 +203,6 @@ class MeanShiftTracker:
         weights = self._search.weigh(view, self._cue)
         foreground0 = max(self._search.foreground(weights, region, u, v, window.bounds()), 1e-6)
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
-        self._template.init(frame, cx, cy, *window.bounds())
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
                             foreground0, ellipse0)
         return self._track.result()
@@ -223,13 +223,15 @@ class MeanShiftTracker:
         px, py = track.predicted()
         window = track.window
         search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
-                                  track.foreground0, self._template)
+                                  track.foreground0)
         found = search.found
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
             track.lose(found.score)
+        elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
+            track.lose_indistinct(found.score)
         else:
-            self._follow(search, frame)
+            self._follow(search)
         return track.result()
 
     def mark_lost(self) -> TrackState:
@@ -253,15 +255,15 @@ class MeanShiftTracker:
         track, model = self._track, self._model
         lost = LostTarget(track.cx, track.cy, track.window, model.gain, track.jumped, track.typical_score,
                           track.foreground0)
-        found = self._redetector.search(frame, lost, model, self._cue, self._template)
+        found = self._redetector.search(frame, lost, model, self._cue)
         if found.search is None:
             track.missed(found.closest)
             return
         model.set_gain(found.gain)
-        self._follow(found.search, frame)
+        self._follow(found.search)
         track.found_again()
 
-    def _follow(self, search: Search, frame):
+    def _follow(self, search: Search):
         """A confident match: move there and let size, angle, brightness and models adapt."""
         found, view, weights = search
         track, model = self._track, self._model
@@ -269,7 +271,7 @@ class MeanShiftTracker:
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
-            self._adapt_size(found, view, weights, occluded, frame)
+            self._adapt_size(found, view, weights, occluded)
         if self.adapt_angle:
             self._adapt_angle(view)
         if self.adapt_brightness:
@@ -290,35 +292,33 @@ class MeanShiftTracker:
             model.follow_looks(hist, self.model_update, self.MODEL_ANCHOR)
         self._learn_background(view, track.cx, track.cy, track.bounds(), track.bounds(self.CONTEXT),
                                self.BACKGROUND_RATE)
-        if not occluded and found.appearance >= self.APPEARANCE_LEARN:
-            # The template learns only what still looks like the target, so that a box
-            # drifting onto something else does not teach it that something.
-            self._template.learn(found.cx, found.cy)
 
-    def _adapt_size(self, found, view, weights, occluded, frame):
+    def _adapt_size(self, found, view, weights, occluded):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest.
 
         A partly hidden target (``occluded``: the match is worse than usual) must not
         shrink to its visible part, but a box left larger than a shrinking target matches
         badly too: the size changes then only if the chosen box matches the model clearly
-        better, and as well as usual again. The template must agree (`agreed_scale`).
+        better, and as well as usual again. Growth past the first frame's area is
+        `unproven` while the match is worse than usual, or past `GROW_CAP` times that area:
+        it is taken only if the larger box matches the model at least as well, so that
+        a box whose colours are everywhere does not grow into the scene.
         """
         track = self._track
         tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
         fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
                           self._cells)
-        if occluded:
+        area = track.w * track.h * fw * fh / (track.w0 * track.h0)      # relative to the first box
+        unproven = fw * fh > 1.0 and area > 1.0 and (found.score < track.typical_score or area > self.GROW_CAP)
+        if occluded or unproven:
             score = self._model.score(view.bins, view.region, found.u, found.v, track.w * fw, track.h * fh,
                                       track.angle)
-            if score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
+            if occluded and score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
                 return
-        colour = math.sqrt(fw * fh) ** self.SCALE_RATE
-        g = 1.0
-        if colour != 1.0:      # else nothing to agree on (and the template's looks cost time)
-            g = agreed_scale(colour, self._template.scale_factor(frame, found.cx, found.cy, *track.bounds()))
-        # A uniform step by g (rate 1): `next_size` keeps the aspect and size limits.
-        track.resize(*next_size(track.w, track.h, g, g, (track.w0, track.h0), track.frame_size,
-                                1.0, self.ASPECT_LIMIT, self.SCALE_LIMITS))
+            if unproven and score < found.score:
+                return
+        track.resize(*next_size(track.w, track.h, fw, fh, (track.w0, track.h0), track.frame_size,
+                                self.SCALE_RATE, self.ASPECT_LIMIT, self.SCALE_LIMITS))
 
     def _adapt_angle(self, view):
         """Turn towards the orientation of the weights under the first frame's model."""
