@@ -121,7 +121,7 @@ class MeanShiftTracker:
     FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
     CONTRAST_LOST = 0.07    # similarity a match must have above its surroundings'...
-    INDISTINCT_FRAMES = 4   # ...in all but this many frames in a row, else the target is lost
+    INDISTINCT_FRAMES = 8   # ...in all but this many frames in a row, else the target is lost
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
