@@ -52,6 +52,10 @@ class Menus(QObject):
                                tip="Forget every target (drag new boxes)")
         self.remove_target = a("Remove Target", targets.remove_selected_target, "Delete",
                                tip="Stop tracking the selected target (click a box to select it)")
+        self.undo = self._from_stack(targets.history.stack.createUndoAction(self._window, "Undo"),
+                                     "Ctrl+Z", "Undo the last target added, moved or removed")
+        self.redo = self._from_stack(targets.history.stack.createRedoAction(self._window, "Redo"),
+                                     "Ctrl+Shift+Z", "Redo what was undone")
         view_group = QActionGroup(self)
         self.views = {}
         for key, name in VIEW_NAMES.items():
@@ -69,7 +73,8 @@ class Menus(QObject):
             arrangement_group.addAction(action)
             self.arrangements[choice] = action
         self.zoom_to_fit = a("Zoom to Fit", views.zoom_to_fit, "Ctrl+0",
-                             tip="Ctrl+wheel zooms in and out around the cursor")
+                             tip="Ctrl+wheel zooms every view in and out around the cursor; "
+                                 "a middle-button drag or the wheel pans")
         self.shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
         self.recent_menu = self._build_menus(docks)
         self.speed, self.view_box = self._build_toolbar()
@@ -89,6 +94,14 @@ class Menus(QObject):
         self._window.addAction(action)
         return action
 
+    def _from_stack(self, action, shortcut, tip):
+        """An undo stack's action (its text follows the stack), with a key of its own."""
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        self._window.addAction(action)
+        return action
+
     def _build_menus(self, docks):
         """The menu bar; returns the Open Recent menu."""
         bar = self._window.menuBar()
@@ -100,9 +113,12 @@ class Menus(QObject):
         menu.addAction(self.record)
         menu.addSeparator()
         menu.addAction(self.quit)
+        menu = bar.addMenu("&Edit")
+        for action in (self.undo, self.redo, None, self.remove_target, self.reset_targets):
+            menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&Playback")
         for action in (self.play, self.step, self.step_back, self.first_frame, self.last_frame,
-                       self.go_to_frame, None, self.remove_target, self.reset_targets):
+                       self.go_to_frame):
             menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&View")
         for action in self.views.values():
@@ -127,7 +143,9 @@ class Menus(QObject):
         bar = QToolBar("Controls")
         bar.setObjectName("Controls")
         self._window.addToolBar(bar)
-        for action in (self.open_file, self.open_camera, self.play, self.step_back, self.step,
+        # Record beside the playback buttons: what follows goes behind ">>" first in a
+        # narrow window, and has keys of its own (the speed, the view: T B S E, V).
+        for action in (self.open_file, self.play, self.step_back, self.step, self.record,
                        self.reset_targets):
             bar.addAction(action)
         speed = QComboBox()
@@ -141,7 +159,6 @@ class Menus(QObject):
         view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
         bar.addWidget(view_box)
         bar.addAction(self.side_by_side)
-        bar.addAction(self.record)
         return speed, view_box
 
     # ------------------------------------------------------------------ showing state

@@ -91,12 +91,13 @@ class TrackingPipeline:
         self.index += 1
         return self._learnt(frame, target_id, ms, segment)
 
-    def add_target(self, frame, box, segment: bool = True) -> FrameResult:
+    def add_target(self, frame, box, segment: bool = True, target_id: int | None = None) -> FrameResult:
         """Add a target on ``box`` in ``frame`` (the frame last processed) and select it;
-        the others keep their state. The result's ``selected`` is the new target's id."""
+        the others keep their state. The result's ``selected`` is the new target's id
+        (``target_id`` brings a removed target back under its id: `MultiTracker.add`)."""
         frame = as_bgr8(frame)
         as_flag(segment, "segment")
-        target_id, ms = self._add(frame, box)
+        target_id, ms = self._add(frame, box, target_id)
         return self._learnt(frame, target_id, ms, segment)
 
     def retarget(self, target_id: int, frame, box, segment: bool = True) -> FrameResult:
@@ -115,6 +116,13 @@ class TrackingPipeline:
         del self._trails[target_id]
         if self.selected == target_id:
             self.selected = self.targets.ids[-1] if self.has_target else None
+
+    def restart(self) -> None:
+        """A new source: forget the targets, and segment its frames as a fresh stream
+        would (a bandwidth estimated on them, not on the last source's frames)."""
+        self.clear_target()
+        if self.segmenter is not None:
+            self.segmenter.reset()
 
     def clear_target(self) -> None:
         """Forget every target."""
@@ -188,9 +196,9 @@ class TrackingPipeline:
                                    trails={i: list(self._trails[i]) for i in states},
                                    selected=self.selected if self.selected in states else None)
 
-    def _add(self, frame, box):
+    def _add(self, frame, box, target_id=None):
         t0 = time.perf_counter()
-        target_id = self.targets.add(frame, box)
+        target_id = self.targets.add(frame, box, target_id)
         ms = (time.perf_counter() - t0) * 1e3
         self._trails[target_id] = deque(maxlen=self._trail_length)
         self.selected = target_id

@@ -23,12 +23,14 @@ the recording needs it.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import cv2
 
 from ..errors import InputError, TrackerError
 from ..io.sources import open_source
 from .compose import SEGMENTED_VIEWS, VIEWS, view_image
+from .outputs import check_distinct
 from .pipeline import FrameResult, TrackingPipeline
 from .recording import RecordPlan, Recorder
 
@@ -53,6 +55,8 @@ class Session:
     ----------
     source : FrameSource or None
         The source open, None before `open` and after `close`.
+    spec : str or None
+        What was opened, as given to `open` (recordings never write over it).
     position : int
         The source's index of the frame last read (-1 before the first).
     frame : ndarray or None
@@ -70,6 +74,7 @@ class Session:
         self.pipeline = TrackingPipeline(segment=segment, segment_options=segment_options,
                                          **tracker_options)
         self.source = None
+        self.spec = None               # what was opened, as given (a path, pattern or URL)
         self.resize = None
         self.views = {"track"}
         self.frame = None
@@ -87,8 +92,8 @@ class Session:
         ``max_pixels`` and ``cancelled`` go to `open_source`. Returns the source."""
         source = open_source(spec, timeout=timeout, max_pixels=max_pixels, cancelled=cancelled)
         self.close()                   # a recording belongs to one source
-        self.source, self.resize = source, resize
-        self.pipeline.clear_target()
+        self.source, self.resize, self.spec = source, resize, str(spec)
+        self.pipeline.restart()
         self.frame = self.result = None
         self.position = -1
         self.at_end = False
@@ -175,10 +180,12 @@ class Session:
         return self._learnt(self.pipeline.set_target(self._current_frame(), box,
                                                      segment=self._segment(segment)))
 
-    def add_target(self, box, segment: bool | None = None) -> FrameResult:
-        """Add a target on ``box`` in the frame last read and select it; the others stay."""
+    def add_target(self, box, segment: bool | None = None, target_id: int | None = None) -> FrameResult:
+        """Add a target on ``box`` in the frame last read and select it; the others stay.
+        ``target_id`` brings a removed target back under its own id (an undone removal)."""
         return self._learnt(self.pipeline.add_target(self._current_frame(), box,
-                                                     segment=self._segment(segment)))
+                                                     segment=self._segment(segment),
+                                                     target_id=target_id))
 
     def retarget(self, target_id: int, box) -> FrameResult:
         """Learn target ``target_id`` afresh on ``box`` in the frame last read and select
@@ -248,13 +255,22 @@ class Session:
         return self.recorder is not None
 
     def start_recording(self, plan: RecordPlan) -> None:
-        """Record from the frame last shown on (it is the first recorded, with its rows)."""
+        """Record from the frame last shown on (it is the first recorded, with its rows).
+        A file of the plan that is the source (or a link to it, or inside its folder of
+        images) is refused with InputError before anything is written."""
         if self.source is None:
             raise InputError("open a video or camera before recording")
+        check_distinct(self.spec, [Path(f) for f in plan.files()])   # never over an input
         self.stop_recording()
         self.recorder = Recorder(plan, self.source.fps)
         if self.refresh() is not None:
             self._record(self.result)
+
+    @property
+    def recording_resumes_after(self) -> int | None:
+        """After a step back while recording, the last frame recorded: recording holds
+        until playback passes it (see `Recorder`); None otherwise."""
+        return self.recorder.resumes_after(self.position) if self.recorder is not None else None
 
     def stop_recording(self) -> list[str]:
         """Finish the recorded files (every one valid); the reasons any came out
@@ -305,7 +321,5 @@ class Session:
         if frame is None:
             return None
         self.at_end = False                # Play continues from here, not from 0
-        if self.recorder is not None:
-            self.recorder.replay_from(self.position)     # a replay is recorded again
         self.pipeline.jumped()
         return self._track(frame)
