@@ -33,6 +33,7 @@ class DisplayFrame:
     histogram: tuple | None = None     # (weights, colours) of the target model, when it changed
     playing: bool = False
     capture_time: float | None = None  # time.monotonic() when the frame was captured or read
+    recording_resumes_after: int | None = None   # recording holds (a step back) until past this frame
 
     @property
     def selected_state(self):

@@ -8,11 +8,15 @@ from PyQt6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from .controllers import (VIEW_NAMES, OutputsController, PlaybackController, SourcesController,
                           TargetsController, ViewsController)
+from .controllers.annotations import AnnotationsController
+from .controllers.tracks import TracksController
+from .keys import KeysToVideo
 from .menus import SPEEDS, Menus
 from .panels import HistogramView, ParametersPanel, TargetPanel
 from .playback_bar import PlaybackBar
 from .settings import Settings
 from .status import StatusLine
+from .timeline import TimelineStrip
 from .view_area import ARRANGEMENT_CHOICES, ViewArea
 from .worker import PipelineWorker
 
@@ -42,6 +46,7 @@ class MainWindow(QMainWindow):
     request_retarget = pyqtSignal(int, object)
     request_select = pyqtSignal(int)
     request_remove = pyqtSignal(int)
+    request_restore = pyqtSignal(int, object)
     request_tracker_options = pyqtSignal(object)
     request_segmentation = pyqtSignal(bool, object)
     request_views = pyqtSignal(object)
@@ -85,6 +90,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.view_area, 1)
         layout.addWidget(self.bar)
+        self.timeline = TimelineStrip(self.bar.slider)     # where each target was tracked and lost
+        layout.addWidget(self.timeline)
         self.setCentralWidget(central)
 
         self.histogram = HistogramView()
@@ -102,6 +109,7 @@ class MainWindow(QMainWindow):
         # A bound slot, not a lambda: Qt drops the connection when the panel goes, and the
         # dock reports a last move while the window is being destroyed.
         self.docks[-1].dockLocationChanged.connect(self.params.docked_in)
+        self.docks[1].dockLocationChanged.connect(self.target_panel.docked_in)
 
     def _build_controllers(self, resize):
         self.sources = SourcesController(self, self.settings, self.status, self.request_open,
@@ -119,12 +127,16 @@ class MainWindow(QMainWindow):
             self.playback, request_target=self.request_target,
             request_add_target=self.request_add_target, request_retarget=self.request_retarget,
             request_select=self.request_select, request_remove=self.request_remove,
-            request_clear_target=self.request_clear_target)
+            request_clear_target=self.request_clear_target, request_restore=self.request_restore)
         self.outputs = OutputsController(self, self.settings, self.status, self.sources, self.views,
                                          self.playback, request_record=self.request_record,
                                          request_stop_record=self.request_stop_record)
+        self.annotations = AnnotationsController(self, self.settings, self.status, self.view_area,
+                                                 self.sources, self.playback, self.targets)
+        self.tracks = TracksController(self, self.settings, self.status, self.sources, self.playback,
+                                       self.timeline)
         self.menus = Menus(self, self.sources, self.outputs, self.playback, self.targets, self.views,
-                           self.bar, self.docks)
+                           self.bar, self.docks, labelling=(self.annotations, self.tracks))
 
     def _connect(self):
         worker = self.worker
@@ -141,6 +153,7 @@ class MainWindow(QMainWindow):
                              (self.request_retarget, worker.retarget),
                              (self.request_select, worker.select_target),
                              (self.request_remove, worker.remove_target),
+                             (self.request_restore, worker.restore_target),
                              (self.request_tracker_options, worker.set_tracker_options),
                              (self.request_segmentation, worker.set_segmentation),
                              (self.request_views, worker.set_views),
@@ -157,6 +170,7 @@ class MainWindow(QMainWindow):
         worker.frame_ready.connect(self.playback.on_frame)
         worker.playing_changed.connect(self.playback.on_playing)
         worker.playing_changed.connect(self.menus.show_playing)
+        worker.target_added.connect(self.targets.history.added)
         worker.recording_changed.connect(self.outputs.recording_changed)
         worker.recording_changed.connect(self.menus.show_recording)
         for slot in (self.playback.source_opened, self.menus.show_source,
@@ -165,13 +179,40 @@ class MainWindow(QMainWindow):
         self.sources.probing_cameras.connect(self.menus.show_probing_cameras)
         self.sources.recent_changed.connect(self.menus.show_recent)
         self.playback.frame_arrived.connect(self.views.paint)
+        self.playback.frame_arrived.connect(self.outputs.show_frame)
         self.playback.readout.connect(self.targets.show_targets)
         self.playback.displayed.connect(self.frame_displayed)
         self.views.changed.connect(self.menus.show_views)
         self.params.tracker_changed.connect(self.request_tracker_options.emit)
-        # After editing a parameter, keys go back to the video (Space, Right, B, S...).
+        # After editing a parameter or typing a number, keys go back to the video (Space,
+        # Right, B, S...).
         self.params.edited.connect(lambda: self.main_view.setFocus())
+        self.keys_to_video = KeysToVideo(self.main_view, self)
+        self.keys_to_video.watch(self.bar.frame, self.bar.revert_frame_field)
+        for field in self.target_panel.fields.values():
+            self.keys_to_video.watch(field, self.target_panel.revert)
         self.params.segmentation_changed.connect(self.request_segmentation.emit)
+        self._connect_labelling()
+
+    def _connect_labelling(self):
+        """Loaded annotations, Track to end, the timeline and exports (the worker's part of
+        them is its ``tracks``)."""
+        part = self.worker.tracks
+        for signal, slot in ((self.annotations.request_load, part.load_annotations),
+                             (self.tracks.request_run, part.track_to_end),
+                             (self.tracks.request_stop, part.stop_run),
+                             (self.tracks.request_export, part.export),
+                             (part.annotations_loaded, self.annotations.loaded),
+                             (part.log_changed, self.tracks.log_changed),
+                             (part.run_progress, self.tracks.on_progress),
+                             (part.run_finished, self.tracks.on_finished),
+                             (part.exported, self.tracks.exported),
+                             (self.tracks.running_changed, self.menus.show_running),
+                             (self.playback.frame_arrived, self.annotations.show_frame),
+                             (self.playback.frame_arrived, self.tracks.show_frame),
+                             (self.sources.opened, self.annotations.source_opened),
+                             (self.sources.opened, self.tracks.source_opened)):
+            signal.connect(slot)
 
     def _restore_settings(self):
         settings = self.settings

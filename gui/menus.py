@@ -24,7 +24,7 @@ class Menus(QObject):
     are attributes of this object; ``show_*`` make them show the controllers' state.
     """
 
-    def __init__(self, window, sources, outputs, playback, targets, views, bar, docks):
+    def __init__(self, window, sources, outputs, playback, targets, views, bar, docks, labelling=None):
         super().__init__(window)
         self._window = window
         self._sources = sources
@@ -52,6 +52,10 @@ class Menus(QObject):
                                tip="Forget every target (drag new boxes)")
         self.remove_target = a("Remove Target", targets.remove_selected_target, "Delete",
                                tip="Stop tracking the selected target (click a box to select it)")
+        self.undo = self._from_stack(targets.history.stack.createUndoAction(self._window, "Undo"),
+                                     "Ctrl+Z", "Undo the last target added, moved or removed")
+        self.redo = self._from_stack(targets.history.stack.createRedoAction(self._window, "Redo"),
+                                     "Ctrl+Shift+Z", "Redo what was undone")
         view_group = QActionGroup(self)
         self.views = {}
         for key, name in VIEW_NAMES.items():
@@ -69,13 +73,16 @@ class Menus(QObject):
             arrangement_group.addAction(action)
             self.arrangements[choice] = action
         self.zoom_to_fit = a("Zoom to Fit", views.zoom_to_fit, "Ctrl+0",
-                             tip="Ctrl+wheel zooms in and out around the cursor")
+                             tip="Ctrl+wheel zooms every view in and out around the cursor; "
+                                 "a middle-button drag or the wheel pans")
         self.shortcuts = a("Keyboard Shortcuts…", self.show_shortcuts, "F1")
         self.recent_menu = self._build_menus(docks)
         self.speed, self.view_box = self._build_toolbar()
         self.speed.currentTextChanged.connect(playback.set_speed)
         self.view_box.currentIndexChanged.connect(lambda i: views.set_view(self.view_box.itemData(i)))
         self.show_recent(sources.recent())
+        if labelling is not None:
+            self._add_labelling(*labelling)
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None):
         action = QAction(text, self._window)
@@ -86,6 +93,14 @@ class Menus(QObject):
             action.setToolTip(tip)
             action.setStatusTip(tip)          # Help > Keyboard shortcuts says it too
         action.triggered.connect(slot)
+        self._window.addAction(action)
+        return action
+
+    def _from_stack(self, action, shortcut, tip):
+        """An undo stack's action (its text follows the stack), with a key of its own."""
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
         self._window.addAction(action)
         return action
 
@@ -100,9 +115,12 @@ class Menus(QObject):
         menu.addAction(self.record)
         menu.addSeparator()
         menu.addAction(self.quit)
+        menu = bar.addMenu("&Edit")
+        for action in (self.undo, self.redo, None, self.remove_target, self.reset_targets):
+            menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&Playback")
         for action in (self.play, self.step, self.step_back, self.first_frame, self.last_frame,
-                       self.go_to_frame, None, self.remove_target, self.reset_targets):
+                       self.go_to_frame):
             menu.addAction(action) if action else menu.addSeparator()
         menu = bar.addMenu("&View")
         for action in self.views.values():
@@ -127,7 +145,9 @@ class Menus(QObject):
         bar = QToolBar("Controls")
         bar.setObjectName("Controls")
         self._window.addToolBar(bar)
-        for action in (self.open_file, self.open_camera, self.play, self.step_back, self.step,
+        # Record beside the playback buttons: what follows goes behind ">>" first in a
+        # narrow window, and has keys of its own (the speed, the view: T B S E, V).
+        for action in (self.open_file, self.play, self.step_back, self.step, self.record,
                        self.reset_targets):
             bar.addAction(action)
         speed = QComboBox()
@@ -141,10 +161,39 @@ class Menus(QObject):
         view_box.setToolTip("View (T tracking, B back-projection, S segmentation, E boundaries)")
         bar.addWidget(view_box)
         bar.addAction(self.side_by_side)
-        bar.addAction(self.record)
         return speed, view_box
 
+    def _add_labelling(self, annotations, tracks):
+        """The labelling loop's actions: load annotations, track from them, Track to end
+        (Esc stops it: enabled only then, so Esc cancels a drag otherwise), export."""
+        a = self._action
+        self.load_annotations = a("Load &Annotations…", annotations.choose_file, "Ctrl+L",
+                                  tip="Boxes to show beside the tracker's and start targets from: "
+                                      "CVAT XML, MOT, OTB ground truth or a track CSV")
+        self.export_tracks = a("&Export Tracks…", tracks.choose_export, "Ctrl+Shift+E",
+                               tip="The tracks of this session as MOTChallenge text or CVAT XML")
+        self.track_loaded = a("Track Loaded Boxes", annotations.track_loaded_boxes, "L",
+                              tip="A target on every loaded box of this frame (or of the next that has one)")
+        self.track_to_end = a("Track to End", tracks.track_to_end, "Ctrl+E",
+                              tip="Track to the end of the file as fast as it goes; then scrub through it")
+        self.stop_tracking = a("Stop Tracking to End", tracks.stop, "Esc", tip="Stop Track to End")
+        self.stop_tracking.setEnabled(False)
+        file_menu, playback_menu = (self._menu("&File"), self._menu("&Playback"))
+        file_menu.insertActions(self.record, [self.load_annotations, self.export_tracks])
+        file_menu.insertSeparator(self.record)
+        playback_menu.addSeparator()
+        for action in (self.track_loaded, self.track_to_end, self.stop_tracking):
+            playback_menu.addAction(action)
+
+    def _menu(self, title):
+        return next(action.menu() for action in self._window.menuBar().actions() if action.text() == title)
+
     # ------------------------------------------------------------------ showing state
+    def show_running(self, running: bool):
+        """Track to end runs: Esc stops it, Ctrl+E waits."""
+        self.stop_tracking.setEnabled(running)
+        self.track_to_end.setEnabled(not running)
+
     def show_playing(self, playing: bool):
         self.play.setText("Pause" if playing else "Play")
 

@@ -17,6 +17,8 @@ from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 TRACK_COLOUR = QColor(0, 220, 0)
 LOST_COLOUR = QColor(255, 0, 0)
 TRAIL_COLOUR = QColor(255, 200, 0)
+#: The rim a selected box is drawn on (no target's colour is near it: tracker.app.draw).
+SELECTED_RIM = QColor(255, 255, 255, 200)
 TRACK_PEN_WIDTH = 2.0
 SELECTED_PEN_WIDTH = 4.0
 LABEL_PIXEL_SIZE = 13
@@ -88,7 +90,7 @@ def paint_track(painter, state, trail, transform, width: float, colour=None, pre
             colour = LOST_COLOUR if state.lost else TRACK_COLOUR
         corners = QPolygonF([transform.map(QPointF(x, y)) for x, y in box_corners(state.rotated)])
         pen_width = SELECTED_PEN_WIDTH if selected else TRACK_PEN_WIDTH
-        rim = QColor(255, 255, 255, 200) if selected else QColor(0, 0, 0, 140)
+        rim = SELECTED_RIM if selected else QColor(0, 0, 0, 140)
         painter.setPen(_pen(rim, pen_width + 2))
         painter.drawPolygon(corners)        # a rim: the box shows on any frame
         painter.setPen(_pen(colour, pen_width))

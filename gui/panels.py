@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import QRectF, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QRectF, QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QColor, QPainter
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                              QLabel, QPushButton, QSpinBox, QWidget)
 
+from .status import ElidedLabel
 from .target_list import TargetList
+
+#: The panels' margins and the space between their rows: small, so that a small window
+#: still leaves the video most of its height.
+PANEL_MARGINS = (6, 4, 6, 4)
+PANEL_SPACING = 4
+
+#: A box field's value when it holds no number (shown as a dash).
+UNSET = -1.0
 
 #: The parameters a new user starts with, and "Restore defaults" brings back.
 DEFAULTS = {"colour_space": "bgr", "bins": 16, "segment": True, "auto_bandwidth": True,
@@ -21,15 +30,29 @@ BANDWIDTH_TIP = (
     "fewer, bigger regions. Auto estimates it from the frame.")
 
 
+def set_low_for(panel, area) -> None:
+    """Below or above the video a panel is laid out low and wide (``panel.set_low``)."""
+    panel.set_low(area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea))
+
+
 class HistogramView(QWidget):
     """Bars of the target model's heaviest colour bins, each painted in its colour."""
 
     BARS = 32
+    #: Bars are at least this share of the width (1 / MIN_SLOTS): a target of one or two
+    #: colours shows wide bars, not slivers.
+    MIN_SLOTS = 8
+    #: Bins lighter than this share of the heaviest are left out (they would paint nothing).
+    MIN_SHARE = 0.01
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._bars = []
-        self.setMinimumSize(160, 80)
+        # Low enough for a small window's panels; it takes more height when there is some.
+        self.setMinimumSize(120, 40)
+
+    def sizeHint(self):
+        return QSize(160, 80)
 
     def set_histogram(self, weights: np.ndarray | None, colours: np.ndarray | None) -> None:
         """``weights`` (n,) and BGR ``colours`` (n, 3); None clears the panel."""
@@ -39,7 +62,7 @@ class HistogramView(QWidget):
             top = np.argsort(weights)[::-1][: self.BARS]
             peak = float(weights[top[0]]) or 1.0
             self._bars = [(float(weights[i]) / peak, tuple(int(c) for c in colours[i][::-1]))
-                          for i in top]
+                          for i in top if weights[i] >= self.MIN_SHARE * peak]
         self.update()
 
     def paintEvent(self, event):
@@ -51,7 +74,7 @@ class HistogramView(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "no target")
             return
         w, h = self.width(), self.height() - 4
-        bar_w = w / self.BARS
+        bar_w = w / max(len(self._bars), self.MIN_SLOTS)
         for i, (height, rgb) in enumerate(self._bars):
             painter.fillRect(QRectF(i * bar_w + 1, 2 + h * (1 - height), bar_w - 2, h * height),
                              QColor(*rgb))
@@ -100,6 +123,8 @@ class ParametersPanel(QWidget):
             ("Colour space", self.colour_space), ("Bins", self.bins),
             ("Segmentation", self.segment), ("Kernel", self.kernel), ("Bandwidth", bandwidth))]
         self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(*PANEL_MARGINS)
+        self._grid.setVerticalSpacing(PANEL_SPACING)
         self._columns = 0
         self.set_columns(1)
         self._set_values(DEFAULTS)
@@ -136,10 +161,12 @@ class ParametersPanel(QWidget):
         for r in range(len(self._rows) + 2):
             self._grid.setRowStretch(r, 1 if r == rows + 1 else 0)   # spare height below
 
-    def docked_in(self, area) -> None:
-        """Below or above the video the parameters go in two columns, to stay low."""
-        low = area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea)
+    def set_low(self, low: bool) -> None:
+        """Two columns below the video (to stay low), one in a side panel."""
         self.set_columns(2 if low else 1)
+
+    def docked_in(self, area) -> None:
+        set_low_for(self, area)
 
     def tracker_options(self) -> dict:
         return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value()}
@@ -233,31 +260,62 @@ class TargetPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         grid = QGridLayout(self)
+        grid.setContentsMargins(*PANEL_MARGINS)
+        grid.setVerticalSpacing(PANEL_SPACING)
+        self._grid = grid
+        self._labels = {}
         self.fields = {}
         for i, name in enumerate("xywh"):
             field = QDoubleSpinBox()
             field.setDecimals(1)
-            field.setRange(0.0, 100000.0)
+            field.setRange(UNSET, 100000.0)
+            field.setSpecialValueText("\u2013")      # UNSET: no box (no target selected)
+            field.setValue(UNSET)
             field.setKeyboardTracking(False)
             field.setToolTip({"x": "left edge", "y": "top edge", "w": "width", "h": "height"}[name]
                              + " of the target box, in image pixels; Enter sets the box")
             field.lineEdit().returnPressed.connect(self.apply)
-            grid.addWidget(QLabel(name), i // 2, 2 * (i % 2))
-            grid.addWidget(field, i // 2, 2 * (i % 2) + 1)
+            self._labels[name] = QLabel(name)
             self.fields[name] = field
         self.apply_button = QPushButton("Set box")
         self.apply_button.setToolTip("Re-target the selected target on the box typed above "
                                      "(a new target when none is selected)")
         self.apply_button.clicked.connect(self.apply)
-        self.readout = QLabel("no target")
-        grid.addWidget(self.apply_button, 2, 0, 1, 2)
-        grid.addWidget(self.readout, 2, 2, 1, 2)
+        self.readout = ElidedLabel("no target")     # shortened with "…" if need be, never wider
         self.targets = TargetList()
         self._apply_pending = False
-        grid.addWidget(self.targets, 3, 0, 1, 4)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        grid.setRowStretch(3, 1)           # spare height to the list, not between the rows
+        self._shown_box = None                 # the box of the state shown last
+        self._low = None
+        self.set_low(False)
+
+    def docked_in(self, area) -> None:
+        set_low_for(self, area)
+
+    def set_low(self, low: bool) -> None:
+        """The four fields in one row (a panel below the video, which must stay low) or
+        in two (a side panel)."""
+        if low == self._low:
+            return
+        self._low = low
+        grid, per_row = self._grid, 4 if low else 2
+        for i, name in enumerate("xywh"):
+            grid.removeWidget(self._labels[name])
+            grid.removeWidget(self.fields[name])
+            r, c = divmod(i, per_row)
+            grid.addWidget(self._labels[name], r, 2 * c)
+            grid.addWidget(self.fields[name], r, 2 * c + 1)
+        rows = 4 // per_row
+        for widget in (self.apply_button, self.readout, self.targets):
+            grid.removeWidget(widget)
+        # The readout has a row of its own, as wide as the panel, so that its text never
+        # widens it (a LOST target's longer text would push the video aside).
+        grid.addWidget(self.apply_button, rows, 0, 1, 2)
+        grid.addWidget(self.readout, rows + 1, 0, 1, 8)
+        grid.addWidget(self.targets, rows + 2, 0, 1, 8)
+        for c in range(8):
+            grid.setColumnStretch(c, 1 if c % 2 and c < 2 * per_row else 0)
+        for r in range(5):
+            grid.setRowStretch(r, 1 if r == rows + 2 else 0)   # spare height to the list
 
     def editing(self) -> bool:
         """Whether the user is typing in a field (then frames do not overwrite it)."""
@@ -272,23 +330,43 @@ class TargetPanel(QWidget):
         ``target_id``, whose they are."""
         if state is None:
             self.readout.setText("no target")
+            if self._shown_box is not None and not self.editing():
+                self.clear_box()              # no box to show: not the last one's
             return
         name = "" if target_id is None else f"#{target_id} "
         self.readout.setText(f"{name}{'LOST ' if state.lost else ''}score {state.score:.2f}, "
                              f"angle {state.rotated[2]:.0f}\u00b0")
+        self._shown_box = state.box
         if not self.editing():
-            for name, value in zip("xywh", state.box):
-                field = self.fields[name]
-                field.blockSignals(True)
-                field.setValue(value)
-                field.blockSignals(False)
+            self._show_box(state.box)
 
-    def box(self) -> tuple:
-        return tuple(self.fields[n].value() for n in "xywh")
+    def clear_box(self) -> None:
+        """No box in the fields (the targets went): a dash in each until one is shown."""
+        self._shown_box = None
+        self._show_box((UNSET,) * 4)
+
+    def revert(self) -> None:
+        """Show the selected target's box again in the fields (what was typed is dropped)."""
+        if self._shown_box is not None:
+            self._show_box(self._shown_box)
+
+    def _show_box(self, box) -> None:
+        for name, value in zip("xywh", box):
+            field = self.fields[name]
+            field.blockSignals(True)
+            field.setValue(value)
+            field.blockSignals(False)
+
+    def box(self) -> tuple | None:
+        """The box in the fields; None while any of them is blank."""
+        box = tuple(self.fields[n].value() for n in "xywh")
+        return None if min(box) < 0 else box
 
     def apply(self) -> None:
         for field in self.fields.values():
             field.interpretText()           # text typed but not yet committed counts
+        if self.box() is None:
+            return
         # A spin box passes one Return on as two returnPressed: one box, not two targets.
         if not self._apply_pending:
             self._apply_pending = True
@@ -296,5 +374,7 @@ class TargetPanel(QWidget):
 
     def _emit_box(self) -> None:
         self._apply_pending = False
-        self.box_entered.emit(self.box())
+        box = self.box()
+        if box is not None:
+            self.box_entered.emit(box)
 

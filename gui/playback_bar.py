@@ -88,6 +88,12 @@ class PlaybackBar(QWidget):
             return
         self.time.setText(f"{format_time(position / self._fps)} / {format_time(self._last / self._fps)}")
 
+    def revert_frame_field(self) -> None:
+        """Show the frame on screen again in the field (what was typed is dropped)."""
+        self.frame.blockSignals(True)
+        self.frame.setValue(max(self._position, 0))
+        self.frame.blockSignals(False)
+
     def focus_frame_field(self) -> None:
         self.frame.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.frame.selectAll()
@@ -98,4 +104,7 @@ class PlaybackBar(QWidget):
 
     def _on_typed(self):
         if self.frame.value() != self._position:
+            # Asked for: the field leaving focus next (Enter gives the keys back to the
+            # video) finishes the same editing again, which is no second jump.
+            self._position = self.frame.value()
             self.seek_requested.emit(self.frame.value())

@@ -9,10 +9,14 @@ from PyQt6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, 
 
 from tracker.app import DEFAULT_SUFFIX, RecordPlan
 
+from .confirm import confirm_replace
+
 VIDEO_FILTER = "Matroska video (*.mkv);;AVI video (*.avi);;MP4 video (*.mp4)"
 CONTAINER_NOTE = ("A Matroska .mkv (the default) or .avi stays readable up to the last frame "
                   "written even if the app is killed or the power fails; an .mp4 is "
                   "finalised only when recording stops cleanly.")
+#: Whether to replace a file is asked once, on Record, for every file together.
+_ASKED_ON_RECORD = QFileDialog.Option.DontConfirmOverwrite
 
 
 class RecordDialog(QDialog):
@@ -78,6 +82,11 @@ class RecordDialog(QDialog):
             widget.toggled.connect(self._update_summary)
         self._update_summary()
 
+    def accept(self):
+        """Record, once the user has said to replace any file that exists."""
+        if confirm_replace(self, self.plan().files()):
+            super().accept()
+
     def plan(self) -> RecordPlan:
         video = self.video_path.text().strip() if self.video_on.isChecked() else ""
         csv = self.csv_path.text().strip() if self.csv_on.isChecked() else ""
@@ -93,14 +102,14 @@ class RecordDialog(QDialog):
 
     def _browse_video(self):
         path, _ = QFileDialog.getSaveFileName(self, "Record video to", self.video_path.text(),
-                                              VIDEO_FILTER)
+                                              VIDEO_FILTER, options=_ASKED_ON_RECORD)
         if path:
             self.video_path.setText(path)
             self._video_edited(path)
 
     def _browse_csv(self):
         path, _ = QFileDialog.getSaveFileName(self, "Write the track CSV to", self.csv_path.text(),
-                                              "CSV (*.csv)")
+                                              "CSV (*.csv)", options=_ASKED_ON_RECORD)
         if path:
             self.csv_path.setText(path)
             self._csv_edited = True
@@ -108,5 +117,24 @@ class RecordDialog(QDialog):
     def _update_summary(self, *_):
         files = self.plan().files()
         self.ok_button.setEnabled(bool(files))
-        self.summary.setText("Writes: " + ", ".join(files) if files else "Nothing to record: "
-                             "choose a video, a CSV or both.")
+        # A file a line, each breakable after a "/" (a zero-width space there), so that a
+        # long path wraps instead of being cut off.
+        self.summary.setText("Writes:\n" + "\n".join(f.replace("/", "/\u200b") for f in files)
+                             if files else "Nothing to record: choose a video, a CSV or both.")
+        self._fit_height()
+
+    def _fit_height(self):
+        """As tall as the wrapped text needs: a dialog keeps the height of its first text
+        otherwise, and the lines that wrapped since would be cut off."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalMinimumSize().height()
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()                # narrower: more lines

@@ -12,10 +12,14 @@ from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBo
 MOUSE_AND_KEYS = (
     ("Drag on the video", "Add a target, in a new colour (paused or playing)"),
     ("Shift+drag on the video", "Re-target the selected target (it keeps its id and colour)"),
+    ("Click on a loaded (dashed) box", "Track it: a new target on that box"),
     ("Click on a box", "Select that target (also a click on its row in the Target panel's list): "
                        "the colour histogram and the box fields show it"),
     ("Esc", "Cancel a drag"),
-    ("Ctrl+mouse wheel", "Zoom in and out around the cursor"),
+    ("Ctrl+mouse wheel", "Zoom in and out around the cursor (every view shown; the zoom "
+                         "shows in the corner, Ctrl+0 fits)"),
+    ("Middle-button drag, mouse wheel", "Pan a zoomed view (Shift+wheel: sideways)"),
+    ("Esc in a number field", "Back to the video, the field as it was (Enter: with the number)"),
     ("Click on the slider", "Go to that frame; drag the slider to seek"),
     ("Drop a file on the window", "Open it"),
 )

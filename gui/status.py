@@ -30,6 +30,13 @@ class ElidedLabel(QLabel):
     def clear_text(self) -> None:
         self.set_full_text("")
 
+    # As a QLabel's: the text is the whole text, shortened only where it is painted.
+    def setText(self, text: str) -> None:
+        self.set_full_text(text)
+
+    def text(self) -> str:
+        return self._full
+
     def full_text(self) -> str:
         return self._full
 
@@ -52,6 +59,7 @@ class RecordingIndicator(QLabel):
         self.setStyleSheet("QLabel { color: white; background: #c0141c; font-weight: bold; "
                            "padding: 1px 6px; border-radius: 3px; }")
         self._started = None
+        self._held = None                  # the frame recording resumes after, while held
         self._timer = QTimer(self)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._tick)
@@ -59,6 +67,7 @@ class RecordingIndicator(QLabel):
 
     def start(self, files) -> None:
         self._started = time.monotonic()
+        self._held = None
         names = ", ".join(Path(f).name for f in files)
         self.setToolTip("Recording to " + "\n".join(files))
         self._names = names
@@ -71,12 +80,23 @@ class RecordingIndicator(QLabel):
         self._started = None
         self.setVisible(False)
 
+    def set_held(self, resumes_after: int | None) -> None:
+        """Recording holds (the user went back) until playback passes frame
+        ``resumes_after``; None: it records."""
+        if resumes_after != self._held:
+            self._held = resumes_after
+            self._tick()
+
+    def held(self) -> int | None:
+        return self._held
+
     def elapsed(self) -> float:
         return 0.0 if self._started is None else time.monotonic() - self._started
 
     def _tick(self):
         seconds = int(self.elapsed())
-        self.setText(f"\u25cf REC {seconds // 60:02d}:{seconds % 60:02d}  {self._names}")
+        held = "" if self._held is None else f" (held: resumes after frame {self._held})"
+        self.setText(f"\u25cf REC {seconds // 60:02d}:{seconds % 60:02d}{held}  {self._names}")
 
 
 class StatusLine(QObject):

@@ -29,7 +29,7 @@ class TargetList(QTableWidget):
         # Keys belong to the video (Space, Delete...): the list is for the mouse.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setToolTip("Click a target to select it (Delete removes it, Shift+drag re-targets it)")
-        self.setMinimumHeight(60)
+        self.setMinimumHeight(44)             # the header and a row
         self._ids: list[int] = []
         self._selected = None
         self.cellClicked.connect(self._on_click)

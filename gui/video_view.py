@@ -6,15 +6,13 @@ goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
 ``x`` covers ``[x, x + 1)``, so the box can be handed straight to a tracker.
 """
 
-import sys
-
-import cv2
-import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QPainter, QPen, QTransform
+from PyQt6.QtGui import QColor, QPainter, QPen, QTransform
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from . import overlay
+from .frame_image import as_qimage
+from .zoom import MAX_ZOOM, SMOOTH_MAX_SCALE, WHEEL_ZOOM_STEP, view_transform, zoom_text
 
 __all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR"]
 
@@ -24,7 +22,6 @@ BACKGROUND = QColor(24, 24, 24)
 BAND_COLOUR = QColor(255, 255, 0)
 
 _BAND_SHADOW = QColor(0, 0, 0)
-_LITTLE_ENDIAN = sys.byteorder == "little"
 _TEXT_COLOUR = QColor(235, 235, 235)
 _PLACEHOLDER_COLOUR = QColor(150, 150, 150)
 
@@ -34,95 +31,14 @@ _PLACEHOLDER_COLOUR = QColor(150, 150, 150)
 MIN_SELECTION_IMAGE = 4.0
 MIN_SELECTION_WIDGET = 6.0
 
-MAX_ZOOM = 32.0
-#: Zoom factor per wheel notch (120 eighths of a degree).
-_WHEEL_ZOOM_STEP = 1.25
-#: Above this many widget pixels per image pixel, drawing switches from smooth
-#: to nearest-neighbour scaling so a zoomed-in user sees the real pixels rather
-#: than a blur of them.
-_SMOOTH_MAX_SCALE = 3.0
-
-
-def _clamp_centre(centre, image_len, view_len, scale):
-    """Clamp a zoom centre along one axis so the image covers the view.
-
-    When the scaled image is shorter than the view along this axis it is
-    centred (letterboxed) instead: panning could only add more empty bar.
-    """
-    half_view = view_len / (2.0 * scale)  # half the view, in image units
-    if 2.0 * half_view >= image_len:
-        return image_len / 2.0
-    return min(max(centre, half_view), image_len - half_view)
-
-
-def _view_transform(view_w, view_h, image_w, image_h, zoom, centre):
-    """Map image coordinates to widget coordinates for a fit-and-zoom view.
-
-    Parameters
-    ----------
-    view_w, view_h : float
-        Widget size in (logical) pixels.
-    image_w, image_h : int
-        Image size in pixels.
-    zoom : float
-        Magnification relative to fitting the whole image, >= 1.
-    centre : tuple of float or None
-        Requested image point at the middle of the view; None for the image centre.
-
-    Returns
-    -------
-    scale : float
-        Widget pixels per image pixel.
-    offset : tuple of float
-        Widget position of image point (0, 0): ``widget = offset + scale * image``.
-    centre : tuple of float
-        The image point actually shown at the middle of the view, after clamping.
-    """
-    fit = min(view_w / image_w, view_h / image_h)
-    # A collapsed widget must still give an invertible mapping.
-    scale = max(fit, 1e-6) * zoom
-    cx, cy = centre if centre is not None else (image_w / 2.0, image_h / 2.0)
-    cx = _clamp_centre(cx, image_w, view_w, scale)
-    cy = _clamp_centre(cy, image_h, view_h, scale)
-    offset = (view_w / 2.0 - scale * cx, view_h / 2.0 - scale * cy)
-    return scale, offset, (cx, cy)
-
-
-def _as_qimage(image):
-    """A QImage of a uint8 BGR or gray array, and the array that holds its pixels.
-
-    The frame is converted to 32-bit BGRX (Qt's RGB32 in a little-endian machine's
-    memory): Qt scales that format smoothly about four times faster than 24-bit BGR,
-    and two 1280x720 views are scaled every frame. The conversion is a fresh array,
-    so the caller's frame is never shared. The QImage does not own the buffer: keep
-    the returned array alive as long as the QImage.
-    """
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"VideoView.set_frame: expected a uint8 image, got {image.dtype}")
-    if image.ndim == 3 and image.shape[2] == 1:
-        image = image[:, :, 0]
-    if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
-        raise ValueError("VideoView.set_frame: expected an HxWx3 BGR or HxW gray image, "
-                         f"got shape {image.shape}")
-    h, w = image.shape[:2]
-    if h == 0 or w == 0:
-        raise ValueError(f"VideoView.set_frame: empty image of shape {image.shape}")
-    if _LITTLE_ENDIAN:
-        code = cv2.COLOR_GRAY2BGRA if image.ndim == 2 else cv2.COLOR_BGR2BGRA
-        pixels = cv2.cvtColor(np.ascontiguousarray(image), code)
-        return pixels, QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB32)
-    fmt = QImage.Format.Format_Grayscale8 if image.ndim == 2 else QImage.Format.Format_BGR888
-    pixels = np.array(image, copy=True, order="C")
-    return pixels, QImage(pixels.data, w, h, pixels.strides[0], fmt)
-
-
 class VideoView(QWidget):
     """Shows frames fitted to the widget and turns mouse drags into target boxes.
 
     The frame is scaled to fit, keeping its aspect ratio, centred on a dark
-    background; `set_zoom` and Ctrl+wheel magnify it. A left-button drag over
-    the frame draws a dashed rubber band and, on release, emits the box.
+    background; `set_zoom` and Ctrl+wheel magnify it, a drag with the middle button
+    (or the wheel, Shift+wheel sideways) pans it, and the magnification shows in the
+    bottom right corner while zoomed. A left-button drag over the frame draws a
+    dashed rubber band and, on release, emits the box.
 
     Signals
     -------
@@ -138,6 +54,9 @@ class VideoView(QWidget):
         A drag was abandoned with Esc (or by clearing the frame or hiding the view).
     zoom_changed(zoom)
         The zoom factor changed, by `set_zoom` or by Ctrl+wheel.
+    view_moved(zoom, x, y)
+        The user zoomed or panned: the zoom and the image point at the middle of the
+        view (another view follows with `set_view`).
     painted()
         The view has just been painted (the frame set last is on screen).
     """
@@ -147,6 +66,7 @@ class VideoView(QWidget):
     target_clicked = pyqtSignal(int)
     selection_cancelled = pyqtSignal()
     zoom_changed = pyqtSignal(float)
+    view_moved = pyqtSignal(float, float, float)
     painted = pyqtSignal()
 
     def __init__(self, parent=None):
@@ -160,6 +80,7 @@ class VideoView(QWidget):
         self._tracks = ({}, {})  # (id -> TrackState, id -> trail): every target
         self._selected = None  # id of the target painted highlighted
         self._press = None  # (widget position, Shift held) of the button press
+        self._pan = None  # (widget position, image centre) where a middle-button drag began
         # Drag ends in image coordinates, so the band stays on the same image
         # content while frames arrive or the zoom changes mid-drag.
         self._drag_start = None
@@ -187,7 +108,7 @@ class VideoView(QWidget):
             self.update()
             return
         old_size = self.image_size()
-        self._array, self._qimage = _as_qimage(image)
+        self._array, self._qimage = as_qimage(image)
         if old_size is not None and old_size != self.image_size():
             # A new source: the old zoom centre points at unrelated content.
             self._centre = None
@@ -261,13 +182,49 @@ class VideoView(QWidget):
         self._centre = (float(x), float(y))
         self.update()
 
+    def set_view(self, zoom, x, y):
+        """Show what another view shows: ``zoom`` around image point ``(x, y)``. Emits
+        no ``view_moved`` (that is for the user's moves)."""
+        self._centre = (float(x), float(y))
+        self.set_zoom(zoom)
+        self.update()
+
+    def zoom_label(self):
+        """The magnification and where it is painted, ``(text, QRectF)``, while zoomed
+        in; None at fit."""
+        geometry = self._geometry()
+        if geometry is None or self._zoom <= 1.0:
+            return None
+        text = zoom_text(geometry[0])
+        metrics = self.fontMetrics()
+        w, h = metrics.horizontalAdvance(text) + 10, metrics.height() + 4
+        return text, QRectF(self.width() - w - 8, self.height() - h - 8, w, h)
+
+    def _moved(self):
+        """The user zoomed or panned: say so, with the centre as clamped."""
+        centre = self.zoom_centre()
+        if centre is not None:
+            self.view_moved.emit(self._zoom, *centre)
+
+    def _pan_by(self, dx, dy):
+        """Move the frame by ``(dx, dy)`` widget pixels (clamped to cover the view)."""
+        geometry = self._geometry()
+        if geometry is None or self._zoom <= 1.0:
+            return
+        scale, _, (cx, cy) = geometry
+        iw, ih = self.image_size()
+        self._centre = view_transform(self.width(), self.height(), iw, ih, self._zoom,
+                                      (cx - dx / scale, cy - dy / scale))[2]
+        self.update()
+        self._moved()
+
     # ---------------------------------------------------- coordinate mapping
 
     def _geometry(self):
         size = self.image_size()
         if size is None:
             return None
-        return _view_transform(self.width(), self.height(), *size, self._zoom, self._centre)
+        return view_transform(self.width(), self.height(), *size, self._zoom, self._centre)
 
     def widget_to_image(self, point):
         """Map a widget position to image pixel coordinates.
@@ -325,11 +282,12 @@ class VideoView(QWidget):
             if geometry is None:
                 self._paint_placeholder(painter)
             else:
-                smooth = geometry[0] < _SMOOTH_MAX_SCALE
+                smooth = geometry[0] < SMOOTH_MAX_SCALE
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
                 painter.drawImage(self.image_rect(), self._qimage)
                 self._paint_track(painter)
                 self._paint_band(painter)
+                self._paint_zoom_label(painter)
             self._paint_overlay_text(painter)
         finally:
             painter.end()
@@ -356,6 +314,15 @@ class VideoView(QWidget):
         painter.fillRect(bounds.adjusted(-pad, -pad, pad, pad), QColor(0, 0, 0, 150))
         painter.setPen(_TEXT_COLOUR)
         painter.drawText(bounds, flags | Qt.TextFlag.TextWordWrap, self._overlay_text)
+
+    def _paint_zoom_label(self, painter):
+        label = self.zoom_label()
+        if label is None:
+            return
+        text, rect = label
+        painter.fillRect(rect, QColor(0, 0, 0, 150))
+        painter.setPen(_TEXT_COLOUR)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _image_transform(self):
         """Image pixel-index coordinates to widget: pixel i's centre is at i + 0.5."""
@@ -422,6 +389,12 @@ class VideoView(QWidget):
         self.selection_cancelled.emit()
 
     def mousePressEvent(self, event):
+        if event.button() == Qt.MouseButton.MiddleButton and self._qimage is not None \
+                and self._zoom > 1.0:
+            self._pan = (event.position(), event.position())
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
         if event.button() != Qt.MouseButton.LeftButton or self._qimage is None:
             event.ignore()
             return
@@ -432,6 +405,13 @@ class VideoView(QWidget):
         event.accept()
 
     def mouseMoveEvent(self, event):
+        if self._pan is not None:
+            start, last = self._pan
+            now = event.position()
+            self._pan = (start, now)
+            self._pan_by(now.x() - last.x(), now.y() - last.y())
+            event.accept()
+            return
         if self._drag_start is None:
             event.ignore()
             return
@@ -440,6 +420,11 @@ class VideoView(QWidget):
         event.accept()
 
     def mouseReleaseEvent(self, event):
+        if event.button() == Qt.MouseButton.MiddleButton and self._pan is not None:
+            self._pan = None
+            self.unsetCursor()
+            event.accept()
+            return
         if event.button() != Qt.MouseButton.LeftButton or self._drag_start is None:
             event.ignore()
             return
@@ -471,11 +456,20 @@ class VideoView(QWidget):
 
     def wheelEvent(self, event):
         if not event.modifiers() & Qt.KeyboardModifier.ControlModifier or self._qimage is None:
-            event.ignore()  # plain wheel belongs to any scrolling parent
+            if self._qimage is None or self._zoom <= 1.0:
+                event.ignore()  # at fit, a plain wheel belongs to any scrolling parent
+                return
+            # Zoomed in, the wheel pans: down moves the frame up, Shift+wheel sideways.
+            event.accept()
+            dx, dy = event.angleDelta().x() / 120.0, event.angleDelta().y() / 120.0
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and not dx:
+                dx, dy = dy, 0.0
+            step = 0.1 * min(self.width(), self.height())
+            self._pan_by(dx * step, dy * step)
             return
         event.accept()
         notches = event.angleDelta().y() / 120.0  # touchpads send fractions of a notch
-        zoom = min(max(self._zoom * _WHEEL_ZOOM_STEP**notches, 1.0), MAX_ZOOM)
+        zoom = min(max(self._zoom * WHEEL_ZOOM_STEP**notches, 1.0), MAX_ZOOM)
         if zoom == self._zoom:
             return
         # Keep the image point under the cursor where it is: choose the centre
@@ -483,13 +477,14 @@ class VideoView(QWidget):
         cursor = event.position()
         px, py = self.widget_to_image(cursor)
         iw, ih = self.image_size()
-        new_scale = _view_transform(self.width(), self.height(), iw, ih, zoom, None)[0]
+        new_scale = view_transform(self.width(), self.height(), iw, ih, zoom, None)[0]
         centre = (
             px - (cursor.x() - self.width() / 2.0) / new_scale,
             py - (cursor.y() - self.height() / 2.0) / new_scale,
         )
         # Store the clamped centre, so zooming in and out again at one spot
         # does not wander off past the image edge.
-        self._centre = _view_transform(self.width(), self.height(), iw, ih, zoom, centre)[2]
+        self._centre = view_transform(self.width(), self.height(), iw, ih, zoom, centre)[2]
         self.set_zoom(zoom)
+        self._moved()
 

@@ -32,6 +32,7 @@ from tracker.app import PlaybackClock, RecordPlan, Session, warm_up
 from tracker.errors import SourceError, TrackerError
 
 from .display import DisplayFrame, SourceInfo
+from .worker_tracks import WorkerTracks
 
 # What an error stops (see the module docstring).
 FRAME, STOP, REQUEST = "frame", "stop", "request"
@@ -54,10 +55,12 @@ class PipelineWorker(QObject):
     frame_ready = pyqtSignal(object)     # DisplayFrame
     playing_changed = pyqtSignal(bool)
     recording_changed = pyqtSignal(bool, object)   # recording?, the files written
+    target_added = pyqtSignal(int)       # after each add_target: the new id (-1: none added)
     finished = pyqtSignal()
 
     HISTOGRAM_EVERY = 15                 # frames between histogram refreshes while tracking
     FAILING_FRAMES = 30                  # failed frames in a row that stop playback
+    SCREEN_WAIT = 0.5                    # seconds "every frame" waits for the screen at most
 
     def __init__(self, tracker_options: dict | None = None, segment: bool = True,
                  segment_options: dict | None = None):
@@ -74,6 +77,8 @@ class PipelineWorker(QObject):
         self._told_recorder = None       # the recording the window was last told of
         self._shown = threading.Event()
         self._shown.set()
+        self._sent_at = 0.0              # when the last frame went to the screen
+        self.tracks = WorkerTracks(self)     # annotations, Track to end, the log's summary, exports
 
     # ------------------------------------------------------------------ the error boundary
     def _attempt(self, work, *args, policy: str = REQUEST, explain: str = "{}") -> None:
@@ -107,6 +112,7 @@ class PipelineWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
+        self.tracks.start()
         pipeline = self.session.pipeline
         self._attempt(lambda: warm_up(pipeline.segment_options, **pipeline.options_of(None)),
                       explain="warming up failed ({}); the first frames may be slow")
@@ -223,9 +229,27 @@ class PipelineWorker(QObject):
 
     @pyqtSlot(object)
     def add_target(self, box):
-        """Add a target on ``box`` (x, y, w, h) in the frame on screen; the others stay."""
+        """Add a target on ``box`` (x, y, w, h) in the frame on screen; the others stay.
+        Says which id it got with ``target_added`` (-1 if it could not be added), one
+        answer per request, in order."""
+        added = []
+
+        def add():
+            result = self.session.add_target(box)
+            added.append(result.selected)
+            self._show(result, force=True, histogram=True)
+
         if self.session.frame is not None:
-            self._attempt(lambda: self._show(self.session.add_target(box), force=True, histogram=True))
+            self._attempt(add)
+        self.target_added.emit(added[0] if added else -1)
+
+    @pyqtSlot(int, object)
+    def restore_target(self, target_id: int, box):
+        """Bring target ``target_id`` back (an undone removal) on ``box`` in the frame on
+        screen, under its own id; nothing if that id is in use."""
+        if self.session.frame is not None and target_id not in self.session.pipeline.targets:
+            self._attempt(lambda: self._show(self.session.add_target(box, target_id=target_id),
+                                             force=True, histogram=True))
 
     @pyqtSlot(int, object)
     def retarget(self, target_id: int, box):
@@ -331,8 +355,14 @@ class PipelineWorker(QObject):
 
     def _play_next(self):
         session = self.session
-        if session.source.is_live or not self._clock.paced:
+        if session.source.is_live:
             return self._advance()
+        if not self._clock.paced:
+            # Every frame: each one is shown, so the next waits for the screen (unless
+            # the screen paints nothing, a minimised window say: then it goes on).
+            if self._shown.is_set() or time.perf_counter() - self._sent_at > self.SCREEN_WAIT:
+                self._advance()
+            return
         # Files play in real time: frames due by the clock but not yet processed are
         # passed over when processing falls behind, rather than slowing the video down
         # (not while recording: every recorded frame is tracked).
@@ -386,6 +416,7 @@ class PipelineWorker(QObject):
             self._dropped += 1
             return
         self._shown.clear()
+        self._sent_at = time.perf_counter()
         session, source = self.session, self.session.source
         pipeline = session.pipeline
         self._on_screen = session.position
@@ -399,7 +430,8 @@ class PipelineWorker(QObject):
             track_ms=result.track_ms, segment_ms=result.segment_ms,
             source_fps=(source.fps or 0.0) if source else 0.0,
             dropped=self._dropped, playing=self._playing, capture_time=session.capture_time,
-            source_dropped=getattr(source, "frames_dropped", 0) or 0)
+            source_dropped=getattr(source, "frames_dropped", 0) or 0,
+            recording_resumes_after=session.recording_resumes_after)
         if histogram and pipeline.tracker is not None:
             display.histogram = pipeline.tracker.model_histogram()
         self.frame_ready.emit(display)

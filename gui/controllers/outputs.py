@@ -1,18 +1,23 @@
 """What the app writes: recordings (the Record dialog, or a plan given in code) and saved
-frames. New files go beside the video when that folder is writable."""
+frames. New files go where `tracker.app.output_places` says (the folder last written to,
+else the user's Videos folder), under names no file has yet."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import cv2
-from PyQt6.QtCore import QObject
+from PyQt6.QtCore import QObject, QStandardPaths
 from PyQt6.QtWidgets import QFileDialog
 
+from ..confirm import confirm_replace
 from ..record_dialog import RecordDialog
 from tracker.app import DEFAULT_SUFFIX, RecordPlan, annotated_views
+from tracker.app.output_places import default_output_folder, free_path, source_name
 from .views import VIEW_NAMES
+
+#: The settings key of the folder the user last wrote a recording or a frame to.
+LAST_FOLDER = "dialog/output_folder"
 
 
 class OutputsController(QObject):
@@ -20,7 +25,7 @@ class OutputsController(QObject):
     whether it does: ``recording`` and the ``files`` being written. Saves the frame on
     screen (``playback.last_frame``) as the ``views`` show it.
 
-    ``window`` is the dialogs' parent; ``settings`` keep the last folder recorded to.
+    ``window`` is the dialogs' parent; ``settings`` keep the last folder written to.
     """
 
     def __init__(self, window, settings, status, sources, views, playback, *, request_record,
@@ -45,14 +50,15 @@ class OutputsController(QObject):
         if self._sources.info is None:
             self._status.show_error("open a video or camera before recording")
             return
-        video = str(Path(self.output_folder()) / f"{self._stem()}-track{DEFAULT_SUFFIX}")
-        dialog = RecordDialog(self._window, video, self._views.shown_views(), VIEW_NAMES,
-                              self._views.arrangement())
+        views = self._views.shown_views()
+        video = free_path(Path(self.output_folder()) / f"{self._stem()}-track{DEFAULT_SUFFIX}",
+                          lambda path: _recording_files(path, views))
+        dialog = RecordDialog(self._window, str(video), views, VIEW_NAMES, self._views.arrangement())
         self._dialog = dialog
         if dialog.exec() == dialog.DialogCode.Accepted:
             plan = dialog.plan()
             for path in plan.files()[:1]:
-                self._settings.write("dialog/record_folder", str(Path(path).parent))
+                self._settings.write(LAST_FOLDER, str(Path(path).resolve().parent))
             self.record(plan)
 
     def start_recording(self, video_path: str = "", csv_path: str = "", each: bool = False):
@@ -76,24 +82,29 @@ class OutputsController(QObject):
             light.stop()
             self._status.say(f"recording saved ({seconds:.0f} s): " + ", ".join(self.files), 15000)
 
+    def show_frame(self, display):
+        """While recording, whether ``display`` (the frame on screen) is recorded or the
+        recording holds, after a step back, until playback passes the last frame written."""
+        if not self.recording:
+            return
+        held = display.recording_resumes_after
+        if held is not None and self._status.recording.held() is None:
+            self._status.say(f"recording held: frames up to {held} are recorded, each once; "
+                             f"it resumes after frame {held}", 8000)
+        self._status.recording.set_held(held)
+
     def output_folder(self) -> str:
-        """Where new files go: beside the video if that folder is writable, else the last
-        folder recorded to, else the working folder."""
-        folder = self._sources.dialog_folder()
+        """Where new files go (`tracker.app.output_places.default_output_folder`): the
+        folder last written to, else the user's Videos folder, else home; never the
+        dataset being read, a read-only folder or the program's repository."""
         info = self._sources.info
-        if os.access(folder, os.W_OK) and (info is None or not info.is_live):
-            return folder
-        last = self._settings.folder("dialog/record_folder")
-        return last if last and os.access(last, os.W_OK) else os.getcwd()
+        videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+        return str(default_output_folder(info.name if info is not None else None,
+                                         self._settings.folder(LAST_FOLDER), videos or None))
 
     def _stem(self) -> str:
         info = self._sources.info
-        if info is None:
-            return "track"
-        name = info.name
-        if "://" in name or name.startswith("camera:"):
-            return "".join(c if c.isalnum() else "-" for c in name.split("://")[-1]).strip("-")[:40] or "stream"
-        return Path(name.replace("%", "")).stem or "track"
+        return source_name(info.name) if info is not None else "track"
 
     # ------------------------------------------------------------------ saving a frame
     def choose_frame_file(self):
@@ -101,10 +112,13 @@ class OutputsController(QObject):
         if display is None:
             self._status.show_error("nothing to save: open a video first")
             return
-        start = Path(self.output_folder()) / f"{self._stem()}-frame{display.position:06d}.png"
+        start = free_path(Path(self.output_folder()) / f"{self._stem()}-frame{display.position:06d}.png")
+        # Our own question when the file exists, the same as the Record dialog's.
         path, _ = QFileDialog.getSaveFileName(self._window, "Save frame as", str(start),
-                                              "PNG image (*.png);;JPEG image (*.jpg)")
-        if path:
+                                              "PNG image (*.png);;JPEG image (*.jpg)",
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        if path and confirm_replace(self._window, [path]):
+            self._settings.write(LAST_FOLDER, str(Path(path).resolve().parent))
             self.save_frame(path)
 
     def save_frame(self, path: str) -> bool:
@@ -126,3 +140,11 @@ class OutputsController(QObject):
             return False
         self._status.say(f"saved frame {display.position} to {path}")
         return True
+
+
+def _recording_files(video: Path, views) -> list[str]:
+    """Every file a recording named ``video`` may write: the video (or one per view) and
+    its CSV."""
+    csv = str(video.with_suffix(".csv"))
+    return (RecordPlan(str(video), csv, tuple(views)).files()
+            + RecordPlan(str(video), csv, tuple(views), each=True).files())

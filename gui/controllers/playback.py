@@ -8,6 +8,7 @@ import time
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
 
 READOUT_EVERY = 0.1       # seconds between updates of the numbers while playing
+END_OF_SOURCE = "end of source"
 
 
 class PlaybackController(QObject):
@@ -31,6 +32,7 @@ class PlaybackController(QObject):
         self._status = status
         self._sources = sources
         self._frame_shown = frame_shown
+        self._main_view = main_view
         self._request_play, self._request_pause = request_play, request_pause
         self._request_step, self._request_step_back = request_step, request_step_back
         self._request_seek, self._request_seek_end = request_seek, request_seek_end
@@ -39,9 +41,11 @@ class PlaybackController(QObject):
         self.playing = False
         self.ready = False                     # the kernels are compiled
         self.latency_ms = None                 # a live source's capture-to-screen time, smoothed
+        self.speed = 1.0                       # as asked of the worker; 0: every frame
         self._fps_times = []
         self._last_readout = 0.0
         self._unpainted = None
+        self._ended_at = None                  # the position "end of source" was said at
         bar.seek_requested.connect(self.seek)
         # Queued: what follows (a screenshot, say) must not run inside the paint itself.
         main_view.painted.connect(self._on_painted, Qt.ConnectionType.QueuedConnection)
@@ -68,7 +72,8 @@ class PlaybackController(QObject):
     def set_speed(self, text: str):
         """"0.25x" ... "4x"; "every frame": no pacing and no skipping, for analysing a
         recording."""
-        self._request_speed.emit(0.0 if text == "every frame" else float(text[:-1]))
+        self.speed = 0.0 if text == "every frame" else float(text[:-1])
+        self._request_speed.emit(self.speed)
 
     # ------------------------------------------------------------------ worker events
     def on_ready(self):
@@ -82,11 +87,20 @@ class PlaybackController(QObject):
         self.latency_ms = None
 
     def on_ended(self):
-        self._status.say("end of source")
+        """Said until playback leaves the end (Play again, a seek, a step back)."""
+        self._status.say(END_OF_SOURCE, 0)
+        self._ended_at = self.last_frame.position if self.last_frame is not None else None
+
+    def _left_the_end(self):
+        self._ended_at = None
+        if self._status.message.full_text() == END_OF_SOURCE:
+            self._status.say("")
 
     def on_playing(self, playing: bool):
         self.playing = playing
         self._fps_times = []
+        if playing:
+            self._left_the_end()
         if self.last_frame is not None:          # the numbers of the frame on screen, in full
             self.readout.emit(self.last_frame, True)
             self._bar.show_position(self.last_frame.position)
@@ -96,8 +110,12 @@ class PlaybackController(QObject):
         if not display.views:
             return
         self.last_frame = display
+        if self._ended_at is not None and display.position != self._ended_at:
+            self._left_the_end()
         self.frame_arrived.emit(display)
         self._unpainted = display            # shown once the view has painted it
+        if self._main_view.window().isMinimized() or not self._main_view.isVisible():
+            self._on_painted()               # nothing is painted now: the worker need not wait
         now = time.perf_counter()
         info = self._sources.info
         if display.capture_time is not None and info is not None and info.is_live:
@@ -131,15 +149,26 @@ class PlaybackController(QObject):
             times = self._fps_times
             # Frames over the time they span (a count per second would be off by one).
             fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 2 else 0.0
-            # A live source's nominal rate is often a container default (MJPEG says 25).
             live = self._sources.info is not None and self._sources.info.is_live
-            parts.append(f"shown {fps:.0f} fps" + ("" if live else f" of {display.source_fps:.0f}"))
+            parts.append(f"shown {fps:.0f} fps" + ("" if live else _source_rate(display.source_fps,
+                                                                                 self.speed)))
             if self.latency_ms is not None:
                 parts.append(f"latency {self.latency_ms:.0f} ms")
         else:
             parts.insert(0, "paused")
         self._status.timing.setText(", ".join(parts))
-        dropped = f"dropped {display.dropped}"
+        dropped = [f"dropped {display.dropped}"] if display.dropped or self.speed > 0 else []
         if display.source_dropped:              # a live source keeps only its newest frame
-            dropped += f", {display.source_dropped} skipped at the source"
-        self._status.dropped.setText(dropped if self.playing else "")
+            dropped.append(f"{display.source_dropped} skipped at the source")
+        self._status.dropped.setText(", ".join(dropped) if self.playing else "")
+
+
+def _source_rate(fps: float, speed: float) -> str:
+    """What the shown rate is to be read against: the source's rate ``fps`` at the
+    ``speed`` played (a live source's nominal rate is often a container default, MJPEG's
+    25: not shown)."""
+    if speed <= 0:
+        return ", every frame"
+    if speed == 1:
+        return f" of {fps:.0f}"
+    return f", source {fps:.0f} fps at {speed:g}x = {fps * speed:.0f}"

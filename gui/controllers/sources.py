@@ -11,6 +11,7 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QInputDialog
 
+from tracker.app.output_places import source_name
 from tracker.io import is_stream_url
 
 from ..cameras import available_cameras
@@ -59,12 +60,12 @@ class SourcesController(QObject):
         w, h = info.size
         kind = "live" if info.is_live else f"{info.frame_count or '?'} frames"
         field = self._status.source
-        field.setText(f"{Path(info.name).name if '://' not in info.name else info.name}: "
-                      f"{w}x{h}, {info.fps:.0f} fps, {kind}")
+        name = info.name if "://" in info.name else source_name(info.name)
+        field.setText(f"{name}: {w}x{h}, {info.fps:.0f} fps, {kind}")
         field.setToolTip(info.name)
         if self._status.message.full_text().startswith("opening"):
             self._status.say("")
-        self._window.setWindowTitle(f"meanshift-tracker - {Path(info.name).name or info.name}")
+        self._window.setWindowTitle(f"meanshift-tracker - {name}")
         self.opened.emit(info)
 
     def dialog_folder(self) -> str:

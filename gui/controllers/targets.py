@@ -6,12 +6,15 @@ what the targets then are comes back with the next DisplayFrame.
 
 - a drag adds a target (in a new colour), Shift+drag re-targets the selected one;
 - a click on a box, or on its row in the Target panel's list, selects it;
-- Delete removes the selected target, R all of them.
+- Delete removes the selected target, R all of them;
+- Ctrl+Z undoes the last add, move or removal, Ctrl+Shift+Z redoes it (``history``).
 """
 
 from __future__ import annotations
 
 from PyQt6.QtCore import QObject
+
+from .target_history import TargetHistory
 
 HINT = "Drag a box around each target (or type one in the Target panel)"
 
@@ -24,7 +27,7 @@ class TargetsController(QObject):
 
     def __init__(self, window, area, target_panel, histogram, params, sources, playback, *,
                  request_target, request_add_target, request_retarget, request_select,
-                 request_remove, request_clear_target):
+                 request_remove, request_clear_target, request_restore):
         super().__init__(window)
         self._main_view = area.main
         self._panel = target_panel
@@ -41,6 +44,12 @@ class TargetsController(QObject):
             view.target_clicked.connect(self.select_target)
         target_panel.box_entered.connect(self._on_box_entered)
         target_panel.targets.target_chosen.connect(self.select_target)
+        self.history = TargetHistory(
+            self, add=lambda box: request_add_target.emit(_floats(box)),
+            restore=lambda i, box: request_restore.emit(int(i), _floats(box)),
+            remove=lambda i: request_remove.emit(int(i)),
+            retarget=lambda i, box: request_retarget.emit(int(i), _floats(box)),
+            clear=request_clear_target.emit, boxes=self._boxes)
 
     @property
     def selected(self) -> int | None:
@@ -52,30 +61,46 @@ class TargetsController(QObject):
         frame = self._playback.last_frame
         return list(frame.states) if frame is not None else []
 
+    def _boxes(self) -> dict:
+        """Each target's box on screen, by id."""
+        frame = self._playback.last_frame
+        return {i: state.box for i, state in frame.states.items()} if frame is not None else {}
+
     # ------------------------------------------------------------------ gestures
     def set_target(self, box):
-        """Track only ``box`` (every other target goes)."""
+        """Track only ``box`` (every other target goes; this cannot be undone)."""
+        self.history.forget()
         self._request_target.emit(_floats(box))
 
     def add_target(self, box):
         """Track ``box`` too, beside the targets there are; it becomes the selected one."""
-        self._request_add.emit(_floats(box))
+        self.history.add(_floats(box))
 
     def retarget(self, target_id: int, box):
         """Learn target ``target_id`` again on ``box``; it keeps its id and colour."""
-        self._request_retarget.emit(int(target_id), _floats(box))
+        old = self._boxes().get(target_id)
+        if old is None:                       # not on screen (yet): nothing to go back to
+            self._request_retarget.emit(int(target_id), _floats(box))
+        else:
+            self.history.retarget(target_id, old, _floats(box))
 
     def select_target(self, target_id: int):
         self._request_select.emit(int(target_id))
 
     def remove_selected_target(self):
-        if self.selected is not None:
-            self._request_remove.emit(self.selected)
+        selected = self.selected
+        if selected is not None:
+            self.history.remove(selected, self._boxes()[selected])
 
     def reset_target(self):
-        """Forget every target."""
-        self._request_clear.emit()
+        """Forget every target (undone, they come back)."""
+        boxes = self._boxes()
+        if boxes:
+            self.history.reset(boxes)
+        else:
+            self._request_clear.emit()
         self._histogram.set_histogram(None, None)
+        self._panel.clear_box()
         self._main_view.set_overlay_text(HINT if self._sources.info is not None else "")
 
     def _on_drag(self, x, y, w, h):
@@ -93,7 +118,9 @@ class TargetsController(QObject):
 
     # ------------------------------------------------------------------ showing them
     def source_opened(self, info):
+        self.history.forget()                 # the targets were the last source's
         self._panel.set_frame_size(*info.size)
+        self._panel.clear_box()
         self._main_view.set_overlay_text(HINT)
         self._histogram.set_histogram(None, None)
 

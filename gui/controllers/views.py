@@ -35,6 +35,9 @@ class ViewsController(QObject):
         self._request_views = request_views
         self.view = "track"
         self.side_by_side = False
+        # Zoom and pan apply to every view shown: each follows the other's moves.
+        area.main.view_moved.connect(area.side.set_view)
+        area.side.view_moved.connect(area.main.set_view)
 
     # ------------------------------------------------------------------ choices
     def toggle_view(self, view: str):
@@ -46,6 +49,9 @@ class ViewsController(QObject):
 
     def set_side_by_side(self, on: bool, fit: bool = True):
         self.side_by_side = bool(on)
+        centre = self._area.main.zoom_centre()
+        if self.side_by_side and centre is not None:      # the side view shows what the main does
+            self._area.side.set_view(self._area.main.zoom(), *centre)
         self._area.set_side_visible(self.side_by_side)
         if fit:
             self.fit_layout()
@@ -69,6 +75,7 @@ class ViewsController(QObject):
         return [self.view]
 
     def zoom_to_fit(self):
+        """Every view shows its whole frame again (Ctrl+0)."""
         for view in (self._area.main, self._area.side):
             view.set_zoom(1.0)
 
@@ -78,7 +85,13 @@ class ViewsController(QObject):
         info = self._sources.info
         size = info.size if info is not None else (16, 9)
         fit_docks(self._window, self._docks, self._area, size, self.side_by_side,
-                  set_low=lambda low: self._params.set_columns(2 if low else 1))
+                  set_low=self._set_low)
+
+    def _set_low(self, low: bool):
+        """Each panel that can be laid out low and wide (for below the video) is, or not."""
+        for dock in self._docks:
+            if hasattr(dock.widget(), "set_low"):
+                dock.widget().set_low(low)
 
     def source_opened(self, info):
         self._area.set_image_size(*info.size)

@@ -66,9 +66,11 @@ def test_segmenting_a_pattern_into_one_of_its_own_files_is_refused(capfd, tmp_pa
     assert code == 2
     assert_one_line_error(code, err, "overwrite the source")
     assert (frames / "0000.png").read_bytes() == before
-    # A name the pattern does not read is fine.
-    code, _, _ = run_cli(capfd, "segment", f"{frames}/%04d.png", "--out", frames / "seg.png")
-    assert code == 0 and (frames / "seg.png").exists()
+    # Nothing is written among the frames a pattern reads; beside their folder is fine.
+    code, _, err = run_cli(capfd, "segment", f"{frames}/%04d.png", "--out", frames / "seg.png")
+    assert_one_line_error(code, err, "overwrite the source")
+    code, _, _ = run_cli(capfd, "segment", f"{frames}/%04d.png", "--out", tmp_path / "seg.png")
+    assert code == 0 and (tmp_path / "seg.png").exists()
 
 
 @pytest.mark.parametrize("link", ["symbolic", "hard"])

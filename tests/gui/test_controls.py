@@ -73,7 +73,8 @@ def test_view_keys_hint_after_reset_and_every_key_in_the_shortcuts_dialog(qtbot,
     assert window.main_view._overlay_text == ""
     qtbot.keyClick(window.main_view, Qt.Key.Key_E)
     assert window.view == "boundaries" and window.menus.views["boundaries"].isChecked()
-    assert window.menus.views["boundaries"] in window.menuBar().actions()[2].menu().actions()
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.menus.views["boundaries"] in view_menu.actions()
     qtbot.keyClick(window.main_view, Qt.Key.Key_T)
     assert window.view == "track"
     qtbot.keyClick(window.main_view, Qt.Key.Key_R)
@@ -113,3 +114,65 @@ def test_a_missing_x11_library_is_named():
     message = "libxcb-cursor.so.0: cannot open shared object file: No such file or directory"
     assert missing_library(message) == "libxcb-cursor.so.0"
     assert missing_library("something else") == "something else"
+
+
+def _key(qtbot, win, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key pressed where the keyboard is (the window's focus widget)."""
+    qtbot.keyClick(win.focusWidget(), key, modifier)
+
+
+def test_enter_in_the_frame_field_hands_the_keys_back_to_the_video(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.activateWindow()
+    window.main_view.setFocus()
+    _key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() in (window.bar.frame, window.bar.frame.lineEdit())
+    qtbot.keyClicks(window.focusWidget(), "5")
+    _key(qtbot, window, Qt.Key.Key_Return)
+    wait_position(qtbot, window, 5)
+    qtbot.waitUntil(lambda: window.focusWidget() is window.main_view, timeout=2000)
+    _key(qtbot, window, Qt.Key.Key_Right)
+    wait_position(qtbot, window, 6)
+    _key(qtbot, window, Qt.Key.Key_Left)
+    wait_position(qtbot, window, 5)
+    # Esc leaves the field as it was: no jump to what was typed.
+    _key(qtbot, window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.focusWidget(), "40")
+    _key(qtbot, window, Qt.Key.Key_Escape)
+    assert window.focusWidget() is window.main_view and window.bar.frame.value() == 5
+    _key(qtbot, window, Qt.Key.Key_Right)
+    wait_position(qtbot, window, 6)
+    _key(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.playing, timeout=5000)
+    _key(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.playing, timeout=5000)
+
+
+def test_enter_after_typing_a_box_hands_the_keys_back_and_space_never_edits_a_field(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.activateWindow()
+    panel = window.target_panel
+    box = disk_box(0, SIZE)
+    for name, value in zip("xywh", box):
+        field = panel.fields[name]
+        field.setFocus()
+        field.lineEdit().selectAll()
+        qtbot.keyClicks(field.lineEdit(), str(value))
+    h_text = panel.fields["h"].text()
+    _key(qtbot, window, Qt.Key.Key_Space)                 # plays; the h field keeps its number
+    qtbot.waitUntil(lambda: window.playing, timeout=5000)
+    assert panel.fields["h"].text() == h_text
+    _key(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.playing, timeout=5000)
+    position = window.last_frame.position
+    panel.fields["h"].setFocus()
+    _key(qtbot, window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    assert window.last_frame.selected_state.box == tuple(float(v) for v in box)
+    qtbot.waitUntil(lambda: window.focusWidget() is window.main_view, timeout=2000)
+    _key(qtbot, window, Qt.Key.Key_Right)
+    wait_position(qtbot, window, position + 1)
+    _key(qtbot, window, Qt.Key.Key_Delete)                  # removes the target, edits no field
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is None, timeout=10000)

@@ -32,7 +32,9 @@ def test_play_after_the_end_continues_from_a_seek_or_a_step_back(qtbot, window, 
     window.request_stop_at.emit(35)
     window.play()
     wait_position(qtbot, window, 35)
-    assert seen and min(seen) >= 30 and seen[-1] == 35
+    # The list is filled in the worker's thread, after the window's queued copy went out.
+    qtbot.waitUntil(lambda: seen and seen[-1] == 35, timeout=5000)
+    assert min(seen) >= 30
     # The same after the end with a step back.
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.play()
@@ -60,6 +62,10 @@ def test_every_jump_tells_the_tracker_the_frames_do_not_follow(qtbot, window, cl
         window.step()
     wait_position(qtbot, window, 3)
     assert jumps == []                                   # stepping forward is no jump
+    # Frames the track log holds are shown from it, not tracked (tests/gui/test_track_to_end.py):
+    # a target learnt on frame 3 has none of the frames sought below.
+    window.set_target(disk_box(3, (160, 120)))
+    qtbot.waitUntil(lambda: window.last_frame.selected == 1, timeout=10000)
     checks = [(lambda: qtbot.keyClick(window.main_view, Qt.Key.Key_Left), 2),
               (lambda: qtbot.keyClick(window.main_view, Qt.Key.Key_End), len(frames) - 1),
               (lambda: qtbot.keyClick(window.main_view, Qt.Key.Key_Home), 0),
@@ -160,7 +166,7 @@ class _FakeCamera:
 
 
 def test_live_sources_show_the_capture_to_display_latency(qtbot, window, monkeypatch):
-    monkeypatch.setattr("tracker.app.session.open_source", lambda spec, timeout=None: _FakeCamera())
+    monkeypatch.setattr("tracker.app.session.open_source", lambda spec, **options: _FakeCamera())
     window.open_source("camera:7")
     qtbot.waitUntil(lambda: window.playing and "latency" in window.status.timing.text(), timeout=10000)
     latency = float(window.status.timing.text().split("latency ")[1].split(" ms")[0])
@@ -168,5 +174,53 @@ def test_live_sources_show_the_capture_to_display_latency(qtbot, window, monkeyp
     window.request_pause.emit()
 
 
-if __name__ == "__main__":
-    pytest.main([__file__])
+def test_the_status_bar_tells_the_speed_and_drops_only_what_it_drops(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    timing, dropped = window.status.timing, window.status.dropped
+    window.menus.speed.setCurrentText("4x")
+    window.request_stop_at.emit(40)
+    window.play()
+    qtbot.waitUntil(lambda: "shown" in timing.text(), timeout=10000)
+    assert ", source 30 fps at 4x = 120" in timing.text() and " of 30" not in timing.text()
+    assert dropped.text().startswith("dropped")
+    qtbot.waitUntil(lambda: not window.playing, timeout=20000)
+    # Every frame: each one is shown, none dropped, and the status does not say it drops.
+    window.request_seek.emit(0)
+    wait_position(qtbot, window, 0)
+    window.menus.speed.setCurrentText("every frame")
+    shown = []
+    window.frame_displayed.connect(lambda display: shown.append(display.position))
+    window.request_stop_at.emit(30)
+    window.play()
+    qtbot.waitUntil(lambda: "shown" in timing.text(), timeout=10000)
+    assert ", every frame" in timing.text()
+    qtbot.waitUntil(lambda: not window.playing, timeout=20000)
+    assert shown == list(range(1, 31)) and window.last_frame.dropped == 0
+    window.play()
+    qtbot.waitUntil(lambda: "shown" in timing.text() and window.last_frame.position > 33, timeout=10000)
+    assert "dropped" not in dropped.text()
+
+
+def test_end_of_source_is_said_until_playback_leaves_the_end(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    message = window.status.message
+    window.menus.speed.setCurrentText("every frame")
+    window.request_seek.emit(len(frames) - 3)
+    wait_position(qtbot, window, len(frames) - 3)
+    with qtbot.waitSignal(window.worker.ended, timeout=20000):
+        window.play()
+    qtbot.waitUntil(lambda: message.full_text() == "end of source", timeout=5000)
+    window.request_stop_at.emit(5)
+    window.play()                                      # again from the start
+    qtbot.waitUntil(lambda: window.playing, timeout=5000)
+    assert message.full_text() != "end of source"
+    wait_position(qtbot, window, 5)
+    with qtbot.waitSignal(window.worker.ended, timeout=20000):
+        window.request_seek_end.emit()
+        window.play()
+    qtbot.waitUntil(lambda: message.full_text() == "end of source", timeout=5000)
+    window.step_back()
+    wait_position(qtbot, window, len(frames) - 2)
+    assert message.full_text() != "end of source"

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication, QMessageBox
 
-from tests.support.clips import readable_frames
-from tests.support.gui_window import disk_box, open_clip, wait_position
+from tests.support.clips import make_sequence, readable_frames
+from tests.support.gui_window import disk_box, make_clip, open_clip, wait_position
 from tests.support.paths import ROOT
 from gui.record_dialog import CONTAINER_NOTE, RecordDialog
 from gui.controllers import VIEW_NAMES
@@ -89,16 +92,45 @@ def test_recording_the_view_as_shown_and_each_view(qtbot, window, clip, tmp_path
     assert _is_back_projection(back_frames[2], frames[2])
 
 
-def test_record_dialog_defaults_to_mkv_beside_the_video_and_says_where_the_csv_goes(qtbot, window, clip):
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """The user's home, with a Videos folder (Qt's MoviesLocation): outputs go there."""
+    home = tmp_path / "home"
+    (home / "Videos").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def answer_dialogs(*actions):
+    """Answer the next modal dialogs, in turn, with ``actions`` (each given the dialog)."""
+    pending = list(actions)
+
+    def answer(previous=None):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog is previous:
+            QTimer.singleShot(20, lambda: answer(previous))
+            return
+        action = pending.pop(0)
+        if pending:
+            QTimer.singleShot(20, lambda: answer(dialog))
+        action(dialog)
+
+    QTimer.singleShot(0, answer)
+    return pending
+
+
+def test_record_dialog_offers_an_mkv_in_the_videos_folder_and_says_where_the_csv_goes(qtbot, window,
+                                                                                      clip, home):
     path, frames = clip
     open_clip(qtbot, window, path)
-    assert window.sources.dialog_folder() == str(path.parent.resolve())
-    video = str(Path(window.outputs.output_folder()) / "clip-track.mkv")
+    assert window.outputs.output_folder() == str(home / "Videos")
+    video = str(home / "Videos" / "clip-track.mkv")
     dialog = RecordDialog(window, video, ["track", "segment"], VIEW_NAMES, "row")
     qtbot.addWidget(dialog)
     assert dialog.video_path.text().endswith(".mkv")
-    assert dialog.csv_path.text() == str(path.parent.resolve() / "clip-track.csv")
-    assert dialog.csv_path.text() in dialog.summary.text() and video in dialog.summary.text()
+    assert dialog.csv_path.text() == str(home / "Videos" / "clip-track.csv")
+    summary = dialog.summary.text().replace("\u200b", "")          # break points in long paths
+    assert dialog.csv_path.text() in summary and video in summary
     assert ".mp4 is finalised only when recording stops cleanly" in CONTAINER_NOTE
     assert CONTAINER_NOTE in dialog.video_path.toolTip()
     # The CSV follows the video's name until the user names it.
@@ -112,6 +144,171 @@ def test_record_dialog_defaults_to_mkv_beside_the_video_and_says_where_the_csv_g
     dialog.video_on.setChecked(False)
     dialog.csv_on.setChecked(False)
     assert not dialog.ok_button.isEnabled()                   # nothing to record
+
+
+def _record_with_dialog(qtbot, win, steps, *answers):
+    """Ctrl+R, the dialog answered by ``answers`` (default: Record as offered), which
+    start a recording; then ``steps`` frames and stop. Returns what the dialog offered."""
+    offered = []
+
+    def record(dialog):
+        offered.append((dialog.video_path.text(), dialog.csv_path.text()))
+        dialog.ok_button.click()
+
+    pending = answer_dialogs(*(answers or (record,)))
+    win.outputs.toggle_recording()
+    assert not pending
+    start = win.last_frame.position
+    qtbot.waitUntil(lambda: win.recording, timeout=10000)
+    for _ in range(steps):
+        win.step()
+    wait_position(qtbot, win, start + steps)
+    win.outputs.toggle_recording()
+    qtbot.waitUntil(lambda: not win.recording, timeout=10000)
+    return offered
+
+
+def test_recording_again_offers_a_new_name_and_never_writes_over_the_first(qtbot, window, clip, home):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    videos = home / "Videos"
+    (first_video, first_csv), = _record_with_dialog(qtbot, window, 3)
+    assert (first_video, first_csv) == (str(videos / "clip-track.mkv"), str(videos / "clip-track.csv"))
+    first = {p: Path(p).read_bytes() for p in (first_video, first_csv)}
+    assert len(read_track_csv(first_csv)) == 4 and len(_frames(first_video)) == 4
+    (second_video, second_csv), = _record_with_dialog(qtbot, window, 2)
+    assert (second_video, second_csv) == (str(videos / "clip-track-2.mkv"),
+                                          str(videos / "clip-track-2.csv"))
+    assert {p: Path(p).read_bytes() for p in first} == first          # the first is untouched
+    assert len(read_track_csv(second_csv)) == 3
+
+
+def test_recording_to_a_file_that_exists_asks_first_and_cancel_writes_nothing(qtbot, window, clip,
+                                                                              tmp_path, home):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text("frame,id,x,y,w,h,angle,score,lost\n0,0,1,2,3,4,0,1,0\n")
+    before = earlier.read_bytes()
+    asked = []
+
+    def choose_existing(dialog):
+        dialog.video_on.setChecked(False)
+        dialog.csv_path.setText(str(earlier))
+        dialog.ok_button.click()                    # -> the question, answered below
+        asked.append(dialog.isVisible())            # Cancel: still choosing
+        dialog.reject()
+
+    def cancel_replace(box):
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    answer_dialogs(choose_existing, cancel_replace)
+    window.outputs.toggle_recording()
+    assert asked == [f"{earlier} already exists. Replace it?", True]
+    qtbot.wait(200)
+    assert not window.recording and earlier.read_bytes() == before
+
+    def replace(box):
+        next(b for b in box.buttons() if b.text() == "Replace").click()
+
+    def choose_again(dialog):
+        dialog.video_on.setChecked(False)
+        dialog.csv_path.setText(str(earlier))
+        dialog.ok_button.click()
+
+    _record_with_dialog(qtbot, window, 2, choose_again, replace)
+    assert [r["frame"] for r in read_track_csv(earlier)] == [0, 1, 2]   # replaced, as asked
+
+
+def test_a_sequence_folder_is_named_after_the_sequence_and_nothing_is_written_inside_it(
+        qtbot, window, tmp_path, home):
+    sequence = tmp_path / "Couple"
+    make_sequence(sequence)
+    window.outputs._settings.write("dialog/output_folder", str(sequence / "img"))   # last used: refused
+    open_clip(qtbot, window, sequence / "img")
+    assert window.windowTitle() == "meanshift-tracker - Couple"
+    assert window.status.source.text().startswith("Couple:")
+    assert window.outputs.output_folder() == str(home / "Videos")
+    (video, csv_path), = _record_with_dialog(qtbot, window, 1)
+    assert (video, csv_path) == (str(home / "Videos" / "Couple-track.mkv"),
+                                 str(home / "Videos" / "Couple-track.csv"))
+    saved = []
+    window.outputs.save_frame = saved.append
+    offered = []
+
+    def save_as(parent, caption, start, filters, options=None):
+        offered.append(start)
+        return start, filters
+
+    import gui.controllers.outputs as outputs_module
+    original = outputs_module.QFileDialog.getSaveFileName
+    outputs_module.QFileDialog.getSaveFileName = staticmethod(save_as)
+    try:
+        window.outputs.choose_frame_file()
+    finally:
+        outputs_module.QFileDialog.getSaveFileName = original
+    assert offered == saved == [str(home / "Videos" / f"Couple-frame{window.last_frame.position:06d}.png")]
+    assert sorted(p.name for p in sequence.rglob("*") if not p.name.endswith(".png")) == \
+        ["groundtruth_rect.txt", "img"]                     # nothing new inside the sequence
+
+
+@pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("output", ["--out-video", "--out-csv"])
+def test_the_app_refuses_to_record_over_its_source(tmp_path, link, output):
+    source = tmp_path / "clip.avi"
+    make_clip(source)
+    before = source.read_bytes()
+    target = source if link == "same" else tmp_path / f"link{source.suffix}"
+    if link == "symlink":
+        target.symlink_to(source)
+    elif link == "hardlink":
+        os.link(source, target)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    run = subprocess.run([sys.executable, "-m", "gui.app", str(source), "--roi", "50,40,30,30",
+                          "--frames", "5", output, str(target), "--quit"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "would overwrite the source" in run.stderr
+    assert source.read_bytes() == before
+
+
+def test_stepping_back_while_recording_holds_it_and_writes_no_frame_twice(qtbot, window, clip, tmp_path):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is not None, timeout=10000)
+    video, csv_path = tmp_path / "back.mkv", tmp_path / "back.csv"
+    window.start_recording(str(video), str(csv_path))
+    qtbot.waitUntil(lambda: window.recording, timeout=10000)
+    for _ in range(5):
+        window.step()
+    wait_position(qtbot, window, 5)
+    first_pass = read_track_csv(csv_path)
+    for position in (4, 3):
+        window.step_back()
+        wait_position(qtbot, window, position)
+    light = window.status.recording
+    assert "held: resumes after frame 5" in light.text()
+    assert "resumes after frame 5" in window.status.message.full_text()
+    window.set_target(disk_box(3, SIZE))              # a correction on frame 3: not written again
+    for position in range(4, 9):
+        window.step()
+        wait_position(qtbot, window, position)
+    assert "held:" not in light.text()
+    window.request_stop_record.emit()
+    qtbot.waitUntil(lambda: not window.recording, timeout=10000)
+    rows = read_track_csv(csv_path)
+    assert [r["frame"] for r in rows] == list(range(9))           # each frame once, in order
+    assert rows[:6] == first_pass                                  # what was written stays
+    video_frames = _frames(video)
+    assert len(video_frames) == 9
+    for i in (3, 4, 7):                                            # frame i of the source
+        assert np.mean(np.abs(video_frames[i].astype(int) - frames[i].astype(int)) < 24) > 0.9
 
 
 def _noise_clip(path, frames=300):

@@ -10,12 +10,11 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import textwrap  # noqa: E402
-import types  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PyQt6.QtCore import QSettings  # noqa: E402
 
-from gui.controllers import outputs as outputs_module  # noqa: E402
 from gui.controllers import sources as sources_module  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.panels import DEFAULTS  # noqa: E402
@@ -26,7 +25,7 @@ from tests.support.paths import ROOT  # noqa: E402
 KEYS = {"window": ("geometry", "state"), "General": ("recent",),
         "params": ("colour_space", "bins", "segment", "auto_bandwidth", "bandwidth", "kernel"),
         "view": ("name", "speed", "arrangement", "side"),
-        "dialog": ("folder", "record_folder", "stream")}
+        "dialog": ("folder", "output_folder", "stream")}
 INT_5 = r"@Variant(\0\0\0\x2\0\0\0\x5)"            # a QVariant int 5, as Qt writes one
 INT_0 = r"@Variant(\0\0\0\x2\0\0\0\0)"
 
@@ -37,7 +36,7 @@ WRONG_TEXT = {
     "params": {"colour_space": "xyz", "bins": "abc", "segment": "maybe", "auto_bandwidth": "2",
                "bandwidth": "nan", "kernel": "box"},
     "view": {"name": "zzz", "speed": "qq", "arrangement": "?", "side": "sideways"},
-    "dialog": {"folder": "/no/such/folder", "record_folder": "relative/folder",
+    "dialog": {"folder": "/no/such/folder", "output_folder": "relative/folder",
                "stream": "ftp://not.a.stream"},
 }
 WRONG_TYPE = {
@@ -48,7 +47,7 @@ WRONG_TYPE = {
                "kernel": "@ByteArray(gaussian)"},
     "view": {"name": "@ByteArray(segment)", "speed": INT_5, "arrangement": "@Point(1 1)",
              "side": INT_5},
-    "dialog": {"folder": INT_5, "record_folder": "@Point(1 2)",
+    "dialog": {"folder": INT_5, "output_folder": "@Point(1 2)",
                "stream": r"@Variant(\0\0\0\x7f\0garbage)"},    # a type Qt cannot load
 }
 OUT_OF_RANGE = {
@@ -57,7 +56,7 @@ OUT_OF_RANGE = {
     "params": {"colour_space": '""', "bins": "1000", "segment": '""', "auto_bandwidth": "yes",
                "bandwidth": "-3", "kernel": "Flat "},
     "view": {"name": "track segment", "speed": "8x", "arrangement": "diagonal", "side": "1"},
-    "dialog": {"folder": "{ini}", "record_folder": "/no/such", "stream": "rtsp://" + "a" * 5000},
+    "dialog": {"folder": "{ini}", "output_folder": "/no/such", "stream": "rtsp://" + "a" * 5000},
 }
 
 
@@ -114,12 +113,10 @@ def test_every_bad_value_gives_way_to_its_default_and_is_dropped(qtbot, tmp_path
     assert state == fresh
     assert state["params"] == DEFAULTS and state["stream offered"] == ["rtsp://"]
     assert state["dialog folder"] == os.getcwd()
-    # Where a recording goes when the video's folder is not writable: the last folder
-    # recorded to if it is a folder, else the working one.
-    unwritable = types.SimpleNamespace(access=lambda path, mode: path != os.getcwd(),
-                                       getcwd=os.getcwd, W_OK=os.W_OK)
-    monkeypatch.setattr(outputs_module, "os", unwritable)
-    assert win.outputs.output_folder() == os.getcwd()
+    # Where a recording goes when the folder last used is not one: the Videos folder
+    # (or home, without one).
+    home = Path(os.environ["HOME"])
+    assert win.outputs.output_folder() in (str(home / "Videos"), str(home))
     # The bad values are gone from the file, which the next start reads clean.
     assert [f"{g}/{k}" for g, keys in KEYS.items() for k in keys
             if win.settings.store.contains(k if g == "General" else f"{g}/{k}")] == []

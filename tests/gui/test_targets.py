@@ -195,3 +195,128 @@ def test_the_parameters_are_the_selected_targets(qtbot, window, clip):
     qtbot.waitUntil(lambda: window.selected == 0, timeout=10000)
     qtbot.waitUntil(lambda: window.params.bins.value() == 16, timeout=10000)
     assert pipeline.options_of(0)["bins"] == 16         # showing them changed nothing
+
+
+def _lab(colours):
+    """CIE Lab of (r, g, b) triples."""
+    import cv2
+
+    rgb = np.array([colours], np.float32) / 255.0
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[0].astype(np.float64)
+
+
+def test_targets_added_one_after_another_differ_in_colour_and_none_is_near_the_rim():
+    from gui.overlay import SELECTED_RIM
+
+    colours = [target_qcolour(i) for i in range(300)]
+    lab = _lab([(c.red(), c.green(), c.blue()) for c in colours])
+    rim = _lab([(SELECTED_RIM.red(), SELECTED_RIM.green(), SELECTED_RIM.blue())])[0]
+    assert np.linalg.norm(lab - rim, axis=1).min() >= 50          # white: the rim alone is
+    for start in range(0, 300 - 24):                                # any 24 ids in a row
+        run = lab[start:start + 24]
+        distances = np.linalg.norm(run[:, None] - run[None], axis=2)[~np.eye(24, dtype=bool)]
+        assert distances.min() >= 20, start
+    assert colours[0].green() > 150 and colours[0].red() < 100     # the first is still green
+
+
+def test_a_single_colour_target_shows_a_wide_bar(qtbot):
+    view = HistogramView()
+    qtbot.addWidget(view)
+    view.resize(160, 80)
+    view.show()
+    weights = np.zeros(64)
+    weights[5], weights[6] = 1.0, 0.001                  # one colour, and a speck of another
+    colours = np.zeros((64, 3), np.uint8)
+    colours[5] = (30, 30, 230)
+    view.set_histogram(weights, colours)
+    image = view.grab().toImage()
+    row = [image.pixelColor(x, 60) for x in range(view.width())]
+    red = sum(1 for c in row if c.red() > 200 and c.green() < 60)
+    assert red >= view.width() / HistogramView.MIN_SLOTS - 4        # not a 3 px sliver
+
+
+def test_reset_leaves_the_box_fields_empty(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    panel = window.target_panel
+    assert panel.box() is None and panel.fields["x"].text() == "\u2013"
+    window.set_target(disk_box(0, SIZE))
+    qtbot.waitUntil(lambda: panel.box() is not None, timeout=10000)
+    qtbot.keyClick(window.main_view, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: window.last_frame.selected_state is None, timeout=10000)
+    assert panel.box() is None and [panel.fields[n].text() for n in "xywh"] == ["\u2013"] * 4
+    panel.apply()                                           # Set box with no box: nothing
+    qtbot.wait(100)
+    assert _ids(window) == []
+
+
+def _boxes(win):
+    return {i: s.box for i, s in win.last_frame.states.items()}
+
+
+def _near(box, expected):
+    """The same box, but for the last bits (a box learnt again from a box it gave)."""
+    return box is not None and np.allclose(box, expected, rtol=0, atol=1e-9)
+
+
+def _undo(qtbot, win, redo=False):
+    modifiers = Qt.KeyboardModifier.ControlModifier
+    if redo:
+        modifiers |= Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(win.main_view, Qt.Key.Key_Z, modifiers)
+
+
+def test_undo_and_redo_adding_moving_and_removing_targets(qtbot, window, clip):
+    path, frames = clip
+    open_clip(qtbot, window, path)
+    disk, panel_box = _two_targets(qtbot, window)
+    for _ in range(3):                                  # the disk moves on from its first box
+        window.step()
+    wait_position(qtbot, window, 3)
+    before = _boxes(window)
+    # Undo the adds: they go; redo: they come back under their ids, where they were.
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: _ids(window) == [0], timeout=10000)
+    assert window.menus.redo.text() == "Redo Add Target"
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: _ids(window) == [], timeout=10000)
+    _undo(qtbot, window, redo=True)
+    _undo(qtbot, window, redo=True)
+    qtbot.waitUntil(lambda: sorted(_ids(window)) == [0, 1], timeout=10000)
+    assert all(_near(_boxes(window)[i], before[i]) for i in before)
+    # Move (Shift+drag) target 1, undo, redo.
+    moved = (100.0, 20.0, 24.0, 30.0)
+    window.select_target(1)
+    qtbot.waitUntil(lambda: window.selected == 1, timeout=5000)
+    drag(qtbot, window.main_view, moved, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: _boxes(window)[1] != before[1], timeout=10000)
+    after_move = _boxes(window)[1]
+    assert window.menus.undo.text() == "Undo Move Target #1"
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: _near(_boxes(window).get(1), before[1]), timeout=10000)
+    _undo(qtbot, window, redo=True)
+    qtbot.waitUntil(lambda: _near(_boxes(window).get(1), after_move), timeout=10000)
+    # Remove target 0 on a later frame; undo brings it back as #0 with the box it had there.
+    window.step()
+    wait_position(qtbot, window, 4)
+    window.select_target(0)
+    qtbot.waitUntil(lambda: window.selected == 0, timeout=5000)
+    box_0 = _boxes(window)[0]
+    qtbot.keyClick(window.main_view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: _ids(window) == [1], timeout=10000)
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: sorted(_ids(window)) == [0, 1], timeout=10000)
+    assert _near(_boxes(window)[0], box_0) and window.last_frame.position == 4
+    # R, undone: both come back.
+    kept = _boxes(window)
+    qtbot.keyClick(window.main_view, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: _ids(window) == [], timeout=10000)
+    _undo(qtbot, window)
+    qtbot.waitUntil(lambda: sorted(_ids(window)) == [0, 1], timeout=10000)
+    assert all(_near(_boxes(window)[i], kept[i]) for i in kept)
+    # Undo all the way back: no target, and a new one gets a fresh id.
+    while window.menus.undo.isEnabled():
+        _undo(qtbot, window)
+    qtbot.waitUntil(lambda: _ids(window) == [], timeout=10000)
+    drag(qtbot, window.main_view, PANEL)
+    qtbot.waitUntil(lambda: _ids(window) == [2], timeout=10000)

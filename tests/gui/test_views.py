@@ -5,11 +5,13 @@ their size on screen and stay with the box, segmentation runs only when it is sh
 import cv2
 import numpy as np
 import pytest
-from PyQt6.QtCore import QPointF
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QWheelEvent
+from PyQt6.QtWidgets import QApplication
 
 from tests.support.gui_window import disk_box, make_clip, new_window, open_clip, wait_position
 from gui.overlay import LABEL_GAP, TRACK_COLOUR, box_corners
-from tracker.app import RecordPlan
+from tracker.app import RecordPlan, Session
 from gui.video_view import VideoView
 from gui.view_area import best_arrangement, frames_share
 from tracker.app import draw_tracks
@@ -191,3 +193,90 @@ def test_recorded_label_sits_on_the_top_corner_of_a_rotated_box():
     ys, xs = np.nonzero(above[..., 1] > 100)
     assert len(xs) > 20
     assert abs(xs.min() - top[0]) <= 3 and int(top[1]) - ys.max() <= 12
+
+
+def _photo_clips(tmp_path):
+    """Two clips of one photo, sharp and blurred: the same colours (no scene cut between
+    them) but a segmentation bandwidth of their own (about 12 and 10 Lab units)."""
+    import os
+
+    import sklearn
+
+    image = cv2.imread(os.path.join(os.path.dirname(sklearn.__file__), "datasets", "images", "china.jpg"))
+    sharp = cv2.resize(image, (320, 214), interpolation=cv2.INTER_AREA)
+    paths = []
+    for name, frame in (("sharp", sharp), ("blurred", cv2.GaussianBlur(sharp, (0, 0), 3))):
+        path = tmp_path / f"{name}.avi"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 214))
+        for _ in range(4):
+            writer.write(frame)
+        writer.release()
+        paths.append(path)
+    return paths
+
+
+def test_a_second_source_is_segmented_as_if_it_were_opened_first(qtbot, window, tmp_path):
+    first, second = _photo_clips(tmp_path)
+    window.set_view("segment")
+    open_clip(qtbot, window, first)
+    for _ in range(2):
+        window.step()
+    wait_position(qtbot, window, 2)
+    window.open_source(str(second))
+    qtbot.waitUntil(lambda: window.info.name == str(second) and "segment" in window.last_frame.views,
+                    timeout=20000)
+    window.step()
+    wait_position(qtbot, window, 1)
+    fresh = Session(segment=True, segment_options=window.params.segmentation_options())
+    fresh.set_views({"segment"})
+    fresh.open(str(second))
+    fresh.step()
+    expected = fresh.images(fresh.step())["segment"]
+    np.testing.assert_array_equal(window.last_frame.views["segment"], expected)
+
+
+def _wheel(view, cursor, notches, modifiers=Qt.KeyboardModifier.ControlModifier):
+    event = QWheelEvent(cursor, view.mapToGlobal(cursor), QPoint(0, 0), QPoint(0, int(120 * notches)),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view, event)
+
+
+def test_zoom_and_pan_apply_to_every_view_shown_and_the_zoom_is_shown(qtbot, window, clip):
+    path, frames = clip
+    window.resize(1200, 700)
+    open_clip(qtbot, window, path)
+    window.set_side_by_side(True)
+    window.set_arrangement("row")
+    main, side = window.main_view, window.side_view
+    qtbot.waitUntil(lambda: side.image_size() is not None, timeout=10000)
+    assert main.zoom_label() is None                            # at fit, nothing said
+    # Ctrl+wheel over the main view: both views zoom around the same image point.
+    _wheel(main, QPointF(main.width() * 0.3, main.height() * 0.4), 3)
+    assert main.zoom() == pytest.approx(1.25 ** 3) and side.zoom() == main.zoom()
+    assert side.zoom_centre() == pytest.approx(main.zoom_centre())
+    text, rect = main.zoom_label()
+    scale = main.image_rect().width() / SIZE[0]
+    assert text == f"{scale * 100:.0f} %" and rect.right() <= main.width()
+    image = main.grab().toImage()                                # painted in the corner:
+    at = QPointF(rect.left() + 2, rect.center().y())             # its dark plate, no text there
+    painted = image.pixelColor(at.toPoint())
+    x, y = main.widget_to_image(at)
+    under = window.last_frame.views["track"][int(y), int(x)]
+    assert painted.red() + painted.green() + painted.blue() < 0.6 * int(under.sum())
+    # A drag with the middle button pans both (up and left: the zoom put the image's top
+    # edge a few pixels above the view's, so there is room that way whatever the height).
+    before = main.zoom_centre()
+    start = QPoint(main.width() // 2, main.height() // 2)
+    qtbot.mousePress(main, Qt.MouseButton.MiddleButton, pos=start)
+    qtbot.mouseMove(main, start + QPoint(-40, -20))
+    qtbot.mouseRelease(main, Qt.MouseButton.MiddleButton, pos=start + QPoint(-40, -20))
+    moved = main.zoom_centre()
+    assert moved == pytest.approx((before[0] + 40 / scale, before[1] + 20 / scale))
+    assert side.zoom_centre() == pytest.approx(moved)
+    assert window.targets.target_ids() == []                     # panning adds no target
+    # The wheel pans too, over the side view; the main one follows.
+    _wheel(side, QPointF(10, 10), -1, Qt.KeyboardModifier.NoModifier)
+    assert side.zoom_centre()[1] > moved[1] and main.zoom_centre() == pytest.approx(side.zoom_centre())
+    # Ctrl+0 fits both.
+    qtbot.keyClick(main, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert main.zoom() == side.zoom() == 1.0 and main.zoom_label() is None

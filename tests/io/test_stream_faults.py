@@ -42,25 +42,50 @@ def read_indices(source, count, deadline_s=BOUND_S):
 # -- MJPEG parts ---------------------------------------------------------------------------
 
 def test_an_undecodable_part_is_skipped_counted_and_the_stream_goes_on():
+    """Both bad parts are counted, however far behind the reading is: every part is
+    checked as it arrives, not only those `read` would have returned (parts 4 and 5
+    arrive back to back; the second used to replace the first unchecked under load)."""
     garbage = b"\xff\xd8 this is no JPEG" + bytes(500)
     with MjpegServer(fps=20, replace={4: garbage, 5: b"not even an image"}) as server, \
-            open_source(server.url, timeout=2.0) as source:
+            open_source(server.url, timeout=BOUND_S / 2) as source:
         indices = read_indices(source, 12)
         warnings = source.warnings
     assert len(indices) == 12 and indices[-1] >= 13, indices     # it went on past them
     assert 4 not in indices and 5 not in indices
     assert not source.truncated
-    assert len(warnings) == 1 and "skipped 2 parts" in warnings[0]
+    assert len(warnings) == 1 and "skipped 2 parts" in warnings[0], warnings
+
+
+def test_bad_parts_a_slow_reader_never_took_are_counted_all_the_same():
+    """The consumer falls far behind (reads nothing while parts 1-10 arrive): the frames
+    it skipped are dropped, but the bad parts among them are still counted as bad."""
+    garbage = b"\xff\xd8 this is no JPEG" + bytes(500)
+    with MjpegServer(fps=20, replace={4: garbage, 5: b"not even an image"}) as server, \
+            open_source(server.url, timeout=BOUND_S / 2) as source:
+        end = time.monotonic() + BOUND_S
+        while server.sent <= 10 and time.monotonic() < end:   # a condition, not a delay
+            time.sleep(0.01)
+        indices = read_indices(source, 2)
+        warnings = source.warnings
+    assert server.sent > 10 and len(indices) == 2 and indices[-1] > 5, indices
+    assert source.frames_dropped >= 3                           # it did fall behind
+    assert len(warnings) == 1 and "skipped 2 parts" in warnings[0], warnings
 
 
 def test_a_part_announcing_two_gigabytes_takes_no_memory():
     """The length is not trusted past the cap: the part is read up to the next boundary
-    (here an ordinary frame, which is kept). Measured in a child: its peak memory."""
-    script = ("import resource, sys; from tracker.io.sources import open_source\n"
+    (here an ordinary frame, which is kept). Measured in a child: its peak resident
+    memory, VmHWM (Linux). Not ru_maxrss: Linux carries the peak of the process that
+    spawned the child across exec, so the child reported the test suite's 1.3 GB."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux's /proc/self/status (VmHWM)")
+    script = ("import re, sys; from tracker.io.sources import open_source\n"
               "from tests.support.stream_server import frame_index\n"
-              "with open_source(sys.argv[1], timeout=2.0) as source:\n"
+              "with open_source(sys.argv[1], timeout=5.0) as source:\n"
               "    seen = [frame_index(source.read()) for _ in range(10)]\n"
-              "print(max(seen), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
+              "status = open('/proc/self/status').read()\n"
+              "peak_kb = int(re.search(r'VmHWM:\\s*(\\d+) kB', status).group(1))\n"
+              "print(max(seen), peak_kb // 1024)\n")
     with MjpegServer(fps=20, announce={2: 2_000_000_000}) as server:
         done = subprocess.run([sys.executable, "-c", script, server.url], capture_output=True,
                               text=True, timeout=120, cwd=ROOT,
@@ -192,25 +217,7 @@ def test_ctrl_c_while_opening_a_silent_stream_ends_the_run_at_once():
     assert waited < BOUND_S, f"{waited:.1f} s (the timeout is 30 s)"
 
 
-def test_command_line_ctrl_c_on_a_stalled_stream_is_heard():
-    """``mstrack track`` on a stream that stalls, --timeout 30: SIGINT (a second one if the
-    first only asks the loop to stop) ends it within seconds, exit status 130."""
-    with MjpegServer(stall_after=8) as server:
-        proc = child("-m", "tracker", "track", server.url, "--roi", "60,40,40,40",
-                     "--timeout", "30")
-        time.sleep(4.0)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=1.5)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=60)
-        waited = time.monotonic() - sent
-    _, err = proc.communicate()
-    assert proc.returncode == 130, err
-    assert "FATAL" not in err and "Traceback" not in err
-    assert waited < BOUND_S, f"{waited:.1f} s (the timeout is 30 s)"
+# The command line's Ctrl+C on a stalled stream: tests/cli/test_limits_and_outputs.py.
 
 
 def test_exit_while_an_ffmpeg_stream_stalls_is_quick_and_clean(tmp_path):

@@ -154,3 +154,20 @@ def test_pipeline_retarget_keeps_the_id_and_new_options_keep_every_target():
     state = pipeline.set_tracker_options(frame, colour_space="hsv")
     assert state == pipeline.targets.states[1] and set(pipeline.targets.states) == {0, 1}
     assert pipeline.targets.tracker(0).space.name == "hsv"
+
+
+def test_a_removed_target_comes_back_under_its_own_id_and_later_ids_count_on():
+    import numpy as np
+
+    frame = np.zeros((120, 160, 3), np.uint8)
+    frame[40:70, 50:80] = (30, 30, 230)
+    frame[10:30, 100:130] = (230, 120, 30)
+    multi = MultiTracker()
+    first, second = multi.add(frame, (50, 40, 30, 30)), multi.add(frame, (100, 10, 30, 20))
+    multi.remove(first)
+    assert multi.add(frame, (50, 40, 30, 30), target_id=first) == first
+    assert multi.ids == [second, first] and multi.states[first].box == (50.0, 40.0, 30.0, 30.0)
+    with pytest.raises(InputError, match="in use"):
+        multi.add(frame, (50, 40, 30, 30), target_id=second)
+    assert multi.add(frame, (50, 40, 30, 30), target_id=7) == 7
+    assert multi.add(frame, (100, 10, 30, 20)) == 8               # never an id used before

@@ -25,8 +25,8 @@ from tracker.meanshift.state import Track, Window
 
 RHO = 3.5 * 3.5 - 1.0
 SPACE = colour_space("bgr", 16)
-CONFIDENCE = Confidence(lost_threshold=0.5, foreground_lost=0.35, reacquire_margin=0.1, far_jump=1.0,
-                        far_jump_drop=0.1)
+CONFIDENCE = Confidence(lost_threshold=0.5, foreground_lost=0.35, reacquire_margin=0.1, contrast_lost=0.06,
+                        far_jump=1.0, far_jump_drop=0.1)
 
 
 def random_bins(seed, shape=(40, 50), nbins=64, masked=0.1):
@@ -124,6 +124,18 @@ def test_model_scores_a_box_by_its_kernel_histogram():
         ref.bhattacharyya(hist, model.q), rel=1e-9)
     assert model.similarity(model.histogram(bins, region, 33.0, 28.0, 30.0, 16.0, angle)) == \
         model.score(bins, region, 33.0, 28.0, 30.0, 16.0, angle)
+
+
+def test_background_similarity_is_the_bhattacharyya_of_the_two_models():
+    rng = np.random.default_rng(5)
+    q0, b = rng.random(64), rng.random(64)
+    b[::3] = 0.0
+    model = TargetModel(64)
+    model.learn(q0 / q0.sum())
+    model.b[:] = b / b.sum()
+    assert model.background_similarity() == pytest.approx(ref.bhattacharyya(model.b, model.q), rel=1e-12)
+    model.b[:] = model.q
+    assert model.background_similarity() == pytest.approx(1.0)      # surroundings of the target's colours
 
 
 def test_fused_cue_weighs_with_the_shares_of_its_cues():
@@ -271,12 +283,15 @@ def test_brightness_probe_follows_a_dimmer_scene_and_keeps_a_steady_one():
 # --- the tests of a match, the state ---------------------------------------------------------
 
 def test_confidence_thresholds():
-    def candidate(score, foreground=1.0, cx=100.0, cy=100.0):
-        return Candidate(cx, cy, score, 0.0, 0.0, foreground)
+    def candidate(score, foreground=1.0, cx=100.0, cy=100.0, contrast=1.0):
+        return Candidate(cx, cy, score, 0.0, 0.0, foreground, contrast)
 
     assert CONFIDENCE.plausible(candidate(0.5)) and not CONFIDENCE.plausible(candidate(0.49))
     assert not CONFIDENCE.plausible(candidate(0.9, foreground=0.3))
     assert CONFIDENCE.acceptable(candidate(0.6)) and not CONFIDENCE.acceptable(candidate(0.59))
+    # Matching the model no better than the surroundings do: indistinct, never taken back.
+    assert CONFIDENCE.distinct(candidate(0.9, contrast=0.06)) and not CONFIDENCE.distinct(candidate(0.9, contrast=0.05))
+    assert CONFIDENCE.plausible(candidate(0.9, contrast=0.0)) and not CONFIDENCE.acceptable(candidate(0.9, contrast=0.05))
     window = Window(20.0, 20.0, 0.0)
     # More than a box away and worse than typical by 0.1: doubtful; near, or typical: not.
     assert CONFIDENCE.doubtful_jump(candidate(0.7, cx=125.0), 100.0, 100.0, window, 0.85)
@@ -296,6 +311,23 @@ def test_track_moves_remembers_and_reports_a_clipped_box():
     assert track.lost and state.lost is False and (track.vx, track.vy) == (0.0, 0.0) and track.score == 0.3
     track.restore()
     assert (track.cx, track.cy) == (10.0, 40.0)
+
+
+def test_track_counts_indistinct_frames_and_goes_back_to_where_they_began():
+    track = Track((100, 80), 10.0, 40.0, 30.0, 20.0, 0.0, 30, 20)
+    assert track.note_distinct(True) == 0
+    for k, x in enumerate((14.0, 18.0, 22.0), 1):
+        track.remember()
+        assert track.note_distinct(False) == k
+        track.move_to(x, 40.0, 0.6)
+        track.resize(40.0, 30.0)
+    track.lose_indistinct(0.8)
+    assert track.lost and (track.cx, track.cy, track.w, track.h) == (10.0, 40.0, 30.0, 20.0)
+    assert track.indistinct == 0
+    track.tracked(0.9)
+    track.remember()
+    track.note_distinct(False)
+    assert track.note_distinct(True) == 0           # a distinct frame ends the run
 
 
 # --- the local search and the re-detector ----------------------------------------------------

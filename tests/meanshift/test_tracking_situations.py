@@ -187,3 +187,28 @@ def test_after_a_backward_seek_the_target_is_found_again_at_once():
     assert not any(s.lost for s in states[2:])
     overlaps = iou(np.array([s.box for s in states]), gt[50:80])
     assert overlaps[2:].min() > 0.5
+
+
+def test_gray_target_that_vanishes_into_a_road_of_its_grays_is_reported_lost():
+    """A gray car on a gray road of the same grays (Car1's failure): colour alone scores
+    the empty road 0.99, but the road around the box matches the model as well as the box
+    does, which is no evidence of the target. Followed while there, reported lost soon
+    after it vanishes, and the box never balloons."""
+    rng = np.random.default_rng(3)
+    road = rng.integers(70, 170, (H, W), dtype=np.uint8)
+    car = rng.integers(60, 130, (31, 31), dtype=np.uint8)
+
+    def frame(x, present=True):
+        f = road.copy()
+        if present:
+            f[100:131, x:x + 31] = car
+        return cv2.cvtColor(f, cv2.COLOR_GRAY2BGR)
+
+    tracker = MeanShiftTracker()
+    tracker.init(frame(60), (60, 100, 31, 31))
+    gone = 30
+    states = [tracker.update(frame(60 + 2 * i, present=i < gone)) for i in range(1, 60)]
+    for i, s in enumerate(states[:gone - 1], 1):
+        assert not s.lost and iou(np.array(s.box), np.array((60 + 2 * i, 100, 31, 31)))[0] > 0.8
+    assert all(s.lost for s in states[gone + 15:])
+    assert all(s.box[2] * s.box[3] < 2 * 31 * 31 for s in states)

@@ -314,6 +314,22 @@ def test_a_scene_cut_starts_the_clusters_afresh():
     assert abs(seg.n_clusters - fresh.n_clusters) <= 0.25 * fresh.n_clusters
 
 
+def test_after_a_scene_cut_the_stream_segments_as_a_fresh_one_at_the_new_scenes_bandwidth():
+    # Half the contrast: a new scene whose colours lie closer together (its estimated
+    # bandwidth is about half the first scene's).
+    before = photo(PHOTOS[0])
+    after = (before * 0.5 + 64).astype(np.uint8)
+    stream = SegmentationStream()
+    for _ in range(3):
+        stream.update(before)
+    fresh = SegmentationStream()
+    for _ in range(3):
+        seg, expected = stream.update(after), fresh.update(after)
+        assert seg.bandwidth == expected.bandwidth < 0.6 * SegmentationStream().update(before).bandwidth
+        np.testing.assert_array_equal(seg.labels, expected.labels)
+        np.testing.assert_array_equal(seg.colors, expected.colors)
+
+
 def test_labels_are_read_only_and_live_slots_only():
     stream = SegmentationStream()
     rng = np.random.default_rng(8)

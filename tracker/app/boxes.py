@@ -125,10 +125,7 @@ class TargetBox:
         return track + self.annotations.id_base
 
     def _check_frame_size(self, source_size) -> None:
-        size = self.annotations.frame_size
-        if size and source_size and tuple(size) != tuple(source_size):
-            raise InputError(f"{self.origin} was annotated on {size[0]}x{size[1]} frames, but the source's are "
-                             f"{source_size[0]}x{source_size[1]}: is it the video it was made on?")
+        check_frame_size(self.annotations, source_size, self.origin)
 
     def _no_box_message(self, index: int) -> str:
         what = f"id {self.file_id(self.track)} has no box" if self.track is not None else "no track has a box"
@@ -138,6 +135,15 @@ class TargetBox:
         later = sorted(frame for frame, _ in first.values() if frame > index)
         hint = f" (the first is on frame {later[0]})" if later else ""
         return f"{self.origin}: {what} on frame {index}{hint}"
+
+
+def check_frame_size(annotations: Annotations, source_size, origin: str) -> None:
+    """Refuse annotations made on frames of another size than the source's (a CVAT task
+    says its size): they belong to another video (``--roi-from``, the app's Load Annotations)."""
+    size = annotations.frame_size
+    if size and source_size and tuple(size) != tuple(source_size):
+        raise InputError(f"{origin} was annotated on {size[0]}x{size[1]} frames, but the source's are "
+                         f"{source_size[0]}x{source_size[1]}: is it the video it was made on?")
 
 
 def split_track_id(spec) -> tuple[str, int | None]:

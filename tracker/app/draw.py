@@ -3,20 +3,58 @@ same over the picture instead, at a constant size on screen)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import cv2
 import numpy as np
 
-# One colour per target id (BGR); bright and far apart in hue, so that each reads
-# against the others and the footage.
-TARGET_COLOURS = ((0, 220, 0), (255, 160, 0), (220, 0, 220), (0, 220, 255), (255, 255, 0),
-                  (0, 120, 255), (160, 80, 255), (255, 255, 255))
+#: Any this many targets with consecutive ids (those added one after another) have
+#: colours that differ clearly (at least 23 in CIE Lab distance), however high the ids.
+DISTINCT_RUN = 24
+#: Ids from here on take the colours of the ids from 0 again (a bound on the table kept).
+MAX_IDS = 1 << 16
+#: The selected box's rim (white) stands out from every target colour by at least this
+#: much (CIE76 distance in Lab), and no target colour is darker than this Lab lightness
+#: (a dark colour on dark footage does not read).
+RIM_DISTANCE = 55.0
+MIN_LIGHTNESS = 50.0
+
+
+def _candidates():
+    """Bright colours far from white, BGR, and their distances to each other in CIE Lab:
+    90 hues, two saturations, three values, less those near white or dark."""
+    hsv = np.array([(h, s, v) for h in range(0, 180, 2) for s in (255, 178)
+                    for v in (255, 217, 178)], np.uint8)
+    bgr = cv2.cvtColor(hsv[None], cv2.COLOR_HSV2BGR)[0]
+    lab = cv2.cvtColor(bgr[None].astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)[0].astype(np.float64)
+    usable = (np.linalg.norm(lab - (100.0, 0.0, 0.0), axis=1) >= RIM_DISTANCE) & (lab[:, 0] >= MIN_LIGHTNESS)
+    bgr, lab = bgr[usable], lab[usable]
+    return [tuple(int(c) for c in colour) for colour in bgr], \
+        np.linalg.norm(lab[:, None] - lab[None], axis=2)
+
+
+_COLOURS, _DISTANCES = _candidates()
+#: The first target's colour is green, as a single target has always been drawn.
+_ORDER = [int(np.argmin([abs(b) + abs(g - 220) + abs(r) for b, g, r in _COLOURS]))]
+_GROWING = threading.Lock()
 
 
 def target_colour(target_id: int) -> tuple[int, int, int]:
-    """The colour target ``target_id`` is drawn in (BGR); colours repeat after eight."""
-    return TARGET_COLOURS[target_id % len(TARGET_COLOURS)]
+    """The colour target ``target_id`` is drawn in (BGR).
+
+    Each id takes the candidate colour farthest (in CIE Lab) from the colours of the
+    `DISTINCT_RUN` ids before it: targets added one after another differ clearly, where
+    a fixed list of eight came round again at the ninth, and none is white (the selected
+    box's rim) or near it.
+    """
+    target_id %= MAX_IDS
+    if len(_ORDER) <= target_id:
+        with _GROWING:                     # the app draws from two threads
+            while len(_ORDER) <= target_id:
+                nearest = _DISTANCES[:, _ORDER[-DISTINCT_RUN:]].min(axis=1)
+                _ORDER.append(int(np.argmax(nearest)))
+    return _COLOURS[_ORDER[target_id]]
 
 
 def draw_tracks(image: np.ndarray, states: dict, trails: dict | None = None) -> np.ndarray:

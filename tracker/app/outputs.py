@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -47,32 +46,21 @@ def check_output_path(path, kind: str, suffixes=None) -> Path:
     return path
 
 
-def _pattern_files(source):
-    """For a printf pattern source (``img/%04d.jpg``): its folder (resolved) and a regex of
-    the file names it reads; None for any other source."""
-    text = str(source)
-    if not _PRINTF.search(text):
-        return None
-    path = Path(text)
-    pieces = _PRINTF.split(path.name)
-    names = re.compile(r"\d+".join(re.escape(piece) for piece in pieces))
-    return path.parent.resolve(), names
-
-
-_PRINTF = re.compile(r"%0?\d*d")
-
-
 def check_distinct(source, outputs) -> None:
-    """Refuse outputs that would overwrite the source (the file itself, through a symbolic
-    or a hard link too; a folder's images; any file a printf pattern reads) or each other."""
-    src = Path(source).resolve() if not str(source).startswith("camera:") else None
-    pattern = _pattern_files(source) if src is not None else None
+    """Refuse outputs that would overwrite the source (the file itself, under any name:
+    a symlink or a hard link to it; its folder's images; the folder a printf pattern
+    reads) or each other."""
+    source = str(source)
+    src = None
+    if not source.startswith("camera:") and "://" not in source:
+        src = Path(source)
+        if "%" in src.name:
+            src = src.parent                # a pattern's frames: the files in its folder
+        src = src.resolve()
     seen = set()
     for out in outputs:
         target = out.resolve()
-        read_by_pattern = pattern is not None and target.parent == pattern[0] \
-            and pattern[1].fullmatch(target.name) is not None
-        if src is not None and (target == src or src in target.parents or read_by_pattern
+        if src is not None and (target == src or src in target.parents
                                 or (target.exists() and src.exists() and os.path.samefile(target, src))):
             raise InputError(f"refusing to write {printable(out)!r}: it would overwrite the source "
                              f"{printable(source)!r}")

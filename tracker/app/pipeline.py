@@ -91,12 +91,13 @@ class TrackingPipeline:
         self.index += 1
         return self._learnt(frame, target_id, ms, segment)
 
-    def add_target(self, frame, box, segment: bool = True) -> FrameResult:
+    def add_target(self, frame, box, segment: bool = True, target_id: int | None = None) -> FrameResult:
         """Add a target on ``box`` in ``frame`` (the frame last processed) and select it;
-        the others keep their state. The result's ``selected`` is the new target's id."""
+        the others keep their state. The result's ``selected`` is the new target's id
+        (``target_id`` brings a removed target back under its id: `MultiTracker.add`)."""
         frame = as_bgr8(frame)
         as_flag(segment, "segment")
-        target_id, ms = self._add(frame, box)
+        target_id, ms = self._add(frame, box, target_id)
         return self._learnt(frame, target_id, ms, segment)
 
     def retarget(self, target_id: int, frame, box, segment: bool = True) -> FrameResult:
@@ -116,18 +117,35 @@ class TrackingPipeline:
         if self.selected == target_id:
             self.selected = self.targets.ids[-1] if self.has_target else None
 
+    def restart(self) -> None:
+        """A new source: forget the targets, and segment its frames as a fresh stream
+        would (a bandwidth estimated on them, not on the last source's frames)."""
+        self.clear_target()
+        if self.segmenter is not None:
+            self.segmenter.reset()
+
     def clear_target(self) -> None:
         """Forget every target."""
         self.targets.clear()
         self._trails.clear()
         self.selected = None
 
-    def jumped(self) -> None:
+    def jumped(self, targets=None) -> None:
         """The next frame does not follow the last (a seek): forget the trails and let the
-        trackers search for their targets afresh."""
-        for trail in self._trails.values():
-            trail.clear()
-        self.targets.expect_jump()
+        trackers search for their targets afresh; only those of ``targets`` if given (the
+        others were just learnt on the frame before)."""
+        for target_id, trail in self._trails.items():
+            if targets is None or target_id in targets:
+                trail.clear()
+        if targets is None:
+            self.targets.expect_jump()
+        else:
+            for target_id in targets:
+                self.targets.tracker(target_id).expect_jump()
+
+    @property
+    def trail_length(self) -> int:
+        return self._trail_length
 
     def set_tracker_options(self, frame=None, target=None, **options):
         """New tracker options (colour space, bins, ...) for target ``target`` and for the
@@ -188,9 +206,9 @@ class TrackingPipeline:
                                    trails={i: list(self._trails[i]) for i in states},
                                    selected=self.selected if self.selected in states else None)
 
-    def _add(self, frame, box):
+    def _add(self, frame, box, target_id=None):
         t0 = time.perf_counter()
-        target_id = self.targets.add(frame, box)
+        target_id = self.targets.add(frame, box, target_id)
         ms = (time.perf_counter() - t0) * 1e3
         self._trails[target_id] = deque(maxlen=self._trail_length)
         self.selected = target_id

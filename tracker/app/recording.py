@@ -57,15 +57,22 @@ class RecordPlan:
 class Recorder:
     """Writes the views of each frame and its track rows; every file valid when closed.
 
-    Each source frame goes into the video once, however often it is shown (re-targeting
-    shows a frame again), and gets one CSV row per target, written once it has a target:
-    a box dragged on the frame on screen after recording started still gets its init row.
+    A recording only moves forward: each source frame goes into the video once, in the
+    source's order, however often it is shown (re-targeting shows a frame again, a step
+    back shows earlier ones), and gets one CSV row per target, written once it has a
+    target (a box dragged on the frame on screen after recording started still gets its
+    init row). Frames shown again after a step back or a seek backwards are not written
+    again: the recording holds until playback passes the last frame written
+    (`resumes_after`), and goes on from the frame after it, tracked as it is then. So
+    the video and the CSV never hold a frame twice, and a reader of the nine columns
+    finds every frame once, in order; a seek forward leaves a gap in the frame numbers.
     """
 
     def __init__(self, plan: RecordPlan, fps: float | None):
         self.plan = plan
         self.frames = 0
         self._videos, self._csv = {}, None
+        self._last_frame = -1                       # the furthest source position recorded
         self._last_video = self._last_row = -1      # source positions written last
         try:
             for key, path in plan.video_paths().items():
@@ -76,8 +83,11 @@ class Recorder:
             raise
 
     def write(self, position: int, result, tracker) -> None:
-        """Record the frame at ``position`` unless it already is (``tracker`` is the
-        selected target's, for the back-projection view)."""
+        """Record the frame at ``position`` unless it already is or comes before the last
+        one recorded (``tracker`` is the selected target's, for the back-projection view)."""
+        if position < self._last_frame:
+            return                                  # shown again after a step back: held
+        self._last_frame = position
         if self._videos and position > self._last_video:
             self._last_video = position
             if self.plan.each:
@@ -91,10 +101,10 @@ class Recorder:
             self._last_row = position
             self._csv.write_states(position, result.states)
 
-    def replay_from(self, position: int) -> None:
-        """The user went back: frames from ``position`` on are recorded again."""
-        self._last_video = min(self._last_video, position - 1)
-        self._last_row = min(self._last_row, position - 1)
+    def resumes_after(self, position: int) -> int | None:
+        """While the frame at ``position`` comes before the last one recorded (the user
+        went back), the frame after which recording resumes; None while recording."""
+        return self._last_frame if position < self._last_frame else None
 
     def close(self) -> list[str]:
         """Close every file; the reasons any of them came out incomplete (a video that

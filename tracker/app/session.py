@@ -18,19 +18,28 @@ same calls make headless::
 
 Only what is looked at is computed: a frame is segmented when a view in `views` or
 the recording needs it.
+
+Every state tracked goes into the session's `TrackLog` (the latest wins on a frame
+tracked again; a target learnt again on a frame drops what the log held for it after
+that frame). A seek to a frame the log holds shows it from the log instead of tracking
+it again, and so do the steps from there (`replay.Replay`).
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import cv2
 
 from ..errors import InputError, TrackerError
 from ..io.sources import open_source
 from .compose import SEGMENTED_VIEWS, VIEWS, view_image
+from .outputs import check_distinct
 from .pipeline import FrameResult, TrackingPipeline
 from .recording import RecordPlan, Recorder
+from .replay import Replay
+from .track_log import TrackLog
 
 #: A header's frame count can be a few frames more than decode (an estimate): the last
 #: frame is searched for this many frames back at most.
@@ -53,6 +62,8 @@ class Session:
     ----------
     source : FrameSource or None
         The source open, None before `open` and after `close`.
+    spec : str or None
+        What was opened, as given to `open` (recordings never write over it).
     position : int
         The source's index of the frame last read (-1 before the first).
     frame : ndarray or None
@@ -63,6 +74,8 @@ class Session:
         The views someone looks at (`compose.VIEWS`); "track" always.
     at_end : bool
         True once a read found no further frame (until a seek).
+    track_log : TrackLog
+        Every target's state on every frame tracked since the source was opened.
     """
 
     def __init__(self, *, segment: bool = False, segment_options: dict | None = None,
@@ -70,6 +83,7 @@ class Session:
         self.pipeline = TrackingPipeline(segment=segment, segment_options=segment_options,
                                          **tracker_options)
         self.source = None
+        self.spec = None               # what was opened, as given (a path, pattern or URL)
         self.resize = None
         self.views = {"track"}
         self.frame = None
@@ -78,6 +92,8 @@ class Session:
         self.capture_time = None
         self.at_end = False
         self.recorder: Recorder | None = None
+        self.track_log = TrackLog()
+        self._replay = Replay(self.track_log, self.pipeline)
 
     # ------------------------------------------------------------------ the source
     def open(self, spec, resize=None, timeout=None, max_pixels=None, cancelled=None):
@@ -87,8 +103,10 @@ class Session:
         ``max_pixels`` and ``cancelled`` go to `open_source`. Returns the source."""
         source = open_source(spec, timeout=timeout, max_pixels=max_pixels, cancelled=cancelled)
         self.close()                   # a recording belongs to one source
-        self.source, self.resize = source, resize
-        self.pipeline.clear_target()
+        self.source, self.resize, self.spec = source, resize, str(spec)
+        self.pipeline.restart()
+        self.track_log.clear()
+        self._replay.clear()
         self.frame = self.result = None
         self.position = -1
         self.at_end = False
@@ -121,10 +139,17 @@ class Session:
             self.pipeline.jumped()          # the target may be further than a frame's move
         return frame
 
-    def step(self) -> FrameResult | None:
-        """Read, track (and segment, and record) the next frame; None at the end."""
+    def step(self, segment: bool | None = None) -> FrameResult | None:
+        """Read, track (and segment, and record) the next frame; None at the end. While
+        replaying, a frame the log holds is shown from it. ``segment=False`` segments the
+        frame only if the recording needs it (a fast run, which shows few of its frames;
+        `refresh` segments one shown)."""
         frame = self.read()
-        return None if frame is None else self._track(frame)
+        if frame is None:
+            return None
+        if self._replay.active and (stored := self._replay.stored(self.position)) is not None:
+            return self._replayed(frame, stored, segment)
+        return self._track(frame, segment)
 
     def catch_up(self, due: int) -> int | None:
         """Read the frames before position ``due`` without tracking them (playback fell
@@ -172,13 +197,19 @@ class Session:
     def set_target(self, box, segment: bool | None = None) -> FrameResult:
         """Track only ``box`` (x, y, w, h) in the frame last read; every other target goes.
         ``segment`` overrides whether that frame is segmented (default: as needed)."""
-        return self._learnt(self.pipeline.set_target(self._current_frame(), box,
-                                                     segment=self._segment(segment)))
+        before = self.pipeline.targets.ids
+        result = self.pipeline.set_target(self._current_frame(), box, segment=self._segment(segment))
+        for target_id in before:
+            self.track_log.forget(target_id, self.position)
+        self._replay.clear()
+        return self._learnt(result, {result.selected})
 
-    def add_target(self, box, segment: bool | None = None) -> FrameResult:
-        """Add a target on ``box`` in the frame last read and select it; the others stay."""
-        return self._learnt(self.pipeline.add_target(self._current_frame(), box,
-                                                     segment=self._segment(segment)))
+    def add_target(self, box, segment: bool | None = None, target_id: int | None = None) -> FrameResult:
+        """Add a target on ``box`` in the frame last read and select it; the others stay.
+        ``target_id`` brings a removed target back under its own id (an undone removal)."""
+        result = self.pipeline.add_target(self._current_frame(), box, segment=self._segment(segment),
+                                          target_id=target_id)
+        return self._learnt(result, {result.selected})
 
     def retarget(self, target_id: int, box) -> FrameResult:
         """Learn target ``target_id`` afresh on ``box`` in the frame last read and select
@@ -186,7 +217,8 @@ class Session:
         result = self.pipeline.retarget(target_id, self._current_frame(), box,
                                         segment=self._segment(None))
         self.pipeline.select(target_id)
-        return self._learnt(result)
+        self._replay.discard(target_id)
+        return self._learnt(result, {target_id})
 
     def select(self, target_id: int) -> FrameResult | None:
         """The panels (histogram, box, back-projection) follow ``target_id`` from now on."""
@@ -196,17 +228,29 @@ class Session:
     def remove_target(self, target_id: int) -> FrameResult | None:
         """Stop tracking ``target_id``; the others go on as if it had never been there."""
         self.pipeline.remove_target(target_id)
+        self.track_log.forget(target_id, self.position)
+        self._replay.discard(target_id)
         return self._targets_changed()
 
     def clear_targets(self) -> FrameResult | None:
-        """Forget every target."""
+        """Forget every target (the log keeps what they were before this frame)."""
+        for target_id in self.pipeline.targets.ids:
+            self.track_log.forget(target_id, self.position)
         self.pipeline.clear_target()
+        self._replay.clear()
         return self._targets_changed()
 
     def set_tracker_options(self, options: dict) -> FrameResult | None:
         """New colour space, bins, ...: the selected target (and those added from now on)
-        learns again on the frame last read, where it was last seen."""
-        self.pipeline.set_tracker_options(self.frame, self.pipeline.selected, **options)
+        learns again on the frame last read, where it was last seen (shown: from the log
+        while replaying)."""
+        selected = self.pipeline.selected
+        stored = self.track_log.state(selected, self.position) if selected in self._replay.targets else None
+        if stored is not None and self.frame is not None:
+            self.retarget(selected, stored.box)
+        state = self.pipeline.set_tracker_options(self.frame, selected, **options)
+        if state is not None:
+            self.track_log.record(self.position, {selected: state}, learnt={selected})
         return self._targets_changed()
 
     # ------------------------------------------------------------------ what is computed
@@ -248,13 +292,22 @@ class Session:
         return self.recorder is not None
 
     def start_recording(self, plan: RecordPlan) -> None:
-        """Record from the frame last shown on (it is the first recorded, with its rows)."""
+        """Record from the frame last shown on (it is the first recorded, with its rows).
+        A file of the plan that is the source (or a link to it, or inside its folder of
+        images) is refused with InputError before anything is written."""
         if self.source is None:
             raise InputError("open a video or camera before recording")
+        check_distinct(self.spec, [Path(f) for f in plan.files()])   # never over an input
         self.stop_recording()
         self.recorder = Recorder(plan, self.source.fps)
         if self.refresh() is not None:
             self._record(self.result)
+
+    @property
+    def recording_resumes_after(self) -> int | None:
+        """After a step back while recording, the last frame recorded: recording holds
+        until playback passes it (see `Recorder`); None otherwise."""
+        return self.recorder.resumes_after(self.position) if self.recorder is not None else None
 
     def stop_recording(self) -> list[str]:
         """Finish the recorded files (every one valid); the reasons any came out
@@ -271,20 +324,38 @@ class Session:
     def _segment(self, segment: bool | None) -> bool:
         return self.needs_segmentation if segment is None else segment
 
-    def _track(self, frame) -> FrameResult:
-        return self._learnt(self.pipeline.process(frame, segment=self.needs_segmentation))
+    def _fast_segment(self, segment: bool | None) -> bool:
+        """`step`'s ``segment``: None as needed; False still when the recording needs it."""
+        recording = self.recorder is not None and self.recorder.plan.needs_segmentation
+        return self.needs_segmentation if segment is None else bool(segment or recording)
 
-    def _learnt(self, result: FrameResult) -> FrameResult:
-        """A new result for the frame last read: shown from now on, and recorded."""
+    def _track(self, frame, segment: bool | None = None) -> FrameResult:
+        self._replay.resume()               # back to tracking: replayed trackers search afresh
+        return self._learnt(self.pipeline.process(frame, segment=self._fast_segment(segment)))
+
+    def _replayed(self, frame, stored: dict, segment: bool | None = None) -> FrameResult:
+        """The frame last read with the states the log holds for it (not tracked)."""
+        result = self._replay.show(frame, self.position, stored)
+        if self._fast_segment(segment):
+            self.pipeline.segment(result)
         self.result = result
         self._record(result)
         return result
+
+    def _learnt(self, result: FrameResult, learnt=None) -> FrameResult:
+        """A new result for the frame last read: logged (every target's state, or those of
+        ``learnt``, the targets just learnt on it), shown from now on, and recorded."""
+        logged = result.states if learnt is None else {t: result.states[t] for t in learnt}
+        self.track_log.record(self.position, logged, learnt=learnt or ())
+        self.result = self._replay.shown(result, self.position)
+        self._record(self.result)
+        return self.result
 
     def _targets_changed(self) -> FrameResult | None:
         """The last result again with the targets as they are now (not recorded: its
         rows are written)."""
         if self.result is not None:
-            self.result = self.pipeline.refreshed(self.result)
+            self.result = self._replay.shown(self.pipeline.refreshed(self.result), self.position)
         return self.result
 
     def _record(self, result: FrameResult) -> None:
@@ -305,7 +376,9 @@ class Session:
         if frame is None:
             return None
         self.at_end = False                # Play continues from here, not from 0
-        if self.recorder is not None:
-            self.recorder.replay_from(self.position)     # a replay is recorded again
+        stored = self._replay.stored(self.position)
+        if stored is not None:
+            return self._replayed(frame, stored)
         self.pipeline.jumped()
+        self._replay.clear()
         return self._track(frame)

@@ -60,7 +60,8 @@ def cmd_eval(args) -> int:
     print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
           f"tracked frames)")
     print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
-          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}")
+          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}; "
+          f"box over 4x the target's area: {share(lost_flag['oversized'])}")
     if args.plot:
         print(f"plot: {args.plot}")
     if csv_paths:

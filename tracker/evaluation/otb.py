@@ -23,6 +23,8 @@ SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
 PRECISION_PX = 20.0
 #: Centre-error thresholds of the OTB precision plot: 0, 1, ..., 50 pixels.
 PRECISION_THRESHOLDS = np.arange(0.0, 51.0)
+#: A box more than this many times the target's area counts as ballooned.
+OVERSIZE = 4.0
 
 
 def load_groundtruth(path) -> np.ndarray:
@@ -178,6 +180,13 @@ class SequenceResult:
         return (self.overlaps >= 0.5) & self.scored
 
     @property
+    def oversized(self) -> np.ndarray:
+        """Scored frames whose box is more than `OVERSIZE` times the target's area."""
+        with np.errstate(invalid="ignore"):
+            big = self.boxes[:, 2] * self.boxes[:, 3] > OVERSIZE * self.groundtruth[:, 2] * self.groundtruth[:, 3]
+        return big & self.scored
+
+    @property
     def fps(self) -> float:
         # The first frame is the initialisation, not a tracked frame.
         return (self.frames - 1) / self.seconds if self.seconds > 0 else float("inf")
@@ -193,7 +202,8 @@ class SequenceResult:
                "missed_frames": int(self.missed.sum()),
                "missed_reported_tracked": int((self.missed & ~self.lost).sum()),
                "well_tracked_frames": int(self.well_tracked.sum()),
-               "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum())}
+               "well_tracked_reported_lost": int((self.well_tracked & self.lost).sum()),
+               "oversized_frames": int(self.oversized.sum())}
         if self.warnings:
             row["warnings"] = list(self.warnings)
         return row
@@ -204,14 +214,17 @@ def lost_flag_figures(results) -> dict:
 
     *False confidence*: the share of frames whose box misses the target entirely (IoU 0)
     that the tracker reported as tracked. *False alarm*: the share of well-tracked frames
-    (IoU >= 0.5) that it reported lost. None where there are no such frames.
+    (IoU >= 0.5) that it reported lost. *Oversized*: the share of scored frames whose box
+    is more than `OVERSIZE` times the target's area. None where there are no such frames.
     """
     rows = [r.summary() if isinstance(r, SequenceResult) else r for r in results]
     missed = sum(r["missed_frames"] for r in rows)
     well = sum(r["well_tracked_frames"] for r in rows)
+    scored = sum(r.get("scored_frames", r["frames"]) for r in rows)
     return {
         "false_confidence": (sum(r["missed_reported_tracked"] for r in rows) / missed) if missed else None,
         "false_alarm": (sum(r["well_tracked_reported_lost"] for r in rows) / well) if well else None,
+        "oversized": (sum(r.get("oversized_frames", 0) for r in rows) / scored) if scored else None,
     }
 
 

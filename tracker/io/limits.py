@@ -35,7 +35,8 @@ def too_many_pixels(width: int, height: int, max_pixels: int) -> str | None:
     gigabytes = width * height * 3 / 2**30
     memory = f", given {gigabytes:.1f} GB of memory a frame" if gigabytes >= 0.1 else ""
     return (f"{width}x{height} pixels ({_megapixels(width * height)}) a frame, over the "
-            f"limit of {_megapixels(max_pixels)} (max_pixels allows more{memory})")
+            f"limit of {_megapixels(max_pixels)} (--max-pixels, or max_pixels in Python, allows "
+            f"more{memory})")
 
 
 def _megapixels(n: int) -> str:

@@ -5,7 +5,9 @@ one frame per processed frame and the backlog piles up in the driver's or the
 socket's buffers: the picture falls further and further behind the scene. Here a
 thread reads the capture as fast as it delivers and keeps only the newest frame; the
 consumer takes that one, and the frames it was too slow for are skipped (counted
-in ``frames_dropped``).
+in ``frames_dropped``). What the capture delivers is decoded in that thread too, every
+part of it: a part that is no usable image is known (and counted) whether or not the
+consumer would have taken it, and never displaces the newest good frame.
 """
 
 from __future__ import annotations
@@ -177,10 +179,15 @@ class LatestFrameReader:
     read_timeout : float
         Seconds the capture's ``read`` may block (its backend's timeout): how long
         Python's exit may have to wait for the thread.
+    decode : callable, optional
+        Applied in the thread to everything the capture delivers, in order, before it
+        can be dropped for a newer one: returns the frame, or None for a part to step
+        over (``decode`` counts it; the capture is alive, so it is no failed read).
     """
 
-    def __init__(self, capture, name: str, read_timeout: float):
+    def __init__(self, capture, name: str, read_timeout: float, decode=None):
         self._capture = capture
+        self._decode = decode
         self.read_timeout = read_timeout
         self._changed = threading.Condition()
         self._frame = None
@@ -212,6 +219,10 @@ class LatestFrameReader:
                     self.failed_reads += 1
                     continue
                 failures = 0
+                if self._decode is not None:
+                    frame = self._decode(frame)
+                    if frame is None:
+                        continue
                 with self._changed:
                     self._frame, self._frame_time = frame, arrived
                     self._produced += 1
@@ -305,8 +316,10 @@ class _LiveSource(_SourceBase):
         self._cancelled = cancelled
         self._opened = False
 
-    def _start_reading(self, capture):
-        self._reader = LatestFrameReader(capture, self.name, self.read_timeout)
+    def _start_reading(self, capture, decode=None):
+        """Hand ``capture`` to a `LatestFrameReader`; ``decode`` (see there) runs in its
+        thread on every part, so that none escapes it by being dropped unread."""
+        self._reader = LatestFrameReader(capture, self.name, self.read_timeout, decode)
 
     @property
     def frames_dropped(self) -> int:
@@ -315,6 +328,9 @@ class _LiveSource(_SourceBase):
     def read(self):
         # The frame kept from opening is stale once a newer one has arrived.
         if self._pending and self._reader is not None and self._reader.has_newer():
+            # The newer frame takes its index: a frame dropped to keep up is counted in
+            # `frames_dropped`, not left as a gap that `read` would report as damaged.
+            self._cursor = self._pending[0][0]
             self._pending.clear()
             self._stale_dropped += 1
         return super().read()
@@ -323,21 +339,11 @@ class _LiveSource(_SourceBase):
         super()._probe(reason, frames)
         self._opened = True
 
-    def _decode(self, raw):
-        """The frame in what the capture delivered, or None for one to step over (the
-        subclass counts it); the capture's frames as they are by default."""
-        return raw
-
     def _next_raw(self):
-        deadline = time.monotonic() + self.read_timeout
-        while True:
-            taken = self._reader.take(max(0.0, deadline - time.monotonic()), self._cancelled)
-            if taken is None:
-                break
-            frame = self._decode(taken[0])
-            if frame is not None:
-                self.last_capture_time = taken[1]
-                return frame
+        taken = self._reader.take(self.read_timeout, self._cancelled)
+        if taken is not None:
+            frame, self.last_capture_time = taken
+            return frame
         if self._cancelled is not None and self._cancelled():
             if not self._opened:
                 self._release()

@@ -117,7 +117,9 @@ class StreamSource(_LiveSource):
             self.frame_count = int(count) if count is not None and count < 1e9 else None
         self.is_live = self.frame_count is None
         if self.is_live:
-            self._start_reading(capture)
+            # Parts are decoded in the reader's thread, each one, so that the count of
+            # bad parts does not depend on how far behind the consumer is.
+            self._start_reading(capture, self._decode_part if self._mjpeg else None)
         else:
             self._capture = capture
         self._probe(f"opened but delivered no frame within {self.read_timeout:g} s")
@@ -175,9 +177,9 @@ class StreamSource(_LiveSource):
             return refused
         return capture
 
-    def _decode(self, raw):
-        if not self._mjpeg:
-            return raw
+    def _decode_part(self, raw):
+        """In the reader's thread: the frame in an MJPEG part, or None (counted) for one
+        that is no usable image."""
         size = image_size(raw)
         refused = size and too_many_pixels(*size, self.max_pixels)
         if refused:
@@ -193,6 +195,7 @@ class StreamSource(_LiveSource):
         return frame
 
     def _undecodable_part(self, why):
+        # Written by the reader's thread only; read by the consumer for its messages.
         self._undecodable += 1
         if self._first_undecodable is None:
             self._first_undecodable = why

@@ -26,6 +26,10 @@ class Confidence:
         The box's target-likeness, relative to the first frame's, under which it counts as lost.
     reacquire_margin : float
         Similarity above ``lost_threshold`` a lost target must be matched with to be taken back.
+    contrast_lost : float
+        How much better than its surroundings (the background model) a candidate must
+        match the model: a box whose colours are as common around the target as on it is
+        no evidence of the target (a gray car's model fits any gray road or sky).
     far_jump, far_jump_drop : float
         A move of more than ``far_jump`` boxes (the square root of the box's area) by a match
         ``far_jump_drop`` worse than typical is doubtful.
@@ -34,6 +38,7 @@ class Confidence:
     lost_threshold: float
     foreground_lost: float
     reacquire_margin: float
+    contrast_lost: float
     far_jump: float
     far_jump_drop: float
 
@@ -42,9 +47,15 @@ class Confidence:
         threshold) and are its pixels target-like?"""
         return found.score >= self.lost_threshold + margin and found.foreground >= self.foreground_lost
 
+    def distinct(self, found: Candidate) -> bool:
+        """Does the candidate match the model clearly better than the target's surroundings
+        do? A tracked target may be indistinct for a few frames (the light changing faster
+        than the models follow); a lost one is taken back only where it is distinct."""
+        return found.contrast >= self.contrast_lost
+
     def acceptable(self, found: Candidate) -> bool:
         """Is the candidate clearly enough the target to take a lost target back?"""
-        return self.plausible(found, self.reacquire_margin)
+        return self.plausible(found, self.reacquire_margin) and self.distinct(found)
 
     def doubtful_jump(self, found: Candidate, px, py, window: Window, typical_score) -> bool:
         """A match more than a box away from where the target should be, (px, py), and

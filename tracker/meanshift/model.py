@@ -90,6 +90,11 @@ class TargetModel:
                          math.radians(angle), self._candidate)
         return float(bhattacharyya(self._candidate, self.q))
 
+    def background_similarity(self) -> float:
+        """Bhattacharyya coefficient of the background model and the target model: the
+        score the target's surroundings would get, the floor a true match must clear."""
+        return float(bhattacharyya(self.b, self.q))
+
     def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
         """Take ``rate`` of ``hist`` into the learnt histogram; the model is the anchor
         blended with it, the anchor's share kept.

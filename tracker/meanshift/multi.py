@@ -13,6 +13,7 @@ from there on.
 
 from __future__ import annotations
 
+from ..checks import as_count
 from ..errors import InputError
 from .tracker import MeanShiftTracker, TrackState
 
@@ -67,12 +68,21 @@ class MultiTracker:
         """The single-target tracker behind ``target_id`` (for its model and back-projection)."""
         return self._trackers[self._known(target_id)]
 
-    def add(self, frame, box) -> int:
+    def add(self, frame, box, target_id: int | None = None) -> int:
         """Learn a new target from ``box`` in ``frame``; its id. A bad box raises
-        InputError and adds nothing (and uses up no id)."""
+        InputError and adds nothing (and uses up no id).
+
+        ``target_id`` brings back a target removed before under its own id (an undone
+        removal); it must not be in use, and the ids given later count on from it."""
+        if target_id is not None:
+            target_id = as_count(target_id, "target_id", 0)
+            if target_id in self._trackers:
+                raise InputError(f"target id {target_id} is in use (targets: {self.ids})")
         tracker = MeanShiftTracker(**self._options[None])
         state = tracker.init(frame, box)
-        target_id, self._next_id = self._next_id, self._next_id + 1
+        if target_id is None:
+            target_id = self._next_id
+        self._next_id = max(self._next_id, target_id + 1)
         self._trackers[target_id] = tracker
         self._options[target_id] = dict(self._options[None])
         self.states[target_id] = state

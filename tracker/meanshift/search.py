@@ -35,6 +35,7 @@ class Candidate:
     u: float           # region coordinates
     v: float
     foreground: float = 1.0   # how target-like the box's pixels are, relative to frame 1
+    contrast: float = 1.0     # score less the score of the target's surroundings (the background model)
 
 
 class Search(NamedTuple):
@@ -147,5 +148,6 @@ class LocalSearch:
             if best is None or score > best.score + self.jump_margin:
                 x, y = region.to_frame(u, v)
                 best = Candidate(x, y, score, u, v)
+        best.contrast = best.score - model.background_similarity()
         best.foreground = self.foreground(weights, region, best.u, best.v, (bw, bh), integral) / foreground0
         return Search(best, view, weights)

@@ -74,6 +74,8 @@ class Track:
     lost: bool = False
     jumped: bool = False          # a seek: a match far from the last position is no surprise
     typical_score: float = 1.0    # running mean of the similarity while tracked
+    indistinct: int = 0           # frames in a row the match was no better than the surroundings'
+    last_distinct: tuple = ()     # (cx, cy, w, h, angle) before that run began
     before: tuple = ()            # (cx, cy, w, h, angle) before the last step, for `restore`
 
     def __post_init__(self):
@@ -116,9 +118,28 @@ class Track:
     def tracked(self, score) -> None:
         self.score, self.lost = score, False
 
+    def note_distinct(self, distinct: bool) -> int:
+        """Count the frames in a row whose match was indistinct; how many so far. The
+        place before the first of them is kept (`lose_indistinct` returns there)."""
+        if distinct:
+            self.indistinct = 0
+        else:
+            if self.indistinct == 0:
+                self.last_distinct = self.before
+            self.indistinct += 1
+        return self.indistinct
+
+    def lose_indistinct(self, score) -> None:
+        """Lost after a run of indistinct matches: the target was last seen where the
+        run began (the box may have drifted since)."""
+        if self.last_distinct:
+            self.cx, self.cy, self.w, self.h, self.angle = self.last_distinct
+        self.lose(score)
+
     def lose(self, score) -> None:
         """The target is gone: freeze everything where it was last seen."""
         self.lost = True
+        self.indistinct = 0
         self.score = score
         self.vx = self.vy = 0.0
 

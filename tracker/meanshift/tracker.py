@@ -15,11 +15,15 @@ target size:
    way from a background pixel's typical weight to a target pixel's), searched among
    sizes 10 % either side of the current one in one pass over the pixels and taken at a
    fifth of the step per frame (while the match is poor, only if the new size restores
-   it); orientation (on request) from the second moments of the weights under the first
+   it; growth past the first frame's area only if the larger box matches as well, while
+   the match is worse than usual or past ``GROW_CAP`` times that area); orientation (on request) from the second moments of the weights under the first
    frame's model, relative to the first frame;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
-   how target-like the box's pixels are compared with the first frame, and whether a
-   far match is as good as the target's typical one. When any fails the target is lost:
+   how target-like the box's pixels are compared with the first frame, whether a
+   far match is as good as the target's typical one, and whether the match beats the
+   surroundings' colours (the background model's score) by ``CONTRAST_LOST``, which may
+   fail for ``INDISTINCT_FRAMES`` frames in a row at most (the box then goes back to
+   where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
    reduced resolution) are tried until a candidate matches the model well again.
@@ -99,6 +103,10 @@ class MeanShiftTracker:
     ASPECT_LIMIT = 1.2    # how far the aspect ratio may move from the first frame's
     OCCLUSION_DROP = 0.05  # similarity drop (from its running mean) read as occlusion
     RESIZE_GAIN = 0.02     # similarity a size change must add while the match is poor
+    # Growth past the first frame's area needs evidence (the larger box matches the model
+    # at least as well) while the match is worse than usual, and always past GROW_CAP
+    # times that area: a box whose colours are everywhere would grow into the scene.
+    GROW_CAP = 2.0
     ANGLE_RATE = 0.3
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
@@ -112,6 +120,8 @@ class MeanShiftTracker:
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
     FOREGROUND_LOST = 0.35  # box's target-likeness, relative to the first frame, read as lost
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
+    CONTRAST_LOST = 0.07    # similarity a match must have above its surroundings'...
+    INDISTINCT_FRAMES = 8   # ...in all but this many frames in a row, else the target is lost
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
@@ -136,7 +146,7 @@ class MeanShiftTracker:
         self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
                                    self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
-                                      self.FAR_JUMP, self.FAR_JUMP_DROP)
+                                      self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
         self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
                                       self._confidence)
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
@@ -218,6 +228,8 @@ class MeanShiftTracker:
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
             track.lose(found.score)
+        elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
+            track.lose_indistinct(found.score)
         else:
             self._follow(search)
         return track.result()
@@ -287,16 +299,23 @@ class MeanShiftTracker:
         A partly hidden target (``occluded``: the match is worse than usual) must not
         shrink to its visible part, but a box left larger than a shrinking target matches
         badly too: the size changes then only if the chosen box matches the model clearly
-        better, and as well as usual again.
+        better, and as well as usual again. Growth past the first frame's area is
+        `unproven` while the match is worse than usual, or past `GROW_CAP` times that area:
+        it is taken only if the larger box matches the model at least as well, so that
+        a box whose colours are everywhere does not grow into the scene.
         """
         track = self._track
         tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
         fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
                           self._cells)
-        if occluded:
+        area = track.w * track.h * fw * fh / (track.w0 * track.h0)      # relative to the first box
+        unproven = fw * fh > 1.0 and area > 1.0 and (found.score < track.typical_score or area > self.GROW_CAP)
+        if occluded or unproven:
             score = self._model.score(view.bins, view.region, found.u, found.v, track.w * fw, track.h * fh,
                                       track.angle)
-            if score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
+            if occluded and score < max(found.score + self.RESIZE_GAIN, track.typical_score - self.OCCLUSION_DROP):
+                return
+            if unproven and score < found.score:
                 return
         track.resize(*next_size(track.w, track.h, fw, fh, (track.w0, track.h0), track.frame_size,
                                 self.SCALE_RATE, self.ASPECT_LIMIT, self.SCALE_LIMITS))

@@ -87,7 +87,8 @@ class SegmentationStream:
         Mean shift bandwidth in CIE Lab units (about 1 = a just noticeable difference):
         the reach of the kernel, whichever it is. A colour farther than this from a
         window's centre has no weight in it, and two clusters' modes are at least this
-        far apart. None estimates it from the first frame and refreshes it every
+        far apart. None estimates it from the first frame (and from the first after a
+        scene cut, where the stream starts afresh) and refreshes it every
         ``refresh_every`` frames (changes under 10 % are ignored, so it does not dither).
     quantile : float
         Quantile of nearest-neighbour distances used by the estimate (see
@@ -215,7 +216,11 @@ class SegmentationStream:
         bins, centres, weights = self._bins[:n], self._centres[:n], self._weights[:n]
         occupied_bins(bins, self._counts, shifts, L_SCALE, centres, weights)
         if self._scene_changed(centres, weights):
-            self._forget_clusters()
+            # A cut (or another source): the new scene is segmented as a fresh stream
+            # would segment it, at a bandwidth estimated on it; clusters and a bandwidth
+            # learnt on the old scene would describe colours that are gone.
+            self.reset()
+            return self.update(frame)
 
         n_living = int(self._alive.sum())
         # Living clusters and candidates start from where they were; a grid of seeds over
