@@ -7,29 +7,35 @@ goes out as `VideoView.selection_made` in image pixel coordinates, where pixel
 """
 
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QPainter, QPen, QTransform
+from PyQt6.QtGui import QColor, QPainter, QTransform
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from . import overlay
 from .frame_image import as_qimage
-from .zoom import MAX_ZOOM, SMOOTH_MAX_SCALE, WHEEL_ZOOM_STEP, view_transform, zoom_text
+from .view_paint import BAND_COLOUR, paint_band, paint_label, paint_overlay_text, paint_placeholder
+from .zoom import MAX_ZOOM, SMOOTH_MAX_SCALE, WHEEL_ZOOM_STEP, centre_keeping, view_transform, zoom_text
 
 __all__ = ["VideoView", "BACKGROUND", "BAND_COLOUR"]
 
 #: Colour of the letterbox bars and of the view when there is no frame.
 BACKGROUND = QColor(24, 24, 24)
-#: Colour of the dashes of the selection rubber band.
-BAND_COLOUR = QColor(255, 255, 0)
-
-_BAND_SHADOW = QColor(0, 0, 0)
-_TEXT_COLOUR = QColor(235, 235, 235)
-_PLACEHOLDER_COLOUR = QColor(150, 150, 150)
 
 #: Smallest selection kept, in image pixels and in widget pixels. Both apply:
 #: on a shrunken large frame 4 image pixels is a mere hand jitter, and when
 #: zoomed in 6 widget pixels is less than one image pixel.
 MIN_SELECTION_IMAGE = 4.0
 MIN_SELECTION_WIDGET = 6.0
+
+def clipped_box(start, end, size):
+    """The box spanned by image points ``start`` and ``end``, ``(x, y, w, h)`` clipped to
+    an image of ``size`` (w, h), or None if nothing of it is inside."""
+    (x0, y0), (x1, y1), (w, h) = start, end, size
+    left, right = max(min(x0, x1), 0.0), min(max(x0, x1), float(w))
+    top, bottom = max(min(y0, y1), 0.0), min(max(y0, y1), float(h))
+    if right <= left or bottom <= top:
+        return None
+    return left, top, right - left, bottom - top
+
 
 class VideoView(QWidget):
     """Shows frames fitted to the widget and turns mouse drags into target boxes.
@@ -280,49 +286,21 @@ class VideoView(QWidget):
             painter.fillRect(self.rect(), BACKGROUND)
             geometry = self._geometry()
             if geometry is None:
-                self._paint_placeholder(painter)
+                paint_placeholder(painter, QRectF(self.rect()), self._placeholder)
             else:
                 smooth = geometry[0] < SMOOTH_MAX_SCALE
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
                 painter.drawImage(self.image_rect(), self._qimage)
                 self._paint_track(painter)
-                self._paint_band(painter)
-                self._paint_zoom_label(painter)
-            self._paint_overlay_text(painter)
+                box = self._drag_box()
+                if box is not None:
+                    x, y, w, h = box
+                    paint_band(painter, QRectF(self.image_to_widget(x, y), self.image_to_widget(x + w, y + h)))
+                paint_label(painter, self.zoom_label())
+            paint_overlay_text(painter, self.width(), self._overlay_text)
         finally:
             painter.end()
         self.painted.emit()
-
-    def _paint_placeholder(self, painter):
-        if not self._placeholder:
-            return
-        painter.setPen(_PLACEHOLDER_COLOUR)
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(QRectF(self.rect()), flags, self._placeholder)
-
-    def _paint_overlay_text(self, painter):
-        if not self._overlay_text:
-            return
-        margin, pad = 8, 4
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        bounds = painter.boundingRect(
-            QRectF(margin + pad, margin + pad, max(self.width() - 2 * (margin + pad), 1), 1e4),
-            flags | Qt.TextFlag.TextWordWrap,
-            self._overlay_text,
-        )
-        # A translucent plate keeps the text readable on any frame content.
-        painter.fillRect(bounds.adjusted(-pad, -pad, pad, pad), QColor(0, 0, 0, 150))
-        painter.setPen(_TEXT_COLOUR)
-        painter.drawText(bounds, flags | Qt.TextFlag.TextWordWrap, self._overlay_text)
-
-    def _paint_zoom_label(self, painter):
-        label = self.zoom_label()
-        if label is None:
-            return
-        text, rect = label
-        painter.fillRect(rect, QColor(0, 0, 0, 150))
-        painter.setPen(_TEXT_COLOUR)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _image_transform(self):
         """Image pixel-index coordinates to widget: pixel i's centre is at i + 0.5."""
@@ -348,33 +326,13 @@ class VideoView(QWidget):
                                 self.width(), overlay.target_qcolour(target_id), f"#{target_id}",
                                 selected=target_id == self._selected)
 
-    def _paint_band(self, painter):
-        box = self._drag_box()
-        if box is None:
-            return
-        x, y, w, h = box
-        rect = QRectF(self.image_to_widget(x, y), self.image_to_widget(x + w, y + h))
-        # Dark under bright dashes: visible on light and dark frames alike.
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(_BAND_SHADOW, 2))
-        painter.drawRect(rect)
-        painter.setPen(QPen(BAND_COLOUR, 2, Qt.PenStyle.DashLine))
-        painter.drawRect(rect)
-
     # -------------------------------------------------------------- selection
 
     def _drag_box(self):
         """Return the current drag as ``(x, y, w, h)`` clipped to the image, or None."""
         if self._drag_start is None or self._qimage is None:
             return None
-        (x0, y0), (x1, y1) = self._drag_start, self._drag_end
-        w, h = self.image_size()
-        left, right = max(min(x0, x1), 0.0), min(max(x0, x1), float(w))
-        top, bottom = max(min(y0, y1), 0.0), min(max(y0, y1), float(h))
-        if right <= left or bottom <= top:
-            return None
-        return left, top, right - left, bottom - top
+        return clipped_box(self._drag_start, self._drag_end, self.image_size())
 
     def _is_big_enough(self, box):
         _, _, w, h = box
@@ -472,19 +430,9 @@ class VideoView(QWidget):
         zoom = min(max(self._zoom * WHEEL_ZOOM_STEP**notches, 1.0), MAX_ZOOM)
         if zoom == self._zoom:
             return
-        # Keep the image point under the cursor where it is: choose the centre
-        # that maps it back to the same widget position at the new scale.
         cursor = event.position()
-        px, py = self.widget_to_image(cursor)
-        iw, ih = self.image_size()
-        new_scale = view_transform(self.width(), self.height(), iw, ih, zoom, None)[0]
-        centre = (
-            px - (cursor.x() - self.width() / 2.0) / new_scale,
-            py - (cursor.y() - self.height() / 2.0) / new_scale,
-        )
-        # Store the clamped centre, so zooming in and out again at one spot
-        # does not wander off past the image edge.
-        self._centre = view_transform(self.width(), self.height(), iw, ih, zoom, centre)[2]
+        self._centre = centre_keeping((cursor.x(), cursor.y()), self.widget_to_image(cursor),
+                                      (self.width(), self.height()), self.image_size(), zoom)
         self.set_zoom(zoom)
         self._moved()
 

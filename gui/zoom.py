@@ -59,6 +59,16 @@ def view_transform(view_w, view_h, image_w, image_h, zoom, centre):
 
 
 
+def centre_keeping(cursor, point, view_size, image_size, zoom):
+    """The image centre that keeps image ``point`` under widget position ``cursor`` at
+    ``zoom`` (zooming around the cursor), clamped so the frame still covers the view:
+    zooming in and out again at one spot does not wander off past the image edge."""
+    (view_w, view_h), (image_w, image_h) = view_size, image_size
+    scale = view_transform(view_w, view_h, image_w, image_h, zoom, None)[0]
+    centre = (point[0] - (cursor[0] - view_w / 2.0) / scale, point[1] - (cursor[1] - view_h / 2.0) / scale)
+    return view_transform(view_w, view_h, image_w, image_h, zoom, centre)[2]
+
+
 def zoom_text(scale: float) -> str:
     """The zoom as the user reads it: screen pixels per frame pixel, in per cent."""
     return f"{scale * 100:.0f} %"
