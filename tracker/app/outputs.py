@@ -46,6 +46,22 @@ def check_output_path(path, kind: str, suffixes=None) -> Path:
     return path
 
 
+def output_folder(path, option: str) -> Path:
+    """The folder an option (``--out``, ``--csv-dir``) names, made if need be and checked
+    writable before any work; InputError in one line otherwise."""
+    folder = Path(path)
+    shown = printable(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{option} {shown!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot make {option} {shown!r}: {e.strerror or e}") from None
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write in {option} {shown!r}: not writable")
+    return folder
+
+
 def check_distinct(source, outputs) -> None:
     """Refuse outputs that would overwrite the source (the file itself, under any name:
     a symlink or a hard link to it; its folder's images; the folder a printf pattern

@@ -8,9 +8,7 @@ and listed in the summary with the rest marked cancelled).
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 from ..errors import InputError, printable
 from .options import segment_options, tracker_options
@@ -41,7 +39,7 @@ def add_engine_options(p) -> None:
 
 
 def cmd_batch(args) -> int:
-    from ..app import check_distinct
+    from ..app.outputs import check_distinct, output_folder
     from ..app.batch import SUMMARY_NAME, BatchSettings, done_result, write_summary
     from ..app.manifest import read_manifest
 
@@ -49,7 +47,7 @@ def cmd_batch(args) -> int:
                              or args.kernel is not None):
         raise InputError("--bandwidth, --quantile and --kernel set the segmentation: add --segment")
     tasks = read_manifest(args.manifest)
-    out_dir = _output_folder(args.out)
+    out_dir = output_folder(args.out, "--out")
     settings = BatchSettings(str(out_dir), video=args.video, segment=args.segment,
                              segment_options=segment_options(args), tracker_options=tracker_options(args))
     for task in tasks:      # no output may land on a source (an image folder holding DIR)
@@ -139,19 +137,6 @@ def _cancelled(task):
     from ..app.batch import TaskResult
 
     return TaskResult(task.name, task.source, "cancelled", error="interrupted before it ended")
-
-
-def _output_folder(path) -> Path:
-    folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {printable(folder)!r} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"cannot make --out {printable(folder)!r}: {e.strerror or e}") from None
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write in --out {printable(folder)!r}: not writable")
-    return folder
 
 
 def _report(results, seconds, summary_path, args) -> int:

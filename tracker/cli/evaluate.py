@@ -100,15 +100,9 @@ def _track_csv_paths(csv_dir, sequences) -> dict:
     if two sequences share a name or a CSV would land inside a sequence folder."""
     from pathlib import Path
 
-    from ..app import check_distinct, check_output_path
+    from ..app.outputs import check_distinct, check_output_path, output_folder
 
-    folder = Path(csv_dir)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--csv-dir {str(folder)!r} is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise InputError(f"cannot make --csv-dir {str(folder)!r}: {e.strerror or e}") from None
+    folder = output_folder(csv_dir, "--csv-dir")
     paths = {}
     for seq in sequences:
         path = folder / f"{Path(seq).resolve().name}.csv"
