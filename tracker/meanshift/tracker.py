@@ -38,6 +38,7 @@ model, from what the parts return.
 
 from __future__ import annotations
 
+import math
 
 import numpy as np
 
@@ -49,8 +50,9 @@ from .cues import BinnedRegion, ColourRatioCue, fuse
 from .model import TargetModel, background_ring, box_histogram
 from .redetection import LostTarget, Redetector
 from .region import Region
-from .search import LocalSearch, Search, sampling
+from .search import Candidate, LocalSearch, Search, sampling
 from .state import Track, TrackState, Window
+from .template import CorrelationFilter
 from ..checks import as_flag, as_real
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -80,6 +82,10 @@ class MeanShiftTracker:
     eps, max_iter : float, int
         Mean shift stops when the window moves less than ``eps`` px (> 0) or after
         ``max_iter`` iterations (1 to 1000).
+    pattern_filter : bool
+        Let a correlation filter on the target's gray pattern move the box where it and
+        the colours together score best (Staple's fusion, ``template.py``). Off by
+        default: on the dev set it gains little for its cost (see ``template.py``).
     """
 
     # Target pixels sampled per frame at most (the pixel budget), and the same for the
@@ -125,7 +131,7 @@ class MeanShiftTracker:
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
-                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20):
+                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20, pattern_filter: bool = False):
         self.space = make_colour_space(colour_space, bins)
         self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
         self.adapt_angle = as_flag(adapt_angle, "adapt_angle")
@@ -134,6 +140,7 @@ class MeanShiftTracker:
         self.model_update = as_real(model_update, "model_update", 0.0, 1.0)
         self.eps = as_real(eps, "eps", 0.0, 1e6, low_open=True)
         self.max_iter = as_real(max_iter, "max_iter", 1, 1000, integer=True)
+        self.pattern_filter = as_flag(pattern_filter, "pattern_filter")
         n = self.space.size
         rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
         self._model = TargetModel(n)
@@ -151,6 +158,7 @@ class MeanShiftTracker:
                                       self._confidence)
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
+        self._template = CorrelationFilter() if self.pattern_filter else None
         self._view_quantizer = None      # for back_projection, made on first use
         self._track: Track | None = None     # the state, from the first init on
 
@@ -205,6 +213,8 @@ class MeanShiftTracker:
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
                             foreground0, ellipse0)
+        if self._template is not None:
+            self._template.init(frame, cx, cy, w, h)
         return self._track.result()
 
     def update(self, frame) -> TrackState:
@@ -224,6 +234,8 @@ class MeanShiftTracker:
         window = track.window
         search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
                                   track.foreground0)
+        if self._template is not None:
+            search = self._correct(frame, search, window)
         found = search.found
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
@@ -231,7 +243,7 @@ class MeanShiftTracker:
         elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
             track.lose_indistinct(found.score)
         else:
-            self._follow(search)
+            self._follow(search, learn_pattern=True)
         return track.result()
 
     def mark_lost(self) -> TrackState:
@@ -263,12 +275,41 @@ class MeanShiftTracker:
         self._follow(found.search)
         track.found_again()
 
-    def _follow(self, search: Search):
-        """A confident match: move there and let size, angle, brightness and models adapt."""
+    def _correct(self, frame, search: Search, window: Window) -> Search:
+        """Where the pattern filter answers clearly about the mean-shift result, the
+        candidate moves to the peak of the filter's and the colours' merged score and is
+        scored there by the colour model (``template.py``)."""
+        found, view, weights = search
+        cf, track = self._template, self._track
+        bw, bh = window.bounds()
+        cf.respond(frame, found.cx, found.cy, bw, bh)
+        self._colour_place = (found.cx, found.cy)      # where the colours alone put it
+        if cf.psr < cf.PSR_CLEAR:
+            return search
+        x, y = cf.merged_peak(weights, view.region, bw, bh, 1.0 / track.foreground0)
+        if abs(x - found.cx) + abs(y - found.cy) < 0.5:
+            return search
+        region, model = view.region, self._model
+        u, v = region.to_region(x, y)
+        score = model.score(view.bins, region, u, v, window.w, window.h, window.angle)
+        if score < found.score:
+            return search      # the colours do not follow the filter there
+        moved = Candidate(x, y, score, u, v)
+        moved.contrast = score - model.background_similarity()
+        moved.foreground = self._search.foreground(weights, region, u, v, (bw, bh)) / track.foreground0
+        return Search(moved, view, weights)
+
+    def _follow(self, search: Search, learn_pattern: bool = False):
+        """A confident match: move there and let size, angle, brightness and models adapt.
+        ``learn_pattern``: the pattern filter looked at this frame about the match."""
         found, view, weights = search
         track, model = self._track, self._model
         track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
+        if learn_pattern and self._template is not None and not occluded and track.indistinct == 0:
+            cx, cy = self._colour_place
+            if math.hypot(cx - found.cx, cy - found.cy) <= self._template.AGREE * math.sqrt(track.w * track.h):
+                self._template.learn(found.cx, found.cy)
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
             self._adapt_size(found, view, weights, occluded)
