@@ -18,12 +18,13 @@ with the surroundings) then judge it as any other: the filter may move the box, 
 vouch for it. The filter learns (at the box's final place) only from confidently
 tracked frames where it and the colours agree within `AGREE` of the box: a filter
 taught where it pointed itself drifts (measured: taught at every tracked frame, Panda
-and Dog1 fell from 0.56 / 0.69 to 0.36 / 0.23 AUC).
+and Dog1 fell from 0.56 / 0.69 to 0.36 / 0.23 AUC). The colour model, for its part,
+learns where the colours alone put the target (``tracker._follow``).
 
 Off by default (``MeanShiftTracker(pattern_filter=True)``): over the nineteen dev
-sequences and seven perturbed starts it gained about 0.005 AUC, within what
-neighbouring settings swing (building5 +0.18, Surfer +0.09, Jumping +0.03; Panda,
-Human7, Dog1 lose on some starts).
+sequences and seven perturbed starts it gains about 0.007-0.009 AUC (building5 +0.15,
+Surfer, Jumping, Couple up; Panda, Human7 lose on some starts) for +0.1-0.3 ms an
+update, which puts mid-size targets at 640x480 near OpenCV's CamShift time.
 """
 
 from __future__ import annotations

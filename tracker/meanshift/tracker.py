@@ -324,7 +324,13 @@ class MeanShiftTracker:
                 # must learn from the frame binned as the next frames will be.
                 model.set_gain(gain)
                 view = self._search.rebin(view, gain)
-        hist = model.histogram(view.bins, view.region, found.u, found.v, track.w, track.h, track.angle)
+        # The colour model learns where the colours alone put the target: taught at
+        # the place the pattern filter moved the box to, its trajectory (and with it
+        # the contrast the lost test reads) drifted from what colour alone would do.
+        hu, hv = found.u, found.v
+        if learn_pattern and self._template is not None:
+            hu, hv = view.region.to_region(*self._colour_place)
+        hist = model.histogram(view.bins, view.region, hu, hv, track.w, track.h, track.angle)
         track.tracked(model.similarity(hist))
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
