@@ -46,6 +46,17 @@ class Redetection(NamedTuple):
     closest: float         # the best similarity seen, acceptable or not
 
 
+def ambiguous(best, candidates, window: Window, margin: float) -> bool:
+    """Is there a look-alike: an acceptable candidate more than a box (the square root of
+    its area) away from the best that matches within ``margin`` as well? Then which one
+    is the target is a guess, and a lost target stays lost rather than be swapped
+    silently for another thing of its colours (a truck among trucks; DAT, Possegger et
+    al. 2015, suppresses such distractors while tracking for the same reason)."""
+    box = math.sqrt(window.w * window.h)
+    return any(math.hypot(c.cx - best.cx, c.cy - best.cy) > box and c.score >= best.score - margin
+               for c in candidates)
+
+
 class Redetector:
     """Searches whole frames for a lost target.
 
@@ -94,6 +105,7 @@ class Redetector:
         in: the frames sought to need not be lit like the last); the best acceptable
         match, if any. Its ``search`` holds the current region of the local search."""
         best, best_try, closest, last_try, last = None, None, 0.0, None, None
+        rivals = []     # every acceptable match: the target is taken back only if one stands out
         for gain in (lost.gain, 1.0) if lost.jumped and lost.gain != 1.0 else (lost.gain,):
             for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
                 last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
@@ -102,9 +114,11 @@ class Redetector:
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
-                if self._confidence.acceptable(found) and not far and (best is None or found.score > best.score):
-                    best, best_try = found, last_try
-        if best is None:
+                if self._confidence.acceptable(found) and not far:
+                    rivals.append(found)
+                    if best is None or found.score > best.score:
+                        best, best_try = found, last_try
+        if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
         if best_try != last_try:
