@@ -117,6 +117,10 @@ def test_ambiguous_when_a_distant_candidate_matches_as_well():
     assert not ambiguous(best, [best, near], window, 0.03)
     assert ambiguous(best, [best, near, far_alike], window, 0.03)
     assert not ambiguous(best, [best, far_worse], window, 0.03)
+    # Found again within a box of where it vanished, the look-alike a box farther: no guess.
+    assert not ambiguous(best, [best, far_alike], window, 0.03, last=(97.0, 100.0))
+    assert ambiguous(best, [best, far_alike], window, 0.03, last=(120.0, 100.0))   # halfway
+    assert ambiguous(best, [best, far_alike], window, 0.03, last=(70.0, 100.0))    # best far too
 
 
 @pytest.mark.parametrize("name", ["bgr", "hsv", "hs"])

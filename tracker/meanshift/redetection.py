@@ -46,15 +46,23 @@ class Redetection(NamedTuple):
     closest: float         # the best similarity seen, acceptable or not
 
 
-def ambiguous(best, candidates, window: Window, margin: float) -> bool:
+def ambiguous(best, candidates, window: Window, margin: float, last=None) -> bool:
     """Is there a look-alike: an acceptable candidate more than a box (the square root of
     its area) away from the best that matches within ``margin`` as well? Then which one
     is the target is a guess, and a lost target stays lost rather than be swapped
-    silently for another thing of its colours (a truck among trucks; DAT, Possegger et
-    al. 2015, suppresses such distractors while tracking for the same reason)."""
+    silently for another thing of its colours (a truck among trucks). One exception: the
+    best is within a box of where the target was last seen, ``last`` (frame point; None
+    after a seek), and the look-alike a box farther: a target found again where it
+    vanished is no guess (DAT weighs candidates by such a motion prior: Possegger et al.,
+    "In defense of color-based model-free tracking", CVPR 2015)."""
     box = math.sqrt(window.w * window.h)
+
+    def away(c):
+        return math.inf if last is None else math.hypot(c.cx - last[0], c.cy - last[1])
+
+    where_it_vanished = away(best) <= box
     return any(math.hypot(c.cx - best.cx, c.cy - best.cy) > box and c.score >= best.score - margin
-               for c in candidates)
+               and not (where_it_vanished and away(c) > away(best) + box) for c in candidates)
 
 
 class Redetector:
@@ -118,7 +126,8 @@ class Redetector:
                     rivals.append(found)
                     if best is None or found.score > best.score:
                         best, best_try = found, last_try
-        if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin):
+        if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin,
+                                            None if lost.jumped else (lost.cx, lost.cy)):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
         if best_try != last_try:
