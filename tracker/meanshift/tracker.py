@@ -26,7 +26,9 @@ target size:
    where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
-   reduced resolution) are tried until a candidate matches the model well again.
+   reduced resolution) are tried until a candidate matches the model well again, and
+   matches it clearly better than any look-alike found elsewhere (a target among others
+   of its colours stays lost rather than be swapped for one of them).
 
 The tracker composes parts, each in a module of its own and each given the values it
 needs: the state (``state.Track``), the target model (``model.TargetModel``), the cue
@@ -64,7 +66,9 @@ class MeanShiftTracker:
     colour_space : {"bgr", "hsv", "hs"}
         Histogram colour space (see ``tracker.meanshift.colour.colour_space``).
     bins : int
-        Bins on each main channel of the colour space (2 to 64).
+        Bins on each main channel of the colour space (2 to 64); a small target gets
+        fewer, so that its histogram has at most ``BINS_PER_SAMPLE`` bins per pixel
+        sampled from it (a 10 x 9 px target: 7 per channel, see `space_for_samples`).
     adapt_scale, adapt_angle : bool
         Follow size, and in-plane rotation (CamShift-style, from the second moments of
         the weights). Rotation is off by default: on real footage of mostly upright
