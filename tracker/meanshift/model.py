@@ -13,6 +13,24 @@ import math
 import numpy as np
 
 from ._colour_kernels import bhattacharyya, blend_into, kernel_histogram, ring_histogram
+from .colour import ColourSpace, colour_space
+
+
+def space_for_samples(name: str, bins: int, samples: float, bins_per_sample: float) -> ColourSpace:
+    """The colour space ``name`` with ``bins`` bins per channel, or fewer if its histogram
+    would have more than ``bins_per_sample`` bins per sampled pixel of the target.
+
+    A histogram of few pixels over many bins is mostly empty bins and single counts: the
+    same target seen twice then shares few bins, its Bhattacharyya score falls near the
+    lost threshold from sampling noise alone, and a look-alike's score is as good. A 10 px
+    target (about 90 pixels) in 16^3 = 4096 bins is such a case; in 8^3 = 512 bins its
+    colours are counted, not scattered. Targets of about 700 sampled pixels or more keep
+    the bins asked for (16^3 at a ratio of 6).
+    """
+    b = bins
+    while b > 2 and colour_space(name, b).size > bins_per_sample * samples:
+        b -= 1
+    return colour_space(name, b)
 
 
 def box_histogram(bins, region, u, v, w, h, size) -> tuple[np.ndarray, float]:

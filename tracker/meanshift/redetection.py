@@ -46,6 +46,25 @@ class Redetection(NamedTuple):
     closest: float         # the best similarity seen, acceptable or not
 
 
+def ambiguous(best, candidates, window: Window, margin: float, last=None) -> bool:
+    """Is there a look-alike: an acceptable candidate more than a box (the square root of
+    its area) away from the best that matches within ``margin`` as well? Then which one
+    is the target is a guess, and a lost target stays lost rather than be swapped
+    silently for another thing of its colours (a truck among trucks). One exception: the
+    best is within a box of where the target was last seen, ``last`` (frame point; None
+    after a seek), and the look-alike a box farther: a target found again where it
+    vanished is no guess (DAT weighs candidates by such a motion prior: Possegger et al.,
+    "In defense of color-based model-free tracking", CVPR 2015)."""
+    box = math.sqrt(window.w * window.h)
+
+    def away(c):
+        return math.inf if last is None else math.hypot(c.cx - last[0], c.cy - last[1])
+
+    where_it_vanished = away(best) <= box
+    return any(math.hypot(c.cx - best.cx, c.cy - best.cy) > box and c.score >= best.score - margin
+               and not (where_it_vanished and away(c) > away(best) + box) for c in candidates)
+
+
 class Redetector:
     """Searches whole frames for a lost target.
 
@@ -94,6 +113,7 @@ class Redetector:
         in: the frames sought to need not be lit like the last); the best acceptable
         match, if any. Its ``search`` holds the current region of the local search."""
         best, best_try, closest, last_try, last = None, None, 0.0, None, None
+        rivals = []     # every acceptable match: the target is taken back only if one stands out
         for gain in (lost.gain, 1.0) if lost.jumped and lost.gain != 1.0 else (lost.gain,):
             for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
                 last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
@@ -102,9 +122,12 @@ class Redetector:
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
-                if self._confidence.acceptable(found) and not far and (best is None or found.score > best.score):
-                    best, best_try = found, last_try
-        if best is None:
+                if self._confidence.acceptable(found) and not far:
+                    rivals.append(found)
+                    if best is None or found.score > best.score:
+                        best, best_try = found, last_try
+        if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin,
+                                            None if lost.jumped else (lost.cx, lost.cy)):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
         if best_try != last_try:

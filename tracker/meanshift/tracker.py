@@ -26,7 +26,9 @@ target size:
    where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position and the densest target-like spots of the whole frame (at
-   reduced resolution) are tried until a candidate matches the model well again.
+   reduced resolution) are tried until a candidate matches the model well again, and
+   matches it clearly better than any look-alike found elsewhere (a target among others
+   of its colours stays lost rather than be swapped for one of them).
 
 The tracker composes parts, each in a module of its own and each given the values it
 needs: the state (``state.Track``), the target model (``model.TargetModel``), the cue
@@ -47,7 +49,7 @@ from .buffers import Scratch
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .confidence import Confidence
 from .cues import BinnedRegion, ColourRatioCue, fuse
-from .model import TargetModel, background_ring, box_histogram
+from .model import TargetModel, background_ring, box_histogram, space_for_samples
 from .redetection import LostTarget, Redetector
 from .region import Region
 from .search import Candidate, LocalSearch, Search, sampling
@@ -66,7 +68,9 @@ class MeanShiftTracker:
     colour_space : {"bgr", "hsv", "hs"}
         Histogram colour space (see ``tracker.meanshift.colour.colour_space``).
     bins : int
-        Bins on each main channel of the colour space (2 to 64).
+        Bins on each main channel of the colour space (2 to 64); a small target gets
+        fewer, so that its histogram has at most ``BINS_PER_SAMPLE`` bins per pixel
+        sampled from it (a 10 x 9 px target: 7 per channel, see `space_for_samples`).
     adapt_scale, adapt_angle : bool
         Follow size, and in-plane rotation (CamShift-style, from the second moments of
         the weights). Rotation is off by default: on real footage of mostly upright
@@ -97,6 +101,9 @@ class MeanShiftTracker:
     # Background ring: the box grown by this factor per side, minus the box; the search
     # region is the same area.
     CONTEXT = 3.5
+    # A histogram of a small target has at most this many bins per pixel sampled from it
+    # (fewer bins than the colour space asks for, if need be): see `space_for_samples`.
+    BINS_PER_SAMPLE = 5.0
     # Moments (for the orientation) are measured in the box grown by this factor.
     MOMENT_WINDOW = 1.5
     JUMP_MARGIN = 0.03    # similarity a distant candidate must add to win over the local one
@@ -133,6 +140,7 @@ class MeanShiftTracker:
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
                  model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20, pattern_filter: bool = False):
         self.space = make_colour_space(colour_space, bins)
+        self._asked_bins = bins      # the bins asked for; a small target gets fewer (`init`)
         self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
         self.adapt_angle = as_flag(adapt_angle, "adapt_angle")
         self.adapt_brightness = as_flag(adapt_brightness, "adapt_brightness")
@@ -141,7 +149,16 @@ class MeanShiftTracker:
         self.eps = as_real(eps, "eps", 0.0, 1e6, low_open=True)
         self.max_iter = as_real(max_iter, "max_iter", 1, 1000, integer=True)
         self.pattern_filter = as_flag(pattern_filter, "pattern_filter")
-        n = self.space.size
+        self._build(self.space)
+        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
+        self._template = CorrelationFilter() if self.pattern_filter else None
+        self._track: Track | None = None     # the state, from the first init on
+
+    def _build(self, space) -> None:
+        """Make the parts that depend on the colour space's bins (the model, cues,
+        searches); `init` rebuilds them when the target's size calls for other bins."""
+        self.space = space
+        n = space.size
         rho = self.CONTEXT * self.CONTEXT - 1.0      # the ring's area relative to the box's
         self._model = TargetModel(n)
         self._cue = fuse([ColourRatioCue(n, rho)])
@@ -150,17 +167,14 @@ class MeanShiftTracker:
         # its weights would round the blob until the angle stopped following.
         self._anchor_cue = ColourRatioCue(n, rho, anchored=True)
         self._anchor_weights = Scratch(np.float32)
-        self._search = LocalSearch(self.space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
+        self._search = LocalSearch(space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
                                    self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
                                       self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
-        self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
+        self._redetector = Redetector(space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
                                       self._confidence)
-        self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
-        self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
-        self._template = CorrelationFilter() if self.pattern_filter else None
+        self._brightness = BrightnessProbe(space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
         self._view_quantizer = None      # for back_projection, made on first use
-        self._track: Track | None = None     # the state, from the first init on
 
     # ------------------------------------------------------------------ public API
     @property
@@ -197,6 +211,20 @@ class MeanShiftTracker:
         x, y, w, h = parse_box(box, frame.shape)
         cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
         step = sampling(w, h, self.TARGET_PIXELS)
+        space = space_for_samples(self.space.name, self._asked_bins, w * h * step * step, self.BINS_PER_SAMPLE)
+        if space != self.space:
+            parts = dict(self.__dict__)
+            self._build(space)
+            try:
+                return self._learn(frame, x, y, w, h, step)
+            except InputError:
+                self.__dict__.update(parts)      # an unusable box leaves the tracker as it was
+                raise
+        return self._learn(frame, x, y, w, h, step)
+
+    def _learn(self, frame, x, y, w, h, step) -> TrackState:
+        """`init`'s work once the colour space is settled."""
+        cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
         view = self._search.look(frame, cx, cy, w * (self.CONTEXT + 0.5), h * (self.CONTEXT + 0.5), step, 1.0)
         region = view.region
         u, v = region.to_region(cx, cy)

@@ -1,4 +1,5 @@
-"""Checks of the arguments of the clustering and segmentation API.
+"""Checks of the arrays the clustering and segmentation API takes (points, weights,
+seeds); its scalar arguments go through the checks every layer uses (`tracker.checks`).
 
 Each returns the value in the form the kernels want or raises ``InputError`` with one
 line that names the argument and says what it got; none lets a bare TypeError through
@@ -7,17 +8,9 @@ line that names the argument and says what it got; none lets a bare TypeError th
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real
-
 import numpy as np
 
 from ..errors import InputError
-
-
-def _is_real(value) -> bool:
-    # bool is an Integral, and so a Real; as an option value it is always a mistake.
-    return isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
 
 
 class InputTypeError(InputError, TypeError):
@@ -72,49 +65,6 @@ def as_points(points, name="points") -> np.ndarray:
 def _is_sparse(value) -> bool:
     """A SciPy sparse matrix or array, recognised without importing SciPy."""
     return type(value).__module__.startswith("scipy.sparse") and hasattr(value, "nnz")
-
-
-def as_positive(value, name="bandwidth") -> float:
-    """A positive finite number (not a bool, not a string)."""
-    if not _is_real(value):
-        raise InputError(f"{name} must be a positive number, got {value!r}")
-    v = float(value)
-    if not (math.isfinite(v) and v > 0):
-        raise InputError(f"{name} must be a positive finite number, got {value!r}")
-    return v
-
-
-def as_real(value, name: str, low: float, high: float = math.inf, low_open=False) -> float:
-    """A finite number in [low, high] (or (low, high] with ``low_open``)."""
-    if _is_real(value):
-        v = float(value)
-        if math.isfinite(v) and (v > low if low_open else v >= low) and v <= high:
-            return v
-    interval = f"{'(' if low_open else '['}{low:g}, {high:g}]" if math.isfinite(high) \
-        else f"a number {'>' if low_open else '>='} {low:g}"
-    raise InputError(f"{name} must be {'in ' if math.isfinite(high) else ''}{interval}, "
-                     f"got {value!r}")
-
-
-def as_count(value, name: str, low: int) -> int:
-    """An integer >= ``low`` (NumPy integers too; not a bool or a float)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or value < low:
-        raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
-def as_flag(value, name: str) -> bool:
-    """True or False (NumPy's too); not 0, 1 or a string, which would hide a mistake."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def as_choice(value, name: str, choices) -> str:
-    """One of the strings ``choices``."""
-    if not isinstance(value, str) or value not in choices:
-        raise InputError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value
 
 
 def as_weights(weights, n: int, name="weights", per="point") -> np.ndarray:

@@ -27,8 +27,8 @@ import numpy as np
 from . import _bandwidth_kernels as _bw
 from . import _cluster_kernels as _k
 from ._grid_kernels import group_rows
-from ._checks import (as_choice, as_count, as_flag, as_points, as_positive, as_real,
-                      as_seeds, as_weights)
+from ._checks import as_points, as_seeds, as_weights
+from ..checks import as_choice, as_count, as_flag, as_positive, as_real
 from ..errors import InputError
 
 KERNELS = {"flat": _k.FLAT, "epanechnikov": _k.EPANECHNIKOV, "gaussian": _k.GAUSSIAN}
@@ -93,7 +93,7 @@ def bin_seeds(points, bandwidth, min_bin_freq=1, weights=None) -> np.ndarray:
         (in float64 where float32 would overflow or underflow).
     """
     pts = as_points(points)
-    as_positive(bandwidth)
+    as_positive(bandwidth, "bandwidth")
     w = as_weights(weights, pts.shape[0])
     min_bin_freq = as_positive(min_bin_freq, "min_bin_freq")
     return _bin_seeds(pts, bandwidth, min_bin_freq, w)[0]
@@ -153,7 +153,7 @@ def shift_seeds(points, weights, seeds, bandwidth, kernel="flat", max_iter=300):
     pts = as_points(points)
     w = as_weights(weights, pts.shape[0])
     s = as_seeds(seeds, pts.shape[1])
-    h = as_positive(bandwidth)
+    h = as_positive(bandwidth, "bandwidth")
     code = _as_kernel(kernel)
     max_iter = as_count(max_iter, "max_iter", 0)
     scale = _power_of_two_scale(h, pts, s)
@@ -187,7 +187,7 @@ def merge_modes(modes, intensity, bandwidth) -> np.ndarray:
     """
     m = as_points(modes, "modes")
     inten = as_weights(intensity, m.shape[0], "intensity", "mode")
-    h = as_positive(bandwidth)
+    h = as_positive(bandwidth, "bandwidth")
     scale = _power_of_two_scale(h, m)
     return _k.merge_modes(m * scale, inten, h * scale)
 
@@ -216,7 +216,7 @@ def nearest_mode(points, modes, bandwidth=None):
     m = as_seeds(modes, pts.shape[1], "modes")
     if not m.size:
         raise InputError("modes must not be empty")
-    cell = 0.0 if bandwidth is None else as_positive(bandwidth)
+    cell = 0.0 if bandwidth is None else as_positive(bandwidth, "bandwidth")
     scale = _power_of_two_scale(None, pts, m)
     cell *= scale
     if cell < 1.0 / _SAFE:
@@ -274,7 +274,7 @@ def mean_shift_cluster(points, bandwidth, kernel="flat", bin_seeding=True, min_b
     equal to the bandwidth to within that rounding.
     """
     pts = as_points(points)
-    h = as_positive(bandwidth)
+    h = as_positive(bandwidth, "bandwidth")
     code = _as_kernel(kernel)
     w = as_weights(weights, pts.shape[0])
     max_iter = as_count(max_iter, "max_iter", 0)

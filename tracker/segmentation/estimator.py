@@ -21,7 +21,8 @@ import numpy as np
 
 from . import _cluster_kernels as _k
 from ._grid_kernels import group_rows
-from ._checks import as_count, as_flag, as_points, as_positive, as_seeds
+from ._checks import as_points, as_seeds
+from ..checks import as_count, as_flag, as_positive
 from .cluster import _bin_seeds, cluster_points, estimate_bandwidth, nearest_mode
 from ..errors import InputError, NotFittedError
 

@@ -11,12 +11,13 @@ clearly nearer, so a static scene does not flicker.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ._checks import as_choice, as_count, as_positive, as_real
+from ..checks import as_choice, as_count, as_positive, as_real
 from ._segment_kernels import (assign_bins, boundaries, cluster_sums, lab_histogram,
                                label_pixels_stable, occupied_bins, paint)
 from .cluster import KERNELS, estimate_bandwidth, merge_modes
@@ -133,7 +134,7 @@ class SegmentationStream:
         self.quantile = as_real(quantile, "quantile", 0.0, 1.0, low_open=True)
         self.kernel = as_choice(kernel, "kernel", tuple(KERNELS))
         self.refresh_every = as_count(refresh_every, "refresh_every", 1)
-        self.hysteresis = as_real(hysteresis, "hysteresis", 0.0)
+        self.hysteresis = as_real(hysteresis, "hysteresis", 0.0, math.inf)
         self.colour_rate = as_real(colour_rate, "colour_rate", 0.0, 1.0, low_open=True)
         self.search_budget = None if search_budget is None \
             else as_positive(search_budget, "search_budget")
