@@ -74,6 +74,7 @@ class CorrelationFilter:
         self._integral = Scratch(np.float64)
         self.response = np.zeros((n, n), np.float32)
         self.psr = 0.0
+        self.peak = (0.0, 0.0)     # frame position of the response's highest pixel
         self._centre = (0.0, 0.0)
         self._step = (1.0, 1.0)
         self._reg = 1.0
@@ -126,6 +127,7 @@ class CorrelationFilter:
         np.multiply(r, 1.0 / self.typical_peak, out=self.response)
         i, j, _ = response_peak(self.response)
         self.psr = float(peak_to_sidelobe(self.response, i, j, self.PSR_RADIUS))
+        self.peak = self.to_frame(i, j)
         return self.response
 
     def to_patch(self, x, y):

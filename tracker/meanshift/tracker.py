@@ -135,6 +135,10 @@ class MeanShiftTracker:
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
     CONTRAST_LOST = 0.07    # similarity a match must have above its surroundings'...
     INDISTINCT_FRAMES = 8   # ...in all but this many frames in a row, else the target is lost
+    PATTERN_CONTRAST = 1e9  # EXPERIMENT: the pattern filter moves the box only below this colour contrast
+    PATTERN_SKIP = False    # EXPERIMENT: above it, the filter is not even evaluated
+    LEARN_AT_PEAK = False   # EXPERIMENT: the filter learns only where its own peak agrees
+    LEARN_PSR = 0.0         # EXPERIMENT: ... and its PSR is at least this
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
@@ -271,7 +275,7 @@ class MeanShiftTracker:
         elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
             track.lose_indistinct(found.score)
         else:
-            self._follow(search, learn_pattern=True)
+            self._follow(search, learn_pattern=self._template is not None and self._pattern_looked)
         return track.result()
 
     def mark_lost(self) -> TrackState:
@@ -310,9 +314,13 @@ class MeanShiftTracker:
         found, view, weights = search
         cf, track = self._template, self._track
         bw, bh = window.bounds()
-        cf.respond(frame, found.cx, found.cy, bw, bh)
         self._colour_place = (found.cx, found.cy)      # where the colours alone put it
-        if cf.psr < cf.PSR_CLEAR:
+        weak = found.contrast < self.PATTERN_CONTRAST
+        self._pattern_looked = weak or not self.PATTERN_SKIP
+        if not self._pattern_looked:
+            return search
+        cf.respond(frame, found.cx, found.cy, bw, bh)
+        if cf.psr < cf.PSR_CLEAR or not weak:
             return search
         x, y = cf.merged_peak(weights, view.region, bw, bh, 1.0 / track.foreground0)
         if abs(x - found.cx) + abs(y - found.cy) < 0.5:
@@ -335,8 +343,8 @@ class MeanShiftTracker:
         track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
         if learn_pattern and self._template is not None and not occluded and track.indistinct == 0:
-            cx, cy = self._colour_place
-            if math.hypot(cx - found.cx, cy - found.cy) <= self._template.AGREE * math.sqrt(track.w * track.h):
+            cx, cy = self._template.peak if self.LEARN_AT_PEAK else self._colour_place
+            if self._template.psr >= self.LEARN_PSR and math.hypot(cx - found.cx, cy - found.cy) <= self._template.AGREE * math.sqrt(track.w * track.h):
                 self._template.learn(found.cx, found.cy)
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
