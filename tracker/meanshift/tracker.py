@@ -135,10 +135,6 @@ class MeanShiftTracker:
     REACQUIRE_MARGIN = 0.1  # similarity above lost_threshold needed to take a target back
     CONTRAST_LOST = 0.07    # similarity a match must have above its surroundings'...
     INDISTINCT_FRAMES = 8   # ...in all but this many frames in a row, else the target is lost
-    PATTERN_CONTRAST = 1e9  # EXPERIMENT: the pattern filter moves the box only below this colour contrast
-    PATTERN_SKIP = False    # EXPERIMENT: above it, the filter is not even evaluated
-    LEARN_AT_PEAK = False   # EXPERIMENT: the filter learns only where its own peak agrees
-    LEARN_PSR = 0.0         # EXPERIMENT: ... and its PSR is at least this
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
@@ -156,6 +152,7 @@ class MeanShiftTracker:
         self._build(self.space)
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
         self._template = CorrelationFilter() if self.pattern_filter else None
+        self._pattern_looked = False     # the filter was evaluated this frame
         self._track: Track | None = None     # the state, from the first init on
 
     def _build(self, space) -> None:
@@ -272,7 +269,8 @@ class MeanShiftTracker:
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
             track.lose(found.score)
-        elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
+        elif track.note_distinct(self._confidence.distinct(found) or self._pattern_vouches(found)) \
+                > self.INDISTINCT_FRAMES:
             track.lose_indistinct(found.score)
         else:
             self._follow(search, learn_pattern=self._template is not None and self._pattern_looked)
@@ -315,12 +313,9 @@ class MeanShiftTracker:
         cf, track = self._template, self._track
         bw, bh = window.bounds()
         self._colour_place = (found.cx, found.cy)      # where the colours alone put it
-        weak = found.contrast < self.PATTERN_CONTRAST
-        self._pattern_looked = weak or not self.PATTERN_SKIP
-        if not self._pattern_looked:
-            return search
+        self._pattern_looked = True
         cf.respond(frame, found.cx, found.cy, bw, bh)
-        if cf.psr < cf.PSR_CLEAR or not weak:
+        if cf.psr < cf.PSR_CLEAR:
             return search
         x, y = cf.merged_peak(weights, view.region, bw, bh, 1.0 / track.foreground0)
         if abs(x - found.cx) + abs(y - found.cy) < 0.5:
@@ -335,6 +330,22 @@ class MeanShiftTracker:
         moved.foreground = self._search.foreground(weights, region, u, v, (bw, bh)) / track.foreground0
         return Search(moved, view, weights)
 
+    def _pattern_agrees(self, found) -> bool:
+        """Was the pattern filter evaluated this frame, its response's own peak within
+        `AGREE` of the box of the match ``found``?"""
+        cf, track = self._template, self._track
+        if cf is None or not self._pattern_looked:
+            return False
+        return math.hypot(cf.peak[0] - found.cx, cf.peak[1] - found.cy) <= cf.AGREE * math.sqrt(track.w * track.h)
+
+    def _pattern_vouches(self, found) -> bool:
+        """Is the match distinct by its pattern, though not by its colours? The filter
+        answers clearly (PSR at least `PSR_CLEAR`) with its peak on the match: where
+        the target's colours are common around it (Dog1 on a dull floor, contrast
+        0.06), its pattern still tells it from its surroundings (Staple: the two cues
+        fail in different places), and the target is not counted as indistinct."""
+        return self._pattern_agrees(found) and self._template.psr >= self._template.PSR_CLEAR
+
     def _follow(self, search: Search, learn_pattern: bool = False):
         """A confident match: move there and let size, angle, brightness and models adapt.
         ``learn_pattern``: the pattern filter looked at this frame about the match."""
@@ -343,8 +354,10 @@ class MeanShiftTracker:
         track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
         if learn_pattern and self._template is not None and not occluded and track.indistinct == 0:
-            cx, cy = self._template.peak if self.LEARN_AT_PEAK else self._colour_place
-            if self._template.psr >= self.LEARN_PSR and math.hypot(cx - found.cx, cy - found.cy) <= self._template.AGREE * math.sqrt(track.w * track.h):
+            # Taught only where its own peak is on the final box: a filter taught at a
+            # place it does not point to (colour having drifted onto background while
+            # the filter lost it, PSR ~4 on Car1) learns the background.
+            if self._pattern_agrees(found):
                 self._template.learn(found.cx, found.cy)
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
