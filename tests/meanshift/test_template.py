@@ -38,6 +38,21 @@ def test_filter_is_unclear_about_a_pattern_it_never_saw():
     assert cf.psr < cf.PSR_CLEAR
 
 
+def test_filter_vouches_only_for_a_box_on_its_clear_peak():
+    """It learns (`agrees`) and vouches only where its own peak is: on the moved
+    pattern, not a box beside it, and never where it saw no pattern it knows."""
+    frame = texture((240, 320), 0)
+    cf = CorrelationFilter()
+    cf.init(frame, 160, 120, 40, 30)
+    moved = cv2.warpAffine(frame, np.float32([[1, 0, 6], [0, 1, -3]]), (320, 240))
+    cf.respond(moved, 160, 120, 40, 30)
+    assert cf.agrees(166, 117, 40, 30) and cf.vouches(166, 117, 40, 30)
+    box = np.sqrt(40 * 30)
+    assert not cf.agrees(166 + 0.5 * box, 117, 40, 30) and not cf.vouches(166, 117 - 0.5 * box, 40, 30)
+    cf.respond(texture((240, 320), 1), 160, 120, 40, 30)
+    assert not cf.vouches(*cf.peak, 40, 30)
+
+
 def gray_clip(n=60):
     """A 40 x 30 gray target of one texture gliding over gray ground of another, both
     of the same gray levels: colour alone weighs target and ground alike."""
