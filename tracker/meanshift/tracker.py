@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .adaptation import BrightnessProbe, edge_threshold, fit_size, next_size, turned, weight_ellipse
+from .adaptation import (BrightnessProbe, edge_threshold, fit_size, next_size, scene_brightness, turned,
+                         weight_ellipse)
 from .buffers import Scratch
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .confidence import Confidence
@@ -115,6 +116,9 @@ class MeanShiftTracker:
     GAIN_STEP = 0.03      # brightness step tried each frame
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
     GAIN_LIMITS = (0.2, 5.0)
+    # A lost target is relit (fitted a gain) to the scene's light within this many bins
+    # of a mid-level colour, half of them either way (see `Redetector.gains`).
+    RELIGHT_BINS = 2.0
     FOREGROUND_SIZES = (0.5, 0.75, 1.0)
     FAR_JUMP = 1.0          # a move of more than a box (sqrt of its area) in one frame...
     FAR_JUMP_DROP = 0.1     # ...by a match this much worse than typical is read as lost
@@ -147,9 +151,13 @@ class MeanShiftTracker:
                                    self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
                                       self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
-        self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
-                                      self._confidence)
         self._brightness = BrightnessProbe(self.space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
+        # A mid-level colour sits in bin nbins / 2 of a brightness channel, where a bin is
+        # 2 / nbins of its value.
+        self._relight_span = 1.0 + self.RELIGHT_BINS * 2.0 / max(self.space.nbins) if self.adapt_brightness else 1.0
+        self._redetector = Redetector(self.space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
+                                      self._confidence, self._brightness if self.adapt_brightness else None,
+                                      self._relight_span, self.RING_PIXELS)
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
         self._view_quantizer = None      # for back_projection, made on first use
         self._track: Track | None = None     # the state, from the first init on
@@ -204,7 +212,7 @@ class MeanShiftTracker:
         foreground0 = max(self._search.foreground(weights, region, u, v, window.bounds()), 1e-6)
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
-                            foreground0, ellipse0)
+                            foreground0, ellipse0, scene_brightness(frame))
         return self._track.result()
 
     def update(self, frame) -> TrackState:
@@ -253,8 +261,10 @@ class MeanShiftTracker:
     def _redetect(self, frame) -> None:
         """While lost: take the target back where the re-detector finds it, if it does."""
         track, model = self._track, self._model
+        # After a seek, the scene's light relative to the first frame's (see `Redetector.gains`).
+        scene_gain = scene_brightness(frame) / max(track.brightness0, 1.0) if track.jumped else 1.0
         lost = LostTarget(track.cx, track.cy, track.window, model.gain, track.jumped, track.typical_score,
-                          track.foreground0)
+                          track.foreground0, scene_gain)
         found = self._redetector.search(frame, lost, model, self._cue)
         if found.search is None:
             track.missed(found.closest)
