@@ -90,7 +90,9 @@ def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate) -> fl
 
 
 def gain_ladder(low, high, step) -> list[float]:
-    """Gains from ``low`` to ``high`` (both included) in relative steps of ``step``."""
+    """Gains from ``low`` to ``high`` (both included) in relative steps of at most ``step``."""
+    if high <= low:
+        return [low]
     n = max(1, int(math.ceil(math.log(high / low) / math.log(1 + step))))
     return [low * (high / low) ** (k / n) for k in range(n + 1)]
 
