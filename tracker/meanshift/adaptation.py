@@ -132,24 +132,35 @@ class BrightnessProbe:
         """The gain to bin the next frames at, for a target at region point (u, v) whose
         upright size is ``bounds`` (frame pixels), matching with ``score`` at ``gain``.
         ``score_of(bins, u, v)`` scores a bin map of the box's window with the box at (u, v)."""
-        best_gain, best_score = self.fit(region, u, v, bounds, (gain / (1 + self.step), gain * (1 + self.step)),
-                                         score_of)
-        return best_gain if best_score > score + self.margin else gain
+        best_gain, best_score = gain, score + self.margin
+        for candidate_gain, candidate in self._scores(region, u, v, bounds,
+                                                      (gain / (1 + self.step), gain * (1 + self.step)), score_of):
+            if candidate > best_score:
+                best_gain, best_score = candidate_gain, candidate
+        return best_gain
 
     def fit(self, region: Region, u, v, bounds, gains, score_of) -> tuple[float, float]:
         """The gain among ``gains`` (within the limits) at which the box (see `best_gain`)
-        matches best, and that match."""
+        matches best, and that match. Of gains that match as well (to within the margin:
+        a flat colour matches a whole bin's worth of gains), the middle one: the light may
+        then change by half a bin either way before the match moves."""
+        scored = self._scores(region, u, v, bounds, sorted(set(gains)), score_of)
+        if not scored:
+            return None, -1.0
+        best_score = max(score for _, score in scored)
+        tied = [(g, score) for g, score in scored if score >= best_score - self.margin]
+        return tied[len(tied) // 2]
+
+    def _scores(self, region: Region, u, v, bounds, gains, score_of) -> list[tuple[float, float]]:
+        """(gain, score) of the box binned at each of ``gains`` (clamped to the limits)."""
         bw, bh = bounds
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
         H, W = region.image.shape[:2]
         x0, y0 = min(max(int(u - hw), 0), W - 1), min(max(int(v - hh), 0), H - 1)
         x1, y1 = max(int(math.ceil(u + hw)) + 1, x0 + 1), max(int(math.ceil(v + hh)) + 1, y0 + 1)
         window = region.image[y0:y1, x0:x1]
-        best_gain, best_score = None, -1.0
-        for candidate_gain in gains:
-            candidate_gain = min(max(candidate_gain, self.limits[0]), self.limits[1])
-            bins = self._quantizer.bin_map(window, candidate_gain)
-            candidate = score_of(bins, u - x0, v - y0)
-            if candidate > best_score:
-                best_gain, best_score = candidate_gain, candidate
-        return best_gain, best_score
+        scored = []
+        for gain in gains:
+            gain = min(max(gain, self.limits[0]), self.limits[1])
+            scored.append((gain, score_of(self._quantizer.bin_map(window, gain), u - x0, v - y0)))
+        return scored

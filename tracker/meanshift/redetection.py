@@ -7,13 +7,13 @@ that background is never reported as the target. The `Redetector` is given a sna
 of the lost target (`LostTarget`) and returns what it found (`Redetection`); it changes
 nothing of the tracker's.
 
-The light may have changed meanwhile (the scene dimmed while the target was lost, or a
-seek landed in other light): every candidate is also tried at the brightness gain that
-fits it best (`relight`), over ``relight_span`` either side of the light it was last
-seen in (and, after a seek, of the light it was learnt in and of the light the whole
-scene changed by). A gain is one more degree of freedom for background to match the
-model with, so a relit candidate must also stand out from its own surroundings binned
-at that gain, not only from the background model learnt under the old light.
+After a seek the frames may be lit otherwise than the last: every candidate is also
+tried at the brightness gain that fits it best (`relight`) within a bin of the scene's
+light (the frame's brightness relative to the first frame's; see `gains`). A gain is
+one more degree of freedom for background to match the model with, so a relit candidate
+must also stand out from its own surroundings binned at that gain. The tracker relights
+a tracked target whose match fails the same way before calling it lost (a target that
+dims under its box is not lost), with the surroundings' light as a witness.
 """
 
 from __future__ import annotations
@@ -111,31 +111,55 @@ class Redetector:
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
 
     def relight(self, frame, found, window: Window, gain, gains, model: TargetModel, cue: Cue,
-                foreground0) -> tuple[Search, float] | None:
-        """``found``, a candidate at ``gain``, at the gain among ``gains`` that fits its box
-        best: the search from there at that gain and the gain, if its match is acceptable
-        and stands out from its own surroundings binned at that gain; else None."""
+                foreground0, same_scene: bool = False, at=None) -> tuple[Search, float] | None:
+        """``found``, a candidate at ``gain`` (or the box at ``at`` = (cx, cy), where a
+        tracked target should be: a search at the wrong gain may have wandered off it), at
+        the gain among ``gains`` that fits the box best: the search from there at that
+        gain, and the gain, if its match is acceptable and stands out from its own
+        surroundings binned at that gain; else None.
+
+        ``same_scene``: the target was tracked until this frame, so the background model
+        is of these surroundings and the match must clear it too; and a change of light
+        must show in the surroundings as well (the gain at which they match the background
+        model best moved the same way): the light of a scene changes, not that of one box,
+        and a box on background that some gain makes look like the target is not a target
+        whose light changed."""
         if self._brightness is None:
             return None
-        view = self._search.look(frame, found.cx, found.cy, *window.bounds(),
+        cx, cy = (found.cx, found.cy) if at is None else at
+        view = self._search.look(frame, cx, cy, *window.bounds(),
                                  sampling(window.w, window.h, self._search.target_pixels), gain)
-        u, v = view.region.to_region(found.cx, found.cy)
-        # Nearest gains first: of gains that fit equally well (a flat colour fits a whole
-        # bin's worth), the smallest change of light is taken.
-        gains = sorted(gains, key=lambda g: abs(math.log(g / gain)))
+        u, v = view.region.to_region(cx, cy)
         best_gain, score = self._brightness.fit(
             view.region, u, v, window.bounds(), gains,
             lambda bins, u, v: model.score(bins, view.region, u, v, window.w, window.h, window.angle))
         if best_gain is None or best_gain == gain or score <= found.score:
             return None
-        search = self._search.run(frame, found.cx, found.cy, window, best_gain, model, cue, foreground0)
+        search = self._search.run(frame, cx, cy, window, best_gain, model, cue, foreground0)
         relit = search.found
-        # The background model is of the place and light the target was lost in: its own
-        # surroundings, under the light it is found in, are what it must stand out from.
         ring = background_ring(search.view.region, relit.cx, relit.cy, window.bounds(),
                                window.bounds(self._search.context), self.ring_pixels)
-        relit.contrast = relit.score - model.ring_similarity(search.view.bins, *ring)
-        return (search, best_gain) if self._confidence.acceptable(relit) else None
+        ring_contrast = relit.score - model.ring_similarity(search.view.bins, *ring)
+        # Tracked, the background model is of these surroundings: both must be cleared. A
+        # lost target's model is of the place and light it was lost in: its own
+        # surroundings under the light it is found in are what it must stand out from.
+        relit.contrast = min(relit.contrast, ring_contrast) if same_scene else ring_contrast
+        if not self._confidence.acceptable(relit):
+            return None
+        if same_scene:
+            # The surroundings must show the change of light too: the gain at which they
+            # match their learnt histogram best (ties to the old gain) moved the same way.
+            ring_gain, ring_best = gain, model.ring_similarity(self._search.rebin(search.view, gain).bins, *ring,
+                                                               background=True)
+            for g in gains:
+                match = model.ring_similarity(self._search.rebin(search.view, g).bins, *ring, background=True)
+                if match > ring_best:
+                    ring_gain, ring_best = g, match
+            view = self._search.rebin(search.view, best_gain)     # the buffer back to the new gain
+            if ring_gain == gain or (ring_gain > gain) != (best_gain > gain):
+                return None
+            search = Search(relit, view, search.weights)
+        return search, best_gain
 
     def gains(self, lost: LostTarget) -> tuple[list[float], list[float]]:
         """The gains the frame is searched at, and those candidates are fitted over (none:

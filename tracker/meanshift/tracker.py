@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .adaptation import (BrightnessProbe, edge_threshold, fit_size, next_size, scene_brightness, turned,
-                         weight_ellipse)
+from .adaptation import (BrightnessProbe, edge_threshold, fit_size, gain_ladder, next_size, scene_brightness,
+                         turned, weight_ellipse)
 from .buffers import Scratch
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .confidence import Confidence
@@ -116,8 +116,10 @@ class MeanShiftTracker:
     GAIN_STEP = 0.03      # brightness step tried each frame
     GAIN_MARGIN = 0.005   # similarity a step must gain to be taken
     GAIN_LIMITS = (0.2, 5.0)
-    # A lost target is relit (fitted a gain) to the scene's light within this many bins
-    # of a mid-level colour, half of them either way (see `Redetector.gains`).
+    # A match that fails is tried again at the gain that fits it best, this many bins of
+    # a mid-level colour brighter or darker: the probe's small steps follow smooth light,
+    # but a flat-coloured target's match does not move until its colour crosses a bin
+    # edge, and then it falls at once (a target dimming under its box is not lost).
     RELIGHT_BINS = 2.0
     FOREGROUND_SIZES = (0.5, 0.75, 1.0)
     FAR_JUMP = 1.0          # a move of more than a box (sqrt of its area) in one frame...
@@ -235,7 +237,14 @@ class MeanShiftTracker:
         found = search.found
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
-            track.lose(found.score)
+            relit = self._relit(frame, found, window)
+            if relit is None:
+                track.lose(found.score)
+            elif track.note_distinct(self._confidence.distinct(relit[0].found)) > self.INDISTINCT_FRAMES:
+                track.lose_indistinct(relit[0].found.score)
+            else:
+                self._model.set_gain(relit[1])
+                self._follow(relit[0])
         elif track.note_distinct(self._confidence.distinct(found)) > self.INDISTINCT_FRAMES:
             track.lose_indistinct(found.score)
         else:
@@ -258,6 +267,26 @@ class MeanShiftTracker:
             self._track.expect_jump()
 
     # ------------------------------------------------------------------ steps
+    def _relit(self, frame, found, window) -> tuple[Search, float] | None:
+        """A failed match tried at the gain that fits it best, near the light the target was
+        last seen in: the search at that gain and the gain if the target is there, else None."""
+        if self._relight_span <= 1.0:
+            return None
+        gain = self._model.gain
+        gains = gain_ladder(gain / self._relight_span, gain * self._relight_span, self.GAIN_STEP)
+        px, py = self._track.predicted()
+        relit = self._redetector.relight(frame, found, window, gain, gains, self._model, self._cue,
+                                         self._track.foreground0, same_scene=True, at=(px, py))
+        if relit is None:
+            return None
+        search, gain = relit
+        # The light must explain the whole failure: relit, the target matches as well as
+        # it typically does (less what a partial occlusion costs).
+        if search.found.score < self._track.typical_score - self.OCCLUSION_DROP \
+                or self._confidence.doubtful_jump(search.found, px, py, window, self._track.typical_score):
+            return None
+        return search, gain
+
     def _redetect(self, frame) -> None:
         """While lost: take the target back where the re-detector finds it, if it does."""
         track, model = self._track, self._model
