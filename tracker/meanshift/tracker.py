@@ -171,8 +171,10 @@ class MeanShiftTracker:
                                       self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
         self._brightness = BrightnessProbe(space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
         # A mid-level colour sits in bin nbins / 2 of a brightness channel, where a bin is
-        # 2 / nbins of its value.
-        self._relight_span = 1.0 + self.RELIGHT_BINS * 2.0 / max(space.nbins) if self.adapt_brightness else 1.0
+        # 2 / nbins of its value; counted in the bins asked for, not a small target's
+        # coarser ones, so that a small target is not allowed a larger change of light
+        # (dev set, 7 starts: 0.4910 against 0.4906).
+        self._relight_span = 1.0 + self.RELIGHT_BINS * 2.0 / self._asked_bins if self.adapt_brightness else 1.0
         self._redetector = Redetector(space, self.GLOBAL_PIXELS, self.GLOBAL_CANDIDATES, self._search,
                                       self._confidence, self._brightness if self.adapt_brightness else None,
                                       self._relight_span, self.RING_PIXELS)
