@@ -98,6 +98,8 @@ class Redetector:
         Samples of a relit candidate's surroundings counted, about.
     """
 
+    WITNESS_STEPS = 3       # the surroundings' light is read in thirds of the gain step
+
     def __init__(self, space: ColourSpace, global_pixels: int, global_candidates: int,
                  search: LocalSearch, confidence: Confidence, brightness: BrightnessProbe | None = None,
                  relight_span: float = 1.0, ring_pixels: int = 4800):
@@ -170,7 +172,9 @@ class Redetector:
             # match their learnt histogram best (ties to the old gain) moved the same way.
             ring_gain, ring_best = gain, model.ring_similarity(self._search.rebin(search.view, gain).bins, *ring,
                                                                background=True)
-            for g in gains:
+            # On a finer ladder than the target's: light that moved less than a step since
+            # the gain last did (the target's colour just crossed a bin edge) still shows.
+            for g in gain_ladder(gains[0], gains[-1], self._step / self.WITNESS_STEPS):
                 match = model.ring_similarity(self._search.rebin(search.view, g).bins, *ring, background=True)
                 if match > ring_best:
                     ring_gain, ring_best = g, match
