@@ -1,7 +1,7 @@
 """``mstrack-gui [SOURCE]``: the desktop application, and its automation mode.
 
-    mstrack-gui SOURCE [--resize WxH] --roi X,Y,W,H --frames N --screenshot F.png
-                [--out-csv F.csv] [--out-video F.mkv] [--side-by-side] [--view V] [--quit]
+    mstrack-gui SOURCE [--resize WxH] --roi X,Y,W,H | --roi-from FILE[:ID] --frames N
+                [--screenshot F.png] [--out-csv F.csv] [--out-video F.mkv] [--side-by-side] [--view V] [--quit]
 
 plays N frames through the real window and pipeline with that target, saves a
 screenshot of the window, prints ``frames=N fps=F`` (displayed frames per second) and,
@@ -82,6 +82,9 @@ def build_parser():
     p.add_argument("--resize", type=argument(parse_size), help="resize frames to WxH before anything else")
     p.add_argument("--roi", type=argument(parse_roi), action="append",
                    help="a target box X,Y,W,H on the first frame; once per target")
+    p.add_argument("--roi-from", metavar="FILE[:ID]", action="append",
+                   help="targets from an annotation file (CVAT XML, MOT, OTB ground truth or a track "
+                        "CSV): every track in sight on the first frame, or track ID alone; once per file")
     p.add_argument("--frames", type=int, help="play this many frames, then stop")
     p.add_argument("--screenshot", help="save a PNG of the window after --frames")
     p.add_argument("--out-csv", help="record the track to this CSV")
@@ -94,7 +97,7 @@ def build_parser():
 
 
 class Automation:
-    """Drives the window for --roi/--frames/--screenshot/--quit."""
+    """Drives the window for --roi/--roi-from/--frames/--screenshot/--quit."""
 
     def __init__(self, app, window, args):
         self.app, self.window, self.args = app, window, args
@@ -106,12 +109,42 @@ class Automation:
         window.worker.failed.connect(self._on_failed)
         window.worker.ended.connect(self._finish)
         window.frame_displayed.connect(self._on_frame)
+        window.worker.tracks.annotations_loaded.connect(self._on_annotations)
+        self._files = []              # --roi-from files still to load: (path, file's track id or None)
 
     def _on_opened(self, info):
         if self.done or self.started is not None:     # only the source given on the command line
             return
         for n, roi in enumerate(self.args.roi or ()):
             (self.window.add_target if n else self.window.set_target)(roi)
+        # Files are read by the worker, as File > Load Annotations reads them (in the
+        # source's pixels, resized with the frames); play starts once the last is in.
+        from tracker.app.boxes import split_track_id
+
+        self._files = [split_track_id(spec) for spec in self.args.roi_from or ()]
+        if self._files:
+            self.window.annotations.load(self._files[0][0])
+        else:
+            self._start()
+
+    def _on_annotations(self, annotations, path, notes):
+        if self.done or not self._files or path != self._files[0][0]:
+            return                     # a sequence's own ground truth, loaded as it opens
+        path, file_id = self._files.pop(0)
+        boxes = annotations.boxes_on(0)
+        wanted = sorted(boxes) if file_id is None else [file_id - annotations.id_base]
+        if not wanted or any(track not in boxes for track in wanted):
+            what = "no box" if file_id is None else f"no box of track {file_id}"
+            self._on_failed(f"--roi-from {path}: {what} on the first frame")
+            return
+        for track in wanted:
+            self.window.annotations.track_loaded_box(track)
+        if self._files:
+            self.window.annotations.load(self._files[0][0])
+        else:
+            self._start()
+
+    def _start(self):
         if self.args.out_csv or self.args.out_video:      # from the first frame, with its box
             self.window.start_recording(self.args.out_video or "", self.args.out_csv or "")
         if self.args.frames:
@@ -183,12 +216,15 @@ def _close_on_signals(app, window) -> list:
 
 
 def main(argv=None) -> int:
+    from tracker.app.boxes import TargetBox
     from tracker.checks import as_count
     from tracker.errors import InputError
 
     args = build_parser().parse_args(argv)
     try:
         as_count(args.frames, "--frames", 1, none=True)
+        for spec in args.roi_from or ():         # a bad file or id: one line, before any window
+            TargetBox.from_file(spec)
     except InputError as e:
         print(f"mstrack-gui: error: {e}", file=sys.stderr)
         return 2
@@ -217,7 +253,7 @@ def main(argv=None) -> int:
             window.set_view(args.view)
         if args.side_by_side:
             window.set_side_by_side(True)
-        automation = Automation(app, window, args) if (args.frames or args.roi) else None
+        automation = Automation(app, window, args) if (args.frames or args.roi or args.roi_from) else None
         if automation is not None:
             window.params.segment.setChecked(True)      # automation runs with segmentation on
             if args.quit:

@@ -177,6 +177,39 @@ def test_automation_roi_twice_tracks_and_records_two_targets(tmp_path):
     assert len(frames) >= 19
 
 
+def test_automation_roi_from_an_annotation_file_tracks_its_boxes(tmp_path):
+    """--roi-from, as `mstrack track` takes it: a MOT file's two tracks in sight on the first
+    frame become two targets on their boxes, in id order; FILE:ID one of them."""
+    mot = tmp_path / "gt.txt"
+    second = (40.0, 40.0, 60.0, 60.0)
+    mot.write_text("".join(f"1,{i},{x + 1:g},{y + 1:g},{w:g},{h:g},1,-1,-1,-1\n"
+                           for i, (x, y, w, h) in ((2, second), (1, GT[0]))))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    for spec, expected in ((str(mot), [GT[0], second]), (f"{mot}:2", [second])):
+        csv_path = tmp_path / "from.csv"
+        csv_path.unlink(missing_ok=True)
+        res = subprocess.run([sys.executable, "-m", "gui.app", str(DEMO / "demo.mp4"), "--roi-from", spec,
+                              "--frames", "10", "--out-csv", str(csv_path), "--quit"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert res.returncode == 0, res.stderr
+        rows = [r for r in read_track_csv(csv_path) if r["frame"] == 0]
+        assert [r["id"] for r in rows] == list(range(len(expected)))
+        for row, box in zip(rows, expected):
+            assert np.allclose([row[k] for k in "xywh"], box), (spec, row)
+
+
+def test_automation_roi_from_a_bad_file_says_so_in_one_line(tmp_path):
+    mot = tmp_path / "gt.txt"
+    mot.write_text("1,1,10,10,20,20,1,-1,-1,-1\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path))
+    for spec, words in ((str(tmp_path / "none.xml"), "none.xml"), (f"{mot}:7", "no track with id 7")):
+        res = subprocess.run([sys.executable, "-m", "gui.app", str(DEMO / "demo.mp4"), "--roi-from", spec,
+                              "--frames", "5", "--quit"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert res.returncode == 2 and words in res.stderr, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
 def test_gui_without_display_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     res = subprocess.run([sys.executable, "-m", "gui.app"], cwd=ROOT, env=env, capture_output=True,

@@ -10,7 +10,9 @@ tracker gives the results to its `Track` and `TargetModel`.
 - orientation: from the second moments of the weights (`weight_ellipse`), relative to the
   first frame's, a share of the way per frame (`turned`);
 - brightness: the bin edges scaled a step either way, kept if the match gets clearly
-  better (`BrightnessProbe`).
+  better (`BrightnessProbe.best_gain`); when the match fails, or the frames were sought,
+  the gain that fits the box best over a range of light (`BrightnessProbe.fit`,
+  `gain_ladder`): a target whose light changed is not a lost target.
 """
 
 from __future__ import annotations
@@ -87,6 +89,22 @@ def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate) -> fl
     return angle
 
 
+def gain_ladder(low, high, step) -> list[float]:
+    """Gains from ``low`` to ``high`` (both included) in relative steps of at most ``step``."""
+    if high <= low:
+        return [low]
+    n = max(1, int(math.ceil(math.log(high / low) / math.log(1 + step))))
+    return [low * (high / low) ** (k / n) for k in range(n + 1)]
+
+
+def scene_brightness(frame, samples=4800) -> float:
+    """The mean of about ``samples`` of the frame's pixel values: a scene lit k times as
+    brightly has k times this mean (up to saturation), whatever its colours."""
+    H, W = frame.shape[:2]
+    step = max(1, int(math.sqrt(H * W / samples)))
+    return float(frame[::step, ::step].mean())
+
+
 class BrightnessProbe:
     """Follows global brightness: a slightly brighter or darker binning, if it fits better.
 
@@ -114,16 +132,35 @@ class BrightnessProbe:
         """The gain to bin the next frames at, for a target at region point (u, v) whose
         upright size is ``bounds`` (frame pixels), matching with ``score`` at ``gain``.
         ``score_of(bins, u, v)`` scores a bin map of the box's window with the box at (u, v)."""
+        best_gain, best_score = gain, score + self.margin
+        for candidate_gain, candidate in self._scores(region, u, v, bounds,
+                                                      (gain / (1 + self.step), gain * (1 + self.step)), score_of):
+            if candidate > best_score:
+                best_gain, best_score = candidate_gain, candidate
+        return best_gain
+
+    def fit(self, region: Region, u, v, bounds, gains, score_of) -> tuple[float, float]:
+        """The gain among ``gains`` (within the limits) at which the box (see `best_gain`)
+        matches best, and that match. Of gains that match as well (to within the margin:
+        a flat colour matches a whole bin's worth of gains), the middle one: the light may
+        then change by half a bin either way before the match moves."""
+        scored = self._scores(region, u, v, bounds, sorted(set(gains)), score_of)
+        if not scored:
+            return None, -1.0
+        best_score = max(score for _, score in scored)
+        tied = [(g, score) for g, score in scored if score >= best_score - self.margin]
+        return tied[len(tied) // 2]
+
+    def _scores(self, region: Region, u, v, bounds, gains, score_of) -> list[tuple[float, float]]:
+        """(gain, score) of the box binned at each of ``gains`` (clamped to the limits)."""
         bw, bh = bounds
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
         H, W = region.image.shape[:2]
         x0, y0 = min(max(int(u - hw), 0), W - 1), min(max(int(v - hh), 0), H - 1)
         x1, y1 = max(int(math.ceil(u + hw)) + 1, x0 + 1), max(int(math.ceil(v + hh)) + 1, y0 + 1)
         window = region.image[y0:y1, x0:x1]
-        best_gain, best_score = gain, score + self.margin
-        for candidate_gain in (gain / (1 + self.step), gain * (1 + self.step)):
-            bins = self._quantizer.bin_map(window, candidate_gain)
-            candidate = score_of(bins, u - x0, v - y0)
-            if candidate > best_score:
-                best_gain, best_score = candidate_gain, candidate
-        return min(max(best_gain, self.limits[0]), self.limits[1])
+        scored = []
+        for gain in gains:
+            gain = min(max(gain, self.limits[0]), self.limits[1])
+            scored.append((gain, score_of(self._quantizer.bin_map(window, gain), u - x0, v - y0)))
+        return scored

@@ -113,6 +113,14 @@ class TargetModel:
         score the target's surroundings would get, the floor a true match must clear."""
         return float(bhattacharyya(self.b, self.q))
 
+    def ring_similarity(self, bins, outer, inner, step, background: bool = False) -> float:
+        """Bhattacharyya coefficient of a ring's histogram (see `background_ring`) and the
+        target model (or, with ``background``, the background model), the models left as
+        they are: how well the surroundings of a candidate, binned as they were, match the
+        model (0 for a ring with no usable pixel)."""
+        count = ring_histogram(bins, *outer, *inner, self._ring, step)
+        return float(bhattacharyya(self._ring, self.b if background else self.q)) if count > 0 else 0.0
+
     def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
         """Take ``rate`` of ``hist`` into the learnt histogram; the model is the anchor
         blended with it, the anchor's share kept.

@@ -6,6 +6,14 @@ the target is taken back only on a clearly good match (`Confidence.acceptable`),
 that background is never reported as the target. The `Redetector` is given a snapshot
 of the lost target (`LostTarget`) and returns what it found (`Redetection`); it changes
 nothing of the tracker's.
+
+After a seek the frames may be lit otherwise than the last: every candidate is also
+tried at the brightness gain that fits it best (`relight`) within a bin of the scene's
+light (the frame's brightness relative to the first frame's; see `gains`). A gain is
+one more degree of freedom for background to match the model with, so a relit candidate
+must also stand out from its own surroundings binned at that gain. The tracker relights
+a tracked target whose match fails the same way before calling it lost (a target that
+dims under its box is not lost), with the surroundings' light as a witness.
 """
 
 from __future__ import annotations
@@ -18,11 +26,12 @@ import numpy as np
 from ._meanshift_kernels import densest_windows
 from .buffers import Scratch
 from .colour import ColourQuantizer, ColourSpace
+from .adaptation import BrightnessProbe, gain_ladder
 from .confidence import Confidence
 from .cues import BinnedRegion, Cue
-from .model import TargetModel
+from .model import TargetModel, background_ring
 from .region import RegionSampler
-from .search import LocalSearch, Search
+from .search import LocalSearch, Search, sampling
 from .state import Window
 
 
@@ -36,6 +45,7 @@ class LostTarget(NamedTuple):
     jumped: bool           # the frames were sought: a match far away is no surprise
     typical_score: float   # how well it typically matched while tracked
     foreground0: float     # how target-like the first frame's box was
+    scene_gain: float = 1.0   # after a seek: the scene's brightness relative to the first frame's
 
 
 class Redetection(NamedTuple):
@@ -79,13 +89,27 @@ class Redetector:
         The search each start is refined with.
     confidence : Confidence
         Decides which candidates are the target.
+    brightness : BrightnessProbe or None
+        Fits a candidate's gain (None: the light is assumed unchanged).
+    relight_span : float
+        How much brighter or darker (a factor) than the light it was last seen in a
+        candidate is tried at.
+    ring_pixels : int
+        Samples of a relit candidate's surroundings counted, about.
     """
 
+    WITNESS_STEPS = 3       # the surroundings' light is read in thirds of the gain step
+
     def __init__(self, space: ColourSpace, global_pixels: int, global_candidates: int,
-                 search: LocalSearch, confidence: Confidence):
+                 search: LocalSearch, confidence: Confidence, brightness: BrightnessProbe | None = None,
+                 relight_span: float = 1.0, ring_pixels: int = 4800):
         self.global_pixels = global_pixels
+        self.relight_span = relight_span
+        self.ring_pixels = ring_pixels
         self._search = search
         self._confidence = confidence
+        self._brightness = brightness
+        self._step = brightness.step if brightness is not None else 0.03
         self._sampler = RegionSampler()
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
@@ -107,30 +131,106 @@ class Redetector:
         n = densest_windows(weights, win_w, win_h, integral, len(self._candidates), self._candidates)
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
 
+    def relight(self, frame, found, window: Window, gain, gains, model: TargetModel, cue: Cue,
+                foreground0, same_scene: bool = False, at=None) -> tuple[Search, float] | None:
+        """``found``, a candidate at ``gain`` (or the box at ``at`` = (cx, cy), where a
+        tracked target should be: a search at the wrong gain may have wandered off it), at
+        the gain among ``gains`` that fits the box best: the search from there at that
+        gain, and the gain, if its match is acceptable and stands out from its own
+        surroundings binned at that gain; else None.
+
+        ``same_scene``: the target was tracked until this frame, so the background model
+        is of these surroundings and the match must clear it too; and a change of light
+        must show in the surroundings as well (the gain at which they match the background
+        model best moved the same way): the light of a scene changes, not that of one box,
+        and a box on background that some gain makes look like the target is not a target
+        whose light changed."""
+        if self._brightness is None:
+            return None
+        cx, cy = (found.cx, found.cy) if at is None else at
+        view = self._search.look(frame, cx, cy, *window.bounds(),
+                                 sampling(window.w, window.h, self._search.target_pixels), gain)
+        u, v = view.region.to_region(cx, cy)
+        best_gain, score = self._brightness.fit(
+            view.region, u, v, window.bounds(), gains,
+            lambda bins, u, v: model.score(bins, view.region, u, v, window.w, window.h, window.angle))
+        if best_gain is None or best_gain == gain or score <= found.score:
+            return None
+        search = self._search.run(frame, cx, cy, window, best_gain, model, cue, foreground0)
+        relit = search.found
+        ring = background_ring(search.view.region, relit.cx, relit.cy, window.bounds(),
+                               window.bounds(self._search.context), self.ring_pixels)
+        ring_contrast = relit.score - model.ring_similarity(search.view.bins, *ring)
+        # Tracked, the background model is of these surroundings: both must be cleared. A
+        # lost target's model is of the place and light it was lost in: its own
+        # surroundings under the light it is found in are what it must stand out from.
+        relit.contrast = min(relit.contrast, ring_contrast) if same_scene else ring_contrast
+        if not self._confidence.acceptable(relit):
+            return None
+        if same_scene:
+            # The surroundings must show the change of light too: the gain at which they
+            # match their learnt histogram best (ties to the old gain) moved the same way.
+            ring_gain, ring_best = gain, model.ring_similarity(self._search.rebin(search.view, gain).bins, *ring,
+                                                               background=True)
+            # On a finer ladder than the target's: light that moved less than a step since
+            # the gain last did (the target's colour just crossed a bin edge) still shows.
+            for g in gain_ladder(gains[0], gains[-1], self._step / self.WITNESS_STEPS):
+                match = model.ring_similarity(self._search.rebin(search.view, g).bins, *ring, background=True)
+                if match > ring_best:
+                    ring_gain, ring_best = g, match
+            view = self._search.rebin(search.view, best_gain)     # the buffer back to the new gain
+            if ring_gain == gain or (ring_gain > gain) != (best_gain > gain):
+                return None
+            search = Search(relit, view, search.weights)
+        return search, best_gain
+
+    def gains(self, lost: LostTarget) -> tuple[list[float], list[float]]:
+        """The gains the frame is searched at, and those candidates are fitted over (none:
+        not relit): the light the target was last seen in, and after a seek also the
+        light it was learnt in. Only after a seek are candidates relit, and only to the
+        light of the scene (``lost.scene_gain``, the frame's brightness relative to the
+        first frame's), within a bin of a mid-level colour either way (the square root
+        of ``relight_span``), as the scene's brightness also changes with what it shows:
+        a gain is one more freedom for background to match the model with."""
+        if not lost.jumped:
+            return [lost.gain], []
+        starts = [lost.gain] if lost.gain == 1.0 else [lost.gain, 1.0]
+        if self._brightness is None:
+            return starts, []
+        span = math.sqrt(self.relight_span)
+        return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._step)
+
     def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue) -> Redetection:
         """Look where the target was last seen and at the frame's densest spots, under the
         light it was last seen in (and, after a seek, also under the light it was learnt
-        in: the frames sought to need not be lit like the last); the best acceptable
-        match, if any. Its ``search`` holds the current region of the local search."""
-        best, best_try, closest, last_try, last = None, None, 0.0, None, None
+        in and the scene's: the frames sought to need not be lit like the last), each
+        candidate also at the gain that fits it best; the best acceptable match, if any.
+        Its ``search`` holds the current region of the local search."""
+        best, best_try, closest = None, None, 0.0
         rivals = []     # every acceptable match: the target is taken back only if one stands out
-        for gain in (lost.gain, 1.0) if lost.jumped and lost.gain != 1.0 else (lost.gain,):
+        start_gains, fit_gains = self.gains(lost)
+        for gain in start_gains:
+            tried = []
             for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
-                last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
-                found = last.found
-                last_try = (start, gain)
+                found = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0).found
+                try_ = (start, gain)
+                if not self._confidence.acceptable(found) and fit_gains \
+                        and all(math.hypot(found.cx - x, found.cy - y) > 1.0 for x, y in tried):
+                    tried.append((found.cx, found.cy))
+                    relit = self.relight(frame, found, lost.window, gain, fit_gains, model, cue, lost.foreground0)
+                    if relit is not None:
+                        found, try_ = relit[0].found, ((found.cx, found.cy), relit[1])
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
                 if self._confidence.acceptable(found) and not far:
                     rivals.append(found)
                     if best is None or found.score > best.score:
-                        best, best_try = found, last_try
+                        best, best_try = found, try_
         if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin,
-                                            None if lost.jumped else (lost.cx, lost.cy)):
+                                     None if lost.jumped else (lost.cx, lost.cy)):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
-        if best_try != last_try:
-            # The search's buffers hold the last start's region: search the best one again.
-            last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
-        return Redetection(Search(best, last.view, last.weights), gain, closest)
+        # The search's buffers hold the last start's region: search the best one again.
+        last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
+        return Redetection(Search(last.found, last.view, last.weights), gain, closest)

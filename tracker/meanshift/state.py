@@ -68,6 +68,7 @@ class Track:
     h0: float
     foreground0: float = 1.0
     ellipse0: Ellipse | None = None
+    brightness0: float = 0.0      # the first frame's `scene_brightness`: the light a seek compares with
     vx: float = 0.0
     vy: float = 0.0
     score: float = 1.0
