@@ -1,0 +1,137 @@
+"""The correlation-filter cue's numba kernels against slow NumPy references."""
+
+import numpy as np
+import pytest
+
+from tracker.meanshift._meanshift_kernels import summed_area
+from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour, peak_to_sidelobe,
+                                                 response_peak, sample_patch)
+
+
+def slow_gray_bilinear(frame, x, y):
+    """Gray level (0.114 B + 0.587 G + 0.299 R) at real (x, y), bilinear, the border repeated."""
+    H, W = frame.shape[:2]
+    x, y = min(max(x, 0.0), W - 1.0), min(max(y, 0.0), H - 1.0)
+    gray = frame.astype(np.float64) @ np.array([0.114, 0.587, 0.299])
+    x0, y0 = int(np.floor(x)), int(np.floor(y))
+    x1, y1 = min(x0 + 1, W - 1), min(y0 + 1, H - 1)
+    fx, fy = x - x0, y - y0
+    return ((gray[y0, x0] * (1 - fx) + gray[y0, x1] * fx) * (1 - fy)
+            + (gray[y1, x0] * (1 - fx) + gray[y1, x1] * fx) * fy)
+
+
+def slow_patch(frame, cx, cy, step_x, step_y, window):
+    n, m = window.shape
+    patch = np.array([[slow_gray_bilinear(frame, cx + (i - m // 2) * step_x, cy + (j - n // 2) * step_y)
+                       for i in range(m)] for j in range(n)])
+    patch = (patch - patch.mean()) / np.sqrt(patch.var() + 1.0)
+    return patch * window
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sample_patch_matches_numpy(seed):
+    rng = np.random.default_rng(seed)
+    frame = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
+    window = rng.random((12, 16)).astype(np.float32)
+    # Inside the frame, across its corner (clamped) and magnified or shrunk.
+    for cx, cy, sx, sy in ((26.3, 18.7, 1.3, 0.9), (2.0, 35.5, 2.5, 3.1), (50.2, 1.1, 0.4, 0.7)):
+        out = np.empty((12, 16), np.float32)
+        sample_patch(frame, cx, cy, sx, sy, window, out)
+        np.testing.assert_allclose(out, slow_patch(frame, cx, cy, sx, sy, window), atol=1e-4)
+
+
+def slow_filter(patches, shifts, label, rates):
+    """MOSSE numerator and denominator by NumPy FFTs, each label rolled to its shift."""
+    num = den = 0
+    for patch, (dx, dy), rate in zip(patches, shifts, rates):
+        F = np.fft.fft2(patch)
+        G = np.fft.fft2(np.roll(label, (dy, dx), axis=(0, 1)))
+        num = (1 - rate) * num + rate * G * np.conj(F)
+        den = (1 - rate) * den + rate * np.abs(F) ** 2
+    return num, den
+
+
+def test_filter_learn_and_apply_match_numpy_ffts():
+    rng = np.random.default_rng(7)
+    n, m = 16, 20
+    ys, xs = np.mgrid[:n, :m]
+    label = np.exp(-0.5 * (((xs - m // 2) / 1.5) ** 2 + ((ys - n // 2) / 1.5) ** 2))
+    patches = [rng.standard_normal((n, m)) for _ in range(3)]
+    shifts, rates = [(0, 0), (3, -2), (-5, 4)], [1.0, 0.3, 0.1]
+    num = np.zeros((n, m), np.complex64)
+    den = np.zeros((n, m), np.float32)
+    label_spectrum = np.fft.fft2(label).astype(np.complex64)
+    for patch, (dx, dy), rate in zip(patches, shifts, rates):
+        filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), label_spectrum, float(dx), float(dy), rate)
+    ref_num, ref_den = slow_filter(patches, shifts, label, rates)
+    scale = np.abs(ref_num).max()
+    np.testing.assert_allclose(num, ref_num, atol=1e-4 * scale)
+    np.testing.assert_allclose(den, ref_den, rtol=1e-4)
+    probe = rng.standard_normal((n, m))
+    out = np.zeros((n, m), np.complex64)
+    filter_apply(num, den, np.fft.fft2(probe).astype(np.complex64), 0.5, out)
+    np.testing.assert_allclose(out, ref_num * np.fft.fft2(probe) / (ref_den + 0.5), atol=1e-3 * np.abs(out).max())
+
+
+def test_trained_filter_peaks_where_the_pattern_moved():
+    # A filter trained on one patch, shown the same patch moved by (4, -3) pixels
+    # (circularly, as the DFT sees it), peaks 4 right and 3 up of the label's centre.
+    rng = np.random.default_rng(3)
+    n = 32
+    ys, xs = np.mgrid[:n, :n]
+    label = np.exp(-0.5 * (((xs - n // 2) / 1.0) ** 2 + ((ys - n // 2) / 1.0) ** 2))
+    patch = rng.standard_normal((n, n))
+    num = np.zeros((n, n), np.complex64)
+    den = np.zeros((n, n), np.float32)
+    filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), np.fft.fft2(label).astype(np.complex64),
+                 0.0, 0.0, 1.0)
+    out = np.zeros((n, n), np.complex64)
+    moved = np.roll(patch, (-3, 4), axis=(0, 1))
+    filter_apply(num, den, np.fft.fft2(moved).astype(np.complex64), 1e-3, out)
+    response = np.real(np.fft.ifft2(out))
+    j, i = np.unravel_index(np.argmax(response), response.shape)
+    assert (i - n // 2, j - n // 2) == (4, -3)
+    assert response_peak(response.astype(np.float32))[:2] == (i, j)
+
+
+
+def slow_psr(response, pi, pj, radius):
+    mask = np.ones(response.shape, bool)
+    mask[max(pj - radius, 0):pj + radius + 1, max(pi - radius, 0):pi + radius + 1] = False
+    side = response[mask].astype(np.float64)
+    return (response[pj, pi] - side.mean()) / side.std()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_peak_to_sidelobe_matches_numpy(seed):
+    rng = np.random.default_rng(seed)
+    response = rng.standard_normal((32, 32)).astype(np.float32)
+    pj, pi = rng.integers(0, 32, 2)      # near an edge too: the square is clipped
+    response[pj, pi] = 9.0
+    assert peak_to_sidelobe(response, pi, pj, 3) == pytest.approx(slow_psr(response, pi, pj, 3), rel=1e-5)
+
+
+def slow_box_mean(weights, cx, cy, bw, bh):
+    """Mean weight of a bw x bh box at (cx, cy) (pixel centres at integers), each pixel
+    counted by the share of it the box covers; outside the image counts zero."""
+    h, w = weights.shape
+    xs, ys = np.arange(w), np.arange(h)
+    cover_x = np.clip(np.minimum(xs + 0.5, cx + bw / 2) - np.maximum(xs - 0.5, cx - bw / 2), 0, 1)
+    cover_y = np.clip(np.minimum(ys + 0.5, cy + bh / 2) - np.maximum(ys - 0.5, cy - bh / 2), 0, 1)
+    return float(cover_y @ weights.astype(np.float64) @ cover_x) / (bw * bh)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_merge_colour_matches_numpy(seed):
+    rng = np.random.default_rng(seed)
+    weights = rng.random((29, 41)).astype(np.float32)
+    integral = summed_area(weights, np.empty((30, 42)))
+    response = rng.standard_normal((12, 16)).astype(np.float32)
+    ou, ov, su, sv = rng.uniform(-5, 3), rng.uniform(-5, 3), rng.uniform(0.8, 3.0), rng.uniform(0.8, 2.5)
+    bw, bh = rng.uniform(2, 9), rng.uniform(2, 9)
+    out = np.empty_like(response)
+    i, j = merge_colour(response, integral, ou, ov, su, sv, bw, bh, 0.3, 2.0, out)
+    ref = np.array([[0.7 * response[jj, ii] + 0.3 * 2.0 * slow_box_mean(weights, ou + su * ii, ov + sv * jj, bw, bh)
+                     for ii in range(16)] for jj in range(12)])
+    np.testing.assert_allclose(out, ref, atol=1e-5)
+    assert (j, i) == np.unravel_index(np.argmax(ref), ref.shape)

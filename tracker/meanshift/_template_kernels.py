@@ -1,0 +1,156 @@
+"""Numba kernels of the correlation-filter cue (template.py): patch sampling, the
+filter's learning and response in the Fourier domain, the response's peak-to-sidelobe
+ratio and its merger with the colour weights' box means (Staple's fusion)."""
+
+import numpy as np
+from .._numba import njit
+from ._meanshift_kernels import box_sum
+
+
+@njit(cache=True, nogil=True)
+def sample_patch(frame, cx, cy, step_x, step_y, window, out):
+    """Fill ``out`` (n x m float32) with the normalised, windowed gray patch of ``frame``.
+
+    Patch pixel (i, j) samples the frame bilinearly at ``(cx + (i - m // 2) * step_x,
+    cy + (j - n // 2) * step_y)`` (the centre falls on pixel (m // 2, n // 2), so a target
+    that has not moved peaks on a pixel, not between two), coordinates clamped to the
+    frame (the border repeats), gray = 0.114 B + 0.587 G + 0.299 R. The patch is then
+    shifted to zero mean and scaled to unit standard deviation (its brightness and
+    contrast do not matter to the filter; +1 in the variance keeps a flat patch flat
+    rather than blowing up its noise), and multiplied by ``window``.
+    """
+    n, m = out.shape
+    H, W = frame.shape[0], frame.shape[1]
+    # Column positions and weights once, not per row.
+    xs0 = np.empty(m, np.int64)
+    xs1 = np.empty(m, np.int64)
+    fxs = np.empty(m, np.float64)
+    for i in range(m):
+        x = min(max(cx + (i - m // 2) * step_x, 0.0), W - 1.0)
+        x0 = min(int(x), max(W - 2, 0))
+        xs0[i] = x0
+        xs1[i] = min(x0 + 1, W - 1)
+        fxs[i] = x - x0
+    total = 0.0
+    for j in range(n):
+        y = min(max(cy + (j - n // 2) * step_y, 0.0), H - 1.0)
+        y0 = min(int(y), max(H - 2, 0))
+        y1 = min(y0 + 1, H - 1)
+        fy = y - y0
+        top = frame[y0]
+        bottom = frame[y1]
+        for i in range(m):
+            x0 = xs0[i]
+            x1 = xs1[i]
+            fx = fxs[i]
+            a = 0.114 * top[x0, 0] + 0.587 * top[x0, 1] + 0.299 * top[x0, 2]
+            b = 0.114 * top[x1, 0] + 0.587 * top[x1, 1] + 0.299 * top[x1, 2]
+            c = 0.114 * bottom[x0, 0] + 0.587 * bottom[x0, 1] + 0.299 * bottom[x0, 2]
+            d = 0.114 * bottom[x1, 0] + 0.587 * bottom[x1, 1] + 0.299 * bottom[x1, 2]
+            g = (a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy
+            out[j, i] = g
+            total += g
+    mean = total / (n * m)
+    var = 0.0
+    for j in range(n):
+        for i in range(m):
+            e = out[j, i] - mean
+            var += e * e
+    scale = 1.0 / np.sqrt(var / (n * m) + 1.0)
+    for j in range(n):
+        for i in range(m):
+            out[j, i] = (out[j, i] - mean) * scale * window[j, i]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def filter_learn(num, den, spectrum, label, dx, dy, rate):
+    """Blend one training patch into the filter: ``num = (1 - rate) num + rate G' conj(F)``,
+    ``den = (1 - rate) den + rate |F|^2`` (MOSSE), where F is the patch's ``spectrum``
+    and G' the ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that
+    far from the patch centre). All spectra are full n x m complex DFTs."""
+    n, m = spectrum.shape
+    keep = 1.0 - rate
+    # The shift's phase ramp is separable: one complex exponential per column and row.
+    ramp_x = np.empty(m, np.complex128)
+    for i in range(m):
+        fx = i if i <= m // 2 else i - m
+        p = -2.0 * np.pi * fx * dx / m
+        ramp_x[i] = np.cos(p) + 1j * np.sin(p)
+    for j in range(n):
+        fy = j if j <= n // 2 else j - n
+        p = -2.0 * np.pi * fy * dy / n
+        ramp_y = np.cos(p) + 1j * np.sin(p)
+        for i in range(m):
+            f = spectrum[j, i]
+            num[j, i] = keep * num[j, i] + rate * (label[j, i] * ramp_y * ramp_x[i]) * np.conj(f)
+            den[j, i] = keep * den[j, i] + rate * (f.real * f.real + f.imag * f.imag)
+
+
+@njit(cache=True, nogil=True)
+def filter_apply(num, den, spectrum, reg, out):
+    """Spectrum of the filter's response to a patch: ``out = num F / (den + reg)``."""
+    n, m = spectrum.shape
+    for j in range(n):
+        for i in range(m):
+            out[j, i] = num[j, i] * spectrum[j, i] / (den[j, i] + reg)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def response_peak(response):
+    """(i, j, value) of the response's highest pixel."""
+    n, m = response.shape
+    best = -np.inf
+    bi = bj = 0
+    for j in range(n):
+        for i in range(m):
+            if response[j, i] > best:
+                best = response[j, i]
+                bi, bj = i, j
+    return bi, bj, best
+
+
+@njit(cache=True, nogil=True)
+def peak_to_sidelobe(response, pi, pj, radius):
+    """Peak-to-sidelobe ratio (Bolme et al., MOSSE, CVPR 2010): (peak - mean) / std of
+    the response outside the (2 radius + 1)^2 square about the peak at (pi, pj)."""
+    n, m = response.shape
+    s = s2 = 0.0
+    count = 0
+    for j in range(n):
+        for i in range(m):
+            if abs(i - pi) <= radius and abs(j - pj) <= radius:
+                continue
+            r = response[j, i]
+            s += r
+            s2 += r * r
+            count += 1
+    if count < 2:
+        return 0.0
+    mean = s / count
+    var = max(s2 / count - mean * mean, 1e-12)
+    return (response[pj, pi] - mean) / np.sqrt(var)
+
+
+@njit(cache=True, nogil=True)
+def merge_colour(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, out):
+    """Staple's merged score on the response's grid: ``out[j, i] = (1 - colour_share) *
+    response[j, i] + colour_share * colour_scale * mean weight of the bw x bh box`` centred
+    at region point (ou + su i, ov + sv j), the box mean read from the weights'
+    summed-area table ``integral`` (region pixels; the part outside the region counts
+    zero). Returns (i, j) of the highest merged score."""
+    n, m = response.shape
+    area = max(bw * bh, 1e-9)
+    best = -np.inf
+    bi = bj = 0
+    for j in range(n):
+        v = ov + sv * j
+        for i in range(m):
+            c = box_sum(integral, ou + su * i, v, bw, bh) / area
+            x = (1.0 - colour_share) * response[j, i] + colour_share * colour_scale * c
+            out[j, i] = x
+            if x > best:
+                best = x
+                bi, bj = i, j
+    return bi, bj

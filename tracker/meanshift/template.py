@@ -1,0 +1,191 @@
+"""A correlation-filter cue: where the target's *pattern* (its gray levels) is, beside
+where its *colours* are.
+
+Colour cannot tell a gray car from a gray road, nor a building from the roofs around
+it; a template can, and it fails elsewhere (fast deformation, blur) than colour does,
+which is why Staple (Bertinetto et al., CVPR 2016) merges the two. This is a MOSSE
+filter (Bolme et al., CVPR 2010) on a gray patch that covers `CONTEXT` times the box,
+resampled to ``SIZE`` x ``SIZE`` pixels so that it costs the same for any target (one
+forward and one inverse 32 x 32 DFT per frame).
+
+The filter never decides alone. After mean shift has converged on the colours, the
+filter answers around that place; where its answer is clear (its peak-to-sidelobe
+ratio, `psr`, at least `PSR_CLEAR`), the position moves to the peak of Staple's merged
+score: the filter's response and the mean colour weight of a box there, `COLOUR_SHARE`
+of it the colours'. The move is taken only if the colour model scores the box there
+at least as well as where mean shift left it, and the tests of a match (score, contrast
+with the surroundings) then judge it as any other. The filter vouches for a match in
+one case only: a frame whose colours are indistinct from the surroundings still counts
+as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
+peak within `AGREE` of the box (`vouches`: Dog1 on a dull floor,
+contrast 0.06 at IoU 0.8, was declared lost and never taken back on some starts). The
+filter learns (at the box's final place) only from confidently tracked frames where its
+own response peak is within `AGREE` of that place: taught where it does not point
+(colour drifting onto background while the filter's PSR fell to 4, Car1), it learns the
+background; taught at every tracked frame, Panda and Dog1 fell from 0.56 / 0.69 to
+0.36 / 0.23 AUC. The colour model, for its part, learns where the colours alone put
+the target (``tracker._follow``).
+
+Off by default (``MeanShiftTracker(pattern_filter=True)``): over the nineteen dev
+sequences it raises mean AUC 0.503 -> 0.517 and over seven perturbed starts 0.491 ->
+0.508 (new ten 0.391 -> 0.416; pooled false confidence 12.7 -> 19.1 %, under the 20 %
+bar), but costs about 0.1-0.15 ms an update (one 32 x 32 forward and inverse DFT, the
+patch, the merged score), which puts 640 x 480 targets of 16-45 % of the width at
+0.6-0.8x OpenCV's CamShift time, over the 0.5x budget. Evaluated on fewer frames (every
+other one, or only where the colour contrast is low) it lost its gain (measured:
+0.498 / 0.494, 0.502 / 0.492).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from ._meanshift_kernels import summed_area
+from ._template_kernels import (filter_apply, filter_learn, merge_colour, peak_to_sidelobe, response_peak,
+                                sample_patch)
+from .buffers import Scratch
+from .region import Region
+
+
+def _parabola(a, b, c):
+    """Offset (-0.5..0.5) of the top of the parabola through (-1, a), (0, b), (1, c)."""
+    d = a - 2 * b + c
+    return 0.5 * (a - c) / d if d < 0 else 0.0
+
+
+class CorrelationFilter:
+    """MOSSE filter on a ``SIZE`` x ``SIZE`` gray patch covering `CONTEXT` times the box."""
+
+    SIZE = 32            # patch side, pixels (a fast DFT size)
+    CONTEXT = 2.5        # patch extent relative to the box: the target and a ring around it (KCF's padding 1.5)
+    SIGMA = 0.1          # the label's Gaussian width, relative to the box (KCF, DSST)
+    RATE = 0.025         # share of the filter renewed per frame it learns from (MOSSE 0.125, Staple 0.01)
+    REG = 0.1            # regularisation, relative to the first patch's mean spectral energy
+    PEAK_RATE = 0.1      # how fast the typical peak follows the peaks at the target
+    COLOUR_SHARE = 0.3   # Staple's merge factor: the colour score's share of the merged score
+    PSR_RADIUS = 2       # the peak's square left out of the sidelobe (MOSSE: 11 px of 64)
+    PSR_CLEAR = 8.0      # a response this clear moves the box (MOSSE: 20-60 tracking, < 7 failing)
+
+    AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
+
+    def __init__(self):
+        n = self.SIZE
+        hann = np.hanning(n + 2)[1:-1]
+        self._window = np.outer(hann, hann).astype(np.float32)   # tapers the patch's edges
+        self._patch = np.empty((n, n), np.float32)
+        self._spectrum = np.zeros((n, n), np.complex64)
+        self._num = np.zeros((n, n), np.complex64)
+        self._den = np.zeros((n, n), np.float32)
+        self._label = np.zeros((n, n), np.complex64)
+        self._product = np.zeros((n, n), np.complex64)
+        self._merged = np.zeros((n, n), np.float32)
+        self._integral = Scratch(np.float64)
+        self.response = np.zeros((n, n), np.float32)
+        self.psr = 0.0
+        self.peak = (0.0, 0.0)     # frame position of the response's highest pixel
+        self._centre = (0.0, 0.0)
+        self._step = (1.0, 1.0)
+        self._reg = 1.0
+        self.typical_peak = 1.0
+
+    # ------------------------------------------------------------------ learning
+    def init(self, frame, cx, cy, w, h):
+        """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR)."""
+        n = self.SIZE
+        # The label: a Gaussian at the patch centre, SIGMA of the box wide.
+        sx = max(self.SIGMA * n / self.CONTEXT, 0.5)
+        ys, xs = np.mgrid[:n, :n] - n // 2
+        label = np.exp(-0.5 * ((xs / sx) ** 2 + (ys / sx) ** 2)).astype(np.float32)
+        self._label[:] = cv2.dft(label, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[..., 0]
+        self._num[:] = 0
+        self._den[:] = 0
+        self._sample(frame, cx, cy, w, h)
+        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0)
+        self._reg = self.REG * float(self._den.mean()) + 1e-6
+        self.typical_peak = 1.0
+        self.respond(frame, cx, cy, w, h)
+        self.typical_peak = max(float(self.response.max()), 1e-3)
+        self.response /= self.typical_peak
+
+    def learn(self, x, y):
+        """Blend in the last patch `respond` sampled, the target having been at frame
+        point (x, y) in it."""
+        i, j = self.to_patch(x, y)
+        n = self.SIZE
+        filter_learn(self._num, self._den, self._spectrum, self._label, i - n // 2, j - n // 2, self.RATE)
+        peak = self.value_at(x, y) * self.typical_peak
+        self.typical_peak = max(self.typical_peak + self.PEAK_RATE * (peak - self.typical_peak), 1e-3)
+
+    # ------------------------------------------------------------------ looking
+    def _sample(self, frame, cx, cy, w, h):
+        """The spectrum of the patch centred at (cx, cy) for a w x h box."""
+        self._centre = (cx, cy)
+        self._step = (w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE)
+        sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._patch)
+        self._spectrum[:] = cv2.dft(self._patch, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[..., 0]
+
+    def respond(self, frame, cx, cy, w, h):
+        """The filter's response around (cx, cy) for a w x h box, in units of the typical
+        peak (1 where the target looks as it usually does): ``self.response``; its
+        peak-to-sidelobe ratio: ``self.psr``."""
+        self._sample(frame, cx, cy, w, h)
+        filter_apply(self._num, self._den, self._spectrum, self._reg, self._product)
+        r = cv2.idft(self._product.view(np.float32).reshape(self.SIZE, self.SIZE, 2),
+                     flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
+        np.multiply(r, 1.0 / self.typical_peak, out=self.response)
+        i, j, _ = response_peak(self.response)
+        self.psr = float(peak_to_sidelobe(self.response, i, j, self.PSR_RADIUS))
+        self.peak = self.to_frame(i, j)
+        return self.response
+
+    def agrees(self, x, y, w, h) -> bool:
+        """Is the last response's own peak within `AGREE` of a w x h box at frame point
+        (x, y)? Only then does the filter learn there: taught where it does not point, it
+        learns the background."""
+        return math.hypot(self.peak[0] - x, self.peak[1] - y) <= self.AGREE * math.sqrt(w * h)
+
+    def vouches(self, x, y, w, h) -> bool:
+        """Does the last response tell the w x h box at (x, y) from its surroundings: clear
+        (PSR at least `PSR_CLEAR`) with its peak on the box? A target whose colours are
+        common around it (Dog1 on a dull floor, colour contrast 0.06) is still distinct
+        by its pattern (Staple: the two cues fail in different places)."""
+        return self.psr >= self.PSR_CLEAR and self.agrees(x, y, w, h)
+
+    def to_patch(self, x, y):
+        """Patch coordinates of frame point (x, y) in the last patch."""
+        n = self.SIZE
+        return ((x - self._centre[0]) / self._step[0] + n // 2,
+                (y - self._centre[1]) / self._step[1] + n // 2)
+
+    def to_frame(self, i, j):
+        n = self.SIZE
+        return self._centre[0] + (i - n // 2) * self._step[0], self._centre[1] + (j - n // 2) * self._step[1]
+
+    def value_at(self, x, y, radius=1):
+        """The response's highest value within ``radius`` patch pixels of frame point (x, y)."""
+        i, j = self.to_patch(x, y)
+        i, j = int(round(i)), int(round(j))
+        n = self.SIZE
+        if not (0 <= i < n and 0 <= j < n):
+            return 0.0
+        return float(self.response[max(j - radius, 0):j + radius + 1, max(i - radius, 0):i + radius + 1].max())
+
+    def merged_peak(self, weights, region: Region, w, h, colour_scale):
+        """Frame position of the highest merged score (Staple): the last response and,
+        `COLOUR_SHARE` of it, ``colour_scale`` times the mean colour weight of a w x h
+        box (frame pixels) at each point of the patch, read from ``weights`` (the
+        colour weight image of ``region``). Sub-pixel, by a parabola along each axis."""
+        integral = summed_area(weights, self._integral.take((weights.shape[0] + 1, weights.shape[1] + 1)))
+        x0, y0 = self.to_frame(0, 0)
+        ou, ov = region.to_region(x0, y0)
+        su, sv = self._step[0] / region.step_x, self._step[1] / region.step_y
+        m = self._merged
+        i, j = merge_colour(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
+                            self.COLOUR_SHARE, colour_scale, m)
+        n = self.SIZE
+        di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
+        dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
+        return self.to_frame(i + di, j + dj)
