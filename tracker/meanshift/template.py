@@ -48,6 +48,7 @@ from ._template_kernels import (filter_apply, filter_learn, merge_colour, peak_t
                                 sample_patch)
 from .buffers import Scratch
 from .region import Region
+from .search import Candidate, Search
 
 
 def _parabola(a, b, c):
@@ -90,6 +91,7 @@ class CorrelationFilter:
         self._step = (1.0, 1.0)
         self._reg = 1.0
         self.typical_peak = 1.0
+        self.colour_place = (0.0, 0.0)     # where the colours alone put the target last (`correct`)
 
     # ------------------------------------------------------------------ learning
     def init(self, frame, cx, cy, w, h):
@@ -140,6 +142,30 @@ class CorrelationFilter:
         self.psr = float(peak_to_sidelobe(self.response, i, j, self.PSR_RADIUS))
         self.peak = self.to_frame(i, j)
         return self.response
+
+    def correct(self, frame, search: Search, window, model, local_search, foreground0) -> Search:
+        """`search`, the mean-shift result, moved to the peak of the filter's and the
+        colours' merged score where the filter answers clearly about it and the colour
+        model scores the box there no worse (else `search` as it is). Keeps where the
+        colours alone put the target in ``colour_place``: the colour model learns there."""
+        found, view, weights = search
+        bw, bh = window.bounds()
+        self.colour_place = (found.cx, found.cy)
+        self.respond(frame, found.cx, found.cy, bw, bh)
+        if self.psr < self.PSR_CLEAR:
+            return search
+        x, y = self.merged_peak(weights, view.region, bw, bh, 1.0 / foreground0)
+        if abs(x - found.cx) + abs(y - found.cy) < 0.5:
+            return search
+        region = view.region
+        u, v = region.to_region(x, y)
+        score = model.score(view.bins, region, u, v, window.w, window.h, window.angle)
+        if score < found.score:
+            return search      # the colours do not follow the filter there
+        moved = Candidate(x, y, score, u, v)
+        moved.contrast = score - model.background_similarity()
+        moved.foreground = local_search.foreground(weights, region, u, v, (bw, bh)) / foreground0
+        return Search(moved, view, weights)
 
     def agrees(self, x, y, w, h) -> bool:
         """Is the last response's own peak within `AGREE` of a w x h box at frame point

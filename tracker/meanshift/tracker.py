@@ -53,7 +53,7 @@ from .cues import BinnedRegion, ColourRatioCue, fuse
 from .model import TargetModel, background_ring, box_histogram, space_for_samples
 from .redetection import LostTarget, Redetector
 from .region import Region
-from .search import Candidate, LocalSearch, Search, sampling
+from .search import LocalSearch, Search, sampling
 from .state import Track, TrackState, Window
 from .template import CorrelationFilter
 from ..checks import as_flag, as_real
@@ -276,7 +276,7 @@ class MeanShiftTracker:
         search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
                                   track.foreground0)
         if self._template is not None:
-            search = self._correct(frame, search, window)
+            search = self._template.correct(frame, search, window, self._model, self._search, track.foreground0)
         found = search.found
         # A match whose colours are indistinct may be distinct by its pattern (template.py).
         distinct = self._confidence.distinct(found) or (
@@ -348,30 +348,6 @@ class MeanShiftTracker:
         self._follow(found.search)
         track.found_again()
 
-    def _correct(self, frame, search: Search, window: Window) -> Search:
-        """Where the pattern filter answers clearly about the mean-shift result, the
-        candidate moves to the peak of the filter's and the colours' merged score and is
-        scored there by the colour model (``template.py``)."""
-        found, view, weights = search
-        cf, track = self._template, self._track
-        bw, bh = window.bounds()
-        self._colour_place = (found.cx, found.cy)      # where the colours alone put it
-        cf.respond(frame, found.cx, found.cy, bw, bh)
-        if cf.psr < cf.PSR_CLEAR:
-            return search
-        x, y = cf.merged_peak(weights, view.region, bw, bh, 1.0 / track.foreground0)
-        if abs(x - found.cx) + abs(y - found.cy) < 0.5:
-            return search
-        region, model = view.region, self._model
-        u, v = region.to_region(x, y)
-        score = model.score(view.bins, region, u, v, window.w, window.h, window.angle)
-        if score < found.score:
-            return search      # the colours do not follow the filter there
-        moved = Candidate(x, y, score, u, v)
-        moved.contrast = score - model.background_similarity()
-        moved.foreground = self._search.foreground(weights, region, u, v, (bw, bh)) / track.foreground0
-        return Search(moved, view, weights)
-
     def _follow(self, search: Search, learn_pattern: bool = False):
         """A confident match: move there and let size, angle, brightness and models adapt.
         ``learn_pattern``: the pattern filter looked at this frame about the match."""
@@ -402,7 +378,7 @@ class MeanShiftTracker:
         # the contrast the lost test reads) drifted from what colour alone would do.
         hu, hv = found.u, found.v
         if learn_pattern and self._template is not None:
-            hu, hv = view.region.to_region(*self._colour_place)
+            hu, hv = view.region.to_region(*self._template.colour_place)
         hist = model.histogram(view.bins, view.region, hu, hv, track.w, track.h, track.angle)
         track.tracked(model.similarity(hist))
         if self.model_update > 0 and not occluded:
