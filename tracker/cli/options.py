@@ -118,7 +118,7 @@ def segment_options(args) -> dict:
 
 
 def tracker_options(args) -> dict:
-    return {"colour_space": args.colour_space, "bins": args.bins}
+    return {"colour_space": args.colour_space, "bins": args.bins, "pattern_filter": args.pattern}
 
 
 def interrupted_message(args) -> str:

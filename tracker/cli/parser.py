@@ -27,6 +27,9 @@ def _add_tracker_options(p):
     p.add_argument("--colour-space", default="bgr", choices=("bgr", "hsv", "hs"),
                    help="histogram colour space (default: bgr)")
     p.add_argument("--bins", type=int, default=16, help="bins per main channel (default: 16)")
+    p.add_argument("--pattern", action="store_true",
+                   help="add a correlation-filter cue on the target's gray pattern, for grayscale and "
+                        "dull footage (more accurate on the dev set, about twice the cost per frame)")
 
 
 def _add_segment_options(p):

@@ -40,7 +40,6 @@ model, from what the parts return.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
