@@ -8,6 +8,8 @@ from PyQt6.QtGui import QColor, QPainter
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                              QLabel, QPushButton, QSpinBox, QWidget)
 
+from tracker.meanshift.tracker import PATTERN_FILTER_DEFAULT
+
 from .status import ElidedLabel
 from .target_list import TargetList
 
@@ -20,8 +22,8 @@ PANEL_SPACING = 4
 UNSET = -1.0
 
 #: The parameters a new user starts with, and "Restore defaults" brings back.
-DEFAULTS = {"colour_space": "bgr", "bins": 16, "segment": True, "auto_bandwidth": True,
-            "bandwidth": 10.0, "kernel": "flat"}
+DEFAULTS = {"colour_space": "bgr", "bins": 16, "pattern_filter": PATTERN_FILTER_DEFAULT, "segment": True,
+            "auto_bandwidth": True, "bandwidth": 10.0, "kernel": "flat"}
 
 BANDWIDTH_TIP = (
     "Segmentation bandwidth, in CIE Lab units (about 2.3 is a just noticeable colour "
@@ -83,7 +85,7 @@ class HistogramView(QWidget):
 class ParametersPanel(QWidget):
     """Tracker and segmentation parameters; emits a dict whenever one changes."""
 
-    tracker_changed = pyqtSignal(object)          # {"colour_space": str, "bins": int}
+    tracker_changed = pyqtSignal(object)          # {"colour_space": str, "bins": int, "pattern_filter": bool}
     edited = pyqtSignal()                         # a value was committed (focus may move on)
     segmentation_changed = pyqtSignal(bool, object)   # enabled, SegmentationStream options
 
@@ -97,6 +99,10 @@ class ParametersPanel(QWidget):
         self.bins.setRange(4, 32)
         self.bins.setToolTip("Histogram bins per colour channel: more tell similar colours "
                              "apart, fewer tolerate lighting changes")
+        self.pattern = QCheckBox("pattern")
+        self.pattern.setToolTip("A second cue beside the colours: a correlation filter on the target's "
+                                "gray pattern. Helps on grayscale and dull footage; about twice the "
+                                "tracking cost per frame")
         self.segment = QCheckBox("on")
         self.segment.setToolTip("Mean shift colour segmentation (computed only while a view "
                                 "shows it or a recording keeps it)")
@@ -114,13 +120,19 @@ class ParametersPanel(QWidget):
         self.restore_button.setToolTip("Back to the parameters the app starts with "
                                        "(they are otherwise kept between sessions)")
         self.restore_button.clicked.connect(self.restore_defaults)
+        # The pattern cue shares the bins' row: one more row would not fit a low window.
+        model = QWidget()
+        row = QHBoxLayout(model)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.bins, 1)
+        row.addWidget(self.pattern)
         bandwidth = QWidget()
         row = QHBoxLayout(bandwidth)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.auto_bandwidth)
         row.addWidget(self.bandwidth, 1)
         self._rows = [(QLabel(text), widget) for text, widget in (
-            ("Colour space", self.colour_space), ("Bins", self.bins),
+            ("Colour space", self.colour_space), ("Bins", model),
             ("Segmentation", self.segment), ("Kernel", self.kernel), ("Bandwidth", bandwidth))]
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(*PANEL_MARGINS)
@@ -134,6 +146,8 @@ class ParametersPanel(QWidget):
             widget.activated.connect(lambda *_: self.edited.emit())
         self.colour_space.currentTextChanged.connect(self._emit_tracker)
         self.bins.valueChanged.connect(self._emit_tracker)
+        self.pattern.toggled.connect(self._emit_tracker)
+        self.pattern.clicked.connect(lambda *_: self.edited.emit())
         for widget in (self.segment, self.auto_bandwidth):
             widget.toggled.connect(self._emit_segmentation)
         self.bandwidth.valueChanged.connect(self._emit_segmentation)
@@ -169,7 +183,8 @@ class ParametersPanel(QWidget):
         set_low_for(self, area)
 
     def tracker_options(self) -> dict:
-        return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value()}
+        return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
+                "pattern_filter": self.pattern.isChecked()}
 
     def segmentation_options(self) -> dict:
         bandwidth = None if self.auto_bandwidth.isChecked() else self.bandwidth.value()
@@ -188,8 +203,7 @@ class ParametersPanel(QWidget):
             settings.write(f"params/{key}", value)
 
     def values(self) -> dict:
-        return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
-                "segment": self.segment.isChecked(),
+        return {**self.tracker_options(), "segment": self.segment.isChecked(),
                 "auto_bandwidth": self.auto_bandwidth.isChecked(),
                 "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
 
@@ -204,6 +218,7 @@ class ParametersPanel(QWidget):
                                             DEFAULTS["colour_space"]),
             "bins": settings.integer("params/bins", DEFAULTS["bins"], self.bins.minimum(),
                                      self.bins.maximum()),
+            "pattern_filter": settings.flag("params/pattern_filter", DEFAULTS["pattern_filter"]),
             "segment": settings.flag("params/segment", DEFAULTS["segment"]),
             "auto_bandwidth": settings.flag("params/auto_bandwidth", DEFAULTS["auto_bandwidth"]),
             "bandwidth": settings.number("params/bandwidth", DEFAULTS["bandwidth"],
@@ -225,14 +240,13 @@ class ParametersPanel(QWidget):
         current = self.tracker_options()
         wanted = {k: options.get(k, current[k]) for k in current}
         if wanted != current:
-            values = {"colour_space": wanted["colour_space"], "bins": wanted["bins"],
-                      "segment": self.segment.isChecked(), "auto_bandwidth": self.auto_bandwidth.isChecked(),
+            values = {**wanted, "segment": self.segment.isChecked(), "auto_bandwidth": self.auto_bandwidth.isChecked(),
                       "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
             self._set_values(values)
 
     def _set_values(self, values: dict) -> None:
         """Show ``values`` without emitting a change per widget."""
-        widgets = (self.colour_space, self.bins, self.segment, self.auto_bandwidth,
+        widgets = (self.colour_space, self.bins, self.pattern, self.segment, self.auto_bandwidth,
                    self.bandwidth, self.kernel)
         for widget in widgets:
             widget.blockSignals(True)
@@ -240,6 +254,7 @@ class ParametersPanel(QWidget):
             if self.colour_space.findText(values["colour_space"]) >= 0:
                 self.colour_space.setCurrentText(values["colour_space"])
             self.bins.setValue(values["bins"])
+            self.pattern.setChecked(values["pattern_filter"])
             self.segment.setChecked(values["segment"])
             self.auto_bandwidth.setChecked(values["auto_bandwidth"])
             self.bandwidth.setValue(values["bandwidth"])

@@ -60,6 +60,11 @@ from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
 
+#: Whether the pattern cue (template.py) is on unless asked: off, as it costs about as
+#: much per frame as the rest of the tracker (the README's "How tracking works").
+PATTERN_FILTER_DEFAULT = False
+
+
 class MeanShiftTracker:
     """Track one object by its colours (OpenCV-style ``init`` / ``update``).
 
@@ -144,7 +149,7 @@ class MeanShiftTracker:
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = False, adapt_brightness: bool = True, lost_threshold: float = 0.5,
-                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20, pattern_filter: bool = False):
+                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20, pattern_filter: bool = PATTERN_FILTER_DEFAULT):
         self.space = make_colour_space(colour_space, bins)
         self._asked_bins = bins      # the bins asked for; a small target gets fewer (`init`)
         self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
