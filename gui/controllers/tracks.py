@@ -13,7 +13,7 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, QStandardPaths, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QProgressBar
 
-from tracker.app.annotations import KINDS
+from tracker.app.annotation_export import KINDS
 from tracker.app.output_places import default_output_folder, source_name
 
 from ..export_dialog import ExportDialog

@@ -14,8 +14,8 @@ import pytest
 from tests.support.annotation_readers import csv_timeline, cvat_as_cvat_shows, datumaro_boxes
 from tests.support.clips import make_sequence
 from tests.support.paths import DEMO
-from tracker.app.annotations import (Annotations, Box, export_track, read_annotations, read_cvat,
-                                     with_source, write_cvat, write_mot)
+from tracker.app.annotation_export import export_track, with_source, write_cvat, write_mot
+from tracker.app.annotations import Annotations, Box, read_annotations, read_cvat
 from tracker.cli import main
 from tracker.errors import InputError, OutputError
 from tracker.evaluation.otb import load_groundtruth

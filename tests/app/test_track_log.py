@@ -8,7 +8,8 @@ from tests.support.clips import make_sequence
 from tests.support.gui_window import disk_box
 from tests.support.labelling import GONE, SIZE, headless_states, make_occluded_clip
 from tracker.app import RecordPlan, Session
-from tracker.app.annotations import export_track, read_annotations
+from tracker.app.annotation_export import export_track
+from tracker.app.annotations import read_annotations
 from tracker.app.labelling import annotations_for_frames, export_log, sequence_groundtruth
 from tracker.app.output_places import source_name
 from tracker.errors import InputError

@@ -9,7 +9,8 @@ from tests.support.clips import write_video
 from tests.support.mstrack import assert_one_line_error, run_cli
 from tests.support.multi_scenes import SIZE, crossing
 from tracker.app import read_track_csv
-from tracker.app.annotations import Annotations, Box, write_cvat
+from tracker.app.annotation_export import write_cvat
+from tracker.app.annotations import Annotations, Box
 from tracker.app.boxes import TargetBox, split_track_id
 
 N = 12

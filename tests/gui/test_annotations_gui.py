@@ -120,7 +120,8 @@ def test_an_otb_folder_offers_its_first_box(qtbot, window, tmp_path):
 
 
 def test_annotations_of_another_frame_size_are_refused_like_roi_from(qtbot, window, clip, tmp_path):
-    from tracker.app.annotations import Annotations, Box, write_cvat
+    from tracker.app.annotation_export import write_cvat
+    from tracker.app.annotations import Annotations, Box
 
     path, _ = clip
     open_clip(qtbot, window, path)

@@ -16,7 +16,7 @@ from gui.worker_tracks import ExportPlan
 from tests.support.gui_window import disk_box, open_clip, wait_position
 from tests.support.labelling import GONE, SIZE, headless_states, make_occluded_clip
 from tracker.app import RecordPlan
-from tracker.app.annotations import export_track
+from tracker.app.annotation_export import export_track
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

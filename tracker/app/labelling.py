@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..errors import InputError, printable
 from ..evaluation.otb import GT_FILE
-from .annotations import FORMATS, KINDS, SUFFIXES, Annotations, read_annotations, with_source, write_cvat, write_mot
+from .annotation_export import FORMATS, KINDS, SUFFIXES, with_source, write_cvat, write_mot
+from .annotations import Annotations, read_annotations
 from .boxes import check_frame_size
 from .outputs import check_distinct, check_output_path
 from .track_log import TrackLog

@@ -12,7 +12,7 @@ from .report import say
 
 
 def cmd_export(args) -> int:
-    from ..app.annotations import KINDS, export_track
+    from ..app.annotation_export import KINDS, export_track
 
     # The options that cannot go together, before anything is read.
     if args.to == "cvat" and args.source is None:
