@@ -320,6 +320,31 @@ def test_densest_window_matches_brute_force(shape, win, seed):
     assert best == pytest.approx(wbest, rel=1e-9)
 
 
+@pytest.mark.parametrize("shape, win", [((30, 40), (7, 5)), ((31, 17), (1, 1)), ((20, 25), (25, 20)),
+                                        ((25, 33), (12, 16)), ((60, 20), (6, 18))])
+@pytest.mark.parametrize("centre, reach", [((20.0, 15.0), (4.0, 3.5)), ((0.0, 0.0), (2.0, 2.0)),
+                                           ((18.3, 40.7), (0.0, 9.25)), ((-30.0, 90.0), (3.0, 3.0)),
+                                           ((10.0, 10.0), (-1.0, 5.0))])
+def test_densest_window_within_reach_matches_brute_force(shape, win, centre, reach):
+    weights = np.random.default_rng(3).random(shape).astype(np.float32)
+    integral = np.full((shape[0] + 1, shape[1] + 1), np.nan)
+    got = densest_window(weights, *win, integral, *centre, *reach)
+    want = ref.densest_window(weights, *win, *centre, *reach)
+    assert got[:2] == want[:2]
+    assert got[2] == pytest.approx(want[2], rel=1e-9)
+    # The table still covers the whole image (the tracker reads the box sums from it).
+    np.testing.assert_allclose(integral[-1, -1], weights.astype(np.float64).sum(), rtol=1e-9)
+
+
+def test_densest_window_within_reach_skips_a_denser_block_out_of_reach():
+    weights = np.zeros((60, 30), np.float32)
+    weights[2:10, 10:16] = 1.0      # far up: denser
+    weights[40:48, 20:25] = 0.9     # one box to the side of (12, 44): the one in reach
+    integral = np.empty((61, 31))
+    assert densest_window(weights, 5, 8, integral)[:2] == (12.0, 5.5)
+    assert densest_window(weights, 5, 8, integral, 12.0, 44.0, 12.0, 12.0)[:2] == (22.0, 43.5)
+
+
 def test_densest_window_breaks_ties_like_argmax_and_finds_a_planted_block():
     weights = np.zeros((30, 40), np.float32)
     weights[5:9, 7:12] = 1.0     # two equal blocks: the first in row-major order wins

@@ -361,7 +361,7 @@ def learn_target(frame, cx, cy, w, h, search):
 
 
 def new_search():
-    return LocalSearch(SPACE, 3.5, 1600, 0.03, 0.5, 20, (0.5, 0.75, 1.0))
+    return LocalSearch(SPACE, 3.5, 1600, 0.03, 1.5, 0.5, 20, (0.5, 0.75, 1.0))
 
 
 def test_local_search_follows_a_moved_target():

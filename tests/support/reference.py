@@ -148,12 +148,27 @@ def window_sums(weights, win_w, win_h) -> np.ndarray:
     return out
 
 
-def densest_window(weights, win_w, win_h):
+def densest_window(weights, win_w, win_h, cx=0.0, cy=0.0, reach_x=-1.0, reach_y=-1.0):
     """Centre (pixel centres at integers) and sum of the window holding the most weight;
-    the first in row-major order on ties. The window is shrunk to fit the image."""
+    the first in row-major order on ties. The window is shrunk to fit the image. With a
+    reach >= 0 on an axis, only windows whose centre is at most that far from (cx, cy)
+    on it count (on an axis where none is, those whose centre is nearest it)."""
     h, w = weights.shape
     win_w, win_h = max(1, min(win_w, w)), max(1, min(win_h, h))
     sums = window_sums(weights, win_w, win_h)
+    centres_x = np.arange(sums.shape[1]) + (win_w - 1) / 2
+    centres_y = np.arange(sums.shape[0]) + (win_h - 1) / 2
+
+    def allowed(centres, c, reach):
+        if reach < 0:
+            return np.ones(len(centres), bool)
+        ok = np.abs(centres - c) <= reach
+        if not ok.any():      # none in reach: the nearest
+            d = np.abs(centres - c)
+            ok = d == d.min()
+        return ok
+    mask = allowed(centres_y, cy, reach_y)[:, None] & allowed(centres_x, cx, reach_x)[None, :]
+    sums = np.where(mask, sums, -np.inf)
     by, bx = np.unravel_index(int(np.argmax(sums)), sums.shape)
     return bx + (win_w - 1) / 2, by + (win_h - 1) / 2, float(sums[by, bx])
 

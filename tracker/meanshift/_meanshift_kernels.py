@@ -1,5 +1,7 @@
 """Numba kernels of the mean shift iteration on a weight image."""
 
+import math
+
 import numpy as np
 from .._numba import njit
 
@@ -105,21 +107,39 @@ def summed_area(weights, integral):
 
 
 @njit(cache=True, nogil=True)
-def densest_window(weights, win_w, win_h, integral):
+def _origins_in_reach(origin, reach, last):
+    """The window origins, among 0..``last``, at most ``reach`` from ``origin`` (all of
+    them for a negative reach; the nearest one if none is): (first, last)."""
+    if reach < 0.0:
+        return 0, last
+    lo = max(int(math.ceil(origin - reach)), 0)
+    hi = min(int(math.floor(origin + reach)), last)
+    if lo > hi:
+        lo = hi = min(max(int(round(origin)), 0), last)
+    return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0, reach_y=-1.0):
     """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
 
     A summed-area table (``integral``, at least (H+1) x (W+1) float64, reused by the
     caller) makes this one pass over the image whatever the window size: the start
-    for mean shift when the target has jumped out of reach of the last window.
+    for mean shift when the target has jumped out of reach of the last window. The table
+    always covers the whole image; with ``reach_x``, ``reach_y`` >= 0 only windows whose
+    centre is at most that far from (``cx``, ``cy``) on each axis are considered (those
+    nearest it if none is).
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
     win_h = max(1, min(win_h, h))
     summed_area(weights, integral)
+    x_lo, x_hi = _origins_in_reach(cx - (win_w - 1) * 0.5, reach_x, w - win_w)
+    y_lo, y_hi = _origins_in_reach(cy - (win_h - 1) * 0.5, reach_y, h - win_h)
     best = -1.0
     bx = by = 0
-    for y in range(h - win_h + 1):
-        for x in range(w - win_w + 1):
+    for y in range(y_lo, y_hi + 1):
+        for x in range(x_lo, x_hi + 1):
             s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
                  - integral[y + win_h, x] + integral[y, x])
             if s > best:

@@ -113,6 +113,7 @@ class MeanShiftTracker:
     # Moments (for the orientation) are measured in the box grown by this factor.
     MOMENT_WINDOW = 1.5
     JUMP_MARGIN = 0.03    # similarity a distant candidate must add to win over the local one
+    JUMP_REACH = 1.5      # boxes from the prediction the distant candidate is sought within
     SCALE_FACTORS = np.array([0.9, 0.95, 1.0, 1.05, 1.1])   # sizes tried around the current one
     SCALE_RATE = 0.2      # share of the chosen size change taken per frame
     # The weight, from a background pixel's typical (0) to a target pixel's (1), at which
@@ -179,7 +180,7 @@ class MeanShiftTracker:
         self._anchor_cue = ColourRatioCue(n, rho, anchored=True)
         self._anchor_weights = Scratch(np.float32)
         self._search = LocalSearch(space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
-                                   self.eps, self.max_iter, self.FOREGROUND_SIZES)
+                                   self.JUMP_REACH, self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
                                       self.CONTRAST_LOST, self.FAR_JUMP, self.FAR_JUMP_DROP)
         self._brightness = BrightnessProbe(space, self.GAIN_STEP, self.GAIN_MARGIN, self.GAIN_LIMITS)
