@@ -154,3 +154,58 @@ def merge_colour(response, integral, ou, ov, su, sv, bw, bh, colour_share, colou
                 best = x
                 bi, bj = i, j
     return bi, bj
+
+
+@njit(cache=True, nogil=True)
+def scaled_peak(raw, scale, out, radius):
+    """``out = raw * scale`` (float32), then (i, j) of its highest pixel and its
+    peak-to-sidelobe ratio: `response_peak` and `peak_to_sidelobe` in one call."""
+    n, m = raw.shape
+    for j in range(n):
+        for i in range(m):
+            out[j, i] = raw[j, i] * scale
+    i, j, _ = response_peak(out)
+    return i, j, peak_to_sidelobe(out, i, j, radius)
+
+
+@njit(cache=True, nogil=True)
+def _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, i, j):
+    c = box_sum(integral, ou + su * i, ov + sv * j, bw, bh) / area
+    return (1.0 - colour_share) * response[j, i] + colour_share * colour_scale * c
+
+
+@njit(cache=True, nogil=True)
+def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, weight_max,
+                         pi, pj, out):
+    """`merge_colour`'s (i, j), without the box means where they cannot matter.
+
+    A box's mean weight is at most ``weight_max`` (the weights' largest value: the box
+    sum is the weights times each pixel's covered share), so a point whose response
+    leaves its merged score under the one at the response's peak (pi, pj) even with the
+    largest colour term is not the highest and is skipped. The rest is scanned in
+    `merge_colour`'s order with its arithmetic: the same (i, j). ``out`` holds the merged
+    score at the points computed, among them the four neighbours of the highest.
+    """
+    n, m = response.shape
+    area = max(bw * bh, 1e-9)
+    floor = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, pi, pj)
+    # Rounding margin: box sums are differences of a summed-area table's entries.
+    floor -= 1e-6 * (1.0 + abs(floor))
+    top_colour = colour_share * colour_scale * max(weight_max, 0.0)
+    best = -np.inf
+    bi = bj = 0
+    for j in range(n):
+        for i in range(m):
+            if (1.0 - colour_share) * response[j, i] + top_colour < floor:
+                continue
+            x = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, i, j)
+            out[j, i] = x
+            if x > best:
+                best = x
+                bi, bj = i, j
+    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        i, j = bi + di, bj + dj
+        if 0 <= i < m and 0 <= j < n:
+            out[j, i] = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area,
+                                   i, j)
+    return bi, bj
