@@ -156,7 +156,7 @@ class CorrelationFilter:
         # The search's summed-area table of these weights serves the merged score and
         # the moved box's foreground alike.
         integral = local_search.summed_area(weights)
-        x, y = self.merged_peak(integral, float(weights.max()), view.region, bw, bh, 1.0 / foreground0)
+        x, y = self.merged_peak(integral, view.region, bw, bh, 1.0 / foreground0)
         if abs(x - found.cx) + abs(y - found.cy) < 0.5:
             return search
         region = view.region
@@ -201,19 +201,18 @@ class CorrelationFilter:
             return 0.0
         return float(self.response[max(j - radius, 0):j + radius + 1, max(i - radius, 0):i + radius + 1].max())
 
-    def merged_peak(self, integral, weight_max, region: Region, w, h, colour_scale):
+    def merged_peak(self, integral, region: Region, w, h, colour_scale):
         """Frame position of the highest merged score (Staple): the last response and,
         `COLOUR_SHARE` of it, ``colour_scale`` times the mean colour weight of a w x h
         box (frame pixels) at each point of the patch, read from ``integral``, the
-        summed-area table of the colour weight image of ``region`` (whose largest
-        weight is ``weight_max``: only points that can beat the response's peak are
-        scored). Sub-pixel, by a parabola along each axis."""
+        summed-area table of the colour weight image of ``region`` (only points that
+        can beat the response's peak are scored). Sub-pixel, by a parabola along each axis."""
         x0, y0 = self.to_frame(0, 0)
         ou, ov = region.to_region(x0, y0)
         su, sv = self._step[0] / region.step_x, self._step[1] / region.step_y
         m = self._merged
         i, j = merge_colour_bounded(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
-                                    self.COLOUR_SHARE, colour_scale, weight_max, *self._peak_index, m)
+                                    self.COLOUR_SHARE, colour_scale, *self._peak_index, m)
         n = self.SIZE
         di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
         dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
