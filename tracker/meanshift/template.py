@@ -31,8 +31,8 @@ sequences it raises mean AUC 0.503 -> 0.517 and over seven perturbed starts 0.49
 0.508 (new ten 0.391 -> 0.416; pooled false confidence 12.7 -> 19.1 %, under the 20 %
 bar), but costs about 0.1 ms an update on a loaded 2-core machine (the patch and its
 forward and inverse 32 x 32 DFT most of it; the merged score, once 1024 box means, is
-bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets of
-8-16 % of the width at 0.5-0.8x OpenCV's CamShift time, over the 0.5x budget. Evaluated on fewer frames (every
+bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets
+at 0.5-0.8x OpenCV's CamShift time (0.3-0.6x without it), over the 0.5x budget. Evaluated on fewer frames (every
 other one, or only where the colour contrast is low) it lost its gain (measured:
 0.498 / 0.494, 0.502 / 0.492).
 """
