@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from tracker.meanshift._meanshift_kernels import summed_area
-from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour, peak_to_sidelobe,
-                                                 response_peak, sample_patch)
+from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour, merge_colour_bounded,
+                                                 peak_to_sidelobe, response_peak, sample_patch, scaled_peak)
 
 
 def slow_gray_bilinear(frame, x, y):
@@ -135,3 +135,43 @@ def test_merge_colour_matches_numpy(seed):
                      for ii in range(16)] for jj in range(12)])
     np.testing.assert_allclose(out, ref, atol=1e-5)
     assert (j, i) == np.unravel_index(np.argmax(ref), ref.shape)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_scaled_peak_matches_numpy(seed):
+    rng = np.random.default_rng(seed)
+    raw = rng.standard_normal((32, 32)).astype(np.float32)
+    scale = np.float32(rng.uniform(0.2, 3.0))
+    out = np.empty_like(raw)
+    i, j, psr = scaled_peak(raw, scale, out, 2)
+    ref = raw * scale                      # NumPy's float32 product
+    np.testing.assert_array_equal(out, ref)
+    pj, pi = np.unravel_index(np.argmax(ref), ref.shape)
+    assert (i, j) == (pi, pj)
+    assert psr == pytest.approx(slow_psr(ref, pi, pj, 2), rel=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_merge_colour_bounded_picks_the_full_merge_s_peak(seed):
+    """Skipping the points that cannot win changes nothing: the same (i, j) as scoring
+    every point (`merge_colour`, itself checked against NumPy), and the same merged score
+    at the peak and its four neighbours (the sub-pixel parabola reads them)."""
+    rng = np.random.default_rng(seed)
+    weights = rng.random((40, 52)).astype(np.float32) * rng.uniform(0.2, 1.0)
+    weights[rng.integers(0, 40), rng.integers(0, 52)] = weights.max()     # the max of the image at one pixel
+    integral = summed_area(weights, np.empty((41, 53)))
+    response = (rng.standard_normal((16, 16)) * rng.uniform(0.05, 0.5)).astype(np.float32)
+    pj, pi = rng.integers(0, 16, 2)
+    response[pj, pi] = rng.uniform(0.5, 1.5)        # a filter's response: one peak over noise
+    ou, ov, su, sv = rng.uniform(-5, 3), rng.uniform(-5, 3), rng.uniform(0.8, 3.0), rng.uniform(0.8, 2.5)
+    bw, bh = rng.uniform(2, 12), rng.uniform(2, 12)
+    share, scale = 0.3, rng.uniform(0.5, 3.0)
+    full = np.empty_like(response)
+    i, j = merge_colour(response, integral, ou, ov, su, sv, bw, bh, share, scale, full)
+    bounded = np.full_like(response, -np.inf)     # stale values from an earlier call do not matter
+    assert merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, share, scale, pi, pj, bounded) == (i, j)
+    skipped = bounded == -np.inf
+    assert not skipped[j, i] and (full[skipped] < full[j, i]).all()
+    for di, dj in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
+        if 0 <= i + di < 16 and 0 <= j + dj < 16:
+            assert bounded[j + dj, i + di] == full[j + dj, i + di]

@@ -154,3 +154,72 @@ def merge_colour(response, integral, ou, ov, su, sv, bw, bh, colour_share, colou
                 best = x
                 bi, bj = i, j
     return bi, bj
+
+
+@njit(cache=True, nogil=True)
+def scaled_peak(raw, scale, out, radius):
+    """``out = raw * scale`` (float32), then (i, j) of its highest pixel and its
+    peak-to-sidelobe ratio: `response_peak` and `peak_to_sidelobe` in one call."""
+    n, m = raw.shape
+    for j in range(n):
+        for i in range(m):
+            out[j, i] = raw[j, i] * scale
+    i, j, _ = response_peak(out)
+    return i, j, peak_to_sidelobe(out, i, j, radius)
+
+
+@njit(cache=True, nogil=True)
+def _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, i, j):
+    c = box_sum(integral, ou + su * i, ov + sv * j, bw, bh) / area
+    return (1.0 - colour_share) * response[j, i] + colour_share * colour_scale * c
+
+
+@njit(cache=True, nogil=True)
+def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, pi, pj, out):
+    """`merge_colour`'s (i, j), without the box means where they cannot matter.
+
+    The weights must not be negative (P(target | colour) is not). The points are taken
+    in blocks of ``BLOCK`` x ``BLOCK``; the box that spans all of a block's boxes holds
+    at least the weight of each of them (a box sum is the weights times each pixel's
+    covered share), which bounds their colour term. A point whose response leaves its
+    merged score under the one at the response's peak (pi, pj) even with that bound is
+    not the highest and is skipped. The rest is scanned in `merge_colour`'s order with
+    its arithmetic: the same (i, j). ``out`` holds the merged score at the points
+    computed, among them the four neighbours of the highest (the rest is left as it was).
+    """
+    n, m = response.shape
+    area = max(bw * bh, 1e-9)
+    floor = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, pi, pj)
+    # Rounding margin: box sums are differences of a summed-area table's entries.
+    floor -= 1e-6 * (1.0 + abs(floor))
+    best = -np.inf
+    bi = bj = 0
+    block = 4
+    keep = 1.0 - colour_share
+    for j0 in range(0, n, block):
+        j1 = min(j0 + block, n) - 1
+        for i0 in range(0, m, block):
+            i1 = min(i0 + block, m) - 1
+            span = box_sum(integral, ou + su * (i0 + i1) * 0.5, ov + sv * (j0 + j1) * 0.5,
+                           bw + su * (i1 - i0) + 1e-6, bh + sv * (j1 - j0) + 1e-6)
+            top_colour = colour_share * colour_scale * max(span, 0.0) / area
+            for j in range(j0, j1 + 1):
+                for i in range(i0, i1 + 1):
+                    # -inf: not computed, below the peak's score; 0: to compute
+                    out[j, i] = -np.inf if keep * response[j, i] + top_colour < floor else 0.0
+    # The scan of `merge_colour`, over the points left.
+    for j in range(n):
+        for i in range(m):
+            if out[j, i] == -np.inf:
+                continue
+            x = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area, i, j)
+            out[j, i] = x
+            if x > best:
+                best = x
+                bi, bj = i, j
+    for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        i, j = bi + di, bj + dj
+        if 0 <= i < m and 0 <= j < n:
+            out[j, i] = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area,
+                                   i, j)
+    return bi, bj

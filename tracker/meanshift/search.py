@@ -99,6 +99,7 @@ class LocalSearch:
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
         self._integral = Scratch(np.float64)
+        self._summed = None        # the weights whose summed-area table the integral buffer holds
 
     def look(self, frame, cx, cy, width, height, step, gain) -> BinnedRegion:
         """The ``width`` x ``height`` region at (cx, cy) resampled by ``step``, binned at ``gain``."""
@@ -110,11 +111,22 @@ class LocalSearch:
         return BinnedRegion(view.region, self._quantizer.bin_map(view.region.image, gain))
 
     def weigh(self, view: BinnedRegion, cue: Cue) -> np.ndarray:
+        self._summed = None        # the buffer's weights change: a table of them is stale
         return cue.weights(view, self._weights.take(view.bins.shape))
 
     def integral(self, shape) -> np.ndarray:
         """A buffer for the summed-area table of an image of ``shape``."""
+        self._summed = None        # the caller fills it with what it likes
         return self._integral.take((shape[0] + 1, shape[1] + 1))
+
+    def summed_area(self, weights) -> np.ndarray:
+        """The summed-area table of ``weights``, made only if the last search's (of the
+        same weights) is not at hand."""
+        if weights is not self._summed:
+            table = summed_area(weights, self.integral(weights.shape))
+            self._summed = weights
+            return table
+        return self._integral.take((weights.shape[0] + 1, weights.shape[1] + 1))
 
     def foreground(self, weights, region: Region, u, v, bounds, integral=None) -> float:
         """`foreground` of the box of upright size ``bounds`` (frame pixels) at region
@@ -122,7 +134,7 @@ class LocalSearch:
         bw, bh = bounds
         w, h = bw / region.step_x, bh / region.step_y
         if integral is None:
-            integral = summed_area(weights, self.integral(weights.shape))
+            integral = self.summed_area(weights)
         return foreground(integral, u, v, w, h, self.foreground_sizes)
 
     def run(self, frame, px, py, window: Window, gain, model: TargetModel, cue: Cue,
@@ -150,6 +162,7 @@ class LocalSearch:
         reach = self.jump_reach * math.sqrt(bw * bh)
         du, dv, _ = densest_window(weights, win_w, win_h, integral, su, sv,
                                    reach / region.step_x, reach / region.step_y)
+        self._summed = weights     # densest_window left their whole table in the buffer
         best = None
         for start_u, start_v in ((su, sv), (du, dv)):
             u, v, _, _, _, _ = centroid_iterate(weights, start_u, start_v, win_w, win_h,

@@ -29,9 +29,10 @@ the target (``tracker._follow``).
 Off by default (``MeanShiftTracker(pattern_filter=True)``): over the nineteen dev
 sequences it raises mean AUC 0.503 -> 0.517 and over seven perturbed starts 0.491 ->
 0.508 (new ten 0.391 -> 0.416; pooled false confidence 12.7 -> 19.1 %, under the 20 %
-bar), but costs about 0.1-0.15 ms an update (one 32 x 32 forward and inverse DFT, the
-patch, the merged score), which puts 640 x 480 targets of 16-45 % of the width at
-0.6-0.8x OpenCV's CamShift time, over the 0.5x budget. Evaluated on fewer frames (every
+bar), but costs about 0.1 ms an update on a loaded 2-core machine (the patch and its
+forward and inverse 32 x 32 DFT most of it; the merged score, once 1024 box means, is
+bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets
+at 0.5-0.8x OpenCV's CamShift time (0.3-0.6x without it), over the 0.5x budget. Evaluated on fewer frames (every
 other one, or only where the colour contrast is low) it lost its gain (measured:
 0.498 / 0.494, 0.502 / 0.492).
 """
@@ -43,10 +44,7 @@ import math
 import cv2
 import numpy as np
 
-from ._meanshift_kernels import summed_area
-from ._template_kernels import (filter_apply, filter_learn, merge_colour, peak_to_sidelobe, response_peak,
-                                sample_patch)
-from .buffers import Scratch
+from ._template_kernels import filter_apply, filter_learn, merge_colour_bounded, sample_patch, scaled_peak
 from .region import Region
 from .search import Candidate, Search
 
@@ -78,15 +76,18 @@ class CorrelationFilter:
         self._window = np.outer(hann, hann).astype(np.float32)   # tapers the patch's edges
         self._patch = np.empty((n, n), np.float32)
         self._spectrum = np.zeros((n, n), np.complex64)
+        self._spectrum_dft = self._spectrum.view(np.float32).reshape(n, n, 2)   # the same memory, as cv2.dft fills it
         self._num = np.zeros((n, n), np.complex64)
         self._den = np.zeros((n, n), np.float32)
         self._label = np.zeros((n, n), np.complex64)
         self._product = np.zeros((n, n), np.complex64)
+        self._product_dft = self._product.view(np.float32).reshape(n, n, 2)
+        self._raw = np.zeros((n, n), np.float32)      # the inverse DFT, before scaling to the typical peak
         self._merged = np.zeros((n, n), np.float32)
-        self._integral = Scratch(np.float64)
         self.response = np.zeros((n, n), np.float32)
         self.psr = 0.0
         self.peak = (0.0, 0.0)     # frame position of the response's highest pixel
+        self._peak_index = (0, 0)  # and its patch pixel (i, j)
         self._centre = (0.0, 0.0)
         self._step = (1.0, 1.0)
         self._reg = 1.0
@@ -127,7 +128,7 @@ class CorrelationFilter:
         self._centre = (cx, cy)
         self._step = (w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE)
         sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._patch)
-        self._spectrum[:] = cv2.dft(self._patch, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[..., 0]
+        cv2.dft(self._patch, self._spectrum_dft, flags=cv2.DFT_COMPLEX_OUTPUT)     # in place, no allocation
 
     def respond(self, frame, cx, cy, w, h):
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
@@ -135,11 +136,10 @@ class CorrelationFilter:
         peak-to-sidelobe ratio: ``self.psr``."""
         self._sample(frame, cx, cy, w, h)
         filter_apply(self._num, self._den, self._spectrum, self._reg, self._product)
-        r = cv2.idft(self._product.view(np.float32).reshape(self.SIZE, self.SIZE, 2),
-                     flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-        np.multiply(r, 1.0 / self.typical_peak, out=self.response)
-        i, j, _ = response_peak(self.response)
-        self.psr = float(peak_to_sidelobe(self.response, i, j, self.PSR_RADIUS))
+        cv2.idft(self._product_dft, self._raw, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
+        i, j, psr = scaled_peak(self._raw, np.float32(1.0 / self.typical_peak), self.response, self.PSR_RADIUS)
+        self.psr = float(psr)
+        self._peak_index = (i, j)
         self.peak = self.to_frame(i, j)
         return self.response
 
@@ -154,7 +154,10 @@ class CorrelationFilter:
         self.respond(frame, found.cx, found.cy, bw, bh)
         if self.psr < self.PSR_CLEAR:
             return search
-        x, y = self.merged_peak(weights, view.region, bw, bh, 1.0 / foreground0)
+        # The search's summed-area table of these weights serves the merged score and
+        # the moved box's foreground alike.
+        integral = local_search.summed_area(weights)
+        x, y = self.merged_peak(integral, view.region, bw, bh, 1.0 / foreground0)
         if abs(x - found.cx) + abs(y - found.cy) < 0.5:
             return search
         region = view.region
@@ -164,7 +167,7 @@ class CorrelationFilter:
             return search      # the colours do not follow the filter there
         moved = Candidate(x, y, score, u, v)
         moved.contrast = score - model.background_similarity()
-        moved.foreground = local_search.foreground(weights, region, u, v, (bw, bh)) / foreground0
+        moved.foreground = local_search.foreground(weights, region, u, v, (bw, bh), integral) / foreground0
         return Search(moved, view, weights)
 
     def agrees(self, x, y, w, h) -> bool:
@@ -199,18 +202,18 @@ class CorrelationFilter:
             return 0.0
         return float(self.response[max(j - radius, 0):j + radius + 1, max(i - radius, 0):i + radius + 1].max())
 
-    def merged_peak(self, weights, region: Region, w, h, colour_scale):
+    def merged_peak(self, integral, region: Region, w, h, colour_scale):
         """Frame position of the highest merged score (Staple): the last response and,
         `COLOUR_SHARE` of it, ``colour_scale`` times the mean colour weight of a w x h
-        box (frame pixels) at each point of the patch, read from ``weights`` (the
-        colour weight image of ``region``). Sub-pixel, by a parabola along each axis."""
-        integral = summed_area(weights, self._integral.take((weights.shape[0] + 1, weights.shape[1] + 1)))
+        box (frame pixels) at each point of the patch, read from ``integral``, the
+        summed-area table of the colour weight image of ``region`` (only points that
+        can beat the response's peak are scored). Sub-pixel, by a parabola along each axis."""
         x0, y0 = self.to_frame(0, 0)
         ou, ov = region.to_region(x0, y0)
         su, sv = self._step[0] / region.step_x, self._step[1] / region.step_y
         m = self._merged
-        i, j = merge_colour(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
-                            self.COLOUR_SHARE, colour_scale, m)
+        i, j = merge_colour_bounded(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
+                                    self.COLOUR_SHARE, colour_scale, *self._peak_index, m)
         n = self.SIZE
         di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
         dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
