@@ -137,8 +137,8 @@ class Automation:
             what = "no box" if file_id is None else f"no box of track {file_id}"
             self._on_failed(f"--roi-from {path}: {what} on the first frame")
             return
-        for track in wanted:
-            self.window.annotations.track_loaded_box(track)
+        for track in wanted:            # in frame pixels: the worker read them for these frames
+            self.window.add_target(boxes[track])
         if self._files:
             self.window.annotations.load(self._files[0][0])
         else:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tracker.checks import as_choice, as_count, as_flag, as_options, as_positive, as_size, as_subset
+from tracker.checks import as_choice, as_count, as_flag, as_options, as_positive, as_real, as_size, as_subset
 from tracker.errors import InputError
 
 
@@ -30,6 +30,10 @@ from tracker.errors import InputError
     (lambda v: as_size(v, "--resize"), (0, 10), "--resize must be a (width, height) pair of whole numbers "
      "above 0, got (0, 10)"),
     (lambda v: as_size(v, "size"), 640, "size must be a (width, height) pair, got 640"),
+    (lambda v: as_positive(v, "bandwidth"), 10 ** 400, "bandwidth must be a positive number, got "
+     + "1" + "0" * 56 + "..."),                     # too large for a float: refused, not an OverflowError
+    (lambda v: as_real(v, "quantile", 0.0, 1.0), -10 ** 400, "quantile must be a number in [0, 1], got "
+     + "-1" + "0" * 55 + "..."),
 ])
 def test_a_bad_value_is_one_line_that_names_it(check, value, message):
     with pytest.raises(InputError) as caught:

@@ -22,12 +22,23 @@ __all__ = ["as_choice", "as_count", "as_flag", "as_options", "as_positive", "as_
 
 
 def _fail(name: str, what: str, value):
-    raise InputError(f"{name} must be {what}, got {value!r}")
+    shown = repr(value)
+    if len(shown) > 60:                    # a 400-digit number or a long list: one short line
+        shown = shown[:57] + "..."
+    raise InputError(f"{name} must be {what}, got {shown}")
 
 
 def _is_whole(value) -> bool:
     # bool is an Integral; as a count it is always a mistake.
     return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _finite(value) -> bool:
+    """math.isfinite, False for an int too large for a float (10**400) instead of raising."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def as_flag(value, name: str) -> bool:
@@ -55,7 +66,7 @@ def as_real(value, name: str, low: float, high: float, *, low_open: bool = False
     whole number in that range, returned as int. Neither a bool nor a string."""
     kind = Integral if integer else Real
     ok = isinstance(value, kind) and not isinstance(value, (bool, np.bool_)) \
-        and math.isfinite(value) and low <= value <= high and not (low_open and value == low)
+        and _finite(value) and low <= value <= high and not (low_open and value == low)
     if not ok:
         bound = f"({low:g}" if low_open else f"[{low:g}"
         _fail(name, f"{'an integer' if integer else 'a number'} in {bound}, {high:g}]", value)
@@ -68,7 +79,7 @@ def as_positive(value, name: str, *, none: bool = False) -> float | None:
     if value is None and none:
         return None
     ok = isinstance(value, Real) and not isinstance(value, (bool, np.bool_)) \
-        and math.isfinite(value) and value > 0
+        and _finite(value) and value > 0
     if not ok:
         _fail(name, "a positive number" + (" or None" if none else ""), value)
     return float(value)

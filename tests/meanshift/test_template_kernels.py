@@ -168,9 +168,9 @@ def test_merge_colour_bounded_picks_the_full_merge_s_peak(seed):
     share, scale = 0.3, rng.uniform(0.5, 3.0)
     full = np.empty_like(response)
     i, j = merge_colour(response, integral, ou, ov, su, sv, bw, bh, share, scale, full)
-    bounded = np.full_like(response, -np.inf)     # stale values from an earlier call do not matter
+    bounded = rng.uniform(-1.0, 5.0, response.shape).astype(response.dtype)   # stale values of an earlier call
     assert merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, share, scale, pi, pj, bounded) == (i, j)
-    skipped = bounded == -np.inf
+    skipped = bounded == -np.inf        # the kernel's mark for a point it proved cannot win
     assert not skipped[j, i] and (full[skipped] < full[j, i]).all()
     for di, dj in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
         if 0 <= i + di < 16 and 0 <= j + dj < 16:

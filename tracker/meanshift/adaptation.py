@@ -144,7 +144,10 @@ class BrightnessProbe:
         matches best, and that match. Of gains that match as well (to within the margin:
         a flat colour matches a whole bin's worth of gains), the middle one: the light may
         then change by half a bin either way before the match moves."""
-        scored = self._scores(region, u, v, bounds, sorted(set(gains)), score_of)
+        # Clamped first: rungs past a limit are that limit, counted once (several copies
+        # would pull the middle of the ties towards it).
+        clamped = sorted({min(max(g, self.limits[0]), self.limits[1]) for g in gains})
+        scored = self._scores(region, u, v, bounds, clamped, score_of)
         if not scored:
             return None, -1.0
         best_score = max(score for _, score in scored)

@@ -23,9 +23,9 @@ def space_for_samples(name: str, bins: int, samples: float, bins_per_sample: flo
     A histogram of few pixels over many bins is mostly empty bins and single counts: the
     same target seen twice then shares few bins, its Bhattacharyya score falls near the
     lost threshold from sampling noise alone, and a look-alike's score is as good. A 10 px
-    target (about 90 pixels) in 16^3 = 4096 bins is such a case; in 8^3 = 512 bins its
-    colours are counted, not scattered. Targets of about 700 sampled pixels or more keep
-    the bins asked for (16^3 at a ratio of 6).
+    target (about 90 pixels) in 16^3 = 4096 bins is such a case; in 7^3 = 343 bins its
+    colours are counted, not scattered. Targets of about 820 sampled pixels or more keep
+    the bins asked for (16^3 at 5 bins per sample).
     """
     b = bins
     while b > 2 and colour_space(name, b).size > bins_per_sample * samples:

@@ -231,6 +231,7 @@ class Redetector:
                                      None if lost.jumped else (lost.cx, lost.cy)):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
-        # The search's buffers hold the last start's region: search the best one again.
+        # The search's buffers hold the last start's region: search the best one again (the
+        # candidate is the one accepted, with the contrast it was accepted on).
         last = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0)
-        return Redetection(Search(last.found, last.view, last.weights), gain, closest)
+        return Redetection(Search(best, last.view, last.weights), gain, closest)

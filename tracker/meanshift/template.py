@@ -27,8 +27,8 @@ background; taught at every tracked frame, Panda and Dog1 fell from 0.56 / 0.69 
 the target (``tracker._follow``).
 
 Off by default (``MeanShiftTracker(pattern_filter=True)``): over the nineteen dev
-sequences it raises mean AUC 0.503 -> 0.517 and over seven perturbed starts 0.491 ->
-0.508 (new ten 0.391 -> 0.416; pooled false confidence 12.7 -> 19.1 %, under the 20 %
+sequences it raises mean AUC 0.505 -> 0.517 and over seven perturbed starts 0.493 ->
+0.510 (new ten 0.394 -> 0.416; pooled false confidence 13.6 -> 18.5 %, under the 20 %
 bar), but costs about 0.1 ms an update on a loaded 2-core machine (the patch and its
 forward and inverse 32 x 32 DFT most of it; the merged score, once 1024 box means, is
 bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets

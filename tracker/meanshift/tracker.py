@@ -227,7 +227,6 @@ class MeanShiftTracker:
         """
         frame = as_bgr8(frame)
         x, y, w, h = parse_box(box, frame.shape)
-        cx, cy = x + (w - 1) / 2, y + (h - 1) / 2
         step = sampling(w, h, self.TARGET_PIXELS)
         space = space_for_samples(self.space.name, self._asked_bins, w * h * step * step, self.BINS_PER_SAMPLE)
         if space != self.space:
