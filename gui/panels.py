@@ -22,7 +22,10 @@ PANEL_SPACING = 4
 UNSET = -1.0
 
 #: The parameters a new user starts with, and "Restore defaults" brings back.
-DEFAULTS = {"colour_space": "bgr", "bins": 16, "pattern_filter": PATTERN_FILTER_DEFAULT, "segment": True,
+#: The pattern cue's choices as shown, and the tracker's `pattern_filter` for each.
+PATTERN_CHOICES = {"auto": None, "on": True, "off": False}
+DEFAULTS = {"colour_space": "bgr", "bins": 16,
+            "pattern": next(k for k, v in PATTERN_CHOICES.items() if v is PATTERN_FILTER_DEFAULT), "segment": True,
             "auto_bandwidth": True, "bandwidth": 10.0, "kernel": "flat"}
 
 BANDWIDTH_TIP = (
@@ -85,7 +88,7 @@ class HistogramView(QWidget):
 class ParametersPanel(QWidget):
     """Tracker and segmentation parameters; emits a dict whenever one changes."""
 
-    tracker_changed = pyqtSignal(object)          # {"colour_space": str, "bins": int, "pattern_filter": bool}
+    tracker_changed = pyqtSignal(object)          # {"colour_space": str, "bins": int, "pattern_filter": bool | None}
     edited = pyqtSignal()                         # a value was committed (focus may move on)
     segmentation_changed = pyqtSignal(bool, object)   # enabled, SegmentationStream options
 
@@ -99,10 +102,12 @@ class ParametersPanel(QWidget):
         self.bins.setRange(4, 32)
         self.bins.setToolTip("Histogram bins per colour channel: more tell similar colours "
                              "apart, fewer tolerate lighting changes")
-        self.pattern = QCheckBox("pattern")
-        self.pattern.setToolTip("A second cue beside the colours: a correlation filter on the target's "
-                                "gray pattern. Helps on grayscale and dull footage; about twice the "
-                                "tracking cost per frame")
+        self.pattern = QComboBox()
+        self.pattern.addItems(list(PATTERN_CHOICES))
+        self.pattern.setToolTip("Pattern cue: a correlation filter on the target's gray pattern beside the "
+                                "colours (auto: on grayscale footage only, where colour tells least; on: "
+                                "on any footage, more accurate, about twice the tracking cost per "
+                                "frame; off: colours alone)")
         self.segment = QCheckBox("on")
         self.segment.setToolTip("Mean shift colour segmentation (computed only while a view "
                                 "shows it or a recording keeps it)")
@@ -125,6 +130,7 @@ class ParametersPanel(QWidget):
         row = QHBoxLayout(model)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bins, 1)
+        row.addWidget(QLabel("pattern"))
         row.addWidget(self.pattern)
         bandwidth = QWidget()
         row = QHBoxLayout(bandwidth)
@@ -146,8 +152,8 @@ class ParametersPanel(QWidget):
             widget.activated.connect(lambda *_: self.edited.emit())
         self.colour_space.currentTextChanged.connect(self._emit_tracker)
         self.bins.valueChanged.connect(self._emit_tracker)
-        self.pattern.toggled.connect(self._emit_tracker)
-        self.pattern.clicked.connect(lambda *_: self.edited.emit())
+        self.pattern.currentTextChanged.connect(self._emit_tracker)
+        self.pattern.activated.connect(lambda *_: self.edited.emit())
         for widget in (self.segment, self.auto_bandwidth):
             widget.toggled.connect(self._emit_segmentation)
         self.bandwidth.valueChanged.connect(self._emit_segmentation)
@@ -184,7 +190,7 @@ class ParametersPanel(QWidget):
 
     def tracker_options(self) -> dict:
         return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
-                "pattern_filter": self.pattern.isChecked()}
+                "pattern_filter": PATTERN_CHOICES[self.pattern.currentText()]}
 
     def segmentation_options(self) -> dict:
         bandwidth = None if self.auto_bandwidth.isChecked() else self.bandwidth.value()
@@ -203,7 +209,8 @@ class ParametersPanel(QWidget):
             settings.write(f"params/{key}", value)
 
     def values(self) -> dict:
-        return {**self.tracker_options(), "segment": self.segment.isChecked(),
+        return {"colour_space": self.colour_space.currentText(), "bins": self.bins.value(),
+                "pattern": self.pattern.currentText(), "segment": self.segment.isChecked(),
                 "auto_bandwidth": self.auto_bandwidth.isChecked(),
                 "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
 
@@ -218,7 +225,7 @@ class ParametersPanel(QWidget):
                                             DEFAULTS["colour_space"]),
             "bins": settings.integer("params/bins", DEFAULTS["bins"], self.bins.minimum(),
                                      self.bins.maximum()),
-            "pattern_filter": settings.flag("params/pattern_filter", DEFAULTS["pattern_filter"]),
+            "pattern": settings.choice("params/pattern", items(self.pattern), DEFAULTS["pattern"]),
             "segment": settings.flag("params/segment", DEFAULTS["segment"]),
             "auto_bandwidth": settings.flag("params/auto_bandwidth", DEFAULTS["auto_bandwidth"]),
             "bandwidth": settings.number("params/bandwidth", DEFAULTS["bandwidth"],
@@ -240,7 +247,8 @@ class ParametersPanel(QWidget):
         current = self.tracker_options()
         wanted = {k: options.get(k, current[k]) for k in current}
         if wanted != current:
-            values = {**wanted, "segment": self.segment.isChecked(), "auto_bandwidth": self.auto_bandwidth.isChecked(),
+            shown = {v: k for k, v in PATTERN_CHOICES.items()}.get(wanted["pattern_filter"], DEFAULTS["pattern"])
+            values = {"colour_space": wanted["colour_space"], "bins": wanted["bins"], "pattern": shown, "segment": self.segment.isChecked(), "auto_bandwidth": self.auto_bandwidth.isChecked(),
                       "bandwidth": self.bandwidth.value(), "kernel": self.kernel.currentText()}
             self._set_values(values)
 
@@ -254,7 +262,8 @@ class ParametersPanel(QWidget):
             if self.colour_space.findText(values["colour_space"]) >= 0:
                 self.colour_space.setCurrentText(values["colour_space"])
             self.bins.setValue(values["bins"])
-            self.pattern.setChecked(values["pattern_filter"])
+            if self.pattern.findText(values["pattern"]) >= 0:
+                self.pattern.setCurrentText(values["pattern"])
             self.segment.setChecked(values["segment"])
             self.auto_bandwidth.setChecked(values["auto_bandwidth"])
             self.bandwidth.setValue(values["bandwidth"])

@@ -19,7 +19,7 @@ def test_restore_defaults_brings_back_the_first_run_parameters(qtbot, tmp_path, 
     params = win.params
     params.colour_space.setCurrentText("hsv")
     params.bins.setValue(9)
-    params.pattern.setChecked(not DEFAULTS["pattern_filter"])
+    params.pattern.setCurrentText("on")
     params.auto_bandwidth.setChecked(False)
     params.bandwidth.setValue(23.0)
     params.kernel.setCurrentText("gaussian")
@@ -27,17 +27,16 @@ def test_restore_defaults_brings_back_the_first_run_parameters(qtbot, tmp_path, 
     win.close()
     # They persist into the next session...
     win = new_window(qtbot, tmp_path)
-    flipped = not DEFAULTS["pattern_filter"]
-    assert win.params.values() == {"colour_space": "hsv", "bins": 9, "pattern_filter": flipped, "segment": True,
+    assert win.params.values() == {"colour_space": "hsv", "bins": 9, "pattern": "on", "segment": True,
                                    "auto_bandwidth": False, "bandwidth": 23.0, "kernel": "gaussian"}
     assert win.worker.session.pipeline.options_of() == {"colour_space": "hsv", "bins": 9,
-                                                        "pattern_filter": flipped}
+                                                        "pattern_filter": True}
     # ... until Restore defaults, which the worker gets at once.
     qtbot.mouseClick(win.params.restore_button, Qt.MouseButton.LeftButton)
     assert win.params.values() == DEFAULTS
     pipeline = win.worker.session.pipeline
     qtbot.waitUntil(lambda: pipeline.options_of() == {"colour_space": "bgr", "bins": 16,
-                                                      "pattern_filter": DEFAULTS["pattern_filter"]}
+                                                      "pattern_filter": None}
                     and pipeline.segmenter.kernel == "flat" and pipeline.segmenter.fixed_bandwidth is None,
                     timeout=10000)
     assert not win.params.bandwidth.isEnabled()

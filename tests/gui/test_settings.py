@@ -33,7 +33,7 @@ INT_0 = r"@Variant(\0\0\0\x2\0\0\0\0)"
 WRONG_TEXT = {
     "window": {"geometry": "junk", "state": "junk"},
     "General": {"recent": "5"},
-    "params": {"colour_space": "xyz", "bins": "abc", "pattern_filter": "perhaps", "segment": "maybe", "auto_bandwidth": "2",
+    "params": {"colour_space": "xyz", "bins": "abc", "pattern": "perhaps", "segment": "maybe", "auto_bandwidth": "2",
                "bandwidth": "nan", "kernel": "box"},
     "view": {"name": "zzz", "speed": "qq", "arrangement": "?", "side": "sideways"},
     "dialog": {"folder": "/no/such/folder", "output_folder": "relative/folder",
@@ -42,7 +42,7 @@ WRONG_TEXT = {
 WRONG_TYPE = {
     "window": {"geometry": "@Point(1 2)", "state": INT_5},
     "General": {"recent": INT_5},
-    "params": {"colour_space": "@Rect(1 2 3 4)", "bins": "@Size(20 20)", "pattern_filter": INT_5, "segment": INT_0,
+    "params": {"colour_space": "@Rect(1 2 3 4)", "bins": "@Size(20 20)", "pattern": INT_5, "segment": INT_0,
                "auto_bandwidth": "@Point(0 0)", "bandwidth": "@Size(12 12)",
                "kernel": "@ByteArray(gaussian)"},
     "view": {"name": "@ByteArray(segment)", "speed": INT_5, "arrangement": "@Point(1 1)",
@@ -53,7 +53,7 @@ WRONG_TYPE = {
 OUT_OF_RANGE = {
     "window": {"geometry": "@ByteArray(junk)", "state": r"@ByteArray(\0\0\0\xff\0\0\0\0junk)"},
     "General": {"recent": "[1,2]"},                 # INI reads "[1" and "2]"
-    "params": {"colour_space": '""', "bins": "1000", "pattern_filter": "2", "segment": '""', "auto_bandwidth": "yes",
+    "params": {"colour_space": '""', "bins": "1000", "pattern": "On ", "segment": '""', "auto_bandwidth": "yes",
                "bandwidth": "-3", "kernel": "Flat "},
     "view": {"name": "track segment", "speed": "8x", "arrangement": "diagonal", "side": "1"},
     "dialog": {"folder": "{ini}", "output_folder": "/no/such", "stream": "rtsp://" + "a" * 5000},
@@ -128,12 +128,12 @@ def test_saved_values_come_back_from_the_file(qtbot, tmp_path, monkeypatch, clip
     first = window_on(qtbot, tmp_path / "first.conf")
     first.show()
     open_clip(qtbot, first, clip[0])
-    params = {"colour_space": "hsv", "bins": 24, "pattern_filter": True, "segment": False, "auto_bandwidth": False,
+    params = {"colour_space": "hsv", "bins": 24, "pattern": "off", "segment": False, "auto_bandwidth": False,
               "bandwidth": 12.5, "kernel": "gaussian"}
     panel = first.params
     panel.colour_space.setCurrentText("hsv")
     panel.bins.setValue(24)
-    panel.pattern.setChecked(True)
+    panel.pattern.setCurrentText("off")
     panel.segment.setChecked(False)
     panel.auto_bandwidth.setChecked(False)
     panel.bandwidth.setValue(12.5)

@@ -27,9 +27,13 @@ def _add_tracker_options(p):
     p.add_argument("--colour-space", default="bgr", choices=("bgr", "hsv", "hs"),
                    help="histogram colour space (default: bgr)")
     p.add_argument("--bins", type=int, default=16, help="bins per main channel (default: 16)")
-    p.add_argument("--pattern", action="store_true",
-                   help="add a correlation-filter cue on the target's gray pattern, for grayscale and "
-                        "dull footage (more accurate on the dev set, about twice the cost per frame)")
+    pattern = p.add_mutually_exclusive_group()
+    pattern.add_argument("--pattern", dest="pattern", action="store_const", const=True, default=None,
+                         help="a correlation-filter cue on the target's gray pattern beside the colours, on any "
+                              "footage (default: on grayscale footage only; more accurate, about twice the "
+                              "cost per frame)")
+    pattern.add_argument("--no-pattern", dest="pattern", action="store_const", const=False,
+                         help="colours alone, on grayscale footage too")
 
 
 def _add_segment_options(p):

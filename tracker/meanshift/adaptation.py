@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._meanshift_kernels import best_box_size, window_moments
 from .camshift import Ellipse, ellipse_from_moments
 from .colour import ColourQuantizer, ColourSpace
@@ -95,6 +97,20 @@ def gain_ladder(low, high, step) -> list[float]:
         return [low]
     n = max(1, int(math.ceil(math.log(high / low) / math.log(1 + step))))
     return [low * (high / low) ** (k / n) for k in range(n + 1)]
+
+
+#: Mean |B - G| + |G - R| (of 255) under which a frame is grayscale: 0 for gray footage
+#: (1.8 for a gray video's compression noise), 11 or more for the dev set's colour footage.
+GRAY_CHROMA = 4.0
+
+
+def looks_gray(frame, samples=4800) -> bool:
+    """Whether the frame is grayscale (its channels nearly equal), from about ``samples`` pixels."""
+    H, W = frame.shape[:2]
+    step = max(1, int(math.sqrt(H * W / samples)))
+    pixels = frame[::step, ::step].astype(np.int16)
+    chroma = np.abs(pixels[..., 0] - pixels[..., 1]) + np.abs(pixels[..., 1] - pixels[..., 2])
+    return float(chroma.mean()) < GRAY_CHROMA
 
 
 def scene_brightness(frame, samples=4800) -> float:

@@ -1,0 +1,47 @@
+"""The pattern cue by default on grayscale footage only (pattern_filter=None)."""
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.support.paths import DEMO
+from tracker import MeanShiftTracker, open_source
+from tracker.evaluation.otb import load_groundtruth
+from tracker.meanshift.adaptation import GRAY_CHROMA, looks_gray
+
+
+@pytest.fixture(scope="module")
+def demo():
+    with open_source(DEMO / "demo.mp4") as source:
+        frames = [f.copy() for _, f in zip(range(40), source)]
+    return frames, tuple(load_groundtruth(DEMO / "groundtruth_rect.txt")[0])
+
+
+def slow_chroma(frame):
+    f = frame.astype(float)
+    return np.mean(np.abs(f[..., 0] - f[..., 1]) + np.abs(f[..., 1] - f[..., 2]))
+
+
+def test_looks_gray_tells_gray_from_colour_footage(demo):
+    frames, _ = demo
+    colour = frames[0]
+    gray = cv2.cvtColor(cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    rng = np.random.default_rng(1)
+    noisy = np.clip(gray + rng.integers(-1, 2, gray.shape), 0, 255).astype(np.uint8)  # a codec's noise
+    assert slow_chroma(colour) > 3 * GRAY_CHROMA and not looks_gray(colour)
+    assert looks_gray(gray) and slow_chroma(noisy) < GRAY_CHROMA and looks_gray(noisy)
+
+
+def boxes(tracker, frames, box):
+    tracker.init(frames[0], box)
+    return [tuple(np.round(tracker.update(f).box, 6)) for f in frames[1:]]
+
+
+def test_the_default_adds_the_pattern_cue_on_gray_frames_only(demo):
+    frames, box = demo
+    gray = [cv2.cvtColor(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) for f in frames]
+    tracker = MeanShiftTracker()
+    assert boxes(tracker, gray, box) == boxes(MeanShiftTracker(pattern_filter=True), gray, box)
+    assert boxes(tracker, gray, box) != boxes(MeanShiftTracker(pattern_filter=False), gray, box)
+    # The same tracker, given colour footage next, tracks by colour alone again.
+    assert boxes(tracker, frames, box) == boxes(MeanShiftTracker(pattern_filter=False), frames, box)
