@@ -36,7 +36,7 @@ def test_sample_patch_matches_numpy(seed):
     # Inside the frame, across its corner (clamped) and magnified or shrunk.
     for cx, cy, sx, sy in ((26.3, 18.7, 1.3, 0.9), (2.0, 35.5, 2.5, 3.1), (50.2, 1.1, 0.4, 0.7)):
         out = np.empty((12, 16), np.float32)
-        sample_patch(frame, cx, cy, sx, sy, window, out)
+        sample_patch(frame, cx, cy, sx, sy, window, np.empty((3, out.shape[1])), out)
         np.testing.assert_allclose(out, slow_patch(frame, cx, cy, sx, sy, window), atol=1e-4)
 
 
@@ -62,7 +62,8 @@ def test_filter_learn_and_apply_match_numpy_ffts():
     den = np.zeros((n, m), np.float32)
     label_spectrum = np.fft.fft2(label).astype(np.complex64)
     for patch, (dx, dy), rate in zip(patches, shifts, rates):
-        filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), label_spectrum, float(dx), float(dy), rate)
+        filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), label_spectrum, float(dx), float(dy), rate,
+                     np.empty(num.shape[1], np.complex128))
     ref_num, ref_den = slow_filter(patches, shifts, label, rates)
     scale = np.abs(ref_num).max()
     np.testing.assert_allclose(num, ref_num, atol=1e-4 * scale)
@@ -84,7 +85,7 @@ def test_trained_filter_peaks_where_the_pattern_moved():
     num = np.zeros((n, n), np.complex64)
     den = np.zeros((n, n), np.float32)
     filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), np.fft.fft2(label).astype(np.complex64),
-                 0.0, 0.0, 1.0)
+                 0.0, 0.0, 1.0, np.empty(n, np.complex128))
     out = np.zeros((n, n), np.complex64)
     moved = np.roll(patch, (-3, 4), axis=(0, 1))
     filter_apply(num, den, np.fft.fft2(moved).astype(np.complex64), 1e-3, out)

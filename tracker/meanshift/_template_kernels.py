@@ -8,8 +8,9 @@ from ._meanshift_kernels import box_sum
 
 
 @njit(cache=True, nogil=True)
-def sample_patch(frame, cx, cy, step_x, step_y, window, out):
-    """Fill ``out`` (n x m float32) with the normalised, windowed gray patch of ``frame``.
+def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
+    """Fill ``out`` (n x m float32) with the normalised, windowed gray patch of ``frame``;
+    ``columns`` (3 x m float64) is scratch the caller reuses.
 
     Patch pixel (i, j) samples the frame bilinearly at ``(cx + (i - m // 2) * step_x,
     cy + (j - n // 2) * step_y)`` (the centre falls on pixel (m // 2, n // 2), so a target
@@ -21,16 +22,13 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, out):
     """
     n, m = out.shape
     H, W = frame.shape[0], frame.shape[1]
-    # Column positions and weights once, not per row.
-    xs0 = np.empty(m, np.int64)
-    xs1 = np.empty(m, np.int64)
-    fxs = np.empty(m, np.float64)
+    # Column positions and weights once, not per row: left and right pixel, weight.
     for i in range(m):
         x = min(max(cx + (i - m // 2) * step_x, 0.0), W - 1.0)
         x0 = min(int(x), max(W - 2, 0))
-        xs0[i] = x0
-        xs1[i] = min(x0 + 1, W - 1)
-        fxs[i] = x - x0
+        columns[0, i] = x0
+        columns[1, i] = min(x0 + 1, W - 1)
+        columns[2, i] = x - x0
     total = 0.0
     for j in range(n):
         y = min(max(cy + (j - n // 2) * step_y, 0.0), H - 1.0)
@@ -40,9 +38,9 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, out):
         top = frame[y0]
         bottom = frame[y1]
         for i in range(m):
-            x0 = xs0[i]
-            x1 = xs1[i]
-            fx = fxs[i]
+            x0 = int(columns[0, i])
+            x1 = int(columns[1, i])
+            fx = columns[2, i]
             a = 0.114 * top[x0, 0] + 0.587 * top[x0, 1] + 0.299 * top[x0, 2]
             b = 0.114 * top[x1, 0] + 0.587 * top[x1, 1] + 0.299 * top[x1, 2]
             c = 0.114 * bottom[x0, 0] + 0.587 * bottom[x0, 1] + 0.299 * bottom[x0, 2]
@@ -64,15 +62,15 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, out):
 
 
 @njit(cache=True, nogil=True)
-def filter_learn(num, den, spectrum, label, dx, dy, rate):
+def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
     """Blend one training patch into the filter: ``num = (1 - rate) num + rate G' conj(F)``,
     ``den = (1 - rate) den + rate |F|^2`` (MOSSE), where F is the patch's ``spectrum``
     and G' the ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that
-    far from the patch centre). All spectra are full n x m complex DFTs."""
+    far from the patch centre). All spectra are full n x m complex DFTs; ``ramp_x`` (m
+    complex128) is scratch the caller reuses."""
     n, m = spectrum.shape
     keep = 1.0 - rate
     # The shift's phase ramp is separable: one complex exponential per column and row.
-    ramp_x = np.empty(m, np.complex128)
     for i in range(m):
         fx = i if i <= m // 2 else i - m
         p = -2.0 * np.pi * fx * dx / m

@@ -77,6 +77,8 @@ class CorrelationFilter:
         hann = np.hanning(n + 2)[1:-1]
         self._window = np.outer(hann, hann).astype(np.float32)   # tapers the patch's edges
         self._patch = np.empty((n, n), np.float32)
+        self._columns = np.empty((3, n))               # sample_patch's scratch
+        self._ramp = np.empty(n, np.complex128)         # filter_learn's scratch
         self._spectrum = np.zeros((n, n), np.complex64)
         self._spectrum_dft = self._spectrum.view(np.float32).reshape(n, n, 2)   # the same memory, as cv2.dft fills it
         self._num = np.zeros((n, n), np.complex64)
@@ -108,7 +110,7 @@ class CorrelationFilter:
         self._num[:] = 0
         self._den[:] = 0
         self._sample(frame, cx, cy, w, h)
-        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0)
+        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0, self._ramp)
         self._reg = self.REG * float(self._den.mean()) + 1e-6
         self.typical_peak = 1.0
         self.respond(frame, cx, cy, w, h)
@@ -120,7 +122,8 @@ class CorrelationFilter:
         point (x, y) in it."""
         i, j = self.to_patch(x, y)
         n = self.SIZE
-        filter_learn(self._num, self._den, self._spectrum, self._label, i - n // 2, j - n // 2, self.RATE)
+        filter_learn(self._num, self._den, self._spectrum, self._label, i - n // 2, j - n // 2, self.RATE,
+                     self._ramp)
         peak = self.value_at(x, y) * self.typical_peak
         self.typical_peak = max(self.typical_peak + self.PEAK_RATE * (peak - self.typical_peak), 1e-3)
 
@@ -129,7 +132,7 @@ class CorrelationFilter:
         """The spectrum of the patch centred at (cx, cy) for a w x h box."""
         self._centre = (cx, cy)
         self._step = (w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE)
-        sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._patch)
+        sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns, self._patch)
         cv2.dft(self._patch, self._spectrum_dft, flags=cv2.DFT_COMPLEX_OUTPUT)     # in place, no allocation
 
     def respond(self, frame, cx, cy, w, h):
