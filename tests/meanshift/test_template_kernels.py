@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from tracker.meanshift._meanshift_kernels import summed_area
-from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour, merge_colour_bounded,
+from tracker.meanshift._meanshift_kernels import box_sum, summed_area
+from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour_bounded,
                                                  peak_to_sidelobe, response_peak, sample_patch, scaled_peak)
 
 
@@ -120,6 +120,22 @@ def slow_box_mean(weights, cx, cy, bw, bh):
     cover_x = np.clip(np.minimum(xs + 0.5, cx + bw / 2) - np.maximum(xs - 0.5, cx - bw / 2), 0, 1)
     cover_y = np.clip(np.minimum(ys + 0.5, cy + bh / 2) - np.maximum(ys - 0.5, cy - bh / 2), 0, 1)
     return float(cover_y @ weights.astype(np.float64) @ cover_x) / (bw * bh)
+
+
+def merge_colour(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, out):
+    """The merged score at every point, as the tracker's kernel defines it (in float64,
+    stored as float32), scanned in full: the reference `merge_colour_bounded` skips points
+    of. Returns (i, j) of the highest."""
+    n, m = response.shape
+    area = max(bw * bh, 1e-9)
+    best, bi, bj = -np.inf, 0, 0
+    for j in range(n):
+        for i in range(m):
+            c = box_sum(integral, ou + su * i, ov + sv * j, bw, bh) / area
+            out[j, i] = (1.0 - colour_share) * float(response[j, i]) + colour_share * colour_scale * c
+            if out[j, i] > best:
+                best, bi, bj = out[j, i], i, j
+    return bi, bj
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -132,29 +132,6 @@ def peak_to_sidelobe(response, pi, pj, radius):
 
 
 @njit(cache=True, nogil=True)
-def merge_colour(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, out):
-    """Staple's merged score on the response's grid: ``out[j, i] = (1 - colour_share) *
-    response[j, i] + colour_share * colour_scale * mean weight of the bw x bh box`` centred
-    at region point (ou + su i, ov + sv j), the box mean read from the weights'
-    summed-area table ``integral`` (region pixels; the part outside the region counts
-    zero). Returns (i, j) of the highest merged score."""
-    n, m = response.shape
-    area = max(bw * bh, 1e-9)
-    best = -np.inf
-    bi = bj = 0
-    for j in range(n):
-        v = ov + sv * j
-        for i in range(m):
-            c = box_sum(integral, ou + su * i, v, bw, bh) / area
-            x = (1.0 - colour_share) * response[j, i] + colour_share * colour_scale * c
-            out[j, i] = x
-            if x > best:
-                best = x
-                bi, bj = i, j
-    return bi, bj
-
-
-@njit(cache=True, nogil=True)
 def scaled_peak(raw, scale, out, radius):
     """``out = raw * scale`` (float32), then (i, j) of its highest pixel and its
     peak-to-sidelobe ratio: `response_peak` and `peak_to_sidelobe` in one call."""
@@ -174,14 +151,18 @@ def _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_
 
 @njit(cache=True, nogil=True)
 def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, pi, pj, out):
-    """`merge_colour`'s (i, j), without the box means where they cannot matter.
+    """(i, j) of the highest of Staple's merged score on the response's grid, ``out[j, i]
+    = (1 - colour_share) * response[j, i] + colour_share * colour_scale * mean weight of the
+    bw x bh box`` centred at region point (ou + su i, ov + sv j) (the box mean read from
+    the weights' summed-area table ``integral``, region pixels; outside counts zero),
+    without the box means where they cannot matter.
 
     The weights must not be negative (P(target | colour) is not). The points are taken
     in blocks of ``BLOCK`` x ``BLOCK``; the box that spans all of a block's boxes holds
     at least the weight of each of them (a box sum is the weights times each pixel's
     covered share), which bounds their colour term. A point whose response leaves its
     merged score under the one at the response's peak (pi, pj) even with that bound is
-    not the highest and is skipped. The rest is scanned in `merge_colour`'s order with
+    not the highest and is skipped. The rest is scanned row by row, as a full scan would, with
     its arithmetic: the same (i, j). ``out`` holds the merged score at the points
     computed, among them the four neighbours of the highest (the rest is left as it was).
     """
@@ -205,7 +186,7 @@ def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_shar
                 for i in range(i0, i1 + 1):
                     # -inf: not computed, below the peak's score; 0: to compute
                     out[j, i] = -np.inf if keep * response[j, i] + top_colour < floor else 0.0
-    # The scan of `merge_colour`, over the points left.
+    # A full scan's order, over the points left.
     for j in range(n):
         for i in range(m):
             if out[j, i] == -np.inf:
