@@ -104,11 +104,16 @@ def gain_ladder(low, high, step) -> list[float]:
 GRAY_CHROMA = 4.0
 
 
-def looks_gray(frame, samples=4800) -> bool:
-    """Whether the frame is grayscale (its channels nearly equal), from about ``samples`` pixels."""
+def _sampled(frame, samples: int) -> np.ndarray:
+    """About ``samples`` of the frame's pixels, on a regular grid (a view, no copy)."""
     H, W = frame.shape[:2]
     step = max(1, int(math.sqrt(H * W / samples)))
-    pixels = frame[::step, ::step].astype(np.int16)
+    return frame[::step, ::step]
+
+
+def looks_gray(frame, samples=4800) -> bool:
+    """Whether the frame is grayscale (its channels nearly equal), from about ``samples`` pixels."""
+    pixels = _sampled(frame, samples).astype(np.int16)
     chroma = np.abs(pixels[..., 0] - pixels[..., 1]) + np.abs(pixels[..., 1] - pixels[..., 2])
     return float(chroma.mean()) < GRAY_CHROMA
 
@@ -116,9 +121,7 @@ def looks_gray(frame, samples=4800) -> bool:
 def scene_brightness(frame, samples=4800) -> float:
     """The mean of about ``samples`` of the frame's pixel values: a scene lit k times as
     brightly has k times this mean (up to saturation), whatever its colours."""
-    H, W = frame.shape[:2]
-    step = max(1, int(math.sqrt(H * W / samples)))
-    return float(frame[::step, ::step].mean())
+    return float(_sampled(frame, samples).mean())
 
 
 class BrightnessProbe:

@@ -109,7 +109,6 @@ class Redetector:
         self._search = search
         self._confidence = confidence
         self._brightness = brightness
-        self._step = brightness.step if brightness is not None else 0.03
         self._sampler = RegionSampler()
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
@@ -174,7 +173,7 @@ class Redetector:
                                                                background=True)
             # On a finer ladder than the target's: light that moved less than a step since
             # the gain last did (the target's colour just crossed a bin edge) still shows.
-            for g in gain_ladder(gains[0], gains[-1], self._step / self.WITNESS_STEPS):
+            for g in gain_ladder(gains[0], gains[-1], self._brightness.step / self.WITNESS_STEPS):
                 match = model.ring_similarity(self._search.rebin(search.view, g).bins, *ring, background=True)
                 if match > ring_best:
                     ring_gain, ring_best = g, match
@@ -198,7 +197,7 @@ class Redetector:
         if self._brightness is None:
             return starts, []
         span = math.sqrt(self.relight_span)
-        return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._step)
+        return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._brightness.step)
 
     def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue) -> Redetection:
         """Look where the target was last seen and at the frame's densest spots, under the
