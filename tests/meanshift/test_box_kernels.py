@@ -77,3 +77,18 @@ def test_densest_windows_are_disjoint_and_ordered():
     y, x = np.unravel_index(np.argmax(sums), sums.shape)
     assert (x + 4.5, y + 4.5) == tuple(out[0, :2])
     assert out[0, 2] == pytest.approx(sums.max(), rel=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (2, 5), (3, 4), (23, 31), (24, 31)])
+def test_summed_area_is_bit_for_bit_the_row_by_row_sums(shape):
+    """The kernel sums two rows at a time; every entry must be the same float64 sums, in
+    the same order, as the plain row-by-row recurrence (odd and even heights)."""
+    weights = np.random.default_rng(shape[0] * 100 + shape[1]).random(shape).astype(np.float32)
+    want = np.zeros((shape[0] + 1, shape[1] + 1))
+    for y in range(shape[0]):
+        row = 0.0
+        for x in range(shape[1]):
+            row += float(weights[y, x])
+            want[y + 1, x + 1] = want[y, x + 1] + row
+    got = summed_area(weights, np.full((shape[0] + 1, shape[1] + 1), 7.0))
+    np.testing.assert_array_equal(got, want)

@@ -412,3 +412,63 @@ def test_region_sampler_samples_where_its_mapping_says(scale):
             np.testing.assert_array_equal(region.image[v, u], frame[int(np.floor(y + 0.5)), int(np.floor(x + 0.5))])
     # The crop is x 90..211, y 55..146 (122 x 92 pixels), resampled by the scale.
     assert (w, h) == (round(122 * scale), round(92 * scale))
+
+
+# --- block-marked histograms: normalised and scored over the occupied blocks only ------
+
+def sparse_bin_map(seed, nbins, used, shape=(40, 50)):
+    """A bin map over ``nbins`` bins that uses only ``used`` of them, scattered (so most
+    blocks of `BLOCK` bins are empty, as a target's colours leave most of 4096 bins)."""
+    rng = np.random.default_rng(seed)
+    colours = rng.choice(nbins, used, replace=False).astype(np.int32)
+    bin_map = colours[rng.integers(0, used, shape)]
+    bin_map[rng.random(shape) < 0.05] = -1          # a few masked pixels
+    return bin_map
+
+
+@pytest.mark.parametrize("nbins, used", [(4096, 60), (37, 9), (20, 20), (343, 30)])
+@pytest.mark.parametrize("case", KERNEL_CASES)
+def test_kernel_histogram_and_score_of_sparse_histograms_match_reference(nbins, used, case):
+    """Many bins, few used (the tracker's case): the histogram is zeroed where it held
+    garbage, normalised, and `kernel_score` is its Bhattacharyya coefficient with a model;
+    bit for bit what `kernel_histogram` and `bhattacharyya` give one after the other."""
+    from tracker.meanshift._colour_kernels import kernel_score
+    bin_map = sparse_bin_map(nbins + used, nbins, used)
+    q = np.random.default_rng(1).dirichlet(np.ones(nbins))
+    q[::3] = 0.0
+    want, want_total = ref.epanechnikov_histogram(bin_map, *case, nbins)
+    hist = np.full(nbins, 5.0)
+    total = kernel_histogram(bin_map, *case, hist)
+    assert total == pytest.approx(want_total, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
+    scored = np.full(nbins, 5.0)
+    score = kernel_score(bin_map, *case, scored, q)
+    np.testing.assert_array_equal(scored, hist)
+    assert score == bhattacharyya(hist, q)                     # the same sums, in the same order
+    assert score == pytest.approx(ref.bhattacharyya(want, q), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_ring_histogram_of_a_sparse_histogram_matches_reference(step):
+    bin_map = sparse_bin_map(3, 4096, 50)
+    hist = np.full(4096, 2.0)
+    count = ring_histogram(bin_map, 3, 2, 45, 36, 12, 10, 30, 25, hist, step)
+    want, want_count = ref.ring_histogram(bin_map, (3, 2, 45, 36), (12, 10, 30, 25), 4096, step)
+    assert count == want_count > 0
+    np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
+
+
+def test_ratio_table_is_zero_where_the_target_has_no_colour():
+    """Bins the target model leaves empty are skipped; their entries must still be reset."""
+    from tracker.meanshift._colour_kernels import ratio_table
+    rng = np.random.default_rng(9)
+    q, b = rng.dirichlet(np.ones(300)), rng.dirichlet(np.ones(300))
+    q[rng.random(300) < 0.8] = 0.0
+    q /= q.sum()
+    table = np.full(300, 9.0, np.float32)
+    target, background = ratio_table(q, b, 11.25, table)
+    want = q / (q + 11.25 * b + 1e-12)
+    np.testing.assert_allclose(table, want, rtol=1e-6)
+    assert (table[q == 0] == 0).all()
+    assert target == pytest.approx(float(q @ want), rel=1e-12)
+    assert background == pytest.approx(float(b @ want), rel=1e-12)

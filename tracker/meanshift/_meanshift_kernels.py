@@ -97,7 +97,23 @@ def summed_area(weights, integral):
     h, w = weights.shape
     for x in range(w + 1):
         integral[0, x] = 0.0
-    for y in range(h):
+    # Two rows at a time: a row's running sum is a chain of dependent additions, and two
+    # chains run side by side in about the time of one. Every entry is the same sums in
+    # the same order as one row at a time (the table is bit for bit the same).
+    y = 0
+    while y + 1 < h:
+        integral[y + 1, 0] = 0.0
+        integral[y + 2, 0] = 0.0
+        row0 = 0.0
+        row1 = 0.0
+        for x in range(w):
+            row0 += weights[y, x]
+            row1 += weights[y + 1, x]
+            above = integral[y, x + 1] + row0
+            integral[y + 1, x + 1] = above
+            integral[y + 2, x + 1] = above + row1
+        y += 2
+    if y < h:
         integral[y + 1, 0] = 0.0
         row = 0.0
         for x in range(w):

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._colour_kernels import bhattacharyya, blend_into, kernel_histogram, ring_histogram
+from ._colour_kernels import bhattacharyya, blend_into, kernel_histogram, kernel_score, ring_histogram
 from .colour import ColourSpace, colour_space
 
 
@@ -103,10 +103,14 @@ class TargetModel:
 
     def score(self, bins, region, u, v, w, h, angle) -> float:
         """Similarity to the model of the box (see `histogram`)."""
-        # `similarity(histogram(...))`, spelt out: it runs several times a frame.
-        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(angle), self._candidate)
-        return float(bhattacharyya(self._candidate, self.q))
+        return self.measure(bins, region, u, v, w, h, angle)[1]
+
+    def measure(self, bins, region, u, v, w, h, angle) -> tuple[np.ndarray, float]:
+        """The box's histogram (see `histogram`) and its similarity to the model:
+        ``(hist, similarity(hist))``, in one kernel (it runs several times a frame)."""
+        similarity = kernel_score(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
+                                  math.radians(angle), self._candidate, self.q)
+        return self._candidate, float(similarity)
 
     def background_similarity(self) -> float:
         """Bhattacharyya coefficient of the background model and the target model: the

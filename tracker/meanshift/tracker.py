@@ -390,8 +390,8 @@ class MeanShiftTracker:
         hu, hv = found.u, found.v
         if learn_pattern and self._template is not None:
             hu, hv = view.region.to_region(*self._template.colour_place)
-        hist = model.histogram(view.bins, view.region, hu, hv, track.w, track.h, track.angle)
-        track.tracked(model.similarity(hist))
+        hist, similarity = model.measure(view.bins, view.region, hu, hv, track.w, track.h, track.angle)
+        track.tracked(similarity)
         if self.model_update > 0 and not occluded:
             # The learnt part follows the target's looks; the anchor, the first
             # frame's histogram, keeps background that leaks into the window from
