@@ -92,3 +92,47 @@ def test_summed_area_is_bit_for_bit_the_row_by_row_sums(shape):
             want[y + 1, x + 1] = want[y, x + 1] + row
     got = summed_area(weights, np.full((shape[0] + 1, shape[1] + 1), 7.0))
     np.testing.assert_array_equal(got, want)
+
+
+def slow_best_box_cells(weights, cx, cy, w, h, factors, tau):
+    """best_box_size's cells of an upright box before the running sum, added pixel by pixel
+    in row-major order as plain Python floats (the order the kernel must keep)."""
+    n = len(factors)
+    cells = [[0.0] * n for _ in range(n)]
+    for y in range(weights.shape[0]):
+        for x in range(weights.shape[1]):
+            a, b = abs(x - cx), abs(y - cy)
+            i = next((k for k in range(n) if a <= 0.5 * w * factors[k]), n)
+            j = next((k for k in range(n) if b <= 0.5 * h * factors[k]), n)
+            if i < n and j < n:
+                cells[i][j] += float(weights[y, x]) - tau
+    return cells
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_box_size_upright_is_bit_for_bit_the_pixel_by_pixel_sums(seed):
+    """The upright case sums each run of pixels of one cell in a register: the cells and
+    the chosen size must equal the pixel-by-pixel sums exactly (boxes clipped too)."""
+    rng = np.random.default_rng(seed)
+    weights = rng.random((rng.integers(8, 40), rng.integers(8, 40))).astype(np.float32)
+    factors = np.array([0.9, 0.95, 1.0, 1.05, 1.1])
+    cx, cy = rng.uniform(-3, weights.shape[1] + 3), rng.uniform(-3, weights.shape[0] + 3)
+    w, h, tau = rng.uniform(2, 30), rng.uniform(2, 30), 0.3
+    cells = np.empty((5, 5))
+    fw, fh, objective = best_box_size(weights, cx, cy, w, h, 0.0, factors, tau, cells)
+    want = np.array(slow_best_box_cells(weights, cx, cy, w, h, factors, tau))
+    running = np.zeros((5, 5))
+    best, choice = -1e300, None
+    for i in range(5):
+        for j in range(5):
+            running[i, j] = want[i, j]
+            if i > 0:
+                running[i, j] += running[i - 1, j]
+            if j > 0:
+                running[i, j] += running[i, j - 1]
+            if i > 0 and j > 0:
+                running[i, j] -= running[i - 1, j - 1]
+            if running[i, j] > best:
+                best, choice = running[i, j], (factors[i], factors[j])
+    np.testing.assert_array_equal(cells, running)
+    assert (fw, fh, objective) == (*choice, best)

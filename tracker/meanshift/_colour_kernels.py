@@ -177,7 +177,12 @@ def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
     outer_x1 = min(outer_x1, w)
     outer_y1 = min(outer_y1, h)
     marks = _block_marks(hist.shape[0])
-    count = 0.0
+    # Counted in integers, and a run of pixels of one bin (background is often flat)
+    # in a register: the counts are whole numbers either way, so the histogram is the
+    # same, without each count waiting on the last one's trip through memory.
+    count = 0
+    last = -1
+    run = 0.0
     for y in range(outer_y0, outer_y1, step):
         inside_rows = inner_y0 <= y < inner_y1
         for x in range(outer_x0, outer_x1, step):
@@ -185,12 +190,19 @@ def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
                 continue
             b = bin_map[y, x]
             if b >= 0:
-                hist[b] += 1.0
-                count += 1.0
-                marks[b >> BLOCK_SHIFT] = True
-    if count > 0.0:
-        _normalise_marked(hist, count, marks)
-    return count
+                if b != last:
+                    if last >= 0:
+                        hist[last] = run
+                    run = hist[b]
+                    last = b
+                    marks[b >> BLOCK_SHIFT] = True
+                run += 1.0
+                count += 1
+    if last >= 0:
+        hist[last] = run
+    if count > 0:
+        _normalise_marked(hist, float(count), marks)
+    return float(count)
 
 
 @njit(cache=True, nogil=True)

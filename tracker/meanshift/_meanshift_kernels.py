@@ -217,23 +217,54 @@ def best_box_size(weights, cx, cy, w, h, theta, factors, tau, cells):
     x1 = min(int(np.ceil(cx + ex)) + 1, iw)
     y0 = max(int(np.floor(cy - ey)), 0)
     y1 = min(int(np.ceil(cy + ey)) + 1, ih)
-    for y in range(y0, y1):
-        dy = y - cy
-        for x in range(x0, x1):
-            dx = x - cx
-            a = abs(dx * cs + dy * sn)
-            b = abs(dy * cs - dx * sn)
-            i = 0
-            while i < n and a > 0.5 * w * factors[i]:
-                i += 1
-            if i == n:
-                continue
+    if theta == 0.0:
+        # An upright box (the usual case): a pixel's cell row j depends on its row of
+        # pixels alone, and along the row its cell column i changes only at the box
+        # edges, so each run of pixels in one cell is summed in a register (the same
+        # additions in the same order as into the cell itself, without waiting on
+        # memory for each one).
+        for y in range(y0, y1):
+            b = abs(y - cy)
             j = 0
             while j < n and b > 0.5 * h * factors[j]:
                 j += 1
             if j == n:
                 continue
-            cells[i, j] += weights[y, x] - tau
+            run_i = -1
+            acc = 0.0
+            for x in range(x0, x1):
+                a = abs(x - cx)
+                i = 0
+                while i < n and a > 0.5 * w * factors[i]:
+                    i += 1
+                if i != run_i:
+                    if run_i >= 0 and run_i < n:
+                        cells[run_i, j] = acc
+                    run_i = i
+                    if i < n:
+                        acc = cells[i, j]
+                if i < n:
+                    acc += weights[y, x] - tau
+            if run_i >= 0 and run_i < n:
+                cells[run_i, j] = acc
+    else:
+        for y in range(y0, y1):
+            dy = y - cy
+            for x in range(x0, x1):
+                dx = x - cx
+                a = abs(dx * cs + dy * sn)
+                b = abs(dy * cs - dx * sn)
+                i = 0
+                while i < n and a > 0.5 * w * factors[i]:
+                    i += 1
+                if i == n:
+                    continue
+                j = 0
+                while j < n and b > 0.5 * h * factors[j]:
+                    j += 1
+                if j == n:
+                    continue
+                cells[i, j] += weights[y, x] - tau
     best = -1e300
     bw = bh = 1.0
     for i in range(n):
