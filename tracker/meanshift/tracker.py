@@ -43,9 +43,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .adaptation import (BrightnessProbe, edge_threshold, fit_size, gain_ladder, looks_gray, next_size, scene_brightness,
-                         turned, weight_ellipse)
-from .buffers import Scratch
+from .adaptation import (BrightnessProbe, edge_threshold, fit_size, frame_ellipse, gain_ladder, looks_gray,
+                         moment_window, next_size, scene_brightness, turned, weight_ellipse)
 from .colour import ColourQuantizer, colour_space as make_colour_space
 from .confidence import Confidence
 from .cues import BinnedRegion, ColourRatioCue, fuse
@@ -130,6 +129,13 @@ class MeanShiftTracker:
     # times that area: a box whose colours are everywhere would grow into the scene.
     GROW_CAP = 2.0
     ANGLE_RATE = 0.3
+    # The angle follows only weights at least this many times as long as wide (an
+    # eigenvalue ratio of 4; dev set 1.6 / 2 / 2.5: 0.5120 / 0.5134 / 0.5146 without
+    # LEAST_TURN), and turns of at least LEAST_TURN degrees (5 / 7.5 / 10: dev set
+    # 0.5139 / 0.5145 / 0.5143; none 0.5134): above the tilt of an upright walking
+    # person's weights (dev set: 4-5 degrees on average, sd 3-6).
+    ANGLE_ELONGATION = 2.0
+    LEAST_TURN = 7.5
     BACKGROUND_RATE = 0.3
     VELOCITY_DAMPING = 0.6
     SCORE_MEMORY = 0.1    # share of a tracked frame's similarity taken into its running mean
@@ -181,7 +187,6 @@ class MeanShiftTracker:
         # turning target holds background, the learnt model takes some of it in, and
         # its weights would round the blob until the angle stopped following.
         self._anchor_cue = ColourRatioCue(n, rho, anchored=True)
-        self._anchor_weights = Scratch(np.float32)
         self._search = LocalSearch(space, self.CONTEXT, self.TARGET_PIXELS, self.JUMP_MARGIN,
                                    self.JUMP_REACH, self.eps, self.max_iter, self.FOREGROUND_SIZES)
         self._confidence = Confidence(self.lost_threshold, self.FOREGROUND_LOST, self.REACQUIRE_MARGIN,
@@ -431,9 +436,10 @@ class MeanShiftTracker:
         """Turn towards the orientation of the weights under the first frame's model."""
         track = self._track
         self._anchor_cue.learn(self._model)
-        weights = self._anchor_cue.weights(view, self._anchor_weights.take(view.bins.shape))
-        e = weight_ellipse(weights, view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
-        track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE))
+        # The moments straight from the bins: no weight image is made for them.
+        window = moment_window(view.region, track.cx, track.cy, track.bounds(self.MOMENT_WINDOW))
+        e = frame_ellipse(self._anchor_cue.window_moments(view, window), view.region)
+        track.turn(turned(track.angle, e, track.ellipse0, self.ANGLE_RATE, self.ANGLE_ELONGATION, self.LEAST_TURN))
 
     def _learn_background(self, view, cx, cy, bounds, context_bounds, rate):
         """Blend the ring between the box and the context box about (cx, cy), of upright
