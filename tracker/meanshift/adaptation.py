@@ -89,6 +89,12 @@ def frame_ellipse(moments, region: Region) -> Ellipse | None:
     return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
 
 
+def oriented(ellipse: Ellipse | None, elongation) -> bool:
+    """Whether ``ellipse`` is at least ``elongation`` times as long as wide: only then has
+    it an orientation worth following (see `turned`)."""
+    return ellipse is not None and ellipse.length > elongation * ellipse.width
+
+
 def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate, elongation, least_turn) -> float:
     """The angle (degrees) after a step of ``rate`` towards the turn of ``ellipse`` from the
     first frame's ``ellipse0``, a turn of less than ``least_turn`` degrees counting as none.
@@ -100,7 +106,7 @@ def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate, elong
     a few degrees (dev set: 4-5 degrees on average, sd 3-6) and every degree followed
     widens the upright box the caller reports."""
     e, e0 = ellipse, ellipse0
-    if e is not None and e0 is not None and e.length > elongation * e.width and e0.length > elongation * e0.width:
+    if oriented(e, elongation) and oriented(e0, elongation):
         delta = math.degrees(e.theta - e0.theta)
         delta = (delta + 90.0) % 180.0 - 90.0
         if abs(delta) < least_turn:
