@@ -10,7 +10,8 @@ import pytest
 
 from tests.support import reference as ref
 from tests.support.camshift_inputs import HUE, real_frames, sample_hue_hist
-from tracker.meanshift._colour_kernels import bhattacharyya, kernel_histogram, lut_project, quantize, ring_histogram
+from tracker.meanshift._colour_kernels import (bhattacharyya, kernel_histogram, lut_moments, lut_project, quantize,
+                                              ring_histogram)
 from tracker.meanshift._region_kernels import nearest_sample
 from tracker.meanshift.region import RegionSampler
 from tracker.meanshift._meanshift_kernels import densest_window, window_moments
@@ -294,6 +295,20 @@ def test_window_moments_match_cv2_moments(window, seed):
     want = shifted_cv_moments(weights, *window)
     np.testing.assert_allclose(got, want, rtol=1e-6)
     np.testing.assert_allclose(got, ref.window_moments(weights, *window), rtol=1e-10)
+
+
+@pytest.mark.parametrize("window", [(0, 0, 50, 40), (7, 3, 31, 22), (-5, -3, 20, 15), (30, 30, 90, 70),
+                                   (60, 5, 80, 9)])
+def test_lut_moments_are_the_moments_of_the_back_projection(window):
+    """The fused kernel against the slow reference: back-project with the NumPy
+    reference, then take the NumPy reference's moments (masked pixels weigh 0)."""
+    bin_map = random_bin_map(4)
+    table = np.random.default_rng(5).random(20).astype(np.float32)
+    got = lut_moments(bin_map, table, *window)
+    want = ref.window_moments(ref.back_project(bin_map, table).astype(np.float32), *window)
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    if window == (0, 0, 50, 40):
+        assert got[0] > 0 and (bin_map < 0).any()
 
 
 @pytest.mark.parametrize("window", [(-5, -3, 20, 15), (50, 40, 90, 70), (-10, -10, 100, 100), (70, 5, 80, 9)])

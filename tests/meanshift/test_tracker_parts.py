@@ -12,7 +12,8 @@ import pytest
 
 import tests.support.reference as ref
 from tracker.errors import InputError
-from tracker.meanshift.adaptation import (BrightnessProbe, edge_threshold, fit_size, next_size, turned,
+from tracker.meanshift.adaptation import (BrightnessProbe, edge_threshold, fit_size, frame_ellipse, moment_window,
+                                          next_size, turned,
                                           weight_ellipse)
 from tracker.meanshift.colour import ColourQuantizer, colour_space
 from tracker.meanshift.confidence import Confidence
@@ -239,13 +240,24 @@ def test_weight_ellipse_and_angle_follow_a_turning_blob(step):
     assert e.theta == pytest.approx(angle, abs=0.03)
     # In frame pixels whatever the sampling.
     assert (e.length, e.width) == pytest.approx((length, width), rel=0.05)
-    assert turned(0.0, e, e0, 1.0) == pytest.approx(math.degrees(theta), abs=2.0)
-    assert turned(10.0, e, e0, 0.3) == pytest.approx(10.0 + 0.3 * (math.degrees(e.theta - e0.theta) - 10.0))
-    # A round blob has no orientation: the angle stays.
+    rule = dict(elongation=2.0, least_turn=7.5)
+    assert turned(0.0, e, e0, 1.0, **rule) == pytest.approx(math.degrees(theta), abs=2.0)
+    assert turned(10.0, e, e0, 0.3, **rule) == pytest.approx(10.0 + 0.3 * (math.degrees(e.theta - e0.theta) - 10.0))
+    # A turn smaller than least_turn counts as none: the angle heads back to upright.
+    assert turned(10.0, e, e0, 0.3, elongation=2.0, least_turn=30.0) == pytest.approx(7.0)
+    # A round blob has no orientation, nor has a blob less elongated than asked: the angle stays.
     disc = ref.blob((120, 160), 80, 60, 20, 20, flat=True)
-    assert turned(7.0, weight_ellipse(shrink(disc), region, 80, 60, (150.0, 110.0)), e0, 1.0) == 7.0
-    assert turned(7.0, None, e0, 1.0) == 7.0
+    assert turned(7.0, weight_ellipse(shrink(disc), region, 80, 60, (150.0, 110.0)), e0, 1.0, **rule) == 7.0
+    assert e.length < 4.0 * e.width and turned(7.0, e, e0, 1.0, elongation=4.0, least_turn=0.0) == 7.0
+    assert turned(7.0, None, e0, 1.0, **rule) == 7.0
     assert weight_ellipse(np.zeros((60, 80), np.float32), region, 80, 60, (50.0, 50.0)) is None
+    # The moments straight from a bin map are those of its back-projection's weights.
+    bins = np.where(shrink(frame_turned) > 0.5, 1, 0).astype(np.int32)
+    cue = ColourRatioCue(2, 1.0)
+    cue.table[:] = (0.25, 1.0)
+    window = moment_window(region, 80, 60, (150.0, 110.0))
+    got = frame_ellipse(cue.window_moments(BinnedRegion(region, bins), window), region)
+    assert got == weight_ellipse(cue.table[bins], region, 80, 60, (150.0, 110.0))
 
 
 def patchy_image(seed, shape=(120, 160)):

@@ -8,7 +8,8 @@ tracker gives the results to its `Track` and `TargetModel`.
   sizes 10 % either side of the current one (`fit_size`), taken at a fifth of the step per
   frame and kept near the first frame's shape, within limits and the frame (`next_size`);
 - orientation: from the second moments of the weights (`weight_ellipse`), relative to the
-  first frame's, a share of the way per frame (`turned`);
+  first frame's, a share of the way per frame, only for elongated blobs and turns past
+  the tilt of an upright target's weights (`turned`);
 - brightness: the bin edges scaled a step either way, kept if the match gets clearly
   better (`BrightnessProbe.best_gain`); when the match fails, or the frames were sought,
   the gain that fits the box best over a range of light (`BrightnessProbe.fit`,
@@ -63,14 +64,24 @@ def next_size(w, h, fw, fh, first_size, frame_size, rate, aspect_limit, limits):
     return w * s_clamped / s, h * s_clamped / s
 
 
-def weight_ellipse(weights, region: Region, cx, cy, bounds) -> Ellipse | None:
-    """The ellipse of the weights' moments in the upright box of size ``bounds`` about
-    frame point (cx, cy), in frame pixels; None if the box holds no weight."""
+def moment_window(region: Region, cx, cy, bounds) -> tuple[int, int, int, int]:
+    """The region pixels ``[v0:v1, u0:u1]`` (u0, v0, u1, v1) of the upright box of size
+    ``bounds`` about frame point (cx, cy): where `weight_ellipse` looks. Not clipped:
+    the moment kernels clip to the image."""
     bw, bh = bounds
     u, v = region.to_region(cx, cy)
     hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
-    moments = window_moments(weights, int(round(u - hw)), int(round(v - hh)),
-                             int(round(u + hw)) + 1, int(round(v + hh)) + 1)
+    return int(round(u - hw)), int(round(v - hh)), int(round(u + hw)) + 1, int(round(v + hh)) + 1
+
+
+def weight_ellipse(weights, region: Region, cx, cy, bounds) -> Ellipse | None:
+    """The ellipse of the weights' moments in the upright box of size ``bounds`` about
+    frame point (cx, cy), in frame pixels; None if the box holds no weight."""
+    return frame_ellipse(window_moments(weights, *moment_window(region, cx, cy, bounds)), region)
+
+
+def frame_ellipse(moments, region: Region) -> Ellipse | None:
+    """The ellipse of raw moments taken in ``region`` pixels, its axes in frame pixels."""
     e = ellipse_from_moments(*moments)
     if e is None:
         return None
@@ -78,14 +89,28 @@ def weight_ellipse(weights, region: Region, cx, cy, bounds) -> Ellipse | None:
     return e._replace(length=e.length * region.step_x, width=e.width * region.step_y)
 
 
-def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate) -> float:
+def oriented(ellipse: Ellipse | None, elongation) -> bool:
+    """Whether ``ellipse`` is at least ``elongation`` times as long as wide: only then has
+    it an orientation worth following (see `turned`)."""
+    return ellipse is not None and ellipse.length > elongation * ellipse.width
+
+
+def turned(angle, ellipse: Ellipse | None, ellipse0: Ellipse | None, rate, elongation, least_turn) -> float:
     """The angle (degrees) after a step of ``rate`` towards the turn of ``ellipse`` from the
-    first frame's ``ellipse0``; unchanged unless both are elongated (an orientation is only
-    defined for elongated weight blobs)."""
+    first frame's ``ellipse0``, a turn of less than ``least_turn`` degrees counting as none.
+
+    Unchanged unless both ellipses are at least ``elongation`` times as long as wide: the
+    orientation of a round blob's weights is noise (dev set, angle followed from a length
+    ratio of 1.3 up: Panda, ratio 1.32, turns 45 degrees in 60 frames and is lost for good).
+    A small measured turn is no turn either: an upright walking person's weights tilt by
+    a few degrees (dev set: 4-5 degrees on average, sd 3-6) and every degree followed
+    widens the upright box the caller reports."""
     e, e0 = ellipse, ellipse0
-    if e is not None and e0 is not None and e.length > 1.3 * e.width and e0.length > 1.3 * e0.width:
+    if oriented(e, elongation) and oriented(e0, elongation):
         delta = math.degrees(e.theta - e0.theta)
         delta = (delta + 90.0) % 180.0 - 90.0
+        if abs(delta) < least_turn:
+            delta = 0.0
         diff = (delta - angle + 90.0) % 180.0 - 90.0
         return angle + rate * diff
     return angle

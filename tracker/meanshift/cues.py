@@ -19,7 +19,7 @@ from typing import NamedTuple, Protocol, Sequence
 
 import numpy as np
 
-from ._colour_kernels import lut_project, ratio_table
+from ._colour_kernels import lut_moments, lut_project, ratio_table
 from .buffers import Scratch
 from .model import TargetModel
 from .region import Region
@@ -71,6 +71,11 @@ class ColourRatioCue:
 
     def weights(self, view: BinnedRegion, out: np.ndarray) -> np.ndarray:
         return lut_project(view.bins, self.table, out)
+
+    def window_moments(self, view: BinnedRegion, window) -> tuple:
+        """Raw moments of the weights over the region pixels ``window`` = (u0, v0, u1, v1),
+        without weighing the rest of the region."""
+        return lut_moments(view.bins, self.table, *window)
 
 
 class FusedCue:
