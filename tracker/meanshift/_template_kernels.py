@@ -4,6 +4,7 @@ ratio and its merger with the colour weights' box means (Staple's fusion)."""
 
 import numpy as np
 from .._numba import njit
+from ._fft_kernels import irfft2, rfft2
 from ._meanshift_kernels import box_sum
 
 
@@ -66,20 +67,21 @@ def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
     """Blend one training patch into the filter: ``num = (1 - rate) num + rate G' conj(F)``,
     ``den = (1 - rate) den + rate |F|^2`` (MOSSE), where F is the patch's ``spectrum``
     and G' the ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that
-    far from the patch centre). All spectra are full n x m complex DFTs; ``ramp_x`` (m
-    complex128) is scratch the caller reuses."""
-    n, m = spectrum.shape
+    far from the patch centre). All spectra are half spectra of n x n real images
+    (``np.fft.rfft2``'s n x (n // 2 + 1) layout; the filter of real images is their
+    conjugate-symmetric continuation); ``ramp_x`` (n // 2 + 1 complex128) is scratch the
+    caller reuses."""
+    n, h = spectrum.shape
     keep = 1.0 - rate
     # The shift's phase ramp is separable: one complex exponential per column and row.
-    for i in range(m):
-        fx = i if i <= m // 2 else i - m
-        p = -2.0 * np.pi * fx * dx / m
+    for i in range(h):
+        p = -2.0 * np.pi * i * dx / n
         ramp_x[i] = np.cos(p) + 1j * np.sin(p)
     for j in range(n):
         fy = j if j <= n // 2 else j - n
         p = -2.0 * np.pi * fy * dy / n
         ramp_y = np.cos(p) + 1j * np.sin(p)
-        for i in range(m):
+        for i in range(h):
             f = spectrum[j, i]
             num[j, i] = keep * num[j, i] + rate * (label[j, i] * ramp_y * ramp_x[i]) * np.conj(f)
             den[j, i] = keep * den[j, i] + rate * (f.real * f.real + f.imag * f.imag)
@@ -91,8 +93,28 @@ def filter_apply(num, den, spectrum, reg, out):
     n, m = spectrum.shape
     for j in range(n):
         for i in range(m):
-            out[j, i] = num[j, i] * spectrum[j, i] / (den[j, i] + reg)
+            p = num[j, i] * spectrum[j, i]
+            r = 1.0 / (den[j, i] + reg)
+            out[j, i] = complex(p.real * r, p.imag * r)
     return out
+
+
+@njit(cache=True, nogil=True)
+def filter_response(frame, cx, cy, step_x, step_y, window, columns, patch, spectrum, num, den, reg, scale,
+                    radius, order, twiddles, work, product, response):
+    """The filter's response to the patch at (cx, cy) in one call: `sample_patch` into
+    ``patch``, its half spectrum into ``spectrum`` (`rfft2`; `filter_learn` reads it),
+    `filter_apply`, and the inverse DFT (scaled by 1 / n^2 and ``scale``) into
+    ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
+    (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of n; ``columns``, ``work``,
+    ``product``: scratch the caller reuses."""
+    n = patch.shape[0]
+    sample_patch(frame, cx, cy, step_x, step_y, window, columns, patch)
+    rfft2(patch, order, twiddles, work, spectrum)
+    filter_apply(num, den, spectrum, reg, product)
+    irfft2(product, order, twiddles, scale / (n * n), work, response)
+    i, j, _ = response_peak(response)
+    return i, j, peak_to_sidelobe(response, i, j, radius)
 
 
 @njit(cache=True, nogil=True)
@@ -129,18 +151,6 @@ def peak_to_sidelobe(response, pi, pj, radius):
     mean = s / count
     var = max(s2 / count - mean * mean, 1e-12)
     return (response[pj, pi] - mean) / np.sqrt(var)
-
-
-@njit(cache=True, nogil=True)
-def scaled_peak(raw, scale, out, radius):
-    """``out = raw * scale`` (float32), then (i, j) of its highest pixel and its
-    peak-to-sidelobe ratio: `response_peak` and `peak_to_sidelobe` in one call."""
-    n, m = raw.shape
-    for j in range(n):
-        for i in range(m):
-            out[j, i] = raw[j, i] * scale
-    i, j, _ = response_peak(out)
-    return i, j, peak_to_sidelobe(out, i, j, radius)
 
 
 @njit(cache=True, nogil=True)

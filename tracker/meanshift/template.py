@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 
-from ._template_kernels import filter_apply, filter_learn, merge_colour_bounded, sample_patch, scaled_peak
+from ._fft_kernels import fft_plan
+from ._template_kernels import filter_learn, filter_response, merge_colour_bounded
 from .region import Region
 from .search import Candidate, Search
 
@@ -78,15 +78,16 @@ class CorrelationFilter:
         self._window = np.outer(hann, hann).astype(np.float32)   # tapers the patch's edges
         self._patch = np.empty((n, n), np.float32)
         self._columns = np.empty((3, n))               # sample_patch's scratch
-        self._ramp = np.empty(n, np.complex128)         # filter_learn's scratch
-        self._spectrum = np.zeros((n, n), np.complex64)
-        self._spectrum_dft = self._spectrum.view(np.float32).reshape(n, n, 2)   # the same memory, as cv2.dft fills it
-        self._num = np.zeros((n, n), np.complex64)
-        self._den = np.zeros((n, n), np.float32)
-        self._label = np.zeros((n, n), np.complex64)
-        self._product = np.zeros((n, n), np.complex64)
-        self._product_dft = self._product.view(np.float32).reshape(n, n, 2)
-        self._raw = np.zeros((n, n), np.float32)      # the inverse DFT, before scaling to the typical peak
+        self._ramp = np.empty(n // 2 + 1, np.complex128)   # filter_learn's scratch
+        self._plan = fft_plan(n)
+        self._work = np.empty((4, n, n))               # the DFTs' scratch
+        # Half spectra (np.fft.rfft2's layout): the patch's, the filter's and the label's.
+        half = (n, n // 2 + 1)
+        self._spectrum = np.zeros(half, np.complex128)
+        self._num = np.zeros(half, np.complex128)
+        self._den = np.zeros(half)
+        self._label = np.zeros(half, np.complex128)
+        self._product = np.zeros(half, np.complex128)
         self._merged = np.zeros((n, n), np.float32)
         self.response = np.zeros((n, n), np.float32)
         self.psr = 0.0
@@ -105,14 +106,17 @@ class CorrelationFilter:
         # The label: a Gaussian at the patch centre, SIGMA of the box wide.
         sx = max(self.SIGMA * n / self.CONTEXT, 0.5)
         ys, xs = np.mgrid[:n, :n] - n // 2
-        label = np.exp(-0.5 * ((xs / sx) ** 2 + (ys / sx) ** 2)).astype(np.float32)
-        self._label[:] = cv2.dft(label, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[..., 0]
+        label = np.exp(-0.5 * ((xs / sx) ** 2 + (ys / sx) ** 2))
+        self._label[:] = np.fft.rfft2(label)
         self._num[:] = 0
         self._den[:] = 0
-        self._sample(frame, cx, cy, w, h)
-        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0, self._ramp)
-        self._reg = self.REG * float(self._den.mean()) + 1e-6
+        self._reg = 1.0
         self.typical_peak = 1.0
+        self.respond(frame, cx, cy, w, h)       # for its patch's spectrum
+        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0, self._ramp)
+        # The mean over the whole spectrum: the half's inner columns stand for two.
+        d = self._den
+        self._reg = self.REG * float(d.sum() + d[:, 1:n // 2].sum()) / (n * n) + 1e-6
         self.respond(frame, cx, cy, w, h)
         self.typical_peak = max(float(self.response.max()), 1e-3)
         self.response /= self.typical_peak
@@ -128,21 +132,17 @@ class CorrelationFilter:
         self.typical_peak = max(self.typical_peak + self.PEAK_RATE * (peak - self.typical_peak), 1e-3)
 
     # ------------------------------------------------------------------ looking
-    def _sample(self, frame, cx, cy, w, h):
-        """The spectrum of the patch centred at (cx, cy) for a w x h box."""
-        self._centre = (cx, cy)
-        self._step = (w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE)
-        sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns, self._patch)
-        cv2.dft(self._patch, self._spectrum_dft, flags=cv2.DFT_COMPLEX_OUTPUT)     # in place, no allocation
-
     def respond(self, frame, cx, cy, w, h):
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
         peak (1 where the target looks as it usually does): ``self.response``; its
         peak-to-sidelobe ratio: ``self.psr``."""
-        self._sample(frame, cx, cy, w, h)
-        filter_apply(self._num, self._den, self._spectrum, self._reg, self._product)
-        cv2.idft(self._product_dft, self._raw, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-        i, j, psr = scaled_peak(self._raw, np.float32(1.0 / self.typical_peak), self.response, self.PSR_RADIUS)
+        n = self.SIZE
+        self._centre = (cx, cy)
+        self._step = (w * self.CONTEXT / n, h * self.CONTEXT / n)
+        i, j, psr = filter_response(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns,
+                                    self._patch, self._spectrum, self._num, self._den, self._reg,
+                                    1.0 / self.typical_peak, self.PSR_RADIUS, *self._plan, self._work,
+                                    self._product, self.response)
         self.psr = float(psr)
         self._peak_index = (i, j)
         self.peak = self.to_frame(i, j)
