@@ -6,7 +6,8 @@ import pytest
 from tracker.meanshift._meanshift_kernels import box_sum, summed_area
 from tracker.meanshift._fft_kernels import fft_plan
 from tracker.meanshift._template_kernels import (filter_apply, filter_learn, filter_response, merge_colour_bounded,
-                                                 peak_to_sidelobe, response_peak, sample_patch)
+                                                 peak_to_sidelobe, response_near, response_peak,
+                                                 sample_patch)
 
 
 def slow_gray_bilinear(frame, x, y):
@@ -114,8 +115,7 @@ def test_filter_response_matches_numpy(seed):
     spectrum = np.empty((n, h), np.complex128)
     response = np.empty((n, n), np.float32)
     i, j, psr = filter_response(frame, cx, cy, sx, sy, window, np.empty((3, n)), patch, spectrum, num, den, 0.5,
-                                scale, 2, *fft_plan(n), np.empty((4, n, n)), np.empty((n, h), np.complex128),
-                                response)
+                                scale, 2, *fft_plan(n), np.empty((4, n, h)), response)
     ref_patch = slow_patch(frame, cx, cy, sx, sy, window)
     np.testing.assert_allclose(patch, ref_patch, atol=1e-4)
     np.testing.assert_allclose(spectrum, np.fft.rfft2(patch.astype(np.float64)), atol=1e-9)
@@ -208,3 +208,11 @@ def test_merge_colour_bounded_picks_the_full_merge_s_peak(seed):
     for di, dj in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
         if 0 <= i + di < 16 and 0 <= j + dj < 16:
             assert bounded[j + dj, i + di] == full[j + dj, i + di]
+
+
+def test_response_near_is_the_max_of_the_clipped_square():
+    response = np.random.default_rng(0).standard_normal((12, 16)).astype(np.float32)
+    for i, j, r in ((0, 0, 1), (5, 7, 1), (15, 11, 2), (8, 3, 0)):
+        ref = response[max(j - r, 0):j + r + 1, max(i - r, 0):i + r + 1].max()
+        assert response_near(response, i, j, r) == ref
+    assert response_near(response, 16, 3, 1) == 0.0 and response_near(response, 3, -1, 1) == 0.0

@@ -54,23 +54,35 @@ def _butterflies(re, im, lanes, twiddles, sign):
 @njit(cache=True, nogil=True)
 def rfft2(image, order, twiddles, work, out):
     """``out`` (n x n/2+1 complex128) = ``np.fft.rfft2(image)`` of the n x n real ``image``;
-    ``work`` (4 x n x n float64) is scratch the caller reuses."""
+    ``work`` (4 x n x n/2+1 float64) is scratch the caller reuses."""
     n = image.shape[0]
     h = n // 2 + 1
+    pairs = max(n // 2, 1)
     ar, ai, br, bi = work[0], work[1], work[2], work[3]
-    # Along the rows, on the transpose: ar[u, j] = row j's coefficient u.
+    # Along the rows, two at once: rows 2p and 2p+1 as the real and imaginary part of
+    # one complex signal, on the transpose (ar + i ai)[u, p].
     for r in range(n):
         col = order[r]
-        for j in range(n):
-            ar[r, j] = image[j, col]
-            ai[r, j] = 0.0
-    _butterflies(ar, ai, n, twiddles, -1.0)
-    # Along the columns, for the non-negative row frequencies only.
+        for p in range(pairs):
+            ar[r, p] = image[2 * p, col]
+            ai[r, p] = image[2 * p + 1, col] if 2 * p + 1 < n else 0.0
+    _butterflies(ar, ai, pairs, twiddles, -1.0)
+    # Each row's own coefficients, Z[u] and conj Z[n - u] apart (their real signals'
+    # spectra are conjugate-symmetric), for the non-negative row frequencies, the
+    # rows in bit-reversed order for the transform along the columns.
     for r in range(n):
         j = order[r]
+        p = j // 2
+        odd = j % 2
         for u in range(h):
-            br[r, u] = ar[u, j]
-            bi[r, u] = ai[u, j]
+            w = (n - u) % n
+            zr, zi, wr, wi = ar[u, p], ai[u, p], ar[w, p], ai[w, p]
+            if odd:
+                br[r, u] = 0.5 * (zi + wi)
+                bi[r, u] = 0.5 * (wr - zr)
+            else:
+                br[r, u] = 0.5 * (zr + wr)
+                bi[r, u] = 0.5 * (zi - wi)
     _butterflies(br, bi, h, twiddles, -1.0)
     for v in range(n):
         for u in range(h):
@@ -84,28 +96,51 @@ def irfft2(spectrum, order, twiddles, scale, work, out):
     spectrum (n x n/2+1 complex): the inverse DFT, unnormalised unless ``scale`` is
     1 / n^2, of the real image whose half spectrum that is; ``work`` as `rfft2`'s."""
     n = out.shape[0]
-    h = n // 2 + 1
-    ar, ai, br, bi = work[0], work[1], work[2], work[3]
+    br, bi = work[2], work[3]
     for r in range(n):
         v = order[r]
-        for u in range(h):
+        for u in range(n // 2 + 1):
             br[r, u] = spectrum[v, u].real
             bi[r, u] = spectrum[v, u].imag
+    return irfft2_loaded(order, twiddles, scale, work, out)
+
+
+@njit(cache=True, nogil=True)
+def irfft2_loaded(order, twiddles, scale, work, out):
+    """`irfft2` of the half spectrum the caller has put in ``work[2] + i work[3]``, its
+    rows in bit-reversed order (row r holds frequency ``order[r]``)."""
+    n = out.shape[0]
+    h = n // 2 + 1
+    pairs = max(n // 2, 1)
+    ar, ai, br, bi = work[0], work[1], work[2], work[3]
     _butterflies(br, bi, h, twiddles, 1.0)
-    # Along the rows, on the transpose; the missing frequencies are the conjugates of
-    # their mirrors (the image is real).
+    # A real image's rows have conjugate-symmetric spectra: the missing frequencies are
+    # the conjugates of their mirrors, and the imaginary parts at 0 and n / 2 are none
+    # of theirs (dropped, as NumPy does). Rows 2p and 2p+1 go back at once, as the
+    # real and imaginary part of one complex signal, on the transpose.
     for r in range(n):
         u = order[r]
-        if u < h:
-            for j in range(n):
-                ar[r, j] = br[j, u]
-                ai[r, j] = bi[j, u]
-        else:
-            for j in range(n):
-                ar[r, j] = br[j, n - u]
-                ai[r, j] = -bi[j, n - u]
-    _butterflies(ar, ai, n, twiddles, 1.0)
-    for j in range(n):
+        mirror = u >= h
+        k = n - u if mirror else u
+        edge = k == 0 or 2 * k == n
+        for p in range(pairs):
+            er, ei = br[2 * p, k], bi[2 * p, k]
+            if 2 * p + 1 < n:
+                orr, oi = br[2 * p + 1, k], bi[2 * p + 1, k]
+            else:
+                orr, oi = 0.0, 0.0
+            if edge:
+                ei = 0.0
+                oi = 0.0
+            elif mirror:
+                ei = -ei
+                oi = -oi
+            ar[r, p] = er - oi
+            ai[r, p] = ei + orr
+    _butterflies(ar, ai, pairs, twiddles, 1.0)
+    for p in range(pairs):
         for i in range(n):
-            out[j, i] = ar[i, j] * scale
+            out[2 * p, i] = ar[i, p] * scale
+            if 2 * p + 1 < n:
+                out[2 * p + 1, i] = ai[i, p] * scale
     return out

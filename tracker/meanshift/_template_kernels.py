@@ -4,7 +4,7 @@ ratio and its merger with the colour weights' box means (Staple's fusion)."""
 
 import numpy as np
 from .._numba import njit
-from ._fft_kernels import irfft2, rfft2
+from ._fft_kernels import irfft2_loaded, rfft2
 from ._meanshift_kernels import box_sum
 
 
@@ -23,39 +23,44 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
     """
     n, m = out.shape
     H, W = frame.shape[0], frame.shape[1]
-    # Column positions and weights once, not per row: left and right pixel, weight.
+    rows = frame.reshape(H, W * 3)
+    # Column positions and weights once, not per row: left and right pixel's first
+    # byte, weight.
     for i in range(m):
         x = min(max(cx + (i - m // 2) * step_x, 0.0), W - 1.0)
         x0 = min(int(x), max(W - 2, 0))
-        columns[0, i] = x0
-        columns[1, i] = min(x0 + 1, W - 1)
+        columns[0, i] = 3 * x0
+        columns[1, i] = 3 * min(x0 + 1, W - 1)
         columns[2, i] = x - x0
+    # Gray levels in thousandths, in integers (exact): one conversion per pixel read.
+    wb, wg, wr = np.int32(114), np.int32(587), np.int32(299)
     total = 0.0
+    squares = 0.0
     for j in range(n):
         y = min(max(cy + (j - n // 2) * step_y, 0.0), H - 1.0)
         y0 = min(int(y), max(H - 2, 0))
         y1 = min(y0 + 1, H - 1)
         fy = y - y0
-        top = frame[y0]
-        bottom = frame[y1]
+        top = rows[y0]
+        bottom = rows[y1]
         for i in range(m):
-            x0 = int(columns[0, i])
-            x1 = int(columns[1, i])
+            p = int(columns[0, i])
+            q = int(columns[1, i])
             fx = columns[2, i]
-            a = 0.114 * top[x0, 0] + 0.587 * top[x0, 1] + 0.299 * top[x0, 2]
-            b = 0.114 * top[x1, 0] + 0.587 * top[x1, 1] + 0.299 * top[x1, 2]
-            c = 0.114 * bottom[x0, 0] + 0.587 * bottom[x0, 1] + 0.299 * bottom[x0, 2]
-            d = 0.114 * bottom[x1, 0] + 0.587 * bottom[x1, 1] + 0.299 * bottom[x1, 2]
-            g = (a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy
+            a = wb * top[p] + wg * top[p + 1] + wr * top[p + 2]
+            b = wb * top[q] + wg * top[q + 1] + wr * top[q + 2]
+            c = wb * bottom[p] + wg * bottom[p + 1] + wr * bottom[p + 2]
+            d = wb * bottom[q] + wg * bottom[q + 1] + wr * bottom[q + 2]
+            g = 0.001 * ((a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy)
             out[j, i] = g
             total += g
-    mean = total / (n * m)
-    var = 0.0
-    for j in range(n):
-        for i in range(m):
-            e = out[j, i] - mean
-            var += e * e
-    scale = 1.0 / np.sqrt(var / (n * m) + 1.0)
+            squares += g * g
+    count = n * m
+    mean = total / count
+    # Gray levels are at most 255 and their spread at least 1 (below): E[g^2] - mean^2
+    # loses at most 1e-11 of the variance to rounding.
+    var = max(squares / count - mean * mean, 0.0)
+    scale = 1.0 / np.sqrt(var + 1.0)
     for j in range(n):
         for i in range(m):
             out[j, i] = (out[j, i] - mean) * scale * window[j, i]
@@ -101,18 +106,26 @@ def filter_apply(num, den, spectrum, reg, out):
 
 @njit(cache=True, nogil=True)
 def filter_response(frame, cx, cy, step_x, step_y, window, columns, patch, spectrum, num, den, reg, scale,
-                    radius, order, twiddles, work, product, response):
+                    radius, order, twiddles, work, response):
     """The filter's response to the patch at (cx, cy) in one call: `sample_patch` into
     ``patch``, its half spectrum into ``spectrum`` (`rfft2`; `filter_learn` reads it),
-    `filter_apply`, and the inverse DFT (scaled by 1 / n^2 and ``scale``) into
+    `filter_apply`'s product and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
     ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
-    (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of n; ``columns``, ``work``,
-    ``product``: scratch the caller reuses."""
-    n = patch.shape[0]
+    (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of
+    n; ``columns``, ``work`` (4 x n x n/2+1 float64): scratch the caller reuses."""
+    n, h = spectrum.shape
     sample_patch(frame, cx, cy, step_x, step_y, window, columns, patch)
     rfft2(patch, order, twiddles, work, spectrum)
-    filter_apply(num, den, spectrum, reg, product)
-    irfft2(product, order, twiddles, scale / (n * n), work, response)
+    # The product goes straight where the inverse DFT reads it: rows bit-reversed.
+    br, bi = work[2], work[3]
+    for r in range(n):
+        v = order[r]
+        for u in range(h):
+            p = num[v, u] * spectrum[v, u]
+            d = 1.0 / (den[v, u] + reg)
+            br[r, u] = p.real * d
+            bi[r, u] = p.imag * d
+    irfft2_loaded(order, twiddles, scale / (n * n), work, response)
     i, j, _ = response_peak(response)
     return i, j, peak_to_sidelobe(response, i, j, radius)
 
@@ -212,3 +225,17 @@ def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_shar
             out[j, i] = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area,
                                    i, j)
     return bi, bj
+
+
+@njit(cache=True, nogil=True)
+def response_near(response, i, j, radius):
+    """The highest of ``response`` within ``radius`` pixels (a square) of pixel (i, j); 0
+    if (i, j) is outside."""
+    n, m = response.shape
+    if not (0 <= i < m and 0 <= j < n):
+        return 0.0
+    best = -np.inf
+    for y in range(max(j - radius, 0), min(j + radius + 1, n)):
+        for x in range(max(i - radius, 0), min(i + radius + 1, m)):
+            best = max(best, response[y, x])
+    return best
