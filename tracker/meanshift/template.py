@@ -10,11 +10,16 @@ forward and one inverse 32 x 32 DFT per frame).
 
 The filter never decides alone. After mean shift has converged on the colours, the
 filter answers around that place; where its answer is clear (its peak-to-sidelobe
-ratio, `psr`, at least `PSR_CLEAR`), the position moves to the peak of Staple's merged
-score: the filter's response and the mean colour weight of a box there, `COLOUR_SHARE`
-of it the colours'. The move is taken only if the colour model scores the box there
-at least as well as where mean shift left it, and the tests of a match (score, contrast
-with the surroundings) then judge it as any other. The filter vouches for a match in
+ratio, `psr`, at least `PSR_CLEAR`; `PSR_CLEAR_COLOUR` on colour footage), the position
+moves to the peak of Staple's merged score: the filter's response and the mean colour
+weight of a box there, `COLOUR_SHARE` of it the colours'. The move is taken only if the
+colour model scores the box there at least as well as where mean shift left it, and the
+tests of a match (score, contrast with the surroundings) then judge it as any other.
+That veto is what lets a less clear response propose a move on colour footage: there
+the colour model tells target from background; on gray footage it hardly can, and the
+filter's own clarity must carry the move (forced on, PSR 5 / 6 / 7 / 8 / 10 on colour
+footage: dev set 0.529 / 0.529 / 0.529 / 0.517 / 0.505, seven starts 0.514 / 0.511 /
+0.513 / 0.510 / 0.500; on gray footage 7 and 6 cost Car1 0.280 -> 0.270 / 0.226). The filter vouches for a match in
 one case only: a frame whose colours are indistinct from the surroundings still counts
 as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
 peak within `AGREE` of the box (`vouches`: Dog1 on a dull floor,
@@ -29,14 +34,15 @@ the target (``tracker._follow``).
 On by default for grayscale footage only (``pattern_filter=None``; there the dev set's
 Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven starts 0.493
 -> 0.503). On all footage (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev
-sequences it raises mean AUC 0.505 -> 0.517 and over seven perturbed starts 0.493 ->
-0.510 (new ten 0.394 -> 0.416; pooled false confidence 13.6 -> 18.5 %, under the 20 %
-bar), but costs about 0.1 ms an update on a loaded 2-core machine (the patch and its
-forward and inverse 32 x 32 DFT most of it; the merged score, once 1024 box means, is
-bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets
-at 0.5-0.8x OpenCV's CamShift time (0.3-0.6x without it), over the 0.5x budget. Evaluated on fewer frames (every
-other one, or only where the colour contrast is low) it lost its gain (measured:
-0.498 / 0.494, 0.502 / 0.492).
+sequences it raises mean AUC 0.514 -> 0.529 and over seven perturbed starts 0.503 ->
+0.512 (new ten 0.415 -> 0.432; pooled false confidence 17.1 -> 16.7 %), but costs 60-100
+us of CPU an update on a loaded 2-core machine (about 25 % less than with cv2.dft and
+five kernel calls): the response (one numba call: patch, forward DFT, filter, inverse
+DFT, peak and PSR) 19 us in a loop and ~30 us in the tracker, the merged score, the
+colour check of the move and learning the rest; at 640 x 480 that is +0.15-0.25x of
+OpenCV's CamShift time, over the 0.5x budget for small and medium targets. Evaluated
+on fewer frames (every other one, or only where the colour contrast is low) it lost its
+gain (measured: 0.498 / 0.494, 0.502 / 0.492).
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ class CorrelationFilter:
     COLOUR_SHARE = 0.3   # Staple's merge factor: the colour score's share of the merged score
     PSR_RADIUS = 2       # the peak's square left out of the sidelobe (MOSSE: 11 px of 64)
     PSR_CLEAR = 8.0      # a response this clear moves the box (MOSSE: 20-60 tracking, < 7 failing)
+    PSR_CLEAR_COLOUR = 7.0   # ... on colour footage, where the colour model vetoes a move it scores worse
 
     AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
 
@@ -97,11 +104,14 @@ class CorrelationFilter:
         self._reg = 1.0
         self.typical_peak = 1.0
         self.colour_place = (0.0, 0.0)     # where the colours alone put the target last (`correct`)
+        self._move_psr = self.PSR_CLEAR    # the PSR that lets `correct` move the box (`init`)
 
     # ------------------------------------------------------------------ learning
-    def init(self, frame, cx, cy, w, h):
-        """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR)."""
+    def init(self, frame, cx, cy, w, h, colour=False):
+        """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR); ``colour``:
+        the footage is in colour (the colour model can veto a move, see `correct`)."""
         n = self.SIZE
+        self._move_psr = self.PSR_CLEAR_COLOUR if colour else self.PSR_CLEAR
         # The label: a Gaussian at the patch centre, SIGMA of the box wide.
         sx = max(self.SIGMA * n / self.CONTEXT, 0.5)
         ys, xs = np.mgrid[:n, :n] - n // 2
@@ -156,7 +166,7 @@ class CorrelationFilter:
         bw, bh = window.bounds()
         self.colour_place = (found.cx, found.cy)
         self.respond(frame, found.cx, found.cy, bw, bh)
-        if self.psr < self.PSR_CLEAR:
+        if self.psr < self._move_psr:
             return search
         # The search's summed-area table of these weights serves the merged score and
         # the moved box's foreground alike.
