@@ -45,3 +45,17 @@ def test_the_default_adds_the_pattern_cue_on_gray_frames_only(demo):
     assert boxes(tracker, gray, box) != boxes(MeanShiftTracker(pattern_filter=False), gray, box)
     # The same tracker, given colour footage next, tracks by colour alone again.
     assert boxes(tracker, frames, box) == boxes(MeanShiftTracker(pattern_filter=False), frames, box)
+
+
+def test_a_less_clear_response_moves_the_box_on_colour_footage_only(demo):
+    """On colour footage the colour model vetoes a move it scores worse, so the filter
+    moves the box from PSR_CLEAR_COLOUR; on gray footage it needs PSR_CLEAR."""
+    from tracker.meanshift.template import CorrelationFilter
+    assert CorrelationFilter.PSR_CLEAR_COLOUR < CorrelationFilter.PSR_CLEAR
+    frames, box = demo
+    gray = cv2.cvtColor(cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    tracker = MeanShiftTracker(pattern_filter=True)
+    tracker.init(frames[0], box)
+    assert tracker._template._move_psr == CorrelationFilter.PSR_CLEAR_COLOUR
+    tracker.init(gray, box)
+    assert tracker._template._move_psr == CorrelationFilter.PSR_CLEAR

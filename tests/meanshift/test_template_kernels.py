@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from tracker.meanshift._meanshift_kernels import box_sum, summed_area
-from tracker.meanshift._template_kernels import (filter_apply, filter_learn, merge_colour_bounded,
-                                                 peak_to_sidelobe, response_peak, sample_patch, scaled_peak)
+from tracker.meanshift._fft_kernels import fft_plan
+from tracker.meanshift._template_kernels import (filter_apply, filter_learn, filter_response, merge_colour_bounded,
+                                                 peak_to_sidelobe, response_near, response_peak,
+                                                 sample_patch)
 
 
 def slow_gray_bilinear(frame, x, y):
@@ -53,25 +55,27 @@ def slow_filter(patches, shifts, label, rates):
 
 def test_filter_learn_and_apply_match_numpy_ffts():
     rng = np.random.default_rng(7)
-    n, m = 16, 20
-    ys, xs = np.mgrid[:n, :m]
-    label = np.exp(-0.5 * (((xs - m // 2) / 1.5) ** 2 + ((ys - n // 2) / 1.5) ** 2))
-    patches = [rng.standard_normal((n, m)) for _ in range(3)]
+    n = 16
+    ys, xs = np.mgrid[:n, :n]
+    label = np.exp(-0.5 * (((xs - n // 2) / 1.5) ** 2 + ((ys - n // 2) / 1.5) ** 2))
+    patches = [rng.standard_normal((n, n)) for _ in range(3)]
     shifts, rates = [(0, 0), (3, -2), (-5, 4)], [1.0, 0.3, 0.1]
-    num = np.zeros((n, m), np.complex64)
-    den = np.zeros((n, m), np.float32)
-    label_spectrum = np.fft.fft2(label).astype(np.complex64)
+    half = (n, n // 2 + 1)
+    num = np.zeros(half, np.complex128)
+    den = np.zeros(half)
     for patch, (dx, dy), rate in zip(patches, shifts, rates):
-        filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), label_spectrum, float(dx), float(dy), rate,
-                     np.empty(num.shape[1], np.complex128))
+        filter_learn(num, den, np.fft.rfft2(patch), np.fft.rfft2(label), float(dx), float(dy), rate,
+                     np.empty(n // 2 + 1, np.complex128))
     ref_num, ref_den = slow_filter(patches, shifts, label, rates)
-    scale = np.abs(ref_num).max()
-    np.testing.assert_allclose(num, ref_num, atol=1e-4 * scale)
-    np.testing.assert_allclose(den, ref_den, rtol=1e-4)
-    probe = rng.standard_normal((n, m))
-    out = np.zeros((n, m), np.complex64)
-    filter_apply(num, den, np.fft.fft2(probe).astype(np.complex64), 0.5, out)
-    np.testing.assert_allclose(out, ref_num * np.fft.fft2(probe) / (ref_den + 0.5), atol=1e-3 * np.abs(out).max())
+    # The half spectra (NumPy's rfft2 layout) of the full ones.
+    h = n // 2 + 1
+    np.testing.assert_allclose(num, ref_num[:, :h], atol=1e-9 * np.abs(ref_num).max())
+    np.testing.assert_allclose(den, ref_den[:, :h], rtol=1e-9)
+    probe = rng.standard_normal((n, n))
+    out = np.zeros(half, np.complex128)
+    filter_apply(num, den, np.fft.rfft2(probe), 0.5, out)
+    ref = ref_num * np.fft.fft2(probe) / (ref_den + 0.5)
+    np.testing.assert_allclose(out, ref[:, :h], atol=1e-9 * np.abs(out).max())
 
 
 def test_trained_filter_peaks_where_the_pattern_moved():
@@ -82,18 +86,44 @@ def test_trained_filter_peaks_where_the_pattern_moved():
     ys, xs = np.mgrid[:n, :n]
     label = np.exp(-0.5 * (((xs - n // 2) / 1.0) ** 2 + ((ys - n // 2) / 1.0) ** 2))
     patch = rng.standard_normal((n, n))
-    num = np.zeros((n, n), np.complex64)
-    den = np.zeros((n, n), np.float32)
-    filter_learn(num, den, np.fft.fft2(patch).astype(np.complex64), np.fft.fft2(label).astype(np.complex64),
-                 0.0, 0.0, 1.0, np.empty(n, np.complex128))
-    out = np.zeros((n, n), np.complex64)
+    half = (n, n // 2 + 1)
+    num = np.zeros(half, np.complex128)
+    den = np.zeros(half)
+    filter_learn(num, den, np.fft.rfft2(patch), np.fft.rfft2(label), 0.0, 0.0, 1.0, np.empty(n // 2 + 1, np.complex128))
+    out = np.zeros(half, np.complex128)
     moved = np.roll(patch, (-3, 4), axis=(0, 1))
-    filter_apply(num, den, np.fft.fft2(moved).astype(np.complex64), 1e-3, out)
-    response = np.real(np.fft.ifft2(out))
+    filter_apply(num, den, np.fft.rfft2(moved), 1e-3, out)
+    response = np.fft.irfft2(out, (n, n))
     j, i = np.unravel_index(np.argmax(response), response.shape)
     assert (i - n // 2, j - n // 2) == (4, -3)
     assert response_peak(response.astype(np.float32))[:2] == (i, j)
 
+
+@pytest.mark.parametrize("seed", range(3))
+def test_filter_response_matches_numpy(seed):
+    """One call = the patch (`slow_patch`), NumPy's FFTs, the filter, the scaled
+    inverse, its peak and PSR; the patch's half spectrum is left for `filter_learn`."""
+    rng = np.random.default_rng(seed)
+    n = 32
+    frame = rng.integers(0, 256, (61, 83, 3), dtype=np.uint8)
+    window = rng.random((n, n)).astype(np.float32)
+    h = n // 2 + 1
+    num = rng.standard_normal((n, h)) + 1j * rng.standard_normal((n, h))
+    den = rng.random((n, h)) * 5
+    cx, cy, sx, sy, scale = rng.uniform(0, 83), rng.uniform(0, 61), rng.uniform(0.3, 3), rng.uniform(0.3, 3), 0.7
+    patch = np.empty((n, n), np.float32)
+    spectrum = np.empty((n, h), np.complex128)
+    response = np.empty((n, n), np.float32)
+    i, j, psr = filter_response(frame, cx, cy, sx, sy, window, np.empty((3, n)), patch, spectrum, num, den, 0.5,
+                                scale, 2, *fft_plan(n), np.empty((4, n, h)), response)
+    ref_patch = slow_patch(frame, cx, cy, sx, sy, window)
+    np.testing.assert_allclose(patch, ref_patch, atol=1e-4)
+    np.testing.assert_allclose(spectrum, np.fft.rfft2(patch.astype(np.float64)), atol=1e-9)
+    ref = scale * np.fft.irfft2(num * np.fft.rfft2(patch.astype(np.float64)) / (den + 0.5), (n, n))
+    np.testing.assert_allclose(response, ref, atol=1e-5 * np.abs(ref).max())
+    pj, pi = np.unravel_index(np.argmax(response), response.shape)
+    assert (i, j) == (pi, pj)
+    assert psr == pytest.approx(slow_psr(response, pi, pj, 2), rel=1e-5)
 
 
 def slow_psr(response, pi, pj, radius):
@@ -154,20 +184,6 @@ def test_merge_colour_matches_numpy(seed):
     assert (j, i) == np.unravel_index(np.argmax(ref), ref.shape)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_scaled_peak_matches_numpy(seed):
-    rng = np.random.default_rng(seed)
-    raw = rng.standard_normal((32, 32)).astype(np.float32)
-    scale = np.float32(rng.uniform(0.2, 3.0))
-    out = np.empty_like(raw)
-    i, j, psr = scaled_peak(raw, scale, out, 2)
-    ref = raw * scale                      # NumPy's float32 product
-    np.testing.assert_array_equal(out, ref)
-    pj, pi = np.unravel_index(np.argmax(ref), ref.shape)
-    assert (i, j) == (pi, pj)
-    assert psr == pytest.approx(slow_psr(ref, pi, pj, 2), rel=1e-5)
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_merge_colour_bounded_picks_the_full_merge_s_peak(seed):
     """Skipping the points that cannot win changes nothing: the same (i, j) as scoring
@@ -192,3 +208,11 @@ def test_merge_colour_bounded_picks_the_full_merge_s_peak(seed):
     for di, dj in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
         if 0 <= i + di < 16 and 0 <= j + dj < 16:
             assert bounded[j + dj, i + di] == full[j + dj, i + di]
+
+
+def test_response_near_is_the_max_of_the_clipped_square():
+    response = np.random.default_rng(0).standard_normal((12, 16)).astype(np.float32)
+    for i, j, r in ((0, 0, 1), (5, 7, 1), (15, 11, 2), (8, 3, 0)):
+        ref = response[max(j - r, 0):j + r + 1, max(i - r, 0):i + r + 1].max()
+        assert response_near(response, i, j, r) == ref
+    assert response_near(response, 16, 3, 1) == 0.0 and response_near(response, 3, -1, 1) == 0.0

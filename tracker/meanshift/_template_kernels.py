@@ -4,6 +4,7 @@ ratio and its merger with the colour weights' box means (Staple's fusion)."""
 
 import numpy as np
 from .._numba import njit
+from ._fft_kernels import irfft2_loaded, rfft2
 from ._meanshift_kernels import box_sum
 
 
@@ -22,39 +23,44 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
     """
     n, m = out.shape
     H, W = frame.shape[0], frame.shape[1]
-    # Column positions and weights once, not per row: left and right pixel, weight.
+    rows = frame.reshape(H, W * 3)
+    # Column positions and weights once, not per row: left and right pixel's first
+    # byte, weight.
     for i in range(m):
         x = min(max(cx + (i - m // 2) * step_x, 0.0), W - 1.0)
         x0 = min(int(x), max(W - 2, 0))
-        columns[0, i] = x0
-        columns[1, i] = min(x0 + 1, W - 1)
+        columns[0, i] = 3 * x0
+        columns[1, i] = 3 * min(x0 + 1, W - 1)
         columns[2, i] = x - x0
+    # Gray levels in thousandths, in integers (exact): one conversion per pixel read.
+    wb, wg, wr = np.int32(114), np.int32(587), np.int32(299)
     total = 0.0
+    squares = 0.0
     for j in range(n):
         y = min(max(cy + (j - n // 2) * step_y, 0.0), H - 1.0)
         y0 = min(int(y), max(H - 2, 0))
         y1 = min(y0 + 1, H - 1)
         fy = y - y0
-        top = frame[y0]
-        bottom = frame[y1]
+        top = rows[y0]
+        bottom = rows[y1]
         for i in range(m):
-            x0 = int(columns[0, i])
-            x1 = int(columns[1, i])
+            p = int(columns[0, i])
+            q = int(columns[1, i])
             fx = columns[2, i]
-            a = 0.114 * top[x0, 0] + 0.587 * top[x0, 1] + 0.299 * top[x0, 2]
-            b = 0.114 * top[x1, 0] + 0.587 * top[x1, 1] + 0.299 * top[x1, 2]
-            c = 0.114 * bottom[x0, 0] + 0.587 * bottom[x0, 1] + 0.299 * bottom[x0, 2]
-            d = 0.114 * bottom[x1, 0] + 0.587 * bottom[x1, 1] + 0.299 * bottom[x1, 2]
-            g = (a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy
+            a = wb * top[p] + wg * top[p + 1] + wr * top[p + 2]
+            b = wb * top[q] + wg * top[q + 1] + wr * top[q + 2]
+            c = wb * bottom[p] + wg * bottom[p + 1] + wr * bottom[p + 2]
+            d = wb * bottom[q] + wg * bottom[q + 1] + wr * bottom[q + 2]
+            g = 0.001 * ((a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy)
             out[j, i] = g
             total += g
-    mean = total / (n * m)
-    var = 0.0
-    for j in range(n):
-        for i in range(m):
-            e = out[j, i] - mean
-            var += e * e
-    scale = 1.0 / np.sqrt(var / (n * m) + 1.0)
+            squares += g * g
+    count = n * m
+    mean = total / count
+    # Gray levels are at most 255 and their spread at least 1 (below): E[g^2] - mean^2
+    # loses at most 1e-11 of the variance to rounding.
+    var = max(squares / count - mean * mean, 0.0)
+    scale = 1.0 / np.sqrt(var + 1.0)
     for j in range(n):
         for i in range(m):
             out[j, i] = (out[j, i] - mean) * scale * window[j, i]
@@ -66,20 +72,21 @@ def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
     """Blend one training patch into the filter: ``num = (1 - rate) num + rate G' conj(F)``,
     ``den = (1 - rate) den + rate |F|^2`` (MOSSE), where F is the patch's ``spectrum``
     and G' the ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that
-    far from the patch centre). All spectra are full n x m complex DFTs; ``ramp_x`` (m
-    complex128) is scratch the caller reuses."""
-    n, m = spectrum.shape
+    far from the patch centre). All spectra are half spectra of n x n real images
+    (``np.fft.rfft2``'s n x (n // 2 + 1) layout; the filter of real images is their
+    conjugate-symmetric continuation); ``ramp_x`` (n // 2 + 1 complex128) is scratch the
+    caller reuses."""
+    n, h = spectrum.shape
     keep = 1.0 - rate
     # The shift's phase ramp is separable: one complex exponential per column and row.
-    for i in range(m):
-        fx = i if i <= m // 2 else i - m
-        p = -2.0 * np.pi * fx * dx / m
+    for i in range(h):
+        p = -2.0 * np.pi * i * dx / n
         ramp_x[i] = np.cos(p) + 1j * np.sin(p)
     for j in range(n):
         fy = j if j <= n // 2 else j - n
         p = -2.0 * np.pi * fy * dy / n
         ramp_y = np.cos(p) + 1j * np.sin(p)
-        for i in range(m):
+        for i in range(h):
             f = spectrum[j, i]
             num[j, i] = keep * num[j, i] + rate * (label[j, i] * ramp_y * ramp_x[i]) * np.conj(f)
             den[j, i] = keep * den[j, i] + rate * (f.real * f.real + f.imag * f.imag)
@@ -91,8 +98,36 @@ def filter_apply(num, den, spectrum, reg, out):
     n, m = spectrum.shape
     for j in range(n):
         for i in range(m):
-            out[j, i] = num[j, i] * spectrum[j, i] / (den[j, i] + reg)
+            p = num[j, i] * spectrum[j, i]
+            r = 1.0 / (den[j, i] + reg)
+            out[j, i] = complex(p.real * r, p.imag * r)
     return out
+
+
+@njit(cache=True, nogil=True)
+def filter_response(frame, cx, cy, step_x, step_y, window, columns, patch, spectrum, num, den, reg, scale,
+                    radius, order, twiddles, work, response):
+    """The filter's response to the patch at (cx, cy) in one call: `sample_patch` into
+    ``patch``, its half spectrum into ``spectrum`` (`rfft2`; `filter_learn` reads it),
+    `filter_apply`'s product and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
+    ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
+    (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of
+    n; ``columns``, ``work`` (4 x n x n/2+1 float64): scratch the caller reuses."""
+    n, h = spectrum.shape
+    sample_patch(frame, cx, cy, step_x, step_y, window, columns, patch)
+    rfft2(patch, order, twiddles, work, spectrum)
+    # The product goes straight where the inverse DFT reads it: rows bit-reversed.
+    br, bi = work[2], work[3]
+    for r in range(n):
+        v = order[r]
+        for u in range(h):
+            p = num[v, u] * spectrum[v, u]
+            d = 1.0 / (den[v, u] + reg)
+            br[r, u] = p.real * d
+            bi[r, u] = p.imag * d
+    irfft2_loaded(order, twiddles, scale / (n * n), work, response)
+    i, j, _ = response_peak(response)
+    return i, j, peak_to_sidelobe(response, i, j, radius)
 
 
 @njit(cache=True, nogil=True)
@@ -129,18 +164,6 @@ def peak_to_sidelobe(response, pi, pj, radius):
     mean = s / count
     var = max(s2 / count - mean * mean, 1e-12)
     return (response[pj, pi] - mean) / np.sqrt(var)
-
-
-@njit(cache=True, nogil=True)
-def scaled_peak(raw, scale, out, radius):
-    """``out = raw * scale`` (float32), then (i, j) of its highest pixel and its
-    peak-to-sidelobe ratio: `response_peak` and `peak_to_sidelobe` in one call."""
-    n, m = raw.shape
-    for j in range(n):
-        for i in range(m):
-            out[j, i] = raw[j, i] * scale
-    i, j, _ = response_peak(out)
-    return i, j, peak_to_sidelobe(out, i, j, radius)
 
 
 @njit(cache=True, nogil=True)
@@ -202,3 +225,17 @@ def merge_colour_bounded(response, integral, ou, ov, su, sv, bw, bh, colour_shar
             out[j, i] = _merged_at(response, integral, ou, ov, su, sv, bw, bh, colour_share, colour_scale, area,
                                    i, j)
     return bi, bj
+
+
+@njit(cache=True, nogil=True)
+def response_near(response, i, j, radius):
+    """The highest of ``response`` within ``radius`` pixels (a square) of pixel (i, j); 0
+    if (i, j) is outside."""
+    n, m = response.shape
+    if not (0 <= i < m and 0 <= j < n):
+        return 0.0
+    best = -np.inf
+    for y in range(max(j - radius, 0), min(j + radius + 1, n)):
+        for x in range(max(i - radius, 0), min(i + radius + 1, m)):
+            best = max(best, response[y, x])
+    return best

@@ -10,11 +10,16 @@ forward and one inverse 32 x 32 DFT per frame).
 
 The filter never decides alone. After mean shift has converged on the colours, the
 filter answers around that place; where its answer is clear (its peak-to-sidelobe
-ratio, `psr`, at least `PSR_CLEAR`), the position moves to the peak of Staple's merged
-score: the filter's response and the mean colour weight of a box there, `COLOUR_SHARE`
-of it the colours'. The move is taken only if the colour model scores the box there
-at least as well as where mean shift left it, and the tests of a match (score, contrast
-with the surroundings) then judge it as any other. The filter vouches for a match in
+ratio, `psr`, at least `PSR_CLEAR`; `PSR_CLEAR_COLOUR` on colour footage), the position
+moves to the peak of Staple's merged score: the filter's response and the mean colour
+weight of a box there, `COLOUR_SHARE` of it the colours'. The move is taken only if the
+colour model scores the box there at least as well as where mean shift left it, and the
+tests of a match (score, contrast with the surroundings) then judge it as any other.
+That veto is what lets a less clear response propose a move on colour footage: there
+the colour model tells target from background; on gray footage it hardly can, and the
+filter's own clarity must carry the move (forced on, PSR 5 / 6 / 7 / 8 / 10 on colour
+footage: dev set 0.529 / 0.529 / 0.529 / 0.517 / 0.505, seven starts 0.514 / 0.511 /
+0.513 / 0.510 / 0.500; on gray footage 7 and 6 cost Car1 0.280 -> 0.270 / 0.226). The filter vouches for a match in
 one case only: a frame whose colours are indistinct from the surroundings still counts
 as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
 peak within `AGREE` of the box (`vouches`: Dog1 on a dull floor,
@@ -29,24 +34,25 @@ the target (``tracker._follow``).
 On by default for grayscale footage only (``pattern_filter=None``; there the dev set's
 Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven starts 0.493
 -> 0.503). On all footage (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev
-sequences it raises mean AUC 0.505 -> 0.517 and over seven perturbed starts 0.493 ->
-0.510 (new ten 0.394 -> 0.416; pooled false confidence 13.6 -> 18.5 %, under the 20 %
-bar), but costs about 0.1 ms an update on a loaded 2-core machine (the patch and its
-forward and inverse 32 x 32 DFT most of it; the merged score, once 1024 box means, is
-bounded by blocks and now scores under 1 % of the points), which puts 640 x 480 targets
-at 0.5-0.8x OpenCV's CamShift time (0.3-0.6x without it), over the 0.5x budget. Evaluated on fewer frames (every
-other one, or only where the colour contrast is low) it lost its gain (measured:
-0.498 / 0.494, 0.502 / 0.492).
+sequences it raises mean AUC 0.514 -> 0.529 and over seven perturbed starts 0.503 ->
+0.512 (new ten 0.415 -> 0.432; pooled false confidence 17.1 -> 16.7 %), but costs 60-100
+us of CPU an update on a loaded 2-core machine (about 25 % less than with cv2.dft and
+five kernel calls): the response (one numba call: patch, forward DFT, filter, inverse
+DFT, peak and PSR) 19 us in a loop and ~30 us in the tracker, the merged score, the
+colour check of the move and learning the rest; at 640 x 480 that is +0.15-0.25x of
+OpenCV's CamShift time, over the 0.5x budget for small and medium targets. Evaluated
+on fewer frames (every other one, or only where the colour contrast is low) it lost its
+gain (measured: 0.498 / 0.494, 0.502 / 0.492).
 """
 
 from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 
-from ._template_kernels import filter_apply, filter_learn, merge_colour_bounded, sample_patch, scaled_peak
+from ._fft_kernels import fft_plan
+from ._template_kernels import filter_learn, filter_response, merge_colour_bounded, response_near
 from .region import Region
 from .search import Candidate, Search
 
@@ -69,6 +75,7 @@ class CorrelationFilter:
     COLOUR_SHARE = 0.3   # Staple's merge factor: the colour score's share of the merged score
     PSR_RADIUS = 2       # the peak's square left out of the sidelobe (MOSSE: 11 px of 64)
     PSR_CLEAR = 8.0      # a response this clear moves the box (MOSSE: 20-60 tracking, < 7 failing)
+    PSR_CLEAR_COLOUR = 7.0   # ... on colour footage, where the colour model vetoes a move it scores worse
 
     AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
 
@@ -78,15 +85,15 @@ class CorrelationFilter:
         self._window = np.outer(hann, hann).astype(np.float32)   # tapers the patch's edges
         self._patch = np.empty((n, n), np.float32)
         self._columns = np.empty((3, n))               # sample_patch's scratch
-        self._ramp = np.empty(n, np.complex128)         # filter_learn's scratch
-        self._spectrum = np.zeros((n, n), np.complex64)
-        self._spectrum_dft = self._spectrum.view(np.float32).reshape(n, n, 2)   # the same memory, as cv2.dft fills it
-        self._num = np.zeros((n, n), np.complex64)
-        self._den = np.zeros((n, n), np.float32)
-        self._label = np.zeros((n, n), np.complex64)
-        self._product = np.zeros((n, n), np.complex64)
-        self._product_dft = self._product.view(np.float32).reshape(n, n, 2)
-        self._raw = np.zeros((n, n), np.float32)      # the inverse DFT, before scaling to the typical peak
+        self._ramp = np.empty(n // 2 + 1, np.complex128)   # filter_learn's scratch
+        self._plan = fft_plan(n)
+        self._work = np.empty((4, n, n // 2 + 1))      # the DFTs' scratch
+        # Half spectra (np.fft.rfft2's layout): the patch's, the filter's and the label's.
+        half = (n, n // 2 + 1)
+        self._spectrum = np.zeros(half, np.complex128)
+        self._num = np.zeros(half, np.complex128)
+        self._den = np.zeros(half)
+        self._label = np.zeros(half, np.complex128)
         self._merged = np.zeros((n, n), np.float32)
         self.response = np.zeros((n, n), np.float32)
         self.psr = 0.0
@@ -97,22 +104,28 @@ class CorrelationFilter:
         self._reg = 1.0
         self.typical_peak = 1.0
         self.colour_place = (0.0, 0.0)     # where the colours alone put the target last (`correct`)
+        self._move_psr = self.PSR_CLEAR    # the PSR that lets `correct` move the box (`init`)
 
     # ------------------------------------------------------------------ learning
-    def init(self, frame, cx, cy, w, h):
-        """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR)."""
+    def init(self, frame, cx, cy, w, h, colour=False):
+        """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR); ``colour``:
+        the footage is in colour (the colour model can veto a move, see `correct`)."""
         n = self.SIZE
+        self._move_psr = self.PSR_CLEAR_COLOUR if colour else self.PSR_CLEAR
         # The label: a Gaussian at the patch centre, SIGMA of the box wide.
         sx = max(self.SIGMA * n / self.CONTEXT, 0.5)
         ys, xs = np.mgrid[:n, :n] - n // 2
-        label = np.exp(-0.5 * ((xs / sx) ** 2 + (ys / sx) ** 2)).astype(np.float32)
-        self._label[:] = cv2.dft(label, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[..., 0]
+        label = np.exp(-0.5 * ((xs / sx) ** 2 + (ys / sx) ** 2))
+        self._label[:] = np.fft.rfft2(label)
         self._num[:] = 0
         self._den[:] = 0
-        self._sample(frame, cx, cy, w, h)
-        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0, self._ramp)
-        self._reg = self.REG * float(self._den.mean()) + 1e-6
+        self._reg = 1.0
         self.typical_peak = 1.0
+        self.respond(frame, cx, cy, w, h)       # for its patch's spectrum
+        filter_learn(self._num, self._den, self._spectrum, self._label, 0.0, 0.0, 1.0, self._ramp)
+        # The mean over the whole spectrum: the half's inner columns stand for two.
+        d = self._den
+        self._reg = self.REG * float(d.sum() + d[:, 1:n // 2].sum()) / (n * n) + 1e-6
         self.respond(frame, cx, cy, w, h)
         self.typical_peak = max(float(self.response.max()), 1e-3)
         self.response /= self.typical_peak
@@ -128,21 +141,17 @@ class CorrelationFilter:
         self.typical_peak = max(self.typical_peak + self.PEAK_RATE * (peak - self.typical_peak), 1e-3)
 
     # ------------------------------------------------------------------ looking
-    def _sample(self, frame, cx, cy, w, h):
-        """The spectrum of the patch centred at (cx, cy) for a w x h box."""
-        self._centre = (cx, cy)
-        self._step = (w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE)
-        sample_patch(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns, self._patch)
-        cv2.dft(self._patch, self._spectrum_dft, flags=cv2.DFT_COMPLEX_OUTPUT)     # in place, no allocation
-
     def respond(self, frame, cx, cy, w, h):
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
         peak (1 where the target looks as it usually does): ``self.response``; its
         peak-to-sidelobe ratio: ``self.psr``."""
-        self._sample(frame, cx, cy, w, h)
-        filter_apply(self._num, self._den, self._spectrum, self._reg, self._product)
-        cv2.idft(self._product_dft, self._raw, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-        i, j, psr = scaled_peak(self._raw, np.float32(1.0 / self.typical_peak), self.response, self.PSR_RADIUS)
+        n = self.SIZE
+        self._centre = (cx, cy)
+        self._step = (w * self.CONTEXT / n, h * self.CONTEXT / n)
+        i, j, psr = filter_response(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns,
+                                    self._patch, self._spectrum, self._num, self._den, self._reg,
+                                    1.0 / self.typical_peak, self.PSR_RADIUS, *self._plan, self._work,
+                                    self.response)
         self.psr = float(psr)
         self._peak_index = (i, j)
         self.peak = self.to_frame(i, j)
@@ -157,7 +166,7 @@ class CorrelationFilter:
         bw, bh = window.bounds()
         self.colour_place = (found.cx, found.cy)
         self.respond(frame, found.cx, found.cy, bw, bh)
-        if self.psr < self.PSR_CLEAR:
+        if self.psr < self._move_psr:
             return search
         # The search's summed-area table of these weights serves the merged score and
         # the moved box's foreground alike.
@@ -201,11 +210,7 @@ class CorrelationFilter:
     def value_at(self, x, y, radius=1):
         """The response's highest value within ``radius`` patch pixels of frame point (x, y)."""
         i, j = self.to_patch(x, y)
-        i, j = int(round(i)), int(round(j))
-        n = self.SIZE
-        if not (0 <= i < n and 0 <= j < n):
-            return 0.0
-        return float(self.response[max(j - radius, 0):j + radius + 1, max(i - radius, 0):i + radius + 1].max())
+        return float(response_near(self.response, int(round(i)), int(round(j)), radius))
 
     def merged_peak(self, integral, region: Region, w, h, colour_scale):
         """Frame position of the highest merged score (Staple): the last response and,
@@ -220,6 +225,9 @@ class CorrelationFilter:
         i, j = merge_colour_bounded(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
                                     self.COLOUR_SHARE, colour_scale, *self._peak_index, m)
         n = self.SIZE
+        # (In float32, as m's values are: in float64 the sub-pixel peak moves by ~1e-6 px,
+        # enough for chaotic Dog1's single start to go 0.654 -> 0.730 AUC; its seven starts
+        # 0.720 -> 0.731.)
         di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
         dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
         return self.to_frame(i + di, j + dj)

@@ -272,12 +272,13 @@ class MeanShiftTracker:
         ellipse0 = weight_ellipse(weights, region, cx, cy, window.bounds(self.MOMENT_WINDOW))
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
                             foreground0, ellipse0, scene_brightness(frame))
-        use = self.pattern_filter if self.pattern_filter is not None else looks_gray(frame)
+        gray = looks_gray(frame)
+        use = self.pattern_filter if self.pattern_filter is not None else gray
         if use and self._filter is None:
             self._filter = CorrelationFilter()
         self._template = self._filter if use else None
         if self._template is not None:
-            self._template.init(frame, cx, cy, w, h)
+            self._template.init(frame, cx, cy, w, h, colour=not gray)
         return self._track.result()
 
     def update(self, frame) -> TrackState:
