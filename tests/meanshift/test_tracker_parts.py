@@ -139,25 +139,6 @@ def test_background_similarity_is_the_bhattacharyya_of_the_two_models():
     assert model.background_similarity() == pytest.approx(1.0)      # surroundings of the target's colours
 
 
-def test_background_similarity_summed_over_the_target_bins_is_bit_for_bit_the_same():
-    """Summed over the sparse target model's bins instead of the background's, the
-    coefficient is exactly the sum, in bin order, of the NumPy terms over the bins both
-    models hold (the rest are zeros either way)."""
-    rng = np.random.default_rng(6)
-    for used_q, used_b in ((0.03, 0.5), (0.5, 0.03), (0.3, 0.3), (1.0, 1.0)):
-        q0, b = rng.random(4096) ** 3, rng.random(4096) ** 3
-        q0[rng.random(4096) > used_q] = 0.0
-        b[rng.random(4096) > used_b] = 0.0
-        b[:5] = 1e-300        # products that underflow
-        model = TargetModel(4096)
-        model.learn(q0 / q0.sum())
-        model.b[:] = b / b.sum()
-        expected = 0.0
-        for term in np.sqrt(model.b * model.q)[(model.b > 0) & (model.q > 0)]:
-            expected += float(term)
-        assert model.background_similarity() == expected
-
-
 def test_fused_cue_weighs_with_the_shares_of_its_cues():
     bins = random_bins(4)
     model, _ = learnt_model(bins, 24.5, 19.0, (12.0, 10.0), (42.0, 35.0))

@@ -114,11 +114,8 @@ class TargetModel:
 
     def background_similarity(self) -> float:
         """Bhattacharyya coefficient of the background model and the target model: the
-        score the target's surroundings would get, the floor a true match must clear.
-        Summed over the target's bins (the kernel skips the first histogram's empty bins:
-        the target's are most of them, the background's few): the same terms in the same
-        order, the others being zero, so bit for bit the sum over the background's bins."""
-        return float(bhattacharyya(self.q, self.b))
+        score the target's surroundings would get, the floor a true match must clear."""
+        return float(bhattacharyya(self.b, self.q))
 
     def ring_similarity(self, bins, outer, inner, step, background: bool = False) -> float:
         """Bhattacharyya coefficient of a ring's histogram (see `background_ring`) and the
