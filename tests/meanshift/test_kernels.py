@@ -12,7 +12,7 @@ from tests.support import reference as ref
 from tests.support.camshift_inputs import HUE, real_frames, sample_hue_hist
 from tracker.meanshift._colour_kernels import (bhattacharyya, kernel_histogram, lut_moments, lut_project, quantize,
                                               ring_histogram)
-from tracker.meanshift._region_kernels import nearest_sample
+from tracker.meanshift._region_kernels import gather_rows, nearest_sample
 from tracker.meanshift.region import RegionSampler
 from tracker.meanshift._meanshift_kernels import densest_window, window_moments
 from tracker.meanshift.colour import ColourQuantizer, ColourSpace, back_project, colour_space, target_histogram
@@ -55,6 +55,39 @@ def test_quantize_matches_per_pixel_reference(nbins, ranges, lows, seed):
                    np.array(lows, np.int64), np.empty((3, 256), np.int32),
                    np.empty(img.shape[:2], np.int32))
     np.testing.assert_array_equal(got, ref.quantize(img, nbins, ranges, lows))
+
+
+def scaled_bins(image, nbins, ranges, lows):
+    """NumPy reference of the bin map at real-valued (gain-scaled) channel ranges, which
+    ``ref.quantize`` (integer ranges) does not take: bin floor(v * nbins / range) per
+    channel, clipped to the last, -1 where any channel is below its low."""
+    flat = np.zeros(image.shape[:2], np.int64)
+    masked = np.zeros(image.shape[:2], bool)
+    for c in range(3):
+        values = image[..., c].astype(np.float64)
+        b = np.minimum(np.floor(values * (nbins[c] / ranges[c])).astype(np.int64), nbins[c] - 1)
+        flat = flat * nbins[c] + b
+        masked |= image[..., c] < lows[c]
+    return np.where(masked, -1, flat)
+
+
+@pytest.mark.parametrize("name", ["bgr", "hsv", "hs"])
+def test_quantizer_kept_tables_bin_as_the_reference_at_every_gain(name):
+    """The bin tables kept per gain (more gains than are kept, some seen again after being
+    dropped) bin every image exactly as the reference at that gain's scaled edges."""
+    space = colour_space(name, 16)
+    quantizer = ColourQuantizer(space)
+    gains = [1.0, 1.05, 1 / 1.05, 1.0, 0.7, 1.3, 2.0, 0.5, 1.05, 1.0, 1.3, 4.9]
+    assert len(set(gains)) > ColourQuantizer.KEPT_TABLES
+    for k, gain in enumerate(gains):
+        img = random_bgr(k, (20, 27))
+        converted = img if space.conversion is None else cv2.cvtColor(img, space.conversion)
+        ranges = [r * (gain if g else 1.0) for r, g in zip(space.ranges, space.gain_channels())]
+        window = img[3:17, 2:25]       # a view, as the brightness probe bins
+        conv_window = converted[3:17, 2:25]
+        np.testing.assert_array_equal(quantizer.bin_map(window, gain),
+                                      scaled_bins(conv_window, space.nbins, ranges, space.lows))
+        assert len(quantizer._tables) <= ColourQuantizer.KEPT_TABLES
 
 
 @pytest.mark.parametrize("bins", [8, 16, 26, 52])
@@ -411,6 +444,40 @@ def test_nearest_sample_matches_reference(shape, out_size):
     # The same points as OpenCV's exact nearest resize, but for rounding at exact ties.
     cv = cv2.resize(image, out_size, interpolation=cv2.INTER_NEAREST_EXACT)
     assert (cv == out).all(axis=2).mean() > 0.98
+
+
+@pytest.mark.parametrize("shape, x0, x1, y0, height, out_h", [
+    ((240, 320), 90, 212, 55, 92, 61), ((240, 320), 0, 320, 0, 240, 240), ((240, 320), 300, 320, 230, 10, 3),
+    ((7, 5), 1, 4, 2, 5, 5), ((480, 640), 10, 400, 33, 300, 101)])
+def test_gather_rows_copies_the_rows_nearest_sample_reads(shape, x0, x1, y0, height, out_h):
+    rng = np.random.default_rng(x0 + height)
+    frame = rng.integers(0, 256, shape + (3,), dtype=np.uint8)
+    step_y = height / out_h
+    out = gather_rows(frame.reshape(shape[0], -1), x0 * 3, x1 * 3, y0, height, step_y,
+                      np.empty((out_h, (x1 - x0) * 3), np.uint8))
+    crop = frame[y0:y0 + height, x0:x1]
+    expected = ref.nearest_sample(crop, x1 - x0, out_h, 1.0, step_y)      # every column
+    np.testing.assert_array_equal(out.reshape(out_h, x1 - x0, 3), expected)
+
+
+@pytest.mark.parametrize("scale", [0.2, 0.3, 0.5, 0.68, 0.75, 0.99])
+def test_region_sampler_ways_of_sampling_agree(scale):
+    """Sampling the rows gathered from a contiguous frame, in place or from a whole copy
+    of the crop (a frame that is a view) give the reference's pixels."""
+    rng = np.random.default_rng(2)
+    frame = rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    view = np.zeros((240, 330, 3), np.uint8)[:, 5:325]
+    view[...] = frame
+    assert frame.flags.c_contiguous and not view.flags.c_contiguous
+    for cx, cy, w, h in ((150.3, 100.7, 120, 90), (5.0, 230.0, 60, 80), (300.5, 3.2, 200, 150)):
+        a = RegionSampler().sample(frame, cx, cy, w, h, scale)
+        b = RegionSampler().sample(view, cx, cy, w, h, scale)
+        assert (a.x0, a.y0, a.step_x, a.step_y) == (b.x0, b.y0, b.step_x, b.step_y)
+        dh, dw = a.image.shape[:2]
+        crop = frame[a.y0:a.y0 + int(round(dh * a.step_y)), a.x0:a.x0 + int(round(dw * a.step_x))]
+        expected = ref.nearest_sample(crop, dw, dh, a.step_x, a.step_y)
+        np.testing.assert_array_equal(a.image, expected)
+        np.testing.assert_array_equal(b.image, expected)
 
 
 @pytest.mark.parametrize("scale", [0.3, 0.5, 0.75, 1.0])

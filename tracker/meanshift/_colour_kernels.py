@@ -17,11 +17,17 @@ def quantize(image, nbins, ranges, lows, lut, out):
     ``lows[c]`` is masked (-1), like the saturation/value mask of OpenCV's CamShift demo.
     ``lut`` is a (3, 256) int32 scratch array for the per-channel tables.
     """
-    h, w = image.shape[0], image.shape[1]
+    bin_tables(nbins, ranges, lows, lut)
+    return lookup_bins(image, lut, out)
+
+
+@njit(cache=True, nogil=True)
+def bin_tables(nbins, ranges, lows, lut):
+    """`quantize`'s per-channel tables, in ``lut`` (3, 256) int32: each value's bin times
+    the channel's stride, a masked value far below zero. A pixel's bin is then the sum of
+    three lookups (any masked channel makes it negative, clipped to -1), with no division
+    and no branch (`lookup_bins`)."""
     strides = (nbins[1] * nbins[2], nbins[2], 1)
-    # Per-channel lookup tables of each value's bin times the channel's stride, a masked
-    # value far below zero: a pixel's bin is then the sum of three lookups (any masked
-    # channel makes it negative, clipped to -1), with no division and no branch.
     masked = -(1 << 24)
     for c in range(3):
         a = nbins[c] / ranges[c]
@@ -31,6 +37,13 @@ def quantize(image, nbins, ranges, lows, lut, out):
             else:
                 b = int(np.floor(v * a))
                 lut[c, v] = min(b, nbins[c] - 1) * strides[c]
+    return lut
+
+
+@njit(cache=True, nogil=True)
+def lookup_bins(image, lut, out):
+    """The bin map of a 3-channel uint8 image through the tables of `bin_tables`."""
+    h, w = image.shape[0], image.shape[1]
     lut0, lut1, lut2 = lut[0], lut[1], lut[2]
     for y in range(h):
         for x in range(w):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ._colour_kernels import kernel_histogram, lut_project, quantize
+from ._colour_kernels import bin_tables, kernel_histogram, lookup_bins, lut_project
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
@@ -89,7 +89,7 @@ class ColourQuantizer:
         self._nbins = np.array(space.nbins, np.int64)
         self._ranges = np.array(space.ranges, np.float64)
         self._scaled_ranges = self._ranges.copy()
-        self._lut = np.empty((3, 256), np.int32)
+        self._tables = {}       # gain -> its bin tables (see `_tables_at`)
         self._lows = np.array(space.lows, np.int64)
         self._bins = np.empty(0, np.int32)
         self._converted = np.empty(0, np.uint8)
@@ -111,12 +111,26 @@ class ColourQuantizer:
             conv = self._converted[: h * w * 3].reshape(h, w, 3)
             cv2.cvtColor(image, self.space.conversion, dst=conv)
             image = conv
-        ranges = self._ranges
-        if gain != 1.0:
-            ranges = self._scaled_ranges
-            for c, g in enumerate(self.space.gain_channels()):
-                ranges[c] = self._ranges[c] * (gain if g else 1.0)
-        return quantize(image, self._nbins, ranges, self._lows, self._lut, out)
+        return lookup_bins(image, self._tables_at(gain), out)
+
+    #: Gains whose bin tables are kept. A tracker bins at its gain and the brightness
+    #: probe at one step either side, the same few gains frame after frame: their tables
+    #: (768 entries, a third of the cost of binning a target's box) are made once.
+    KEPT_TABLES = 4
+
+    def _tables_at(self, gain: float) -> np.ndarray:
+        """`bin_tables` of the bin edges scaled by ``gain`` (see `bin_map`)."""
+        lut = self._tables.get(gain)
+        if lut is None:
+            ranges = self._ranges
+            if gain != 1.0:
+                ranges = self._scaled_ranges
+                for c, g in enumerate(self.space.gain_channels()):
+                    ranges[c] = self._ranges[c] * (gain if g else 1.0)
+            if len(self._tables) >= self.KEPT_TABLES:
+                del self._tables[next(iter(self._tables))]     # the oldest
+            lut = self._tables[gain] = bin_tables(self._nbins, ranges, self._lows, np.empty((3, 256), np.int32))
+        return lut
 
 
 def target_histogram(frame: np.ndarray, box, space: ColourSpace | None = None) -> np.ndarray:
