@@ -1,4 +1,4 @@
-"""The pattern cue by default on grayscale footage only (pattern_filter=None)."""
+"""The pattern cue by default on grayscale footage and on large frames (pattern_filter=None)."""
 
 import cv2
 import numpy as np
@@ -59,3 +59,21 @@ def test_a_less_clear_response_moves_the_box_on_colour_footage_only(demo):
     assert tracker._template._move_psr == CorrelationFilter.PSR_CLEAR_COLOUR
     tracker.init(gray, box)
     assert tracker._template._move_psr == CorrelationFilter.PSR_CLEAR
+
+
+def test_the_default_adds_the_pattern_cue_on_large_colour_frames(demo):
+    """Frames of PATTERN_AUTO_PIXELS or more get the cue (its fixed cost is small there);
+    the demo's 640x480 colour frames do not (checked above), the same frames at 1280x720 do."""
+    from tracker.meanshift.tracker import PATTERN_AUTO_PIXELS
+    frames, (x, y, w, h) = demo
+    large = [cv2.resize(f, (1280, 720), interpolation=cv2.INTER_LINEAR) for f in frames[:15]]
+    assert 640 * 480 < PATTERN_AUTO_PIXELS <= 1280 * 720
+    sx, sy = 1280 / frames[0].shape[1], 720 / frames[0].shape[0]
+    box = (x * sx, y * sy, w * sx, h * sy)
+    tracker = MeanShiftTracker()
+    assert boxes(tracker, large, box) == boxes(MeanShiftTracker(pattern_filter=True), large, box)
+    assert tracker._template is not None       # (the ball's colours are clear: the filter moves nothing)
+    tracker.init(frames[0], (x, y, w, h))
+    assert tracker._template is None
+    tracker.init(large[0], box)
+    assert tracker._template is not None

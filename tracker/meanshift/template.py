@@ -31,9 +31,12 @@ background; taught at every tracked frame, Panda and Dog1 fell from 0.56 / 0.69 
 0.36 / 0.23 AUC. The colour model, for its part, learns where the colours alone put
 the target (``tracker._follow``).
 
-On by default for grayscale footage only (``pattern_filter=None``; there the dev set's
+On by default (``pattern_filter=None``) for grayscale footage (there the dev set's
 Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven starts 0.493
--> 0.503). On all footage (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev
+-> 0.503) and for frames of 960 x 540 or more, where its fixed cost is small beside the
+frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
+nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
+truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45). On all footage (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev
 sequences it raises mean AUC 0.514 -> 0.529 and over seven perturbed starts 0.503 ->
 0.512 (new ten 0.415 -> 0.432; pooled false confidence 17.1 -> 16.7 %), but costs 60-100
 us of CPU an update on a loaded 2-core machine (about 25 % less than with cv2.dft and

@@ -60,10 +60,19 @@ from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
 
 
-#: Whether the pattern cue (template.py) is on unless asked: None, on for grayscale
-#: footage only. It costs about 0.1 ms an update, over the speed budget at 640 x 480, and
-#: gains most where colour carries least (the README's "How tracking works").
+#: Whether the pattern cue (template.py) is on unless asked: None, automatic: on for
+#: grayscale footage, where colour carries least, and for frames of `PATTERN_AUTO_PIXELS`
+#: or more, where its fixed cost is within the speed budget (the README's "How tracking
+#: works").
 PATTERN_FILTER_DEFAULT = None
+
+#: Frames of at least this many pixels (960 x 540) get the pattern cue by default. The cue
+#: costs about 0.1 ms an update at 640 x 480 and 0.24 ms at 1280 x 720 (its 32 x 32 patch is
+#: read from a frame that is no longer in cache), while the per-frame budget, half of
+#: OpenCV's cvtColor + calcBackProject + CamShift on the same frames (~1.4 ms per megapixel
+#: here), grows with the frame: at 640 x 480 the cue would take a small target's update
+#: from 0.48x to 0.61x of OpenCV's time; at 1280 x 720 it takes it to 0.34x.
+PATTERN_AUTO_PIXELS = 960 * 540
 
 
 class MeanShiftTracker:
@@ -98,9 +107,10 @@ class MeanShiftTracker:
     pattern_filter : bool or None
         Let a correlation filter on the target's gray pattern move the box where it and
         the colours together score best (Staple's fusion, ``template.py``). None (the
-        default): only when the first frame is grayscale (`looks_gray`), where colour
-        tells least; on all footage it gains about 0.015 AUC on the dev set but costs
-        0.1 ms an update, over the speed budget at 640 x 480 (see ``template.py``).
+        default): when the first frame is grayscale (`looks_gray`), where colour tells
+        least, or has `PATTERN_AUTO_PIXELS` or more, where its cost fits the speed budget;
+        on all footage it gains about 0.013 AUC on the dev set but costs 0.08 ms an
+        update, over the speed budget for small targets at 640 x 480 (see ``template.py``).
     """
 
     # Target pixels sampled per frame at most (the pixel budget), and the same for the
@@ -273,7 +283,8 @@ class MeanShiftTracker:
         self._track = Track((frame.shape[1], frame.shape[0]), cx, cy, window.w, window.h, window.angle, w, h,
                             foreground0, ellipse0, scene_brightness(frame))
         gray = looks_gray(frame)
-        use = self.pattern_filter if self.pattern_filter is not None else gray
+        use = self.pattern_filter if self.pattern_filter is not None else (
+            gray or frame.shape[0] * frame.shape[1] >= PATTERN_AUTO_PIXELS)
         if use and self._filter is None:
             self._filter = CorrelationFilter()
         self._template = self._filter if use else None
