@@ -151,6 +151,7 @@ class CorrelationFilter:
         n = self.SIZE
         self._centre = (cx, cy)
         self._step = (w * self.CONTEXT / n, h * self.CONTEXT / n)
+        frame = np.ascontiguousarray(frame)     # the kernel reads rows of 3W bytes (a no-op for frames)
         i, j, psr = filter_response(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns,
                                     self._patch, self._spectrum, self._num, self._den, self._reg,
                                     1.0 / self.typical_peak, self.PSR_RADIUS, *self._plan, self._work,
@@ -233,4 +234,6 @@ class CorrelationFilter:
         # 0.720 -> 0.731.)
         di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
         dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
-        return self.to_frame(i + di, j + dj)
+        # Python floats: a float32 position would reach the kernels downstream as a second
+        # numba specialisation of each, and the box in float32 arithmetic.
+        return self.to_frame(float(i + di), float(j + dj))
