@@ -3,6 +3,7 @@ clips of the situations where a plain colour tracker fails."""
 
 import json
 
+import cv2
 import numpy as np
 import pytest
 
@@ -83,6 +84,57 @@ def test_in_plane_rotation_angle_follows():
     assert np.median(error) < 8 and error.max() < 20
     sizes = np.array([s.rotated[1] for s in states])
     assert np.allclose(sizes / scene.rotated(0)[1], 1.0, atol=0.25)
+
+
+def _turning_box(aspect, angles, size=(240, 320), seed=5):
+    """Frames of a red-and-yellow striped ``aspect``:1 box (tall) turned by ``angles``
+    (degrees, one per frame) at the centre of a gray-green noise background."""
+    rng = np.random.default_rng(seed)
+    h, w = size
+    base = np.clip(rng.normal((90, 120, 90), 25, (h, w, 3)), 0, 255).astype(np.uint8)
+    bh, bw = 90.0, 90.0 / aspect
+    frames = []
+    for a in angles:
+        f = base.copy()
+        # Stripes across the box, so its colours are the target's wherever it turns.
+        for k in range(6):
+            y0, y1 = -bh / 2 + k * bh / 6, -bh / 2 + (k + 1) * bh / 6
+            corners = np.array([(-bw / 2, y0), (bw / 2, y0), (bw / 2, y1), (-bw / 2, y1)])
+            t = np.radians(a)
+            rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+            pts = corners @ rot.T + (w / 2, h / 2)
+            cv2.fillPoly(f, [np.round(pts * 16).astype(np.int32)], (0, 0, 230) if k % 2 else (0, 220, 240),
+                         lineType=cv2.LINE_AA, shift=4)
+        frames.append(f)
+    box = (w / 2 - bw / 2, h / 2 - bh / 2, bw, bh)
+    return frames, box
+
+
+@pytest.mark.parametrize("elongation, stays_upright", [(None, True), (1.3, False)])
+def test_a_blob_under_twice_as_long_as_wide_never_turns(monkeypatch, elongation, stays_upright):
+    """A 1.6:1 box turning by 60 degrees: its weights' orientation is too weak a sign
+    (ANGLE_ELONGATION 2), the box stays upright; with the old gate (1.3) it turned."""
+    if elongation is not None:
+        monkeypatch.setattr(MeanShiftTracker, "ANGLE_ELONGATION", elongation)
+    frames, box = _turning_box(1.6, np.linspace(0, 60, 40))
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], box)
+    angles = [tracker.update(f).rotated[2] for f in frames[1:]]
+    assert (max(abs(a) for a in angles) == 0.0) == stays_upright
+
+
+@pytest.mark.parametrize("least_turn, stays_upright", [(None, True), (0.0, False)])
+def test_a_tilt_of_a_few_degrees_is_not_followed(monkeypatch, least_turn, stays_upright):
+    """A 3:1 box swaying by +-5 degrees (a walking person's tilt) keeps its upright box
+    (LEAST_TURN 7.5 degrees); following every turn (0), it swayed with it."""
+    if least_turn is not None:
+        monkeypatch.setattr(MeanShiftTracker, "LEAST_TURN", least_turn)
+    frames, box = _turning_box(3.0, 5.0 * np.sin(np.linspace(0, 4 * np.pi, 40)))
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], box)
+    states = [tracker.update(f) for f in frames[1:]]
+    assert not any(s.lost for s in states)
+    assert (max(abs(s.rotated[2]) for s in states) == 0.0) == stays_upright
 
 
 def test_a_round_target_never_turns():

@@ -37,8 +37,9 @@ class Region:
 class RegionSampler:
     """Crops and resamples frame regions into reused buffers."""
 
-    COPY_SCALE = 0.5     # at this scale or more the crop is copied before it is sampled...
-    # ...and its sampled rows alone at this scale or more, from a contiguous frame.
+    COPY_SCALE = 0.5     # at this scale or more a non-contiguous frame's crop is copied whole...
+    # ...and a contiguous frame's sampled rows alone at this scale or more (the tracker's
+    # frames are always contiguous: `as_bgr8`).
     # Cold frames, us per crop sampled at scales 0.1 / 0.2 / 0.3 / 0.4 (640x480, a
     # 320x240 crop), in place 12 / 24 / 44 / 63, rows gathered first 14 / 23 / 35 / 46.
     GATHER_SCALE = 0.25

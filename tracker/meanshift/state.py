@@ -53,7 +53,9 @@ class Window(NamedTuple):
     angle: float
 
     def bounds(self, grow: float = 1.0):
-        """Upright width and height of the box grown by ``grow``."""
+        """Upright width and height around the box grown by ``grow``: the bounds of the
+        ellipse inscribed in the turned box (`rotated_bounds`), what the reported box,
+        the search window and the background ring are made of."""
         return rotated_bounds(self.w * grow, self.h * grow, math.radians(self.angle))
 
 

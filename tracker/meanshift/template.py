@@ -229,11 +229,10 @@ class CorrelationFilter:
         i, j = merge_colour_bounded(self.response, integral, ou, ov, su, sv, w / region.step_x, h / region.step_y,
                                     self.COLOUR_SHARE, colour_scale, *self._peak_index, m)
         n = self.SIZE
-        # (In float32, as m's values are: in float64 the sub-pixel peak moves by ~1e-6 px,
-        # enough for chaotic Dog1's single start to go 0.654 -> 0.730 AUC; its seven starts
-        # 0.720 -> 0.731.)
         di = _parabola(m[j, i - 1], m[j, i], m[j, i + 1]) if 0 < i < n - 1 else 0.0
         dj = _parabola(m[j - 1, i], m[j, i], m[j + 1, i]) if 0 < j < n - 1 else 0.0
         # Python floats: a float32 position would reach the kernels downstream as a second
-        # numba specialisation of each, and the box in float32 arithmetic.
+        # numba specialisation of each, and the box in float32 arithmetic. (The box's last
+        # bits matter to chaotic sequences only: Dog1's single start 0.654 -> 0.730 AUC with
+        # this, seven starts 0.720 -> 0.731.)
         return self.to_frame(float(i + di), float(j + dj))
