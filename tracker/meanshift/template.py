@@ -36,9 +36,10 @@ Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven star
 -> 0.503) and for frames of 960 x 540 or more, where its fixed cost is small beside the
 frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
-truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45). On all footage (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev
-sequences it raises mean AUC 0.514 -> 0.529 and over seven perturbed starts 0.503 ->
-0.512 (new ten 0.415 -> 0.432; pooled false confidence 17.1 -> 16.7 %), but costs 60-100
+truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45). On all footage
+(``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
+is 0.531 against 0.524 by default and 0.506 with colours alone (seven perturbed starts
+0.514 / 0.512 / 0.495; pooled false confidence 15.7 / 15.8 / 13.1 %), but it costs 60-100
 us of CPU an update on a loaded 2-core machine (about 25 % less than with cv2.dft and
 five kernel calls): the response (one numba call: patch, forward DFT, filter, inverse
 DFT, peak and PSR) 19 us in a loop and ~30 us in the tracker, the merged score, the
