@@ -540,6 +540,33 @@ def test_ring_histogram_of_a_sparse_histogram_matches_reference(step):
     np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
 
 
+def test_histograms_with_reused_block_marks_match_the_reference():
+    """The per-frame callers hand the kernels one marks array (`block_marks`) call after
+    call; marks left set by a previous histogram of other colours change nothing."""
+    from tracker.meanshift._colour_kernels import block_marks, kernel_score
+    nbins = 4096
+    marks = block_marks(nbins)
+    q = np.random.default_rng(2).dirichlet(np.ones(nbins))
+    for seed, case in enumerate(KERNEL_CASES):
+        bin_map = sparse_bin_map(seed + 11, nbins, 40)
+        marks[::2] = True                                   # stale marks from another histogram
+        want, want_total = ref.epanechnikov_histogram(bin_map, *case, nbins)
+        hist = np.full(nbins, 5.0)
+        assert kernel_histogram(bin_map, *case, hist, marks) == pytest.approx(want_total, rel=1e-12, abs=1e-12)
+        np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
+        marks[1::2] = True
+        scored = np.full(nbins, 5.0)
+        assert kernel_score(bin_map, *case, scored, q, marks) == pytest.approx(ref.bhattacharyya(want, q),
+                                                                               rel=1e-12, abs=1e-15)
+        np.testing.assert_allclose(scored, want, rtol=1e-12, atol=1e-15)
+        marks[:] = True
+        ring = np.full(nbins, 2.0)
+        count = ring_histogram(bin_map, 3, 2, 45, 36, 12, 10, 30, 25, ring, 1, marks)
+        want_ring, want_count = ref.ring_histogram(bin_map, (3, 2, 45, 36), (12, 10, 30, 25), nbins, 1)
+        assert count == want_count
+        np.testing.assert_allclose(ring, want_ring, rtol=1e-12, atol=1e-15)
+
+
 def test_ratio_table_is_zero_where_the_target_has_no_colour():
     """Bins the target model leaves empty are skipped; their entries must still be reset."""
     from tracker.meanshift._colour_kernels import ratio_table

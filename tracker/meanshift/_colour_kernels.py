@@ -100,9 +100,19 @@ BLOCK_SHIFT = 4
 BLOCK = 1 << BLOCK_SHIFT
 
 
-@njit(cache=True, nogil=True)
-def _block_marks(size):
+def block_marks(size):
+    """A scratch array of block marks for a histogram of ``size`` bins, to hand to
+    `kernel_histogram`, `kernel_score` and `ring_histogram` call after call."""
     return np.zeros((size + BLOCK - 1) // BLOCK, np.bool_)
+
+
+@njit(cache=True, nogil=True)
+def _cleared_marks(size, marks):
+    """``marks`` cleared, or a new array when None was given (a one-off call)."""
+    if marks is None:
+        return np.zeros((size + BLOCK - 1) // BLOCK, np.bool_)
+    marks[:] = False
+    return marks
 
 
 @njit(cache=True, nogil=True)
@@ -165,7 +175,7 @@ def _normalise_marked(hist, total, marks):
 
 
 @njit(cache=True, nogil=True)
-def kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist):
+def kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist, marks=None):
     """Epanechnikov-weighted histogram of the ellipse inscribed in a rotated box.
 
     A pixel centre at offset (dx, dy) from (cx, cy) has box coordinates
@@ -173,9 +183,10 @@ def kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist):
     r^2 = (u/half_w)^2 + (v/half_h)^2 < 1 it adds 1 - r^2 to its bin, so the rim,
     where background leaks in, counts least. ``hist`` is zeroed, filled and
     normalised to sum 1 (left zero if nothing counted). Returns the total weight.
+    ``marks``: scratch from `block_marks` for a caller that runs it every frame.
     """
     hist[:] = 0.0
-    marks = _block_marks(hist.shape[0])
+    marks = _cleared_marks(hist.shape[0], marks)
     total = _fill_kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist, marks)
     if total > 0.0:
         _normalise_marked(hist, total, marks)
@@ -183,12 +194,12 @@ def kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist):
 
 
 @njit(cache=True, nogil=True)
-def kernel_score(bin_map, cx, cy, half_w, half_h, theta, hist, q):
+def kernel_score(bin_map, cx, cy, half_w, half_h, theta, hist, q, marks=None):
     """`kernel_histogram` into ``hist`` and its Bhattacharyya coefficient with ``q``,
     ``bhattacharyya(hist, q)``, summed as the histogram is normalised: one pass over the
     marked blocks instead of two over every bin. Bit for bit the separate calls' result."""
     hist[:] = 0.0
-    marks = _block_marks(hist.shape[0])
+    marks = _cleared_marks(hist.shape[0], marks)
     total = _fill_kernel_histogram(bin_map, cx, cy, half_w, half_h, theta, hist, marks)
     s = 0.0
     if total > 0.0:
@@ -204,13 +215,13 @@ def kernel_score(bin_map, cx, cy, half_w, half_h, theta, hist, q):
 
 @njit(cache=True, nogil=True)
 def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
-                   inner_x0, inner_y0, inner_x1, inner_y1, hist, step=1):
+                   inner_x0, inner_y0, inner_x1, inner_y1, hist, step=1, marks=None):
     """Plain histogram of the pixels inside the outer box but outside the inner one.
 
     Boxes are half-open integer ranges, clipped to the map. Only every ``step``-th
     pixel of every ``step``-th row counts (from the outer box's corner): a background
     model needs a fair sample, not every pixel. ``hist`` is zeroed, filled and
-    normalised to sum 1. Returns the pixel count.
+    normalised to sum 1. Returns the pixel count. ``marks`` as in `kernel_histogram`.
     """
     hist[:] = 0.0
     h, w = bin_map.shape
@@ -218,7 +229,7 @@ def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
     outer_y0 = max(outer_y0, 0)
     outer_x1 = min(outer_x1, w)
     outer_y1 = min(outer_y1, h)
-    marks = _block_marks(hist.shape[0])
+    marks = _cleared_marks(hist.shape[0], marks)
     # Counted in integers, and a run of pixels of one bin (background is often flat)
     # in a register: the counts are whole numbers either way, so the histogram is the
     # same, without each count waiting on the last one's trip through memory.

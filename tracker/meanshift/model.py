@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from ._colour_kernels import bhattacharyya, blend_into, kernel_histogram, kernel_score, ring_histogram
+from ._colour_kernels import (bhattacharyya, blend_into, block_marks, kernel_histogram, kernel_score,
+                              ring_histogram)
 from .colour import ColourSpace, colour_space
 
 
@@ -78,6 +79,7 @@ class TargetModel:
         self.gain = 1.0                  # scene brightness relative to the first frame
         self._candidate = np.zeros(size)   # scratch: the histogram of the box last measured
         self._ring = np.zeros(size)        # scratch: the ring's histogram
+        self._marks = block_marks(size)    # scratch: the bin blocks a histogram touched
 
     def learn(self, q: np.ndarray) -> None:
         """Start afresh from the first frame's target histogram ``q``."""
@@ -94,7 +96,7 @@ class TargetModel:
         """Kernel-weighted histogram of the ``w`` x ``h`` box (frame pixels) turned by
         ``angle`` degrees at region point (u, v); a scratch array, valid until the next call."""
         kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(angle), self._candidate)
+                         math.radians(angle), self._candidate, self._marks)
         return self._candidate
 
     def similarity(self, hist: np.ndarray) -> float:
@@ -109,7 +111,7 @@ class TargetModel:
         """The box's histogram (see `histogram`) and its similarity to the model:
         ``(hist, similarity(hist))``, in one kernel (it runs several times a frame)."""
         similarity = kernel_score(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                                  math.radians(angle), self._candidate, self.q)
+                                  math.radians(angle), self._candidate, self.q, self._marks)
         return self._candidate, float(similarity)
 
     def background_similarity(self) -> float:
@@ -122,7 +124,7 @@ class TargetModel:
         target model (or, with ``background``, the background model), the models left as
         they are: how well the surroundings of a candidate, binned as they were, match the
         model (0 for a ring with no usable pixel)."""
-        count = ring_histogram(bins, *outer, *inner, self._ring, step)
+        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks)
         return float(bhattacharyya(self._ring, self.b if background else self.q)) if count > 0 else 0.0
 
     def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
@@ -139,6 +141,6 @@ class TargetModel:
     def learn_background(self, bins, outer, inner, step, rate: float) -> None:
         """Blend the histogram of the ring (see `background_ring`) into the background
         model at ``rate``; a ring with no usable pixel changes nothing."""
-        count = ring_histogram(bins, *outer, *inner, self._ring, step)
+        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks)
         if count > 0:
             blend_into(self.b, self._ring, rate)
