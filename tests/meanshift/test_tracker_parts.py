@@ -123,8 +123,9 @@ def test_model_scores_a_box_by_its_kernel_histogram():
     hist, _ = ref.epanechnikov_histogram(bins, 33.0, 28.0, 30.0 / 2 / 2, 16.0 / 2, math.radians(angle), 64)
     assert model.score(bins, region, 33.0, 28.0, 30.0, 16.0, angle) == pytest.approx(
         ref.bhattacharyya(hist, model.q), rel=1e-9)
-    assert model.similarity(model.histogram(bins, region, 33.0, 28.0, 30.0, 16.0, angle)) == \
-        model.score(bins, region, 33.0, 28.0, 30.0, 16.0, angle)
+    measured, similarity = model.measure(bins, region, 33.0, 28.0, 30.0, 16.0, angle)
+    np.testing.assert_allclose(measured, hist, rtol=1e-9, atol=1e-15)
+    assert similarity == model.score(bins, region, 33.0, 28.0, 30.0, 16.0, angle)
 
 
 def test_background_similarity_is_the_bhattacharyya_of_the_two_models():

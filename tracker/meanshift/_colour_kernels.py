@@ -100,6 +100,7 @@ BLOCK_SHIFT = 4
 BLOCK = 1 << BLOCK_SHIFT
 
 
+@njit(cache=True, nogil=True)
 def block_marks(size):
     """A scratch array of block marks for a histogram of ``size`` bins, to hand to
     `kernel_histogram`, `kernel_score` and `ring_histogram` call after call."""
@@ -110,7 +111,7 @@ def block_marks(size):
 def _cleared_marks(size, marks):
     """``marks`` cleared, or a new array when None was given (a one-off call)."""
     if marks is None:
-        return np.zeros((size + BLOCK - 1) // BLOCK, np.bool_)
+        return block_marks(size)
     marks[:] = False
     return marks
 

@@ -93,24 +93,12 @@ def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
 
 
 @njit(cache=True, nogil=True)
-def filter_apply(num, den, spectrum, reg, out):
-    """Spectrum of the filter's response to a patch: ``out = num F / (den + reg)``."""
-    n, m = spectrum.shape
-    for j in range(n):
-        for i in range(m):
-            p = num[j, i] * spectrum[j, i]
-            r = 1.0 / (den[j, i] + reg)
-            out[j, i] = complex(p.real * r, p.imag * r)
-    return out
-
-
-@njit(cache=True, nogil=True)
 def filter_response(frame, cx, cy, step_x, step_y, window, columns, patch, spectrum, num, den, reg, scale,
                     radius, order, twiddles, work, response):
     """The filter's response to the patch at (cx, cy) in one call: `sample_patch` into
     ``patch``, its half spectrum into ``spectrum`` (`rfft2`; `filter_learn` reads it),
-    `filter_apply`'s product and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
-    ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
+    the filtered spectrum ``num F / (den + reg)`` (MOSSE) and its inverse DFT, scaled by
+    1 / n^2 and ``scale``, into ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
     (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of
     n; ``columns``, ``work`` (4 x n x n/2+1 float64): scratch the caller reuses."""
     n, h = spectrum.shape

@@ -92,24 +92,15 @@ class TargetModel:
     def set_gain(self, gain: float) -> None:
         self.gain = gain
 
-    def histogram(self, bins, region, u, v, w, h, angle) -> np.ndarray:
-        """Kernel-weighted histogram of the ``w`` x ``h`` box (frame pixels) turned by
-        ``angle`` degrees at region point (u, v); a scratch array, valid until the next call."""
-        kernel_histogram(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
-                         math.radians(angle), self._candidate, self._marks)
-        return self._candidate
-
-    def similarity(self, hist: np.ndarray) -> float:
-        """Bhattacharyya coefficient of a normalised histogram and the target model."""
-        return float(bhattacharyya(hist, self.q))
-
     def score(self, bins, region, u, v, w, h, angle) -> float:
-        """Similarity to the model of the box (see `histogram`)."""
+        """Similarity to the model of the box (see `measure`)."""
         return self.measure(bins, region, u, v, w, h, angle)[1]
 
     def measure(self, bins, region, u, v, w, h, angle) -> tuple[np.ndarray, float]:
-        """The box's histogram (see `histogram`) and its similarity to the model:
-        ``(hist, similarity(hist))``, in one kernel (it runs several times a frame)."""
+        """The kernel-weighted histogram of the ``w`` x ``h`` box (frame pixels) turned by
+        ``angle`` degrees at region point (u, v), and its Bhattacharyya coefficient with the
+        target model, in one kernel (it runs several times a frame); the histogram is a
+        scratch array, valid until the next call."""
         similarity = kernel_score(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
                                   math.radians(angle), self._candidate, self.q, self._marks)
         return self._candidate, float(similarity)

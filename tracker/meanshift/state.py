@@ -20,7 +20,8 @@ class TrackState:
     """Result of one tracker step.
 
     ``box`` is the axis-aligned (x, y, w, h) bounding box of the ellipse inscribed in
-    ``rotated`` (`rotated_bounds`), clipped to the frame; ``rotated`` is ((cx, cy), (w, h), angle_deg) as ``cv2.CamShift`` returns;
+    ``rotated`` (`rotated_bounds`), clipped to the frame; ``rotated`` is
+    ((cx, cy), (w, h), angle_deg) as ``cv2.CamShift`` returns;
     ``score`` the similarity of the candidate to the target model in [0, 1]; ``lost``
     whether the target is judged lost (the box is then where it was last seen).
     """

@@ -19,8 +19,9 @@ That veto is what lets a less clear response propose a move on colour footage: t
 the colour model tells target from background; on gray footage it hardly can, and the
 filter's own clarity must carry the move (forced on, PSR 5 / 6 / 7 / 8 / 10 on colour
 footage: dev set 0.529 / 0.529 / 0.529 / 0.517 / 0.505, seven starts 0.514 / 0.511 /
-0.513 / 0.510 / 0.500; on gray footage 7 and 6 cost Car1 0.280 -> 0.270 / 0.226). The filter vouches for a match in
-one case only: a frame whose colours are indistinct from the surroundings still counts
+0.513 / 0.510 / 0.500; on gray footage 7 and 6 cost Car1 0.280 -> 0.270 / 0.226).
+
+The filter vouches for a match in one case only: a frame whose colours are indistinct from the surroundings still counts
 as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
 peak within `AGREE` of the box (`vouches`: Dog1 on a dull floor,
 contrast 0.06 at IoU 0.8, was declared lost and never taken back on some starts). The

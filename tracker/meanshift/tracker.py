@@ -174,7 +174,8 @@ class MeanShiftTracker:
 
     def __init__(self, colour_space: str = "bgr", bins: int = 16, adapt_scale: bool = True,
                  adapt_angle: bool = True, adapt_brightness: bool = True, lost_threshold: float = 0.5,
-                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20, pattern_filter: bool = PATTERN_FILTER_DEFAULT):
+                 model_update: float = 0.02, eps: float = 0.5, max_iter: int = 20,
+                 pattern_filter: bool | None = PATTERN_FILTER_DEFAULT):
         self.space = make_colour_space(colour_space, bins)
         self._asked_bins = bins      # the bins asked for; a small target gets fewer (`init`)
         self.adapt_scale = as_flag(adapt_scale, "adapt_scale")
