@@ -196,6 +196,9 @@ def test_the_status_bar_tells_the_speed_and_drops_only_what_it_drops(qtbot, wind
     qtbot.waitUntil(lambda: "shown" in timing.text(), timeout=10000)
     assert ", every frame" in timing.text()
     qtbot.waitUntil(lambda: not window.playing, timeout=20000)
+    # The stop can reach the window before the last frame is painted (frame_displayed
+    # follows the paint): wait until frame 30 has been shown (a timeout fails the test).
+    qtbot.waitUntil(lambda: shown[-1:] == [30], timeout=5000)
     assert shown == list(range(1, 31)) and window.last_frame.dropped == 0
     window.play()
     qtbot.waitUntil(lambda: "shown" in timing.text() and window.last_frame.position > 33, timeout=10000)
