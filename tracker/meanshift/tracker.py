@@ -41,6 +41,7 @@ model, from what the parts return.
 
 from __future__ import annotations
 
+import math
 
 import numpy as np
 
@@ -329,7 +330,7 @@ class MeanShiftTracker:
         elif track.note_distinct(distinct) > self.INDISTINCT_FRAMES:
             track.lose_indistinct(found.score)
         else:
-            self._follow(search, learn_pattern=True)
+            self._follow(search, pattern_frame=frame)
         return track.result()
 
     def mark_lost(self) -> TrackState:
@@ -383,20 +384,23 @@ class MeanShiftTracker:
         self._follow(found.search)
         track.found_again()
 
-    def _follow(self, search: Search, learn_pattern: bool = False):
+    def _follow(self, search: Search, pattern_frame=None):
         """A confident match: move there and let size, angle, brightness and models adapt.
-        ``learn_pattern``: the pattern filter looked at this frame about the match."""
+        ``pattern_frame``: the frame, if the pattern filter looked at it about the match."""
         found, view, weights = search
         track, model = self._track, self._model
         track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
-        if learn_pattern and self._template is not None and not occluded and track.indistinct == 0:
+        pattern = self._template if pattern_frame is not None else None
+        if pattern is not None and not occluded and track.indistinct == 0:
             # Taught only where its own peak is on the final box (``template.py``).
-            if self._template.agrees(found.cx, found.cy, track.w, track.h):
-                self._template.learn(found.cx, found.cy)
+            if pattern.agrees(found.cx, found.cy, track.w, track.h):
+                pattern.learn(found.cx, found.cy)
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
-            self._adapt_size(found, view, weights, occluded)
+            pattern_size = None if pattern is None else pattern.size_change(pattern_frame, found.cx, found.cy,
+                                                                             *track.bounds())
+            self._adapt_size(found, view, weights, occluded, pattern_size)
         if self.adapt_angle:
             self._adapt_angle(view)
         if self.adapt_brightness:
@@ -412,8 +416,8 @@ class MeanShiftTracker:
         # the place the pattern filter moved the box to, its trajectory (and with it
         # the contrast the lost test reads) drifted from what colour alone would do.
         hu, hv = found.u, found.v
-        if learn_pattern and self._template is not None:
-            hu, hv = view.region.to_region(*self._template.colour_place)
+        if pattern is not None:
+            hu, hv = view.region.to_region(*pattern.colour_place)
         hist, similarity = model.measure(view.bins, view.region, hu, hv, track.w, track.h, track.angle)
         track.tracked(similarity)
         if self.model_update > 0 and not occluded:
@@ -424,7 +428,7 @@ class MeanShiftTracker:
         self._learn_background(view, track.cx, track.cy, track.bounds(), track.bounds(self.CONTEXT),
                                self.BACKGROUND_RATE)
 
-    def _adapt_size(self, found, view, weights, occluded):
+    def _adapt_size(self, found, view, weights, occluded, pattern_size=None):
         """Grow or shrink towards the box that holds target pixels and leaves out the rest.
 
         A partly hidden target (``occluded``: the match is worse than usual) must not
@@ -434,11 +438,18 @@ class MeanShiftTracker:
         `unproven` while the match is worse than usual, or past `GROW_CAP` times that area:
         it is taken only if the larger box matches the model at least as well, so that
         a box whose colours are everywhere does not grow into the scene.
+
+        ``pattern_size``, the pattern filter's answer (`CorrelationFilter.size_change`),
+        if any, sets the size in place of the colours' fit, whose shape is kept: the
+        colours' extent is biased by whatever shares them around the target.
         """
         track = self._track
         tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
         fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
                           self._cells)
+        if pattern_size is not None:
+            k = pattern_size / math.sqrt(fw * fh)
+            fw, fh = fw * k, fh * k
         area = track.w * track.h * fw * fh / (track.w0 * track.h0)      # relative to the first box
         unproven = fw * fh > 1.0 and area > 1.0 and (found.score < track.typical_score or area > self.GROW_CAP)
         if occluded or unproven:
