@@ -34,18 +34,18 @@ the target (``tracker._follow``).
 
 On by default (``pattern_filter=None``) for grayscale footage (there the dev set's
 Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven starts 0.493
--> 0.503) and for frames of 960 x 540 or more, where its fixed cost is small beside the
+-> 0.503) and for frames of 1024 x 576 or more, where its fixed cost is small beside the
 frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
-truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45). On all footage
+truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
+0.79, wakeboard7 0.61, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
-is 0.531 against 0.524 by default and 0.506 with colours alone (seven perturbed starts
-0.514 / 0.512 / 0.495; pooled false confidence 15.7 / 15.8 / 13.1 %), but it costs 60-100
-us of CPU an update on a loaded 2-core machine (about 25 % less than with cv2.dft and
-five kernel calls): the response (one numba call: patch, forward DFT, filter, inverse
-DFT, peak and PSR) 19 us in a loop and ~30 us in the tracker, the merged score, the
-colour check of the move and learning the rest; at 640 x 480 that is +0.15-0.25x of
-OpenCV's CamShift time, over the 0.5x budget for small and medium targets. Evaluated
+is 0.576 against 0.559 by default and 0.506 with colours alone (seven perturbed starts
+0.553 / 0.542 / 0.495), but it costs 0.1-0.17 ms of CPU an update at 640 x 480: the
+response (one numba call: patch, forward DFT, filter, inverse DFT, peak and PSR) ~30 us
+in the tracker, on colour footage two more for the size, the merged score, the colour
+check of the move and learning the rest. That takes a small target's update from 0.48x
+to 0.75x of OpenCV's CamShift time, over the 0.5x budget. Evaluated
 on fewer frames (every other one, or only where the colour contrast is low) it lost its
 gain (measured: 0.498 / 0.494, 0.502 / 0.492).
 """
@@ -85,7 +85,7 @@ class CorrelationFilter:
     AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
     # Sizes the filter is asked about, either side of the box's (`size_change`; SAMF's
     # scale pool). The dev set's five 1280 x 720 sequences: 0.05 / 0.1 / 0.15 / 0.2 / 0.25
-    # give a mean AUC of 0.533 / 0.586 / 0.588 / 0.587 / 0.585 (0.456 without).
+    # give a mean AUC of 0.523 / 0.587 / 0.590 / 0.589 / 0.588 (0.456 without).
     SIZE_STEP = 0.15
 
     def __init__(self):
@@ -205,8 +205,9 @@ class CorrelationFilter:
         """How much larger (a factor of the side) the target at (cx, cy) in ``frame`` is
         than a w x h box, by its pattern; None where the pattern is no witness.
 
-        The filter is asked about the box at its size and `SIZE_STEP` larger and smaller
-        (its patch then shows the target smaller or larger than it learnt it); the size
+        The filter is asked about the box `SIZE_STEP` larger and smaller (its patch then
+        shows the target smaller or larger than it learnt it), beside its last look at
+        the box's own size (`respond`, which must have been at this frame); the size
         whose response is clearest (the highest peak-to-sidelobe ratio) wins, between the
         three by a parabola through their ratios (SAMF's scale pool: Li and Zhu, "A scale
         adaptive kernel correlation filter tracker with feature integration", ECCV 2014
@@ -225,21 +226,24 @@ class CorrelationFilter:
         enough to move the box: on the dev set's grayscale footage, where the filter
         also carries the position, the sizes it chose lost the target (Dog1 0.73 -> 0.27,
         Car1 0.28 -> 0.14 AUC), while on colour footage it gains (all nineteen with the
-        cue forced on 0.531 -> 0.569, seven starts 0.514 -> 0.547)."""
+        cue forced on 0.531 -> 0.576, seven starts 0.514 -> 0.553)."""
         if not self._colour or self.psr < self._move_psr:
             return None
         n = self.SIZE
         frame = np.ascontiguousarray(frame)
         step = self.SIZE_STEP
         clarity = []
-        for factor in (1.0 - step, 1.0, 1.0 + step):
+        for factor in (1.0 - step, 1.0 + step):
             # The probe's own patch, spectrum and response: the last look stays as it was.
             _, _, psr = filter_response(frame, cx, cy, w * factor * self.CONTEXT / n,
                                         h * factor * self.CONTEXT / n, self._window, self._columns,
                                         self._probe_patch, self._probe_spectrum, self._num, self._den, self._reg,
                                         1.0, self.PSR_RADIUS, *self._plan, self._work, self._probe_response)
             clarity.append(float(psr))
-        smaller, same, larger = clarity
+        # The box's own size: the last look, about where the colours put the target (a
+        # probe there too gives the same figures within noise, at a third more cost).
+        smaller, larger = clarity
+        same = self.psr
         if same >= smaller and same >= larger:
             return (1.0 + step) ** _parabola(smaller, same, larger)
         return 1.0 - step if smaller > larger else 1.0 + step

@@ -67,13 +67,16 @@ from ..io.frames import as_bgr8, parse_box
 #: works").
 PATTERN_FILTER_DEFAULT = None
 
-#: Frames of at least this many pixels (960 x 540) get the pattern cue by default. The cue
-#: costs about 0.1 ms an update at 640 x 480 and 0.24 ms at 1280 x 720 (its 32 x 32 patch is
-#: read from a frame that is no longer in cache), while the per-frame budget, half of
-#: OpenCV's cvtColor + calcBackProject + CamShift on the same frames (~1.4 ms per megapixel
-#: here), grows with the frame: at 640 x 480 the cue would take a small target's update
-#: from 0.48x to 0.61x of OpenCV's time; at 1280 x 720 it takes it to 0.34x.
-PATTERN_AUTO_PIXELS = 960 * 540
+#: Frames of at least this many pixels (1024 x 576) get the pattern cue by default. The cue
+#: (its response, and on colour footage two more that size the box) costs a roughly fixed
+#: 0.1-0.17 ms an update (its patches are read from a frame no longer in cache), while the
+#: per-frame budget, half of OpenCV's cvtColor + calcBackProject + CamShift on the same
+#: frames (~1.4 ms per megapixel here), grows with the frame. A small target's update with
+#: the cue takes 0.75x OpenCV's time at 640 x 480 (0.48x without), 0.50-0.51x at 960 x 540
+#: (over the budget: the threshold was 960 x 540 until the size probes), 0.43x at
+#: 1024 x 576 and 0.28x at 1280 x 720. The dev set's figures are the same for any
+#: threshold from 720 x 400 up to 1280 x 720.
+PATTERN_AUTO_PIXELS = 1024 * 576
 
 
 class MeanShiftTracker:
