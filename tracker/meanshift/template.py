@@ -220,7 +220,8 @@ class CorrelationFilter:
         the learnt size for a 40 x 30 box and at 1.2 for an 11 x 8 one (the height follows
         the patch's spectrum, which the size changes), the ratio at 1.0 for both. With
         heights the dev set's tiny truck (truck4_1) grew onto roofs and was claimed there
-        in two of seven starts (false confidence over the seven 19.3 %, with ratios 16.3 %).
+        in two of seven starts (pooled false confidence over seven starts 19.3 % against
+        16.3 % with ratios, both measured with a third probe at the box's size).
 
         Only on colour footage, and only when the last response (`respond`) was clear
         enough to move the box: on the dev set's grayscale footage, where the filter
