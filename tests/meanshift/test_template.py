@@ -68,12 +68,17 @@ def gray_clip(n=60):
     return frames, np.array(boxes, float)
 
 
+def track_with_pattern(frames, first_box):
+    """The states and boxes of a tracker with the pattern cue on, over frames[1:]."""
+    t = MeanShiftTracker(pattern_filter=True)
+    t.init(frames[0], first_box)
+    states = [t.update(f) for f in frames[1:]]
+    return states, np.array([s.box for s in states])
+
+
 def test_gray_target_on_gray_ground_is_followed_with_the_pattern_cue():
     frames, truth = gray_clip()
-    t = MeanShiftTracker(pattern_filter=True)
-    t.init(frames[0], truth[0])
-    states = [t.update(f) for f in frames[1:]]
-    boxes = np.array([s.box for s in states])
+    _, boxes = track_with_pattern(frames, truth[0])
     overlap = iou(boxes, truth[1:])
     assert overlap.mean() >= 0.6
     assert (boxes[:, 2] * boxes[:, 3] <= 2 * 40 * 30).all()      # never balloons
@@ -148,10 +153,7 @@ def shrinking_colour_clip(n=60, shrink=0.6):
 
 def test_shrinking_target_among_its_colours_is_sized_by_its_pattern():
     frames, truth = shrinking_colour_clip()
-    t = MeanShiftTracker(pattern_filter=True)
-    t.init(frames[0], truth[0])
-    states = [t.update(f) for f in frames[1:]]
-    boxes = np.array([s.box for s in states])
+    states, boxes = track_with_pattern(frames, truth[0])
     area_ratio = boxes[:, 2] * boxes[:, 3] / (truth[1:, 2] * truth[1:, 3])
     # Sized by the colours alone the last box is 1.67 times the target's area (IoU 0.81).
     assert 0.75 <= area_ratio[-1] <= 1.33
