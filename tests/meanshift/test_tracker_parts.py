@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import tests.support.reference as ref
+from tracker import MeanShiftTracker
 from tracker.errors import InputError
 from tracker.meanshift.adaptation import (BrightnessProbe, edge_threshold, fit_size, frame_ellipse, moment_window,
                                           next_size, turned,
@@ -406,6 +407,28 @@ def test_redetector_finds_a_planted_target_and_nothing_without_it():
         (found.search.found.cx, found.search.found.cy))
     empty = redetector.search(scene(None, seed=3), lost, model, cue)
     assert empty.search is None and empty.closest < 0.6 and empty.gain == 1.0
+    # Told to look only where the target was last seen, it does not find it far away.
+    local_only = redetector.search(frame, lost._replace(whole_frame=False), model, cue)
+    assert local_only.search is None
+
+
+def test_lost_tracker_searches_the_whole_frame_every_other_frame_and_every_frame_after_a_seek(monkeypatch):
+    frames = [scene((60, 60))] + [scene(None, seed=k) for k in range(1, 6)]
+    t = MeanShiftTracker()
+    t.init(frames[0], (46, 46, 29, 29))
+    t.mark_lost()
+    asked = []
+    search = Redetector.search
+    monkeypatch.setattr(Redetector, "search", lambda self, frame, lost, *a: asked.append(lost.whole_frame)
+                        or search(self, frame, lost, *a))
+    for f in frames[1:]:
+        assert t.update(f).lost
+    assert asked == [True, False, True, False, True]
+    asked.clear()
+    t.expect_jump()
+    for f in frames[1:4]:
+        t.update(f)
+    assert asked == [True, True, True]
 
 
 def test_redetector_after_a_seek_also_tries_the_light_the_target_was_learnt_in():

@@ -1,6 +1,7 @@
 """Re-finding a lost target: where to look, and which candidate is the target again.
 
-While the target is lost nothing adapts; every frame the place it was last seen and the
+While the target is lost nothing adapts; every frame the place it was last seen, and
+every other frame (every frame after a seek; the tracker's ``WHOLE_FRAME_EVERY``) the
 densest target-like spots of the whole frame (at reduced resolution) are searched, and
 the target is taken back only on a clearly good match (`Confidence.acceptable`), so
 that background is never reported as the target. The `Redetector` is given a snapshot
@@ -46,6 +47,7 @@ class LostTarget(NamedTuple):
     typical_score: float   # how well it typically matched while tracked
     foreground0: float     # how target-like the first frame's box was
     scene_gain: float = 1.0   # after a seek: the scene's brightness relative to the first frame's
+    whole_frame: bool = True  # search the frame's densest spots too, not only where it was last seen
 
 
 class Redetection(NamedTuple):
@@ -200,17 +202,19 @@ class Redetector:
         return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._brightness.step)
 
     def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue) -> Redetection:
-        """Look where the target was last seen and at the frame's densest spots, under the
-        light it was last seen in (and, after a seek, also under the light it was learnt
-        in and the scene's: the frames sought to need not be lit like the last), each
-        candidate also at the gain that fits it best; the best acceptable match, if any.
-        Its ``search`` holds the current region of the local search."""
+        """Look where the target was last seen and (if ``lost.whole_frame``) at the frame's
+        densest spots, under the light it was last seen in (and, after a seek, also under
+        the light it was learnt in and the scene's: the frames sought to need not be lit
+        like the last), each candidate also at the gain that fits it best; the best
+        acceptable match, if any. Its ``search`` holds the current region of the local
+        search."""
         best, best_try, closest = None, None, 0.0
         rivals = []     # every acceptable match: the target is taken back only if one stands out
         start_gains, fit_gains = self.gains(lost)
         for gain in start_gains:
             tried = []
-            for start in [(lost.cx, lost.cy)] + self.starts(frame, lost.window, gain, cue):
+            starts = self.starts(frame, lost.window, gain, cue) if lost.whole_frame else []
+            for start in [(lost.cx, lost.cy)] + starts:
                 found = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0).found
                 try_ = (start, gain)
                 if not self._confidence.acceptable(found) and fit_gains \

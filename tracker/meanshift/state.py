@@ -85,6 +85,7 @@ class Track:
     score: float = 1.0
     lost: bool = False
     jumped: bool = False          # a seek: a match far from the last position is no surprise
+    lost_frames: int = 0          # frames searched since the target was lost
     typical_score: float = 1.0    # running mean of the similarity while tracked
     indistinct: int = 0           # frames in a row the match was no better than the surroundings'
     last_distinct: tuple = ()     # (cx, cy, w, h, angle) before that run began
@@ -152,12 +153,14 @@ class Track:
         """The target is gone: freeze everything where it was last seen."""
         self.lost = True
         self.indistinct = 0
+        self.lost_frames = 0
         self.score = score
         self.vx = self.vy = 0.0
 
     def missed(self, score) -> None:
         """Still lost; ``score`` is the best match seen, still not good enough."""
         self.score = score
+        self.lost_frames += 1
 
     def found_again(self) -> None:
         """Where a lost target was found again says nothing of its motion."""
@@ -167,6 +170,7 @@ class Track:
     def expect_jump(self) -> None:
         self.vx = self.vy = 0.0
         self.lost = True
+        self.lost_frames = 0
         self.jumped = True
 
     def result(self) -> TrackState:
