@@ -105,15 +105,16 @@ def test_filter_tells_a_grown_pattern_from_a_shrunk_one():
         answers[factor] = cf.size_change(seen, 160, 120, 40, 30)
     assert answers[0.83] < 0.95 and answers[1.2] > 1.05
     # Probing leaves the last look as it was: the spectrum `learn` reads, the response.
-    before = cf.response.copy(), cf.psr
+    before = cf._spectrum.copy(), cf.response.copy(), cf.psr, cf.peak
     cf.size_change(seen, 160, 120, 40, 30)
-    assert np.array_equal(cf.response, before[0]) and cf.psr == before[1]
+    assert np.array_equal(cf._spectrum, before[0]) and np.array_equal(cf.response, before[1])
+    assert (cf.psr, cf.peak) == before[2:]
 
 
 @pytest.mark.parametrize("w, h", [(40, 30), (11, 8)])
 def test_filter_sees_no_size_change_in_a_still_pattern(w, h):
-    """By the responses' clarity, not their peaks' height: on this texture the height
-    reads 0.96 for the 40 x 30 box and 1.15 for the 11 x 8 one."""
+    """By the responses' clarity, not their peaks' height: on this texture the heights
+    would answer 0.95 for the 40 x 30 box and a whole step up (1.15) for the 11 x 8 one."""
     frame = colour_texture((240, 320), 0)
     cf = CorrelationFilter()
     cf.init(frame, 160, 120, w, h, colour=True)

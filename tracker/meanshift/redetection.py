@@ -1,8 +1,10 @@
 """Re-finding a lost target: where to look, and which candidate is the target again.
 
 While the target is lost nothing adapts; every frame the place it was last seen, and
-every other frame (every frame after a seek; the tracker's ``WHOLE_FRAME_EVERY``) the
-densest target-like spots of the whole frame (at reduced resolution) are searched, and
+every other frame (every frame after a seek, until found; the tracker's
+``WHOLE_FRAME_EVERY``) the densest target-like spots of the whole frame (at reduced
+resolution) are searched (a frame that seeks no rivals takes the target back only where
+it vanished), and
 the target is taken back only on a clearly good match (`Confidence.acceptable`), so
 that background is never reported as the target. The `Redetector` is given a snapshot
 of the lost target (`LostTarget`) and returns what it found (`Redetection`); it changes
@@ -58,6 +60,11 @@ class Redetection(NamedTuple):
     closest: float         # the best similarity seen, acceptable or not
 
 
+def within_a_box(candidate, x, y, window: Window) -> bool:
+    """Is the candidate within a box (the square root of the window's area) of (x, y)?"""
+    return math.hypot(candidate.cx - x, candidate.cy - y) <= math.sqrt(window.w * window.h)
+
+
 def ambiguous(best, candidates, window: Window, margin: float, last=None) -> bool:
     """Is there a look-alike: an acceptable candidate more than a box (the square root of
     its area) away from the best that matches within ``margin`` as well? Then which one
@@ -72,7 +79,7 @@ def ambiguous(best, candidates, window: Window, margin: float, last=None) -> boo
     def away(c):
         return math.inf if last is None else math.hypot(c.cx - last[0], c.cy - last[1])
 
-    where_it_vanished = away(best) <= box
+    where_it_vanished = last is not None and within_a_box(best, *last, window)
     return any(math.hypot(c.cx - best.cx, c.cy - best.cy) > box and c.score >= best.score - margin
                and not (where_it_vanished and away(c) > away(best) + box) for c in candidates)
 
@@ -232,6 +239,10 @@ class Redetector:
                         best, best_try = found, try_
         if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin,
                                      None if lost.jumped else (lost.cx, lost.cy)):
+            return Redetection(None, lost.gain, closest)
+        if not lost.whole_frame and not within_a_box(best, lost.cx, lost.cy, lost.window):
+            # No rivals were sought: only a target found where it vanished is no guess
+            # (the exception `ambiguous` makes); one farther waits for a whole-frame search.
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
         # The search's buffers hold the last start's region: search the best one again (the

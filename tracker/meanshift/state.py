@@ -170,7 +170,6 @@ class Track:
     def expect_jump(self) -> None:
         self.vx = self.vy = 0.0
         self.lost = True
-        self.lost_frames = 0
         self.jumped = True
 
     def result(self) -> TrackState:

@@ -38,10 +38,10 @@ Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven star
 frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
-0.79, wakeboard7 0.61, wakeboard10 0.66). On all footage
+0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
-is 0.576 against 0.559 by default and 0.506 with colours alone (seven perturbed starts
-0.553 / 0.542 / 0.495), but it costs 0.1-0.17 ms of CPU an update at 640 x 480: the
+is 0.577 against 0.558 by default and 0.505 with colours alone (seven perturbed starts
+0.555 / 0.541 / 0.490), but it costs 0.1-0.17 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, forward DFT, filter, inverse DFT, peak and PSR) ~30 us
 in the tracker, on colour footage two more for the size, the merged score, the colour
 check of the move and learning the rest. That takes a small target's update from 0.48x
@@ -84,8 +84,9 @@ class CorrelationFilter:
 
     AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
     # Sizes the filter is asked about, either side of the box's (`size_change`; SAMF's
-    # scale pool). The dev set's five 1280 x 720 sequences: 0.05 / 0.1 / 0.15 / 0.2 / 0.25
-    # give a mean AUC of 0.523 / 0.587 / 0.590 / 0.589 / 0.588 (0.456 without).
+    # scale pool): 1 + SIZE_STEP times larger and smaller. The dev set's five 1280 x 720
+    # sequences: 0.05 / 0.1 / 0.15 / 0.2 / 0.25 give a mean AUC of 0.533 / 0.585 / 0.588 /
+    # 0.587 / 0.585 (0.456 without).
     SIZE_STEP = 0.15
 
     def __init__(self):
@@ -161,18 +162,25 @@ class CorrelationFilter:
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
         peak (1 where the target looks as it usually does): ``self.response``; its
         peak-to-sidelobe ratio: ``self.psr``."""
-        n = self.SIZE
         self._centre = (cx, cy)
-        self._step = (w * self.CONTEXT / n, h * self.CONTEXT / n)
-        frame = np.ascontiguousarray(frame)     # the kernel reads rows of 3W bytes (a no-op for frames)
-        i, j, psr = filter_response(frame, cx, cy, self._step[0], self._step[1], self._window, self._columns,
-                                    self._patch, self._spectrum, self._num, self._den, self._reg,
-                                    1.0 / self.typical_peak, self.PSR_RADIUS, *self._plan, self._work,
-                                    self.response)
-        self.psr = float(psr)
+        self._step = self._patch_step(w, h)
+        i, j, self.psr = self._look(frame, cx, cy, w, h, self._patch, self._spectrum, self.response)
         self._peak_index = (i, j)
         self.peak = self.to_frame(i, j)
         return self.response
+
+    def _patch_step(self, w, h):
+        """Frame pixels per patch pixel for a w x h box: the patch covers `CONTEXT` times it."""
+        return w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE
+
+    def _look(self, frame, cx, cy, w, h, patch, spectrum, response):
+        """`filter_response` about (cx, cy) for a w x h box into the given patch, spectrum
+        and response (in units of the typical peak): the peak's (i, j) and the PSR."""
+        frame = np.ascontiguousarray(frame)     # the kernel reads rows of 3W bytes (a no-op for frames)
+        i, j, psr = filter_response(frame, cx, cy, *self._patch_step(w, h), self._window, self._columns, patch,
+                                    spectrum, self._num, self._den, self._reg, 1.0 / self.typical_peak,
+                                    self.PSR_RADIUS, *self._plan, self._work, response)
+        return i, j, float(psr)
 
     def correct(self, frame, search: Search, window, model, local_search, foreground0) -> Search:
         """`search`, the mean-shift result, moved to the peak of the filter's and the
@@ -205,8 +213,8 @@ class CorrelationFilter:
         """How much larger (a factor of the side) the target at (cx, cy) in ``frame`` is
         than a w x h box, by its pattern; None where the pattern is no witness.
 
-        The filter is asked about the box `SIZE_STEP` larger and smaller (its patch then
-        shows the target smaller or larger than it learnt it), beside its last look at
+        The filter is asked about the box 1 + `SIZE_STEP` times larger and smaller (its
+        patch then shows the target smaller or larger than it learnt it), beside its last look at
         the box's own size (`respond`, which must have been at this frame); the size
         whose response is clearest (the highest peak-to-sidelobe ratio) wins, between the
         three by a parabola through their ratios (SAMF's scale pool: Li and Zhu, "A scale
@@ -227,27 +235,19 @@ class CorrelationFilter:
         enough to move the box: on the dev set's grayscale footage, where the filter
         also carries the position, the sizes it chose lost the target (Dog1 0.73 -> 0.27,
         Car1 0.28 -> 0.14 AUC), while on colour footage it gains (all nineteen with the
-        cue forced on 0.531 -> 0.576, seven starts 0.514 -> 0.553)."""
+        cue forced on 0.531 -> 0.577, seven starts 0.514 -> 0.555)."""
         if not self._colour or self.psr < self._move_psr:
             return None
-        n = self.SIZE
-        frame = np.ascontiguousarray(frame)
-        step = self.SIZE_STEP
-        clarity = []
-        for factor in (1.0 - step, 1.0 + step):
-            # The probe's own patch, spectrum and response: the last look stays as it was.
-            _, _, psr = filter_response(frame, cx, cy, w * factor * self.CONTEXT / n,
-                                        h * factor * self.CONTEXT / n, self._window, self._columns,
-                                        self._probe_patch, self._probe_spectrum, self._num, self._den, self._reg,
-                                        1.0, self.PSR_RADIUS, *self._plan, self._work, self._probe_response)
-            clarity.append(float(psr))
+        step = 1.0 + self.SIZE_STEP
+        # The probes' own patch, spectrum and response: the last look stays as it was.
+        smaller, larger = (self._look(frame, cx, cy, w * f, h * f, self._probe_patch, self._probe_spectrum,
+                                      self._probe_response)[2] for f in (1.0 / step, step))
         # The box's own size: the last look, about where the colours put the target (a
         # probe there too gives the same figures within noise, at a third more cost).
-        smaller, larger = clarity
         same = self.psr
         if same >= smaller and same >= larger:
-            return (1.0 + step) ** _parabola(smaller, same, larger)
-        return 1.0 - step if smaller > larger else 1.0 + step
+            return step ** _parabola(smaller, same, larger)
+        return 1.0 / step if smaller > larger else step
 
     def agrees(self, x, y, w, h) -> bool:
         """Is the last response's own peak within `AGREE` of a w x h box at frame point

@@ -16,7 +16,9 @@ target size:
    sizes 10 % either side of the current one in one pass over the pixels and taken at a
    fifth of the step per frame (while the match is poor, only if the new size restores
    it; growth past the first frame's area only if the larger box matches as well, while
-   the match is worse than usual or past ``GROW_CAP`` times that area); orientation
+   the match is worse than usual or past ``GROW_CAP`` times that area; with the pattern
+   cue on colour footage, the size its filter answers clearest, the fit's shape kept:
+   ``template.CorrelationFilter.size_change``); orientation
    from the second moments of the weights under the first frame's model, relative to
    the first frame, for elongated targets and clear turns only;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
@@ -26,8 +28,9 @@ target size:
    fail for ``INDISTINCT_FRAMES`` frames in a row at most (the box then goes back to
    where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
-   frame the last position and the densest target-like spots of the whole frame (at
-   reduced resolution) are tried until a candidate matches the model well again, and
+   frame the last position, and every other frame (every frame after a seek, until
+   found) also the densest target-like spots of the whole frame (at reduced
+   resolution), are tried until a candidate matches the model well again, and
    matches it clearly better than any look-alike found elsewhere (a target among others
    of its colours stays lost rather than be swapped for one of them).
 
@@ -113,7 +116,7 @@ class MeanShiftTracker:
         the colours together score best (Staple's fusion, ``template.py``). None (the
         default): when the first frame is grayscale (`looks_gray`), where colour tells
         least, or has `PATTERN_AUTO_PIXELS` or more, where its cost fits the speed budget;
-        on all footage it gains about 0.013 AUC on the dev set but costs 0.08 ms an
+        on all footage it gains about 0.017 AUC on the dev set but costs 0.1-0.17 ms an
         update, over the speed budget for small targets at 640 x 480 (see ``template.py``).
     """
 
@@ -123,12 +126,13 @@ class MeanShiftTracker:
     RING_PIXELS = 4800      # background ring samples counted per frame, about
     GLOBAL_PIXELS = 160 * 120
     GLOBAL_CANDIDATES = 4   # densest spots of the frame tried while the target is lost
-    # ...in every this many frames while lost (every frame after a seek); the place it was
-    # last seen, in every frame. A whole-frame search costs about 0.3 ms, and a lost target
-    # re-appearing elsewhere is taken back a frame later at most: over the dev set the
-    # figures are the same (every 2nd frame: 0.5597, seven starts 0.5424, against 0.5592 /
-    # 0.5420 every frame; every 3rd: 0.5613 / 0.5417, but false confidence 20.4 %), and
-    # tracking all nineteen takes 11 % less time (2.73 s against 3.08 s, four runs each).
+    # ...in every this many frames while lost (every frame after a seek, until found); the
+    # place it was last seen, in every frame (a target found there is no guess; one found
+    # farther, on a frame that sought no rivals, waits for the next whole-frame search). A
+    # whole-frame search costs about 0.3 ms: every 2nd frame, the nineteen dev sequences
+    # are tracked in 11 % less time (2.73 s against 3.08 s, four alternating runs), mean
+    # AUC 0.5582, seven starts 0.5412, against 0.5587 / 0.5431 every frame (a difference
+    # within the noise of a few thousandths); every 3rd frame: 0.5495 / 0.5379.
     WHOLE_FRAME_EVERY = 2
     # Background ring: the box grown by this factor per side, minus the box; the search
     # region is the same area.
@@ -389,7 +393,8 @@ class MeanShiftTracker:
                           track.foreground0, scene_gain, whole_frame)
         found = self._redetector.search(frame, lost, model, self._cue)
         if found.search is None:
-            track.missed(found.closest)
+            # The score shown while lost: the best match of the last whole-frame search.
+            track.missed(found.closest if whole_frame else track.score)
             return
         model.set_gain(found.gain)
         self._follow(found.search)
@@ -403,14 +408,15 @@ class MeanShiftTracker:
         track.move_to(found.cx, found.cy, self.VELOCITY_DAMPING)
         occluded = found.score < track.typical_score - self.OCCLUSION_DROP
         pattern = self._template if pattern_frame is not None else None
+        # The pattern's size is asked of the filter that placed the box, before it learns.
+        pattern_size = None if pattern is None or not self.adapt_scale else pattern.size_change(
+            pattern_frame, found.cx, found.cy, *track.bounds())
         if pattern is not None and not occluded and track.indistinct == 0:
             # Taught only where its own peak is on the final box (``template.py``).
             if pattern.agrees(found.cx, found.cy, track.w, track.h):
                 pattern.learn(found.cx, found.cy)
         track.note_score(found.score, self.SCORE_MEMORY)
         if self.adapt_scale:
-            pattern_size = None if pattern is None else pattern.size_change(pattern_frame, found.cx, found.cy,
-                                                                             *track.bounds())
             self._adapt_size(found, view, weights, occluded, pattern_size)
         if self.adapt_angle:
             self._adapt_angle(view)
