@@ -70,16 +70,16 @@ from ..io.frames import as_bgr8, parse_box
 #: works").
 PATTERN_FILTER_DEFAULT = None
 
-#: Frames of at least this many pixels (1024 x 576) get the pattern cue by default. The cue
-#: (its response, and on colour footage two more that size the box) costs a roughly fixed
-#: 0.1-0.17 ms an update (its patches are read from a frame no longer in cache), while the
-#: per-frame budget, half of OpenCV's cvtColor + calcBackProject + CamShift on the same
-#: frames (~1.4 ms per megapixel here), grows with the frame. A small target's update with
-#: the cue takes 0.75x OpenCV's time at 640 x 480 (0.48x without), 0.50-0.51x at 960 x 540
-#: (over the budget: the threshold was 960 x 540 until the size probes), 0.43x at
-#: 1024 x 576 and 0.28x at 1280 x 720. The dev set's figures are the same for any
-#: threshold from 720 x 400 up to 1280 x 720.
-PATTERN_AUTO_PIXELS = 1024 * 576
+#: Frames of at least this many pixels (1280 x 720, HD) get the pattern cue by default. The
+#: cue (its response, and on colour footage two more that size the box) costs a roughly
+#: fixed 0.1-0.17 ms an update (its patches are read from a frame no longer in cache),
+#: while the per-frame budget, half of OpenCV's cvtColor + calcBackProject + CamShift on the
+#: same frames (~1.4 ms per megapixel here), grows with the frame. A small target's update
+#: with the cue takes 0.75x OpenCV's time at 640 x 480 (0.48x without), 0.50-0.51x at
+#: 960 x 540 (the threshold until the size probes), 0.43-0.52x at 1024 x 576 (too close to
+#: the budget on a busy machine) and 0.21-0.33x at 1280 x 720. The dev set's figures are
+#: the same for any threshold from 720 x 400 up to 1280 x 720.
+PATTERN_AUTO_PIXELS = 1280 * 720
 
 
 class MeanShiftTracker:
