@@ -60,12 +60,7 @@ class Redetection(NamedTuple):
     closest: float         # the best similarity seen, acceptable or not
 
 
-def within_a_box(candidate, x, y, window: Window) -> bool:
-    """Is the candidate within a box (the square root of the window's area) of (x, y)?"""
-    return math.hypot(candidate.cx - x, candidate.cy - y) <= math.sqrt(window.w * window.h)
-
-
-def ambiguous(best, candidates, window: Window, margin: float, last=None) -> bool:
+def ambiguous(best, candidates, window: Window, margin: float, last=None, all_sought: bool = True) -> bool:
     """Is there a look-alike: an acceptable candidate more than a box (the square root of
     its area) away from the best that matches within ``margin`` as well? Then which one
     is the target is a guess, and a lost target stays lost rather than be swapped
@@ -73,13 +68,17 @@ def ambiguous(best, candidates, window: Window, margin: float, last=None) -> boo
     best is within a box of where the target was last seen, ``last`` (frame point; None
     after a seek), and the look-alike a box farther: a target found again where it
     vanished is no guess (DAT weighs candidates by such a motion prior: Possegger et al.,
-    "In defense of color-based model-free tracking", CVPR 2015)."""
+    "In defense of color-based model-free tracking", CVPR 2015). Where look-alikes were
+    not sought (``all_sought`` False: only the place it was last seen was searched), only
+    a best found where the target vanished can be told from one."""
     box = math.sqrt(window.w * window.h)
 
     def away(c):
         return math.inf if last is None else math.hypot(c.cx - last[0], c.cy - last[1])
 
-    where_it_vanished = last is not None and within_a_box(best, *last, window)
+    where_it_vanished = away(best) <= box
+    if not all_sought and not where_it_vanished:
+        return True
     return any(math.hypot(c.cx - best.cx, c.cy - best.cy) > box and c.score >= best.score - margin
                and not (where_it_vanished and away(c) > away(best) + box) for c in candidates)
 
@@ -237,12 +236,10 @@ class Redetector:
                     rivals.append(found)
                     if best is None or found.score > best.score:
                         best, best_try = found, try_
+        # Without a whole-frame search no rivals were sought: a target found away from
+        # where it vanished waits for the next one.
         if best is None or ambiguous(best, rivals, lost.window, self._search.jump_margin,
-                                     None if lost.jumped else (lost.cx, lost.cy)):
-            return Redetection(None, lost.gain, closest)
-        if not lost.whole_frame and not within_a_box(best, lost.cx, lost.cy, lost.window):
-            # No rivals were sought: only a target found where it vanished is no guess
-            # (the exception `ambiguous` makes); one farther waits for a whole-frame search.
+                                     None if lost.jumped else (lost.cx, lost.cy), lost.whole_frame):
             return Redetection(None, lost.gain, closest)
         start, gain = best_try
         # The search's buffers hold the last start's region: search the best one again (the
