@@ -431,6 +431,31 @@ def test_lost_tracker_searches_the_whole_frame_every_other_frame_and_every_frame
     assert asked == [True, True, True]
 
 
+def test_a_target_lost_for_long_is_sought_in_the_whole_frame_less_often_and_every_frame_after_a_seek(monkeypatch):
+    frames = [scene((60, 60))] + [scene(None, seed=k) for k in range(1, 4)]
+    t = MeanShiftTracker()
+    t.init(frames[0], (46, 46, 29, 29))
+    t.mark_lost()
+    asked = []
+    search = Redetector.search
+    monkeypatch.setattr(Redetector, "search", lambda self, frame, lost, *a: asked.append(lost.whole_frame)
+                        or search(self, frame, lost, *a))
+    n = t.LONG_LOST + 3 * t.WHOLE_FRAME_EVERY_LONG_LOST
+    for k in range(n):
+        assert t.update(frames[1 + k % 3]).lost
+    every = t.WHOLE_FRAME_EVERY
+    assert asked[:t.LONG_LOST] == [k % every == 0 for k in range(t.LONG_LOST)]
+    # Lost that long, one frame in WHOLE_FRAME_EVERY_LONG_LOST (fewer than before).
+    later = asked[t.LONG_LOST:]
+    assert later == [k % t.WHOLE_FRAME_EVERY_LONG_LOST == 0 for k in range(t.LONG_LOST, n)]
+    assert 0 < sum(later) < len(later) / every
+    asked.clear()
+    t.expect_jump()
+    for f in frames[1:4]:
+        t.update(f)
+    assert asked == [True, True, True]
+
+
 def test_redetector_after_a_seek_also_tries_the_light_the_target_was_learnt_in():
     search = new_search()
     model, cue, foreground0 = learn_target(scene((60, 60)), 60.0, 60.0, 29.0, 29.0, search)

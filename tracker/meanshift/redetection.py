@@ -2,7 +2,8 @@
 
 While the target is lost nothing adapts; every frame the place it was last seen, and
 every other frame (every frame after a seek, until found; the tracker's
-``WHOLE_FRAME_EVERY``) the densest target-like spots of the whole frame (at reduced
+``WHOLE_FRAME_EVERY``, and ``WHOLE_FRAME_EVERY_LONG_LOST`` once it has been lost for
+``LONG_LOST`` frames) the densest target-like spots of the whole frame (at reduced
 resolution) are searched (a frame that seeks no rivals takes the target back only where
 it vanished), and
 the target is taken back only on a clearly good match (`Confidence.acceptable`), so

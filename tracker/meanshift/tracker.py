@@ -29,7 +29,8 @@ target size:
    where the run began). When any fails the target is lost:
    nothing adapts, the reported box stays where the target was last seen, and every
    frame the last position, and every other frame (every frame after a seek, until
-   found) also the densest target-like spots of the whole frame (at reduced
+   found; every fourth once lost for ``LONG_LOST`` frames) also the densest
+   target-like spots of the whole frame (at reduced
    resolution), are tried until a candidate matches the model well again, and
    matches it clearly better than any look-alike found elsewhere (a target among others
    of its colours stays lost rather than be swapped for one of them).
@@ -134,6 +135,15 @@ class MeanShiftTracker:
     # AUC 0.5582, seven starts 0.5412, against 0.5587 / 0.5431 every frame (a difference
     # within the noise of a few thousandths); every 3rd frame: 0.5495 / 0.5379.
     WHOLE_FRAME_EVERY = 2
+    # A target lost for LONG_LOST frames (2 s of 30 fps video) is one the search has not
+    # found in 30 tries: from then on the whole frame is searched every
+    # WHOLE_FRAME_EVERY_LONG_LOST frames, a few frames' delay in taking it back. Long losses
+    # are most of the lost frames (Car1 is lost for 700 frames): the nineteen are
+    # tracked in 4 % less time (1.69 s against 1.77 s, medians of ten alternating runs),
+    # mean AUC and seven starts unchanged (0.5580 / 0.5412 against 0.5582 / 0.5412; after 45
+    # frames 0.5522 / 0.5396, every 6th after 60 0.5580 / 0.5410).
+    LONG_LOST = 60
+    WHOLE_FRAME_EVERY_LONG_LOST = 4
     # Background ring: the box grown by this factor per side, minus the box; the search
     # region is the same area.
     CONTEXT = 3.5
@@ -388,7 +398,8 @@ class MeanShiftTracker:
         track, model = self._track, self._model
         # After a seek, the scene's light relative to the first frame's (see `Redetector.gains`).
         scene_gain = scene_brightness(frame) / max(track.brightness0, 1.0) if track.jumped else 1.0
-        whole_frame = track.jumped or track.lost_frames % self.WHOLE_FRAME_EVERY == 0
+        every = self.WHOLE_FRAME_EVERY if track.lost_frames < self.LONG_LOST else self.WHOLE_FRAME_EVERY_LONG_LOST
+        whole_frame = track.jumped or track.lost_frames % every == 0
         lost = LostTarget(track.cx, track.cy, track.window, model.gain, track.jumped, track.typical_score,
                           track.foreground0, scene_gain, whole_frame)
         found = self._redetector.search(frame, lost, model, self._cue)
