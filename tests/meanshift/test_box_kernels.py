@@ -68,7 +68,7 @@ def test_densest_windows_are_disjoint_and_ordered():
     weights[30:40, 50:60] += 0.8
     weights[30:40, 5:15] += 0.6
     out = np.empty((4, 3))
-    n = densest_windows(weights, 10, 10, np.empty((51, 71)), 4, out)
+    n = densest_windows(weights, 10, 10, np.empty((51, 71)), 4, out, np.empty(50 * 70))
     assert n == 4
     assert [tuple(out[i, :2]) for i in range(3)] == [(14.5, 9.5), (54.5, 34.5), (9.5, 34.5)]
     assert np.all(np.diff(out[:n, 2]) <= 0)
@@ -77,6 +77,40 @@ def test_densest_windows_are_disjoint_and_ordered():
     y, x = np.unravel_index(np.argmax(sums), sums.shape)
     assert (x + 4.5, y + 4.5) == tuple(out[0, :2])
     assert out[0, 2] == pytest.approx(sums.max(), rel=1e-5)
+
+
+def slow_densest_windows(weights, win_w, win_h, count):
+    """Greedy, by brute force: each next window the one of largest weight (the first in
+    row order among equals, and more than 0) whose centre is less than a window from
+    none taken on both axes."""
+    h, w = weights.shape
+    sums = np.array([[weights[y:y + win_h, x:x + win_w].astype(np.float64).sum() for x in range(w - win_w + 1)]
+                     for y in range(h - win_h + 1)])
+    taken = []
+    for _ in range(count):
+        best, at = 0.0, None
+        for y in range(sums.shape[0]):
+            for x in range(sums.shape[1]):
+                if any(abs(x - tx) < win_w and abs(y - ty) < win_h for tx, ty in taken):
+                    continue
+                if sums[y, x] > best:
+                    best, at = sums[y, x], (x, y)
+        if at is None:
+            break
+        taken.append(at)
+    return [(x + (win_w - 1) / 2, y + (win_h - 1) / 2) for x, y in taken]
+
+
+@pytest.mark.parametrize("seed, win", [(0, (3, 3)), (1, (5, 2)), (2, (1, 1)), (3, (7, 9)), (4, (12, 8))])
+def test_densest_windows_match_the_greedy_reference(seed, win):
+    rng = np.random.default_rng(seed)
+    weights = (rng.random((24, 30)) ** 4).astype(np.float32)
+    weights[rng.random(weights.shape) < 0.3] = 0.0
+    out = np.full((6, 3), np.nan)
+    n = densest_windows(weights, *win, np.empty((25, 31)), 6, out, np.full(24 * 30, 7.0))
+    want = slow_densest_windows(weights, *win, 6)
+    assert n == len(want) > 1
+    assert [tuple(out[i, :2]) for i in range(n)] == want
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 7), (2, 5), (3, 4), (23, 31), (24, 31)])

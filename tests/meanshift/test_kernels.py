@@ -581,3 +581,28 @@ def test_ratio_table_is_zero_where_the_target_has_no_colour():
     assert (table[q == 0] == 0).all()
     assert target == pytest.approx(float(q @ want), rel=1e-12)
     assert background == pytest.approx(float(b @ want), rel=1e-12)
+
+
+@pytest.mark.parametrize("case", KERNEL_CASES)
+def test_binned_scores_match_reference_bins_and_scores_at_each_gain(case):
+    """One box of a window (a strided view, as the brightness probe passes) binned at
+    several gains and scored against a model in one call: each score is the reference
+    bin map's Epanechnikov histogram's Bhattacharyya coefficient with the model."""
+    from tracker.meanshift._colour_kernels import bin_tables, binned_scores, block_marks
+    nbins, ranges, lows = np.array([8, 8, 8]), np.array([256.0, 256.0, 256.0]), np.array([0, 0, 0])
+    image = smooth_bgr(7, (70, 90))
+    window = image[5:5 + 45, 7:7 + 55]                     # not contiguous
+    gains = [0.75, 1.0, 1.125, 1.25]         # whole-numbered scaled ranges, as the reference takes
+    tables = np.stack([bin_tables(nbins, ranges * g, lows, np.empty((3, 256), np.int32)) for g in gains])
+    q = np.random.default_rng(2).dirichlet(np.ones(512))
+    bins = np.full(window.shape[:2], 7, np.int32)
+    hist = np.full(512, 3.0)
+    out = np.full(len(gains), -1.0)
+    binned_scores(window, tables, *case, bins, hist, q, block_marks(512), out)
+    for k, g in enumerate(gains):
+        want_bins = ref.quantize(np.ascontiguousarray(window), nbins, ranges * g, lows)
+        want_hist, _ = ref.epanechnikov_histogram(want_bins, *case, 512)
+        assert out[k] == pytest.approx(ref.bhattacharyya(want_hist, q), rel=1e-12, abs=1e-15)
+    np.testing.assert_array_equal(bins, want_bins)           # the scratch holds the last bin map
+    if out.any():                                            # (a box off the window scores 0 at any gain)
+        assert len(set(np.round(out, 9))) > 1                # the gains bin the box differently

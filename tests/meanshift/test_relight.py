@@ -11,6 +11,7 @@ from tracker.meanshift.adaptation import BrightnessProbe, gain_ladder, scene_bri
 from tracker.meanshift.colour import ColourQuantizer
 from tracker.meanshift.model import TargetModel, box_histogram
 from tracker.meanshift.region import Region
+from tracker.meanshift.state import Window
 
 
 def test_gain_ladder_spans_its_ends_in_steps_no_larger_than_asked():
@@ -50,6 +51,6 @@ def test_fit_finds_the_light_a_box_was_dimmed_or_brightened_by(k):
         return model.score(bins, seen, u, v, 60, 50, 0.0)
 
     probe = BrightnessProbe(SPACE, 0.03, 0.005, (0.2, 5.0))
-    gain, score = probe.fit(seen, 80, 60, (60.0, 50.0), gain_ladder(0.5, 2.0, 0.03), score_of)
+    gain, score = probe.fit(seen, 80, 60, Window(60.0, 50.0, 0.0), gain_ladder(0.5, 2.0, 0.03), model)
     assert abs(math.log(gain / k)) <= math.log(1.03) + 1e-9
     assert score > 0.9 > 0.5 > score_of(quantizer.bin_map(lit, 1.0), 80, 60)

@@ -283,8 +283,7 @@ def test_brightness_probe_follows_a_dimmer_scene_and_keeps_a_steady_one():
         r = Region(img, 0, 0, 1.0, 1.0)
         b = quantizer.bin_map(img, gain).copy()
         score = model.score(b, r, 80, 60, 100, 80, 0.0)
-        return probe.best_gain(r, 80, 60, (100.0, 80.0), gain, score,
-                               lambda bins, u, v: model.score(bins, r, u, v, 100, 80, 0.0))
+        return probe.best_gain(r, 80, 60, Window(100.0, 80.0, 0.0), gain, score, model)
 
     assert gain_for(image, 1.0) == 1.0
     dimmer = np.clip(np.rint(image * 0.97), 0, 255).astype(np.uint8)

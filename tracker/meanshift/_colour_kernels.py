@@ -215,6 +215,19 @@ def kernel_score(bin_map, cx, cy, half_w, half_h, theta, hist, q, marks=None):
 
 
 @njit(cache=True, nogil=True)
+def binned_scores(image, tables, cx, cy, half_w, half_h, theta, bins, hist, q, marks, out):
+    """The `kernel_score` of one box of ``image`` binned through each of ``tables`` (k x 3
+    x 256, `bin_tables`) in turn, into ``out[k]``: a brightness probe's gains in one call
+    rather than a bin map and a score per gain, each from Python. ``bins`` (the image's
+    height x width, int32) is scratch; ``hist`` is left holding the last binning's
+    histogram. Bit for bit `lookup_bins` then `kernel_score`."""
+    for k in range(tables.shape[0]):
+        lookup_bins(image, tables[k], bins)
+        out[k] = kernel_score(bins, cx, cy, half_w, half_h, theta, hist, q, marks)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
                    inner_x0, inner_y0, inner_x1, inner_y1, hist, step=1, marks=None):
     """Plain histogram of the pixels inside the outer box but outside the inner one.

@@ -284,35 +284,35 @@ def best_box_size(weights, cx, cy, w, h, theta, factors, tau, cells):
 
 
 @njit(cache=True, nogil=True)
-def densest_windows(weights, win_w, win_h, integral, count, out):
+def densest_windows(weights, win_w, win_h, integral, count, out, sums):
     """Centres of up to ``count`` densest ``win_w`` x ``win_h`` windows that do not overlap
     one another (each next one is the densest clear of those already taken).
 
     Fills ``out`` ((count, 3) float64: cx, cy, weight) and returns how many were found;
     candidates for re-finding a lost target, which need not be the single densest spot.
+    ``sums`` is float64 scratch of at least (h - win_h + 1) * (w - win_w + 1) entries:
+    every window's weight is summed once there, and a window taken rules out (sets to -1)
+    the windows that overlap it, so that each next one is a scan for the largest
+    (the first of equals in row order, as scanning the sums of the clear windows is).
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
     win_h = max(1, min(win_h, h))
     summed_area(weights, integral)
+    ny, nx = h - win_h + 1, w - win_w + 1
+    grid = sums[:ny * nx].reshape(ny, nx)
+    for y in range(ny):
+        for x in range(nx):
+            grid[y, x] = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
+                          - integral[y + win_h, x] + integral[y, x])
     found = 0
     for n in range(count):
         best = 0.0
         bx = by = -1
-        for y in range(h - win_h + 1):
-            for x in range(w - win_w + 1):
-                clear = True
-                for m in range(found):
-                    if (abs(x + (win_w - 1) * 0.5 - out[m, 0]) < win_w
-                            and abs(y + (win_h - 1) * 0.5 - out[m, 1]) < win_h):
-                        clear = False
-                        break
-                if not clear:
-                    continue
-                s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
-                     - integral[y + win_h, x] + integral[y, x])
-                if s > best:
-                    best = s
+        for y in range(ny):
+            for x in range(nx):
+                if grid[y, x] > best:
+                    best = grid[y, x]
                     bx, by = x, y
         if bx < 0:
             break
@@ -320,4 +320,8 @@ def densest_windows(weights, win_w, win_h, integral, count, out):
         out[found, 1] = by + (win_h - 1) * 0.5
         out[found, 2] = best
         found += 1
+        # The windows overlapping this one: centres less than a window apart on both axes.
+        for y in range(max(by - win_h + 1, 0), min(by + win_h, ny)):
+            for x in range(max(bx - win_w + 1, 0), min(bx + win_w, nx)):
+                grid[y, x] = -1.0
     return found

@@ -24,7 +24,9 @@ import numpy as np
 
 from ._meanshift_kernels import best_box_size, window_moments
 from .camshift import Ellipse, ellipse_from_moments
+from .buffers import Scratch
 from .colour import ColourQuantizer, ColourSpace
+from .model import TargetModel
 from .region import Region
 from .state import Window
 
@@ -171,19 +173,21 @@ class BrightnessProbe:
     def __init__(self, space: ColourSpace, step: float, margin: float, limits):
         self.step, self.margin, self.limits = step, margin, limits
         self._quantizer = ColourQuantizer(space)
+        self._bins = Scratch(np.int32)         # the window's bin map, `binned_scores`' scratch
+        self._stacks = {}                      # gains -> their bin tables, stacked (`_tables`)
+        self._scores_out = np.empty(0)
 
-    def best_gain(self, region: Region, u, v, bounds, gain, score, score_of) -> float:
-        """The gain to bin the next frames at, for a target at region point (u, v) whose
-        upright size is ``bounds`` (frame pixels), matching with ``score`` at ``gain``.
-        ``score_of(bins, u, v)`` scores a bin map of the box's window with the box at (u, v)."""
+    def best_gain(self, region: Region, u, v, window: Window, gain, score, model: TargetModel) -> float:
+        """The gain to bin the next frames at, for the target ``window`` at region point
+        (u, v), matching ``model`` with ``score`` at ``gain``."""
         best_gain, best_score = gain, score + self.margin
-        for candidate_gain, candidate in self._scores(region, u, v, bounds,
-                                                      (gain / (1 + self.step), gain * (1 + self.step)), score_of):
+        for candidate_gain, candidate in self._scores(region, u, v, window,
+                                                      (gain / (1 + self.step), gain * (1 + self.step)), model):
             if candidate > best_score:
                 best_gain, best_score = candidate_gain, candidate
         return best_gain
 
-    def fit(self, region: Region, u, v, bounds, gains, score_of) -> tuple[float, float]:
+    def fit(self, region: Region, u, v, window: Window, gains, model: TargetModel) -> tuple[float, float]:
         """The gain among ``gains`` (within the limits) at which the box (see `best_gain`)
         matches best, and that match. Of gains that match as well (to within the margin:
         a flat colour matches a whole bin's worth of gains), the middle one: the light may
@@ -191,23 +195,40 @@ class BrightnessProbe:
         # Clamped first: rungs past a limit are that limit, counted once (several copies
         # would pull the middle of the ties towards it).
         clamped = sorted({min(max(g, self.limits[0]), self.limits[1]) for g in gains})
-        scored = self._scores(region, u, v, bounds, clamped, score_of)
+        scored = self._scores(region, u, v, window, clamped, model)
         if not scored:
             return None, -1.0
         best_score = max(score for _, score in scored)
         tied = [(g, score) for g, score in scored if score >= best_score - self.margin]
         return tied[len(tied) // 2]
 
-    def _scores(self, region: Region, u, v, bounds, gains, score_of) -> list[tuple[float, float]]:
-        """(gain, score) of the box binned at each of ``gains`` (clamped to the limits)."""
-        bw, bh = bounds
+    def _scores(self, region: Region, u, v, window: Window, gains, model: TargetModel) -> list[tuple[float, float]]:
+        """(gain, score) of the box binned at each of ``gains`` (clamped to the limits):
+        its window's pixels binned and scored at every gain in one kernel call."""
+        if not gains:
+            return []
+        bw, bh = window.bounds()
         hw, hh = bw / region.step_x / 2, bh / region.step_y / 2
         H, W = region.image.shape[:2]
         x0, y0 = min(max(int(u - hw), 0), W - 1), min(max(int(v - hh), 0), H - 1)
         x1, y1 = max(int(math.ceil(u + hw)) + 1, x0 + 1), max(int(math.ceil(v + hh)) + 1, y0 + 1)
-        window = region.image[y0:y1, x0:x1]
-        scored = []
-        for gain in gains:
-            gain = min(max(gain, self.limits[0]), self.limits[1])
-            scored.append((gain, score_of(self._quantizer.bin_map(window, gain), u - x0, v - y0)))
-        return scored
+        pixels = self._quantizer.converted(region.image[y0:y1, x0:x1])
+        gains = tuple(min(max(gain, self.limits[0]), self.limits[1]) for gain in gains)
+        if self._scores_out.size < len(gains):
+            self._scores_out = np.empty(len(gains))
+        scores = model.binned_scores(pixels, self._tables(gains), region, u - x0, v - y0, window.w, window.h,
+                                     window.angle, self._bins.take(pixels.shape[:2]), self._scores_out[:len(gains)])
+        return list(zip(gains, scores.tolist()))
+
+    #: Stacks of bin tables kept: a tracked target's probe asks for the same two gains
+    #: frame after frame while the light holds.
+    KEPT_STACKS = 4
+
+    def _tables(self, gains) -> np.ndarray:
+        """The bin tables of ``gains``, stacked (k x 3 x 256) as `binned_scores` takes them."""
+        stack = self._stacks.get(gains)
+        if stack is None:
+            if len(self._stacks) >= self.KEPT_STACKS:
+                del self._stacks[next(iter(self._stacks))]     # the oldest
+            stack = self._stacks[gains] = np.stack([self._quantizer.tables_at(g) for g in gains])
+        return stack

@@ -89,7 +89,7 @@ class ColourQuantizer:
         self._nbins = np.array(space.nbins, np.int64)
         self._ranges = np.array(space.ranges, np.float64)
         self._scaled_ranges = self._ranges.copy()
-        self._tables = {}       # gain -> its bin tables (see `_tables_at`)
+        self._tables = {}       # gain -> its bin tables (see `tables_at`)
         self._lows = np.array(space.lows, np.int64)
         self._bins = np.empty(0, np.int32)
         self._converted = np.empty(0, np.uint8)
@@ -105,20 +105,26 @@ class ColourQuantizer:
         if self._bins.size < h * w:
             self._bins = np.empty(h * w, np.int32)
         out = self._bins[: h * w].reshape(h, w)
-        if self.space.conversion is not None:
-            if self._converted.size < h * w * 3:
-                self._converted = np.empty(h * w * 3, np.uint8)
-            conv = self._converted[: h * w * 3].reshape(h, w, 3)
-            cv2.cvtColor(image, self.space.conversion, dst=conv)
-            image = conv
-        return lookup_bins(image, self._tables_at(gain), out)
+        return lookup_bins(self.converted(image), self.tables_at(gain), out)
+
+    def converted(self, image: np.ndarray) -> np.ndarray:
+        """``image`` (uint8 BGR) in the colour space's channels: itself for BGR, else a
+        view of a reused buffer (valid until the next call)."""
+        if self.space.conversion is None:
+            return image
+        h, w = image.shape[:2]
+        if self._converted.size < h * w * 3:
+            self._converted = np.empty(h * w * 3, np.uint8)
+        conv = self._converted[: h * w * 3].reshape(h, w, 3)
+        cv2.cvtColor(image, self.space.conversion, dst=conv)
+        return conv
 
     #: Gains whose bin tables are kept. A tracker bins at its gain and the brightness
     #: probe at one step either side, the same few gains frame after frame: their tables
     #: (768 entries, a third of the cost of binning a target's box) are made once.
     KEPT_TABLES = 4
 
-    def _tables_at(self, gain: float) -> np.ndarray:
+    def tables_at(self, gain: float) -> np.ndarray:
         """`bin_tables` of the bin edges scaled by ``gain`` (see `bin_map`)."""
         lut = self._tables.get(gain)
         if lut is None:

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from ._colour_kernels import (bhattacharyya, blend_into, block_marks, kernel_histogram, kernel_score,
-                              ring_histogram)
+from ._colour_kernels import (bhattacharyya, binned_scores, blend_into, block_marks, kernel_histogram,
+                              kernel_score, ring_histogram)
 from .colour import ColourSpace, colour_space
 
 
@@ -104,6 +104,14 @@ class TargetModel:
         similarity = kernel_score(bins, u, v, w / region.step_x / 2, h / region.step_y / 2,
                                   math.radians(angle), self._candidate, self.q, self._marks)
         return self._candidate, float(similarity)
+
+    def binned_scores(self, pixels, tables, region, u, v, w, h, angle, bins, out) -> np.ndarray:
+        """`score` of the box (as in `measure`) at (u, v) of ``pixels``, a window of the
+        region's pixels in the colour space's channels ((u, v) in the window's pixel
+        coordinates), binned through each of ``tables`` (k x 3 x 256) in turn: ``out[k]``,
+        all in one kernel. ``bins`` is scratch of the window's height and width."""
+        return binned_scores(pixels, tables, u, v, w / region.step_x / 2, h / region.step_y / 2,
+                             math.radians(angle), bins, self._candidate, self.q, self._marks, out)
 
     def background_similarity(self) -> float:
         """Bhattacharyya coefficient of the background model and the target model: the

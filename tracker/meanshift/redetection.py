@@ -122,6 +122,7 @@ class Redetector:
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
         self._integral = Scratch(np.float64)
+        self._sums = Scratch(np.float64)       # every window's weight (`densest_windows`)
         self._candidates = np.empty((global_candidates, 3))
 
     def starts(self, frame, window: Window, gain, cue: Cue) -> list[tuple[float, float]]:
@@ -136,7 +137,8 @@ class Redetector:
         win_w = max(1, int(round(bw / region.step_x)))
         win_h = max(1, int(round(bh / region.step_y)))
         integral = self._integral.take((bins.shape[0] + 1, bins.shape[1] + 1))
-        n = densest_windows(weights, win_w, win_h, integral, len(self._candidates), self._candidates)
+        n = densest_windows(weights, win_w, win_h, integral, len(self._candidates), self._candidates,
+                            self._sums.take((bins.shape[0] * bins.shape[1],)))
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
 
     def relight(self, frame, found, window: Window, gain, gains, model: TargetModel, cue: Cue,
@@ -159,9 +161,7 @@ class Redetector:
         view = self._search.look(frame, cx, cy, *window.bounds(),
                                  sampling(window.w, window.h, self._search.target_pixels), gain)
         u, v = view.region.to_region(cx, cy)
-        best_gain, score = self._brightness.fit(
-            view.region, u, v, window.bounds(), gains,
-            lambda bins, u, v: model.score(bins, view.region, u, v, window.w, window.h, window.angle))
+        best_gain, score = self._brightness.fit(view.region, u, v, window, gains, model)
         if best_gain is None or best_gain == gain or score <= found.score:
             return None
         search = self._search.run(frame, cx, cy, window, best_gain, model, cue, foreground0)

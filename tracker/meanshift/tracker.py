@@ -432,9 +432,8 @@ class MeanShiftTracker:
         if self.adapt_angle:
             self._adapt_angle(view)
         if self.adapt_brightness:
-            gain = self._brightness.best_gain(
-                view.region, found.u, found.v, track.bounds(), model.gain, found.score,
-                lambda bins, u, v: model.score(bins, view.region, u, v, track.w, track.h, track.angle))
+            gain = self._brightness.best_gain(view.region, found.u, found.v, track.window, model.gain,
+                                              found.score, model)
             if gain != model.gain:
                 # The new binning moves background colours between bins too: the models
                 # must learn from the frame binned as the next frames will be.
