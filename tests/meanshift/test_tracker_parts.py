@@ -411,8 +411,10 @@ def test_redetector_finds_a_planted_target_and_nothing_without_it():
     assert local_only.search is None
 
 
-def test_lost_tracker_searches_the_whole_frame_every_other_frame_and_every_frame_after_a_seek(monkeypatch):
-    frames = [scene((60, 60))] + [scene(None, seed=k) for k in range(1, 6)]
+def lost_tracker_logging_searches(monkeypatch, frames):
+    """A tracker that learnt the disc on ``frames[0]`` and was then told it lost it, and
+    the list to which each of its re-detector's searches appends whether it sought the
+    whole frame."""
     t = MeanShiftTracker()
     t.init(frames[0], (46, 46, 29, 29))
     t.mark_lost()
@@ -420,25 +422,29 @@ def test_lost_tracker_searches_the_whole_frame_every_other_frame_and_every_frame
     search = Redetector.search
     monkeypatch.setattr(Redetector, "search", lambda self, frame, lost, *a: asked.append(lost.whole_frame)
                         or search(self, frame, lost, *a))
+    return t, asked
+
+
+def searches_after_a_seek(t, asked, frames):
+    asked.clear()
+    t.expect_jump()
+    for f in frames:
+        t.update(f)
+    return list(asked)
+
+
+def test_lost_tracker_searches_the_whole_frame_every_other_frame_and_every_frame_after_a_seek(monkeypatch):
+    frames = [scene((60, 60))] + [scene(None, seed=k) for k in range(1, 6)]
+    t, asked = lost_tracker_logging_searches(monkeypatch, frames)
     for f in frames[1:]:
         assert t.update(f).lost
     assert asked == [True, False, True, False, True]
-    asked.clear()
-    t.expect_jump()
-    for f in frames[1:4]:
-        t.update(f)
-    assert asked == [True, True, True]
+    assert searches_after_a_seek(t, asked, frames[1:4]) == [True, True, True]
 
 
 def test_a_target_lost_for_long_is_sought_in_the_whole_frame_less_often_and_every_frame_after_a_seek(monkeypatch):
     frames = [scene((60, 60))] + [scene(None, seed=k) for k in range(1, 4)]
-    t = MeanShiftTracker()
-    t.init(frames[0], (46, 46, 29, 29))
-    t.mark_lost()
-    asked = []
-    search = Redetector.search
-    monkeypatch.setattr(Redetector, "search", lambda self, frame, lost, *a: asked.append(lost.whole_frame)
-                        or search(self, frame, lost, *a))
+    t, asked = lost_tracker_logging_searches(monkeypatch, frames)
     n = t.LONG_LOST + 3 * t.WHOLE_FRAME_EVERY_LONG_LOST
     for k in range(n):
         assert t.update(frames[1 + k % 3]).lost
@@ -448,11 +454,7 @@ def test_a_target_lost_for_long_is_sought_in_the_whole_frame_less_often_and_ever
     later = asked[t.LONG_LOST:]
     assert later == [k % t.WHOLE_FRAME_EVERY_LONG_LOST == 0 for k in range(t.LONG_LOST, n)]
     assert 0 < sum(later) < len(later) / every
-    asked.clear()
-    t.expect_jump()
-    for f in frames[1:4]:
-        t.update(f)
-    assert asked == [True, True, True]
+    assert searches_after_a_seek(t, asked, frames[1:4]) == [True, True, True]
 
 
 def test_redetector_after_a_seek_also_tries_the_light_the_target_was_learnt_in():
