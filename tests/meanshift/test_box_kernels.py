@@ -102,9 +102,13 @@ def slow_densest_windows(weights, win_w, win_h, count):
 
 
 @pytest.mark.parametrize("seed, win", [(0, (3, 3)), (1, (5, 2)), (2, (1, 1)), (3, (7, 9)), (4, (12, 8))])
-def test_densest_windows_match_the_greedy_reference(seed, win):
+@pytest.mark.parametrize("ties", [False, True])
+def test_densest_windows_match_the_greedy_reference(seed, win, ties):
     rng = np.random.default_rng(seed)
-    weights = (rng.random((24, 30)) ** 4).astype(np.float32)
+    if ties:        # whole-numbered weights: many windows of equal weight, the first in row order wins
+        weights = rng.integers(0, 3, (24, 30)).astype(np.float32)
+    else:
+        weights = (rng.random((24, 30)) ** 4).astype(np.float32)
     weights[rng.random(weights.shape) < 0.3] = 0.0
     out = np.full((6, 3), np.nan)
     n = densest_windows(weights, *win, np.empty((25, 31)), 6, out, np.full(24 * 30, 7.0))

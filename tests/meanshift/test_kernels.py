@@ -585,7 +585,7 @@ def test_ratio_table_is_zero_where_the_target_has_no_colour():
 
 @pytest.mark.parametrize("case", KERNEL_CASES)
 def test_binned_scores_match_reference_bins_and_scores_at_each_gain(case):
-    """One box of a window (a strided view, as the brightness probe passes) binned at
+    """One box of a window (a strided view, as the brightness probe passes in BGR) binned at
     several gains and scored against a model in one call: each score is the reference
     bin map's Epanechnikov histogram's Bhattacharyya coefficient with the model."""
     from tracker.meanshift._colour_kernels import bin_tables, binned_scores, block_marks

@@ -149,7 +149,7 @@ def _scaled_box(box, from_size, to_size):
 def _run_ours(tracker, frames, box):
     """Seconds per ``update`` over ``frames[1:]`` after ``init`` on ``frames[0]``, and
     the number of those frames reported lost (a lost tracker searches the whole frame
-    every other frame, so it says which work was timed)."""
+    every other frame, every fourth once lost for long, so it says which work was timed)."""
     tracker.init(frames[0], box)
     lost = 0
     start = time.perf_counter()

@@ -5,8 +5,8 @@ then the tracks are checked against each other: mean shift pulls a window toward
 nearest blob of its colours, so two targets of one colour that come close would both
 settle on the same object. When two tracked boxes overlap by more than `OVERLAP_IOU`,
 only one of them can be right: the one that was already tracked before this frame wins
-over one that just came back from lost (a lost tracker searches the whole frame every other frame
-and readily finds the other target), and otherwise the better match to its own model wins.
+over one that just came back from lost (a lost tracker searches the whole frame every other frame,
+every fourth once lost for long, and readily finds the other target), and otherwise the better match to its own model wins.
 The other is judged lost where it was before the frame and searches for its own target
 from there on.
 """
