@@ -120,14 +120,12 @@ class CorrelationFilter:
         self._reg = 1.0
         self.typical_peak = 1.0
         self.colour_place = (0.0, 0.0)     # where the colours alone put the target last (`correct`)
-        self._move_psr = self.PSR_CLEAR    # the PSR that lets `correct` move the box (`init`)
 
     # ------------------------------------------------------------------ learning
     def init(self, frame, cx, cy, w, h, colour=False):
         """Learn the w x h target centred at (cx, cy) in ``frame`` (uint8 BGR); ``colour``:
         the footage is in colour (the colour model can veto a move, see `correct`)."""
         n = self.SIZE
-        self._move_psr = self.PSR_CLEAR_COLOUR if colour else self.PSR_CLEAR
         self._colour = colour
         # The label: a Gaussian at the patch centre, SIGMA of the box wide.
         sx = max(self.SIGMA * n / self.CONTEXT, 0.5)
@@ -157,6 +155,12 @@ class CorrelationFilter:
         peak = self.value_at(x, y) * self.typical_peak
         self.typical_peak = max(self.typical_peak + self.PEAK_RATE * (peak - self.typical_peak), 1e-3)
 
+    @property
+    def _move_psr(self) -> float:
+        """The PSR that lets `correct` move the box: lower on colour footage, where the
+        colour model vetoes a move it scores worse."""
+        return self.PSR_CLEAR_COLOUR if self._colour else self.PSR_CLEAR
+
     # ------------------------------------------------------------------ looking
     def respond(self, frame, cx, cy, w, h):
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
@@ -164,7 +168,7 @@ class CorrelationFilter:
         peak-to-sidelobe ratio: ``self.psr``."""
         self._centre = (cx, cy)
         self._step = self._patch_step(w, h)
-        i, j, self.psr = self._look(frame, cx, cy, w, h, self._patch, self._spectrum, self.response)
+        i, j, self.psr = self._look(frame, cx, cy, self._step, self._patch, self._spectrum, self.response)
         self._peak_index = (i, j)
         self.peak = self.to_frame(i, j)
         return self.response
@@ -173,11 +177,12 @@ class CorrelationFilter:
         """Frame pixels per patch pixel for a w x h box: the patch covers `CONTEXT` times it."""
         return w * self.CONTEXT / self.SIZE, h * self.CONTEXT / self.SIZE
 
-    def _look(self, frame, cx, cy, w, h, patch, spectrum, response):
-        """`filter_response` about (cx, cy) for a w x h box into the given patch, spectrum
-        and response (in units of the typical peak): the peak's (i, j) and the PSR."""
+    def _look(self, frame, cx, cy, step, patch, spectrum, response):
+        """`filter_response` about (cx, cy) with the patch's ``step`` (`_patch_step`) into
+        the given patch, spectrum and response (in units of the typical peak): the peak's
+        (i, j) and the PSR."""
         frame = np.ascontiguousarray(frame)     # the kernel reads rows of 3W bytes (a no-op for frames)
-        i, j, psr = filter_response(frame, cx, cy, *self._patch_step(w, h), self._window, self._columns, patch,
+        i, j, psr = filter_response(frame, cx, cy, *step, self._window, self._columns, patch,
                                     spectrum, self._num, self._den, self._reg, 1.0 / self.typical_peak,
                                     self.PSR_RADIUS, *self._plan, self._work, response)
         return i, j, float(psr)
@@ -240,8 +245,8 @@ class CorrelationFilter:
             return None
         step = 1.0 + self.SIZE_STEP
         # The probes' own patch, spectrum and response: the last look stays as it was.
-        smaller, larger = (self._look(frame, cx, cy, w * f, h * f, self._probe_patch, self._probe_spectrum,
-                                      self._probe_response)[2] for f in (1.0 / step, step))
+        smaller, larger = (self._look(frame, cx, cy, self._patch_step(w * f, h * f), self._probe_patch,
+                                      self._probe_spectrum, self._probe_response)[2] for f in (1.0 / step, step))
         # The box's own size: the last look, about where the colours put the target (a
         # probe there too gives the same figures within noise, at a third more cost).
         same = self.psr
