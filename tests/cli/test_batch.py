@@ -295,13 +295,15 @@ def group_alive(pgid) -> bool:
 # -- eval on the same engine ------------------------------------------------------------
 
 def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path, capfd):
+    """Perturbed starts too: each task tracks its sequence from every start."""
     sequences = []
     for name, n in (("Beta", 14), ("Alpha", 10), ("Gamma", 12)):
         make_sequence(tmp_path / name, n=n)
         sequences.append(tmp_path / name)
     results = {}
     for mode, extra in (("serial", []), ("dask", ["--workers", 2])):
-        code, stdout, err = run_cli(capfd, "eval", *sequences, "--json", "--csv-dir", tmp_path / mode, *extra)
+        code, stdout, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 3, "--csv-dir", tmp_path / mode,
+                                    *extra)
         assert code == 0, err
         results[mode] = json.loads(stdout)
     for report in results.values():                   # speed is not a result: it differs run to run
@@ -309,6 +311,7 @@ def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path
             row.pop("fps")
         report.pop("csv_files")
     assert [r["sequence"] for r in results["dask"]["sequences"]] == ["Beta", "Alpha", "Gamma"]
+    assert [len(r["starts_success_auc"]) for r in results["dask"]["sequences"]] == [3, 3, 3]
     assert results["dask"] == results["serial"]
     for name in ("Alpha", "Beta", "Gamma"):
         serial = (tmp_path / "serial" / f"{name}.csv").read_bytes()

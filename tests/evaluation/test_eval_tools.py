@@ -251,6 +251,77 @@ def test_eval_mean_row_fps_is_over_all_frames(tmp_path, capfd):
     assert report["mean"]["fps"] == pytest.approx(frames / seconds, rel=0.01)
 
 
+# -- perturbed starts (mstrack eval --starts) --------------------------------------------
+
+def test_start_boxes_are_the_first_box_scaled_about_its_centre_and_moved_by_a_share_of_its_size():
+    box = (10.25, 20.5, 40.0, 30.0)
+    assert otb.start_box(box, otb.PERTURBED_STARTS[0]).tolist() == list(box)     # to the last bit
+    starts = otb.PERTURBED_STARTS
+    assert len(starts) == len(set(starts)) == 7
+    for scale, dx, dy in starts:
+        x, y, w, h = otb.start_box(box, (scale, dx, dy))
+        assert (w, h) == pytest.approx((40.0 * scale, 30.0 * scale))
+        assert (x + w / 2, y + h / 2) == pytest.approx((30.25 + 40.0 * dx, 35.5 + 30.0 * dy))
+    # OTB's spatial robustness: smaller and larger, and 10 % of the box each way.
+    assert {s for s, _, _ in starts} == {0.9, 1.0, 1.1}
+    assert sorted((dx, dy) for _, dx, dy in starts if (dx, dy) != (0, 0)) == \
+        [(-0.1, 0.0), (0.0, -0.1), (0.0, 0.1), (0.1, 0.0)]
+
+
+def test_each_start_is_tracked_as_a_tracker_started_from_its_box_alone(tmp_path):
+    """The reference: one tracker per start box, run by hand over the decoded frames."""
+    from tracker import MeanShiftTracker
+    from tracker.io import sources
+
+    make_sequence(tmp_path / "Seq", n=12)
+    starts = otb.PERTURBED_STARTS[:4]
+    results = otb.evaluate_starts(tmp_path / "Seq", MeanShiftTracker, starts)
+    assert [r.start for r in results] == list(starts)
+    with sources.open_source(otb.sequence_source_spec(tmp_path / "Seq")) as source:
+        frames = list(source)
+    gt = load_groundtruth(tmp_path / "Seq" / otb.GT_FILE)
+    for start, result in zip(starts, results):
+        tracker = MeanShiftTracker()
+        tracker.init(frames[0], otb.start_box(gt[0], start))
+        boxes = [otb.start_box(gt[0], start)] + [tracker.update(f).box for f in frames[1:]]
+        assert np.array_equal(result.boxes, np.array(boxes)), start
+    single = otb.evaluate_sequence(tmp_path / "Seq", MeanShiftTracker)
+    assert np.array_equal(single.boxes, results[0].boxes)
+    assert not np.array_equal(results[1].boxes, results[0].boxes)      # the starts differ
+
+
+def test_eval_reports_each_sequences_auc_over_its_starts_and_honesty_pooled_over_all(tmp_path, capfd):
+    from tracker import MeanShiftTracker
+
+    sequences = two_sequences(tmp_path)
+    code, out, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 3)
+    assert code == 0, err
+    report = json.loads(out)
+    runs = [otb.evaluate_starts(seq, MeanShiftTracker, otb.PERTURBED_STARTS[:3]) for seq in sequences]
+    for row, run in zip(report["sequences"], runs):
+        assert row["starts_success_auc"] == pytest.approx([r.auc for r in run])
+        assert row["success_auc_over_starts"] == pytest.approx(np.mean([r.auc for r in run]))
+        assert row["success_auc"] == pytest.approx(run[0].auc)      # the other figures: the first box's
+    over = report["over_starts"]
+    assert over["starts"] == [list(s) for s in otb.PERTURBED_STARTS[:3]]
+    assert over["success_auc"] == report["mean"]["success_auc_over_starts"] == \
+        pytest.approx(np.mean([np.mean([r.auc for r in run]) for run in runs]))
+    pooled = otb.lost_flag_figures([r for run in runs for r in run])
+    for key in ("false_confidence", "false_alarm", "oversized"):
+        assert over[key] == pooled[key]
+    code, out, err = run_cli(capfd, "eval", *sequences, "--starts", 3)
+    assert code == 0, err
+    assert "AUC 3 starts" in out.splitlines()[0]
+    assert "over all 3 starts: false confidence" in out
+
+
+@pytest.mark.parametrize("starts", [0, 8])
+def test_eval_refuses_starts_it_does_not_have_before_any_work(tmp_path, capfd, monkeypatch, starts):
+    monkeypatch.setattr(otb, "evaluate_starts", lambda *a: pytest.fail("evaluated before failing"))
+    code, _, err = run_cli(capfd, "eval", *two_sequences(tmp_path), "--starts", starts)
+    assert_one_line_error(code, err, "--starts", "1 to 7")
+
+
 # -- tracking benchmark per target size --------------------------------------------------
 
 def test_target_boxes_are_centred_on_the_pick_up_at_the_documented_widths():

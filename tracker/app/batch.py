@@ -237,10 +237,11 @@ def _remove(path) -> bool:
 _warm = set()
 
 
-def evaluate_task(sequence, tracker_options: dict):
+def evaluate_task(sequence, tracker_options: dict, starts=None):
     """``mstrack eval``'s work on one sequence folder, as a task: the kernels warmed up
-    once per process first, so that no sequence's fps counts compiling."""
-    from ..evaluation.otb import evaluate_sequence
+    once per process first, so that no sequence's fps counts compiling. A result per
+    start (`evaluate_starts`; None: the first ground-truth box alone)."""
+    from ..evaluation.otb import PERTURBED_STARTS, evaluate_starts
     from ..meanshift.tracker import MeanShiftTracker
     from .warmup import warm_up
 
@@ -248,4 +249,4 @@ def evaluate_task(sequence, tracker_options: dict):
     if key not in _warm:
         warm_up(segment=False, **tracker_options)
         _warm.add(key)
-    return evaluate_sequence(sequence, lambda: MeanShiftTracker(**tracker_options))
+    return evaluate_starts(sequence, lambda: MeanShiftTracker(**tracker_options), starts or PERTURBED_STARTS[:1])

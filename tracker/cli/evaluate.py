@@ -16,10 +16,13 @@ from .options import tracker_options
 
 def cmd_eval(args) -> int:
     from ..app import check_output_path, warm_up
-    from ..evaluation.otb import evaluate_sequence, lost_flag_figures, otb_curves, throughput_fps
+    from ..evaluation.otb import PERTURBED_STARTS, evaluate_starts, lost_flag_figures, otb_curves, throughput_fps
     from ..meanshift.tracker import MeanShiftTracker
 
-    # Check every output before the first sequence, so a typo costs no time.
+    # Check every input and output before the first sequence, so a typo costs no time.
+    if not 1 <= args.starts <= len(PERTURBED_STARTS):
+        raise InputError(f"--starts must be 1 to {len(PERTURBED_STARTS)}, got {args.starts}")
+    starts = PERTURBED_STARTS[:args.starts]
     if args.plot:
         from ..evaluation.plots import require_matplotlib, save_otb_plots
         check_output_path(args.plot, "plot", {".png"})
@@ -27,14 +30,17 @@ def cmd_eval(args) -> int:
     csv_paths = _track_csv_paths(args.csv_dir, args.sequences) if args.csv_dir else {}
     options = tracker_options(args)
     if args.workers or args.scheduler:
-        results = _evaluate_on_dask(args, options, csv_paths)
+        runs = _evaluate_on_dask(args, options, csv_paths, starts)
     else:
         warm_up(segment=False, **options)        # so no sequence's fps counts compiling
-        results = []
+        runs = []
         for seq in args.sequences:
-            results.append(evaluate_sequence(seq, lambda: MeanShiftTracker(**options)))
-            _sequence_ended(results[-1], csv_paths.get(seq))
+            runs.append(evaluate_starts(seq, lambda: MeanShiftTracker(**options), starts))
+            _sequence_ended(runs[-1], csv_paths.get(seq))
+    # The table, the plot and the CSVs: the runs from the first ground-truth box.
+    results = [run[0] for run in runs]
     summaries = [r.summary() for r in results]
+    over_starts = _over_starts(runs, summaries) if len(starts) > 1 else None
     lost_flag = lost_flag_figures(summaries)
     # The mean row's AUC and precision are those of the plot's mean line (the last curve),
     # and every figure is rounded once, where it is printed: table and plot agree.
@@ -44,24 +50,29 @@ def cmd_eval(args) -> int:
             "success_auc": curves[-1].auc, "precision20": curves[-1].precision20,
             # Throughput over all frames tracked, not the mean of the sequences' rates.
             "fps": round(throughput_fps(results), 1)}
+    if over_starts:
+        mean["success_auc_over_starts"] = over_starts["success_auc"]
     if args.plot:
         save_otb_plots(curves, args.plot)
     if args.json:
         files = {"plot": args.plot} if args.plot else {}
         if csv_paths:
             files["csv_files"] = [str(p) for p in csv_paths.values()]
-        print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **files}, indent=2))
+        extra = {"over_starts": over_starts} if over_starts else {}
+        print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **extra, **files}, indent=2))
         return 0
-    print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}")
+    n = len(starts)
+    over = f"{f'AUC {n} starts':>14}" if over_starts else ""
+    print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}{over}")
     for r in summaries + [mean]:
+        over = f"{r['success_auc_over_starts']:>14.3f}" if over_starts else ""
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
-              f"{r['precision20']:>9.3f}{r['fps']:>9.0f}")
-    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+              f"{r['precision20']:>9.3f}{r['fps']:>9.0f}{over}")
     print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
           f"tracked frames)")
-    print(f"false confidence (IoU 0 reported tracked): {share(lost_flag['false_confidence'])}; "
-          f"false alarm (IoU >= 0.5 reported lost): {share(lost_flag['false_alarm'])}; "
-          f"box over 4x the target's area: {share(lost_flag['oversized'])}")
+    print(_honesty_line("", lost_flag))
+    if over_starts:
+        print(_honesty_line(f"over all {n} starts: ", over_starts))
     if args.plot:
         print(f"plot: {args.plot}")
     if csv_paths:
@@ -69,17 +80,42 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def _sequence_ended(result, csv_path) -> None:
-    """What is said and written as each sequence ends: Ctrl+C keeps the tracks done."""
+def _honesty_line(prefix, figures) -> str:
+    share = lambda v: "n/a" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    return (f"{prefix}false confidence (IoU 0 reported tracked): {share(figures['false_confidence'])}; "
+            f"false alarm (IoU >= 0.5 reported lost): {share(figures['false_alarm'])}; "
+            f"box over 4x the target's area: {share(figures['oversized'])}")
+
+
+def _over_starts(runs, summaries) -> dict:
+    """The figures over every start (`PERTURBED_STARTS`): each sequence's mean AUC over
+    its starts, in its summary as ``success_auc_over_starts`` beside the AUC of each start;
+    their mean; and the honesty figures pooled over all frames of all starts."""
+    from ..evaluation.otb import lost_flag_figures
+
+    for run, summary in zip(runs, summaries):
+        aucs = [result.auc for result in run]
+        summary["starts_success_auc"] = aucs
+        summary["success_auc_over_starts"] = sum(aucs) / len(aucs)
+    mean = sum(s["success_auc_over_starts"] for s in summaries) / len(summaries)
+    return {"starts": [list(result.start) for result in runs[0]], "success_auc": mean,
+            **lost_flag_figures([result for run in runs for result in run])}
+
+
+def _sequence_ended(run, csv_path) -> None:
+    """What is said and written as each sequence ends (``run``: its results, one per
+    start, the first box's first): Ctrl+C keeps the tracks done."""
+    result = run[0]
     for line in result.warnings:        # e.g. ground truth and frames of other lengths
         warn(f"warning: {printable(result.name)}: {line}")
     if csv_path is not None:
         _write_track_csv(csv_path, result.states)
 
 
-def _evaluate_on_dask(args, options, csv_paths) -> list:
-    """The sequences evaluated as tasks on Dask (`cmd_batch`'s engine): the results in the
-    sequences' order, as the serial run gives them; the first error ends the run."""
+def _evaluate_on_dask(args, options, csv_paths, starts) -> list:
+    """The sequences evaluated as tasks on Dask (`cmd_batch`'s engine): the results (a
+    list per sequence, one per start) in the sequences' order, as the serial run gives
+    them; the first error ends the run."""
     from ..app.batch import evaluate_task
     from ..app.cluster import dask_client, run_tasks
     from .batch import longest_first
@@ -90,7 +126,7 @@ def _evaluate_on_dask(args, options, csv_paths) -> list:
         _sequence_ended(outcome.value, csv_paths.get(args.sequences[i]))
 
     with dask_client(args.workers, args.scheduler) as client:
-        outcomes = run_tasks(client, evaluate_task, args.sequences, options,
+        outcomes = run_tasks(client, evaluate_task, args.sequences, options, starts,
                              priorities=longest_first(args.sequences), on_done=on_done)
     return [outcome.value for outcome in outcomes]
 

@@ -5,10 +5,11 @@
 """
 
 from .bench import bench_tracking, startup_time
-from .otb import (GT_FILE, SequenceResult, centre_error, evaluate_sequence, iou, load_groundtruth,
-                  lost_flag_figures, otb_curves, success_auc, throughput_fps)
+from .otb import (GT_FILE, PERTURBED_STARTS, SequenceResult, centre_error, evaluate_sequence, evaluate_starts,
+                  iou, load_groundtruth, lost_flag_figures, otb_curves, start_box, success_auc, throughput_fps)
 from .synthetic import SCENARIOS, make_scene, render_clip
 
-__all__ = ["GT_FILE", "SCENARIOS", "SequenceResult", "bench_tracking",
-           "centre_error", "evaluate_sequence", "iou", "load_groundtruth", "lost_flag_figures",
-           "make_scene", "otb_curves", "render_clip", "startup_time", "success_auc", "throughput_fps"]
+__all__ = ["GT_FILE", "PERTURBED_STARTS", "SCENARIOS", "SequenceResult", "bench_tracking",
+           "centre_error", "evaluate_sequence", "evaluate_starts", "iou", "load_groundtruth", "lost_flag_figures",
+           "make_scene", "otb_curves", "render_clip", "start_box", "startup_time", "success_auc",
+           "throughput_fps"]

@@ -25,6 +25,15 @@ PRECISION_PX = 20.0
 PRECISION_THRESHOLDS = np.arange(0.0, 51.0)
 #: A box more than this many times the target's area counts as ballooned.
 OVERSIZE = 4.0
+#: The starts a sequence can be tracked from (`evaluate_starts`, ``mstrack eval --starts``),
+#: each a change (scale, dx, dy) of the first ground-truth box: scaled about its centre by
+#: ``scale``, moved by ``dx`` of its width and ``dy`` of its height. The first is the box
+#: itself. OTB's spatial robustness evaluation (Wu, Lim and Yang, "Online object tracking:
+#: a benchmark", CVPR 2013) starts trackers from boxes shifted and scaled this way, as a
+#: user's drag is never the annotator's box: a figure reached from the one exact box
+#: may be luck (single sequences of the dev set move by 0.1-0.2 AUC between these starts).
+PERTURBED_STARTS = ((1.0, 0.0, 0.0), (0.9, 0.0, 0.0), (1.1, 0.0, 0.0), (1.0, 0.1, 0.0), (1.0, -0.1, 0.0),
+                    (1.0, 0.0, 0.1), (1.0, 0.0, -0.1))
 
 
 def load_groundtruth(path) -> np.ndarray:
@@ -127,6 +136,7 @@ class SequenceResult:
     lost: np.ndarray            # per frame, True where the tracker reported the target lost
     states: list = field(default_factory=list)   # TrackState per frame (init's first), when recorded
     warnings: list = field(default_factory=list)
+    start: tuple = PERTURBED_STARTS[0]     # how the first box was changed (`PERTURBED_STARTS`)
     overlaps: np.ndarray = field(init=False)
     scored: np.ndarray = field(init=False)
 
@@ -267,12 +277,34 @@ def otb_curves(results) -> list[Curves]:
     return curves
 
 
-def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
-    """One-pass evaluation: init on the first ground-truth box, never re-initialise.
+def start_box(box, start) -> np.ndarray:
+    """The (x, y, w, h) ``box`` changed as ``start`` = (scale, dx, dy) says (see
+    `PERTURBED_STARTS`); the first start gives the box itself, to the last bit."""
+    box = np.asarray(box, np.float64)
+    scale, dx, dy = start
+    if (scale, dx, dy) == PERTURBED_STARTS[0]:
+        return box.copy()
+    x, y, w, h = box
+    cx, cy = x + w / 2 + dx * w, y + h / 2 + dy * h
+    return np.array([cx - w * scale / 2, cy - h * scale / 2, w * scale, h * scale])
 
-    Only the tracker's ``update`` calls are timed, not decoding. The result keeps each
-    frame's `TrackState` (``init``'s for frame 0) in ``states``. When the ground truth
-    and the frames differ in number, the common length is evaluated and the result's
+
+def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
+    """One-pass evaluation: init on the first ground-truth box, never re-initialise
+    (`evaluate_starts` from the box itself)."""
+    return evaluate_starts(seq_dir, make_tracker)[0]
+
+
+def evaluate_starts(seq_dir, make_tracker, starts=PERTURBED_STARTS[:1]) -> list[SequenceResult]:
+    """One-pass evaluation from each of ``starts`` (see `PERTURBED_STARTS`): a tracker
+    per start (``make_tracker()``), initialised on the first ground-truth box changed as
+    the start says (`start_box`), never re-initialised; all of them fed each frame as it
+    is decoded, so the sequence is read once. One `SequenceResult` per start, in order.
+
+    Only the trackers' ``update`` calls are timed, not decoding, each tracker's
+    separately. A result keeps each frame's `TrackState` (``init``'s for frame 0) in
+    ``states``, and the start box as frame 0's box. When the ground truth and the
+    frames differ in number, the common length is evaluated and the results'
     ``warnings`` say so; a frame skipped as damaged is not scored (the tracker's last
     state stands for it in ``states``), nor a ground-truth row of NaN.
 
@@ -289,9 +321,8 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
         raise SourceError(f"{printable(seq_dir / GT_FILE)}: the first box is "
                           f"'{excerpt(','.join(f'{v:g}' for v in gt[0]))}', not a box: the "
                           "target must be in view in the first frame, where tracking starts")
-    tracker = make_tracker()
-    boxes, lost, states = [], [], []
-    seconds = 0.0
+    runs = [_Run(make_tracker(), start_box(gt[0], start)) for start in starts]
+    frames_read = 0
     more_frames = False
     with sources.open_source(spec) as source:
         for frame in source:
@@ -299,30 +330,46 @@ def evaluate_sequence(seq_dir, make_tracker) -> SequenceResult:
             if index >= len(gt):
                 more_frames = True
                 break
-            while len(boxes) < index:              # skipped: nothing to score
-                boxes.append(np.full(4, np.nan))
-                lost.append(True)
-                states.append(states[-1])
-            if index == 0:
-                states.append(tracker.init(frame, gt[0]))
-                boxes.append(gt[0])
-                lost.append(False)
-                continue
-            t0 = time.perf_counter()
-            state = tracker.update(frame)
-            seconds += time.perf_counter() - t0
-            boxes.append(state.box)
-            lost.append(state.lost)
-            states.append(state)
+            for run in runs:
+                run.step(index, frame)
+            frames_read = index + 1
         count = source.frame_count
         notes = list(source.warnings) + ([source.error] if source.error else [])
     if more_frames:
         frames = f"{count} frames" if count and count > len(gt) else "more frames"
         notes.append(f"{GT_FILE} has {len(gt)} boxes for {frames}: only the first "
                      f"{len(gt)} frames are evaluated")
-    elif len(boxes) < len(gt):
-        notes.append(f"{GT_FILE} has {len(gt)} boxes for {len(boxes)} frames: only the "
-                     f"first {len(boxes)} boxes are evaluated")
-        gt = gt[: len(boxes)]
-    return SequenceResult(seq_dir.name, np.array(boxes, np.float64).reshape(-1, 4), gt, seconds,
-                          np.array(lost, bool), states, notes)
+    elif frames_read < len(gt):
+        notes.append(f"{GT_FILE} has {len(gt)} boxes for {frames_read} frames: only the "
+                     f"first {frames_read} boxes are evaluated")
+        gt = gt[:frames_read]
+    return [SequenceResult(seq_dir.name, np.array(run.boxes, np.float64).reshape(-1, 4), gt, run.seconds,
+                           np.array(run.lost, bool), run.states, list(notes), tuple(start))
+            for run, start in zip(runs, starts)]
+
+
+class _Run:
+    """One tracker's pass over a sequence: its boxes, lost flags, states and time."""
+
+    def __init__(self, tracker, box):
+        self.tracker, self.box = tracker, box
+        self.boxes, self.lost, self.states = [], [], []
+        self.seconds = 0.0
+
+    def step(self, index, frame) -> None:
+        """Frame ``index`` (frames before it not seen were skipped as damaged)."""
+        while len(self.boxes) < index:             # skipped: nothing to score
+            self.boxes.append(np.full(4, np.nan))
+            self.lost.append(True)
+            self.states.append(self.states[-1])
+        if index == 0:
+            self.states.append(self.tracker.init(frame, self.box))
+            self.boxes.append(self.box)
+            self.lost.append(False)
+            return
+        t0 = time.perf_counter()
+        state = self.tracker.update(frame)
+        self.seconds += time.perf_counter() - t0
+        self.boxes.append(state.box)
+        self.lost.append(state.lost)
+        self.states.append(state)
