@@ -302,7 +302,7 @@ def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path
         sequences.append(tmp_path / name)
     results = {}
     for mode, extra in (("serial", []), ("dask", ["--workers", 2])):
-        code, stdout, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 3, "--csv-dir", tmp_path / mode,
+        code, stdout, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 7, "--csv-dir", tmp_path / mode,
                                     *extra)
         assert code == 0, err
         results[mode] = json.loads(stdout)
@@ -311,7 +311,7 @@ def test_eval_on_two_workers_gives_the_serial_results_in_the_same_order(tmp_path
             row.pop("fps")
         report.pop("csv_files")
     assert [r["sequence"] for r in results["dask"]["sequences"]] == ["Beta", "Alpha", "Gamma"]
-    assert [len(r["starts_success_auc"]) for r in results["dask"]["sequences"]] == [3, 3, 3]
+    assert [len(r["starts_success_auc"]) for r in results["dask"]["sequences"]] == [7, 7, 7]
     assert results["dask"] == results["serial"]
     for name in ("Alpha", "Beta", "Gamma"):
         serial = (tmp_path / "serial" / f"{name}.csv").read_bytes()

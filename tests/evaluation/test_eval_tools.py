@@ -290,36 +290,66 @@ def test_each_start_is_tracked_as_a_tracker_started_from_its_box_alone(tmp_path)
     assert not np.array_equal(results[1].boxes, results[0].boxes)      # the starts differ
 
 
-def test_eval_reports_each_sequences_auc_over_its_starts_and_honesty_pooled_over_all(tmp_path, capfd):
+def test_figures_over_starts_pool_every_frame_of_every_start():
+    """Hand-made results: the honesty figures count the frames of every start, and each
+    sequence's AUC is the mean of its starts' (the slow way: `success_auc` per start)."""
+    gt = np.tile([20.0, 20.0, 10.0, 10.0], (10, 1))
+    away = gt + [50.0, 0.0, 0.0, 0.0]                 # IoU 0 on every frame
+    lost_half = np.arange(10) % 2 == 0
+
+    def result(name, boxes, lost, start):
+        return SequenceResult(name, boxes, gt, 1.0, lost, start=start)
+
+    starts = otb.PERTURBED_STARTS[:2]
+    runs = [[result("A", gt, np.zeros(10, bool), starts[0]), result("A", away, lost_half, starts[1])],
+            [result("B", gt, lost_half, starts[0]), result("B", away, np.zeros(10, bool), starts[1])]]
+    figures = otb.starts_figures(runs)
+    assert figures["starts"] == [list(s) for s in starts]
+    # Missed: the 20 frames of the second starts, 5 + 10 of them reported tracked.
+    assert figures["false_confidence"] == 15 / 20
+    # Well tracked: the 20 frames of the first starts, 5 of them reported lost.
+    assert figures["false_alarm"] == 5 / 20
+    assert figures["oversized"] == 0.0
+    full, none = success_auc(np.ones(10)), success_auc(np.zeros(10))
+    assert [row["starts_success_auc"] for row in figures["sequences"]] == [[full, none]] * 2
+    assert [row["success_auc_over_starts"] for row in figures["sequences"]] == [(full + none) / 2] * 2
+    assert figures["success_auc"] == (full + none) / 2
+
+
+def test_eval_reports_each_sequences_auc_over_the_seven_starts(tmp_path, capfd):
     from tracker import MeanShiftTracker
 
     sequences = two_sequences(tmp_path)
-    code, out, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 3)
+    code, out, err = run_cli(capfd, "eval", *sequences, "--json", "--starts", 7)
     assert code == 0, err
     report = json.loads(out)
-    runs = [otb.evaluate_starts(seq, MeanShiftTracker, otb.PERTURBED_STARTS[:3]) for seq in sequences]
+    runs = [otb.evaluate_starts(seq, MeanShiftTracker, otb.PERTURBED_STARTS) for seq in sequences]
     for row, run in zip(report["sequences"], runs):
         assert row["starts_success_auc"] == pytest.approx([r.auc for r in run])
         assert row["success_auc_over_starts"] == pytest.approx(np.mean([r.auc for r in run]))
         assert row["success_auc"] == pytest.approx(run[0].auc)      # the other figures: the first box's
+    assert len({round(a, 6) for a in report["sequences"][0]["starts_success_auc"]}) > 1   # the starts differ
     over = report["over_starts"]
-    assert over["starts"] == [list(s) for s in otb.PERTURBED_STARTS[:3]]
-    assert over["success_auc"] == report["mean"]["success_auc_over_starts"] == \
-        pytest.approx(np.mean([np.mean([r.auc for r in run]) for run in runs]))
-    pooled = otb.lost_flag_figures([r for run in runs for r in run])
-    for key in ("false_confidence", "false_alarm", "oversized"):
-        assert over[key] == pooled[key]
-    code, out, err = run_cli(capfd, "eval", *sequences, "--starts", 3)
+    assert over["starts"] == [list(s) for s in otb.PERTURBED_STARTS]
+    assert over["success_auc"] == pytest.approx(np.mean([np.mean([r.auc for r in run]) for run in runs]))
+    code, out, err = run_cli(capfd, "eval", *sequences, "--starts", 7)
     assert code == 0, err
-    assert "AUC 3 starts" in out.splitlines()[0]
-    assert "over all 3 starts: false confidence" in out
+    lines = out.splitlines()
+    assert lines[0].split()[-3:] == ["AUC", "7", "starts"]
+    rows = {line.split()[0]: float(line.split()[-1]) for line in lines[1:4]}
+    assert rows == {"Alpha": pytest.approx(report["sequences"][0]["success_auc_over_starts"], abs=5e-4),
+                    "Beta": pytest.approx(report["sequences"][1]["success_auc_over_starts"], abs=5e-4),
+                    "mean": pytest.approx(over["success_auc"], abs=5e-4)}
+    assert "over all 7 starts: false confidence" in out
 
 
-@pytest.mark.parametrize("starts", [0, 8])
+@pytest.mark.parametrize("starts", [0, 3, 8])
 def test_eval_refuses_starts_it_does_not_have_before_any_work(tmp_path, capfd, monkeypatch, starts):
+    """All seven starts or the annotated box alone: a part of them weighs some directions
+    of error more than others."""
     monkeypatch.setattr(otb, "evaluate_starts", lambda *a: pytest.fail("evaluated before failing"))
     code, _, err = run_cli(capfd, "eval", *two_sequences(tmp_path), "--starts", starts)
-    assert_one_line_error(code, err, "--starts", "1 to 7")
+    assert_one_line_error(code, err, "--starts", "1 or 7")
 
 
 # -- tracking benchmark per target size --------------------------------------------------

@@ -17,7 +17,8 @@ import pytest
 
 from tracker.errors import SourceError
 from tracker.evaluation import otb
-from tracker.evaluation.otb import GT_FILE, evaluate_sequence, lost_flag_figures, otb_curves
+from tracker.evaluation.otb import (GT_FILE, PERTURBED_STARTS, evaluate_sequence, evaluate_starts,
+                                    lost_flag_figures, otb_curves)
 
 State = namedtuple("State", "box lost")
 
@@ -176,6 +177,26 @@ def test_a_damaged_frame_is_not_scored_and_the_rest_stay_aligned(tmp_path):
     assert result.mean_iou == pytest.approx(mean_iou, abs=1e-12)
     assert any("damaged" in w for w in result.warnings)
     assert result.states[4] is result.states[3]
+
+
+def test_damaged_frames_where_the_boxes_end_are_not_scored_in_any_start(tmp_path):
+    gt, boxes, lost = scripted_case(12, seed=4)
+    seq = write_sequence(tmp_path / "seq", 12, gt[:8], damaged={6, 7})
+    results = evaluate_starts(seq, lambda: ScriptedTracker(boxes, lost), PERTURBED_STARTS[:2])
+    for start, result in zip(PERTURBED_STARTS, results):
+        assert result.frames == 8 and list(result.scored) == [True] * 6 + [False] * 2
+        expected = boxes[:6].copy()
+        expected[0] = otb.start_box(gt[0], start)          # frame 0: the box the start gave
+        auc, _, _, _ = ref_figures(expected, gt[:6], lost[:6])
+        assert result.auc == pytest.approx(auc, abs=1e-12)
+
+
+def test_a_damaged_first_frame_is_refused_in_one_line(tmp_path):
+    gt = np.tile([10.0, 10.0, 20.0, 15.0], (5, 1))
+    seq = write_sequence(tmp_path / "seq", 5, gt, damaged={0})
+    with pytest.raises(SourceError, match="first frame cannot be read") as error:
+        evaluate_sequence(seq, lambda: ScriptedTracker(gt, np.zeros(5, bool)))
+    assert "\n" not in str(error.value)
 
 
 def test_a_first_box_out_of_view_is_refused_in_one_line(tmp_path):

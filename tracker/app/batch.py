@@ -237,11 +237,11 @@ def _remove(path) -> bool:
 _warm = set()
 
 
-def evaluate_task(sequence, tracker_options: dict, starts=None):
+def evaluate_task(sequence, tracker_options: dict, starts):
     """``mstrack eval``'s work on one sequence folder, as a task: the kernels warmed up
     once per process first, so that no sequence's fps counts compiling. A result per
-    start (`evaluate_starts`; None: the first ground-truth box alone)."""
-    from ..evaluation.otb import PERTURBED_STARTS, evaluate_starts
+    start (`evaluate_starts`)."""
+    from ..evaluation.otb import evaluate_starts
     from ..meanshift.tracker import MeanShiftTracker
     from .warmup import warm_up
 
@@ -249,4 +249,4 @@ def evaluate_task(sequence, tracker_options: dict, starts=None):
     if key not in _warm:
         warm_up(segment=False, **tracker_options)
         _warm.add(key)
-    return evaluate_starts(sequence, lambda: MeanShiftTracker(**tracker_options), starts or PERTURBED_STARTS[:1])
+    return evaluate_starts(sequence, lambda: MeanShiftTracker(**tracker_options), starts)

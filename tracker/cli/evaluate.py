@@ -16,12 +16,15 @@ from .options import tracker_options
 
 def cmd_eval(args) -> int:
     from ..app import check_output_path, warm_up
-    from ..evaluation.otb import PERTURBED_STARTS, evaluate_starts, lost_flag_figures, otb_curves, throughput_fps
+    from ..evaluation.otb import (PERTURBED_STARTS, evaluate_starts, lost_flag_figures, otb_curves, starts_figures,
+                                  throughput_fps)
     from ..meanshift.tracker import MeanShiftTracker
 
     # Check every input and output before the first sequence, so a typo costs no time.
-    if not 1 <= args.starts <= len(PERTURBED_STARTS):
-        raise InputError(f"--starts must be 1 to {len(PERTURBED_STARTS)}, got {args.starts}")
+    # All the starts or the first alone: a part of them would weigh some directions of
+    # error more than others.
+    if args.starts not in (1, len(PERTURBED_STARTS)):
+        raise InputError(f"--starts must be 1 or {len(PERTURBED_STARTS)}, got {args.starts}")
     starts = PERTURBED_STARTS[:args.starts]
     if args.plot:
         from ..evaluation.plots import require_matplotlib, save_otb_plots
@@ -40,7 +43,11 @@ def cmd_eval(args) -> int:
     # The table, the plot and the CSVs: the runs from the first ground-truth box.
     results = [run[0] for run in runs]
     summaries = [r.summary() for r in results]
-    over_starts = _over_starts(runs, summaries) if len(starts) > 1 else None
+    over_starts = None
+    if len(starts) > 1:
+        over_starts = starts_figures(runs)
+        for summary, row in zip(summaries, over_starts.pop("sequences")):
+            summary.update(row)
     lost_flag = lost_flag_figures(summaries)
     # The mean row's AUC and precision are those of the plot's mean line (the last curve),
     # and every figure is rounded once, where it is printed: table and plot agree.
@@ -50,28 +57,29 @@ def cmd_eval(args) -> int:
             "success_auc": curves[-1].auc, "precision20": curves[-1].precision20,
             # Throughput over all frames tracked, not the mean of the sequences' rates.
             "fps": round(throughput_fps(results), 1)}
-    if over_starts:
-        mean["success_auc_over_starts"] = over_starts["success_auc"]
     if args.plot:
         save_otb_plots(curves, args.plot)
     if args.json:
         files = {"plot": args.plot} if args.plot else {}
         if csv_paths:
             files["csv_files"] = [str(p) for p in csv_paths.values()]
-        extra = {"over_starts": over_starts} if over_starts else {}
+        extra = {"over_starts": over_starts} if over_starts is not None else {}
         print(json.dumps({"sequences": summaries, "mean": mean, **lost_flag, **extra, **files}, indent=2))
         return 0
     n = len(starts)
-    over = f"{f'AUC {n} starts':>14}" if over_starts else ""
-    print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}{over}")
+    header = f"{f'AUC {n} starts':>14}" if over_starts is not None else ""
+    print(f"{'sequence':<16}{'frames':>7}{'mean IoU':>10}{'AUC':>8}{'prec@20':>9}{'fps':>9}{header}")
     for r in summaries + [mean]:
-        over = f"{r['success_auc_over_starts']:>14.3f}" if over_starts else ""
+        over = ""
+        if over_starts is not None:
+            auc = over_starts["success_auc"] if r is mean else r["success_auc_over_starts"]
+            over = f"{auc:>14.3f}"
         print(f"{r['sequence']:<16}{r['frames']:>7}{r['mean_iou']:>10.3f}{r['success_auc']:>8.3f}"
               f"{r['precision20']:>9.3f}{r['fps']:>9.0f}{over}")
     print(f"(mean: AUC and precision averaged over sequences, fps over all {mean['frames'] - len(summaries)} "
           f"tracked frames)")
     print(_honesty_line("", lost_flag))
-    if over_starts:
+    if over_starts is not None:
         print(_honesty_line(f"over all {n} starts: ", over_starts))
     if args.plot:
         print(f"plot: {args.plot}")
@@ -85,21 +93,6 @@ def _honesty_line(prefix, figures) -> str:
     return (f"{prefix}false confidence (IoU 0 reported tracked): {share(figures['false_confidence'])}; "
             f"false alarm (IoU >= 0.5 reported lost): {share(figures['false_alarm'])}; "
             f"box over 4x the target's area: {share(figures['oversized'])}")
-
-
-def _over_starts(runs, summaries) -> dict:
-    """The figures over every start (`PERTURBED_STARTS`): each sequence's mean AUC over
-    its starts, in its summary as ``success_auc_over_starts`` beside the AUC of each start;
-    their mean; and the honesty figures pooled over all frames of all starts."""
-    from ..evaluation.otb import lost_flag_figures
-
-    for run, summary in zip(runs, summaries):
-        aucs = [result.auc for result in run]
-        summary["starts_success_auc"] = aucs
-        summary["success_auc_over_starts"] = sum(aucs) / len(aucs)
-    mean = sum(s["success_auc_over_starts"] for s in summaries) / len(summaries)
-    return {"starts": [list(result.start) for result in runs[0]], "success_auc": mean,
-            **lost_flag_figures([result for run in runs for result in run])}
 
 
 def _sequence_ended(run, csv_path) -> None:

@@ -1,6 +1,7 @@
 """OTB one-pass evaluation: ground truth loading, IoU, success AUC, precision@20, the
 success and precision curves OTB papers plot, and whether the tracker knows when it is
-wrong (false confidence, false alarm).
+wrong (false confidence, false alarm); from the annotated first box, and from shifted
+and scaled ones (`PERTURBED_STARTS`).
 
 A ground-truth row of NaN (how UAV123 and others mark a target out of view) is not
 scored by any figure, nor a frame the tracker never saw (skipped as damaged): scoring
@@ -25,13 +26,15 @@ PRECISION_PX = 20.0
 PRECISION_THRESHOLDS = np.arange(0.0, 51.0)
 #: A box more than this many times the target's area counts as ballooned.
 OVERSIZE = 4.0
-#: The starts a sequence can be tracked from (`evaluate_starts`, ``mstrack eval --starts``),
+#: The starts a sequence can be tracked from (`evaluate_starts`, ``mstrack eval --starts 7``),
 #: each a change (scale, dx, dy) of the first ground-truth box: scaled about its centre by
 #: ``scale``, moved by ``dx`` of its width and ``dy`` of its height. The first is the box
-#: itself. OTB's spatial robustness evaluation (Wu, Lim and Yang, "Online object tracking:
-#: a benchmark", CVPR 2013) starts trackers from boxes shifted and scaled this way, as a
-#: user's drag is never the annotator's box: a figure reached from the one exact box
-#: may be luck (single sequences of the dev set move by 0.1-0.2 AUC between these starts).
+#: itself. Seven of the twelve starts of OTB's spatial robustness evaluation (Wu, Lim and
+#: Yang, "Online object tracking: a benchmark", CVPR 2013, which also scales by 0.8 and
+#: 1.2 and shifts towards the corners), so figures over them are not comparable with
+#: published SRE figures. A user's drag is never the annotator's box: a figure reached
+#: from the one exact box may be luck (single sequences of the dev set move by 0.1-0.2 AUC
+#: between these starts).
 PERTURBED_STARTS = ((1.0, 0.0, 0.0), (0.9, 0.0, 0.0), (1.1, 0.0, 0.0), (1.0, 0.1, 0.0), (1.0, -0.1, 0.0),
                     (1.0, 0.0, 0.1), (1.0, 0.0, -0.1))
 
@@ -238,6 +241,20 @@ def lost_flag_figures(results) -> dict:
     }
 
 
+def starts_figures(runs) -> dict:
+    """The figures over every start of every sequence: ``runs`` holds each sequence's
+    results, one per start (`evaluate_starts`). ``starts``: the starts; ``sequences``: per
+    sequence, the AUC of each start (``starts_success_auc``) and their mean
+    (``success_auc_over_starts``); ``success_auc``: the mean of those means; and the
+    honesty figures (`lost_flag_figures`) pooled over all frames of all starts."""
+    sequences = [{"starts_success_auc": [r.auc for r in run]} for run in runs]
+    for row in sequences:
+        row["success_auc_over_starts"] = float(np.mean(row["starts_success_auc"]))
+    return {"starts": [list(r.start) for r in runs[0]], "sequences": sequences,
+            "success_auc": float(np.mean([row["success_auc_over_starts"] for row in sequences])),
+            **lost_flag_figures([r for run in runs for r in run])}
+
+
 def throughput_fps(results) -> float:
     """Tracked frames per second over all frames of all `SequenceResult` s: total frames
     tracked over total ``update`` time, so a long sequence counts for as many frames as
@@ -330,12 +347,17 @@ def evaluate_starts(seq_dir, make_tracker, starts=PERTURBED_STARTS[:1]) -> list[
             if index >= len(gt):
                 more_frames = True
                 break
+            if frames_read == 0 and index > 0:
+                raise SourceError(f"{printable(seq_dir)}: its first frame cannot be read, and "
+                                  "tracking starts there")
             for run in runs:
                 run.step(index, frame)
             frames_read = index + 1
         count = source.frame_count
         notes = list(source.warnings) + ([source.error] if source.error else [])
     if more_frames:
+        for run in runs:       # frames skipped as damaged just before the last box's
+            run.skip_to(len(gt))
         frames = f"{count} frames" if count and count > len(gt) else "more frames"
         notes.append(f"{GT_FILE} has {len(gt)} boxes for {frames}: only the first "
                      f"{len(gt)} frames are evaluated")
@@ -356,12 +378,16 @@ class _Run:
         self.boxes, self.lost, self.states = [], [], []
         self.seconds = 0.0
 
-    def step(self, index, frame) -> None:
-        """Frame ``index`` (frames before it not seen were skipped as damaged)."""
-        while len(self.boxes) < index:             # skipped: nothing to score
+    def skip_to(self, index) -> None:
+        """Frames up to ``index`` not seen were skipped as damaged: nothing to score."""
+        while len(self.boxes) < index:
             self.boxes.append(np.full(4, np.nan))
             self.lost.append(True)
             self.states.append(self.states[-1])
+
+    def step(self, index, frame) -> None:
+        """Frame ``index``, the first frame (0) seen first."""
+        self.skip_to(index)
         if index == 0:
             self.states.append(self.tracker.init(frame, self.box))
             self.boxes.append(self.box)
