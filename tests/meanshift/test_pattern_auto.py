@@ -77,3 +77,43 @@ def test_the_default_adds_the_pattern_cue_on_large_colour_frames(demo):
     assert tracker._template is None
     tracker.init(large[0], box)
     assert tracker._template is not None
+
+
+class _ScoreAt:
+    """A colour model that scores any box ``value`` (and the surroundings 0)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def score(self, *args):
+        return self.value
+
+    def background_similarity(self):
+        return 0.0
+
+
+@pytest.mark.parametrize("gray, drop, moves", [(True, 0.0, True), (True, 0.005, True), (True, 0.02, False),
+                                               (False, 0.0, True), (False, 0.005, False)])
+def test_the_colours_veto_a_clear_filters_move_on_gray_footage_only_if_clearly_worse(demo, gray, drop, moves):
+    """The box the colours left 4 px right of the ball, the filter clear about the ball: on
+    colour footage any drop of the colour score vetoes the move; on gray footage, where the
+    colours hardly tell target from background, only a drop of more than VETO_MARGIN
+    (mean shift stops on the colours' own peak, so the filter's place scores a hair lower)."""
+    from tracker.meanshift.search import Candidate, Search
+    from tracker.meanshift.template import CorrelationFilter
+    assert 0.005 < CorrelationFilter.VETO_MARGIN < 0.02
+    frames, (x, y, w, h) = demo
+    frame = cv2.cvtColor(cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR) if gray else frames[0]
+    tracker = MeanShiftTracker(pattern_filter=True)
+    tracker.init(frame, (x, y, w, h))
+    window = tracker._track.window
+    cx, cy = x + (w - 1) / 2 + 4, y + (h - 1) / 2
+    view = tracker._search.look(frame, cx, cy, *window.bounds(tracker.CONTEXT), 1.0, 1.0)
+    weights = tracker._search.weigh(view, tracker._cue)
+    found = Candidate(cx, cy, 0.9, *view.region.to_region(cx, cy))
+    search = tracker._template.correct(frame, Search(found, view, weights), window, _ScoreAt(0.9 - drop),
+                                       tracker._search, 1.0)
+    assert tracker._template.psr >= CorrelationFilter.PSR_CLEAR
+    assert (search.found is not found) == moves
+    if moves:
+        assert abs(search.found.cx - (x + (w - 1) / 2)) < 2      # onto the ball
