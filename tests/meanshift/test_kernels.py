@@ -460,7 +460,7 @@ def test_gather_rows_copies_the_rows_nearest_sample_reads(shape, x0, x1, y0, hei
     np.testing.assert_array_equal(out.reshape(out_h, x1 - x0, 3), expected)
 
 
-@pytest.mark.parametrize("scale", [0.2, 0.3, 0.5, 0.68, 0.75, 0.99])
+@pytest.mark.parametrize("scale", [0.1, 0.2, 0.3, 0.5, 0.68, 0.75, 0.99])
 def test_region_sampler_ways_of_sampling_agree(scale):
     """Sampling the rows gathered from a contiguous frame, in place or from a whole copy
     of the crop (a frame that is a view) give the reference's pixels."""

@@ -37,12 +37,10 @@ class Region:
 class RegionSampler:
     """Crops and resamples frame regions into reused buffers."""
 
-    COPY_SCALE = 0.5     # at this scale or more a non-contiguous frame's crop is copied whole...
-    # ...and a contiguous frame's sampled rows alone at this scale or more (the tracker's
-    # frames are always contiguous: `as_bgr8`).
-    # Cold frames, us per crop sampled at scales 0.1 / 0.2 / 0.3 / 0.4 (640x480, a
-    # 320x240 crop), in place 12 / 24 / 44 / 63, rows gathered first 14 / 23 / 35 / 46.
-    GATHER_SCALE = 0.25
+    # A contiguous frame's sampled rows are always copied first (see `sample`; the
+    # tracker's frames are always contiguous: `as_bgr8`); a non-contiguous frame's crop
+    # is copied whole at this scale or more, else sampled in place.
+    COPY_SCALE = 0.5
 
     def __init__(self):
         self._buffer = np.empty(0, np.uint8)
@@ -67,14 +65,17 @@ class RegionSampler:
             self._buffer = np.empty(n, np.uint8)
         out = self._buffer[:n].reshape(dh, dw, 3)
         step_x, step_y = cw / dw, ch / dh
-        if scale >= self.GATHER_SCALE and frame.flags.c_contiguous:
+        if frame.flags.c_contiguous:
             # A frame fresh from the decoder is not in the cache: the rows sampled are
             # copied first, whole, then sampled in the cache. A contiguous copy streams
-            # them in at about half the cost of the scattered reads of sampling them in
-            # place, and rows not sampled are not read (a third of a small target's crop,
-            # 200 x 200 pixels at scale 2/3: 21 us instead of 31 for copying it whole).
-            # At small scales few rows are sampled, and few pixels of each: in place is
-            # as fast.
+            # them in, where sampling in place waits on the memory at every row it starts,
+            # and rows not sampled are not read. Cold 640x480 frames, us per 640x480 crop
+            # sampled at scales 0.1 / 0.2 / 0.3 / 0.4, in place 12 / 35 / 77 / 118, rows
+            # gathered first 9 / 23 / 41 / 66 (320x240 crops: 4 / 11 / 27 / 44 against
+            # 4 / 7 / 13 / 19; 1280x720 frames alike): never slower, so at every scale
+            # (it once started at 0.25, where an older machine measured both alike below;
+            # a 640x480 update of a target 16 % of the frame wide then spent 38 us here
+            # instead of about 15).
             n = dh * cw * 3
             if self._crop.size < n:
                 self._crop = np.empty(n, np.uint8)
