@@ -275,6 +275,11 @@ RING_CASES = [
     ((5, 5, 40, 30), (-5, -5, 60, 60)),          # inner covers outer: nothing
     ((5, 5, 40, 30), (30, 2, 50, 12)),           # inner overlapping one corner
     ((0, 0, 50, 40), (10, 10, 11, 11)),          # one-pixel hole
+    ((5, 5, 40, 30), (20, 10, 12, 22)),          # inner's edges the wrong way round: nothing left out
+    ((10, 5, 40, 30), (0, 8, 6, 20)),            # inner left of outer
+    ((5, 5, 30, 30), (35, 8, 45, 20)),           # inner right of outer
+    ((4, 3, 41, 33), (14, 9, 27, 21)),           # inner's edges off the step grid
+    ((-7, -4, 44, 33), (13, 11, 32, 23)),        # ...and outer clipped
 ]
 
 
@@ -289,6 +294,20 @@ def test_ring_histogram_matches_reference(case, seed, step):
     want, want_count = ref.ring_histogram(bin_map, outer, inner, 20, step)
     assert count == want_count
     np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
+
+
+def test_ring_histogram_leaves_its_count_scratch_clear_for_the_next_call():
+    """The per-frame callers hand the kernel one int32 counts array call after call; it
+    must come back all zero, whatever was counted, or the next ring would inherit counts."""
+    counts = np.zeros(20, np.int32)
+    for seed, (outer, inner) in enumerate(RING_CASES):
+        bin_map = random_bin_map(seed)
+        for step in (1, 2, 3):
+            hist = np.full(20, 3.0)
+            count = ring_histogram(bin_map, *outer, *inner, hist, step, None, counts)
+            want, want_count = ref.ring_histogram(bin_map, outer, inner, 20, step)
+            assert count == want_count and not counts.any()
+            np.testing.assert_allclose(hist, want, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -79,6 +79,7 @@ class TargetModel:
         self.gain = 1.0                  # scene brightness relative to the first frame
         self._candidate = np.zeros(size)   # scratch: the histogram of the box last measured
         self._ring = np.zeros(size)        # scratch: the ring's histogram
+        self._ring_counts = np.zeros(size, np.int32)   # scratch: its counts (`ring_histogram`)
         self._marks = block_marks(size)    # scratch: the bin blocks a histogram touched
 
     def learn(self, q: np.ndarray) -> None:
@@ -123,7 +124,7 @@ class TargetModel:
         target model (or, with ``background``, the background model), the models left as
         they are: how well the surroundings of a candidate, binned as they were, match the
         model (0 for a ring with no usable pixel)."""
-        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks)
+        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks, self._ring_counts)
         return float(bhattacharyya(self._ring, self.b if background else self.q)) if count > 0 else 0.0
 
     def follow_looks(self, hist: np.ndarray, rate: float, anchor_share: float) -> None:
@@ -140,6 +141,6 @@ class TargetModel:
     def learn_background(self, bins, outer, inner, step, rate: float) -> None:
         """Blend the histogram of the ring (see `background_ring`) into the background
         model at ``rate``; a ring with no usable pixel changes nothing."""
-        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks)
+        count = ring_histogram(bins, *outer, *inner, self._ring, step, self._marks, self._ring_counts)
         if count > 0:
             blend_into(self.b, self._ring, rate)
