@@ -274,8 +274,9 @@ def ring_histogram(bin_map, outer_x0, outer_y0, outer_x1, outer_y1,
         left_end = right_start = outer_x1       # outside the inner box's rows: the whole row
         if inner_y0 <= y < inner_y1:
             left_end = min(max(inner_x0, outer_x0), outer_x1)
-            # The first column of the step grid at or past the inner box (its right
-            # edge, or where the left run ended if the box is empty).
+            # The first column of the step grid at or past both the inner box's right
+            # edge and where the left run ended (the box may be empty, or lie wholly
+            # left of the outer one).
             resume = max(inner_x1, left_end) - outer_x0
             right_start = outer_x0 + (resume + step - 1) // step * step
         count += _count_bins(row, outer_x0, left_end, step, counts, marks)
