@@ -33,16 +33,17 @@ background; taught at every tracked frame, Panda and Dog1 fell from 0.56 / 0.69 
 0.36 / 0.23 AUC. The colour model, for its part, learns where the colours alone put
 the target (``tracker._follow``).
 
-On by default (``pattern_filter=None``) for grayscale footage (there the dev set's
-Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven starts 0.493
--> 0.503) and for frames of 1280 x 720 or more, where its fixed cost is small beside the
+On by default (``pattern_filter=None``) for grayscale footage (there, when it came, the
+dev set's Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven
+starts 0.493 -> 0.503; with `VETO_MARGIN` since, Jumping 0.72, Dog1 0.69 -> 0.78, Car1
+0.17) and for frames of 1280 x 720 or more, where its fixed cost is small beside the
 frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
 0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
-is 0.577 against 0.558 by default and 0.505 with colours alone (seven perturbed starts
-0.555 / 0.541 / 0.490), but it costs 0.1-0.17 ms of CPU an update at 640 x 480: the
+is 0.575 against 0.556 by default and 0.505 with colours alone (seven perturbed starts
+0.556 / 0.543 / 0.490), but it costs 0.1-0.17 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, forward DFT, filter, inverse DFT, peak and PSR) ~30 us
 in the tracker, on colour footage two more for the size, the merged score, the colour
 check of the move and learning the rest. That takes a small target's update from 0.48x

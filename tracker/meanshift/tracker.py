@@ -117,7 +117,7 @@ class MeanShiftTracker:
         the colours together score best (Staple's fusion, ``template.py``). None (the
         default): when the first frame is grayscale (`looks_gray`), where colour tells
         least, or has `PATTERN_AUTO_PIXELS` or more, where its cost fits the speed budget;
-        on all footage it gains about 0.017 AUC on the dev set but costs 0.1-0.17 ms an
+        on all footage it gains about 0.019 AUC on the dev set but costs 0.1-0.17 ms an
         update, over the speed budget for small targets at 640 x 480 (see ``template.py``).
     """
 
