@@ -424,6 +424,36 @@ def test_densest_window_breaks_ties_like_argmax_and_finds_a_planted_block():
     assert densest_window(zero, 4, 4, integral) == (1.5, 1.5, 0.0) == ref.densest_window(zero, 4, 4)
 
 
+@pytest.mark.parametrize("win", [(9, 7), (20, 24), (1, 1), (5, 30)])
+@pytest.mark.parametrize("reach", [None, (30.0, 25.0), (6.0, 4.5)])
+def test_densest_window_bounded_scan_matches_brute_force_on_a_target_like_image(win, reach):
+    """A weight image as the tracker makes: a bright blob, fainter look-alikes and low
+    noise. Most blocks of window origins are skipped by their bound; the windows
+    that remain must give the full scan's centre and sum."""
+    rng = np.random.default_rng(7)
+    ys, xs = np.mgrid[:150, :170]
+    weights = 0.05 * rng.random((150, 170))
+    for (x, y, size, level) in ((90, 70, 14, 0.9), (40, 30, 9, 0.6), (140, 120, 6, 0.7)):
+        weights += level * np.exp(-0.5 * (((xs - x) / size) ** 2 + ((ys - y) / size) ** 2))
+    weights = weights.astype(np.float32)
+    integral = np.full((151, 171), np.nan)
+    args = () if reach is None else (80.0, 60.0, *reach)
+    got = densest_window(weights, *win, integral, *args)
+    want = ref.densest_window(weights, *win, *args)
+    assert got[:2] == want[:2]
+    assert got[2] == pytest.approx(want[2], rel=1e-9)
+
+
+def test_densest_window_tie_goes_to_the_first_in_row_major_order_across_blocks():
+    """Two equal windows, the later in row-major order in a block scanned first: the
+    full scan's choice, the one in the earlier row, still wins."""
+    weights = np.zeros((20, 30), np.float32)
+    weights[2:5, 0:3] = 1.0      # origin (x 0, y 2): the first block of origins
+    weights[1:4, 9:12] = 1.0     # origin (x 9, y 1): a later block, an earlier row
+    integral = np.empty((21, 31))
+    assert densest_window(weights, 3, 3, integral) == (10.0, 2.0, 9.0) == ref.densest_window(weights, 3, 3)
+
+
 def test_blend_into_and_ratio_table_match_numpy():
     from tracker.meanshift._colour_kernels import blend_into, ratio_table
     rng = np.random.default_rng(5)

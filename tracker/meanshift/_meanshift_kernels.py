@@ -135,6 +135,10 @@ def _origins_in_reach(origin, reach, last):
     return lo, hi
 
 
+#: Window origins per block side in `densest_window`'s bounded scan.
+DENSEST_BLOCK = 4
+
+
 @njit(cache=True, nogil=True)
 def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0, reach_y=-1.0):
     """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
@@ -145,6 +149,16 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
     always covers the whole image; with ``reach_x``, ``reach_y`` >= 0 only windows whose
     centre is at most that far from (``cx``, ``cy``) on each axis are considered (those
     nearest it if none is).
+
+    The weights must not be negative (P(target | colour) is not): the window origins are
+    taken in blocks of `DENSEST_BLOCK` x `DENSEST_BLOCK`, and the rectangle that spans
+    all of a block's windows holds at least the weight of each of them, so a block whose
+    rectangle holds less than a window already seen (less a rounding margin: sums are
+    differences of the table's entries) is skipped. The windows left are summed with the
+    table as a full scan would, and ties go to the first in row-major order, as in a full
+    scan: the same centre and sum. (640x480 traffic clip, small target: 13 of the 19 us
+    this kernel took went to the scan of about 15000 windows; the blocks leave a few
+    hundred.)
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
@@ -152,15 +166,33 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
     summed_area(weights, integral)
     x_lo, x_hi = _origins_in_reach(cx - (win_w - 1) * 0.5, reach_x, w - win_w)
     y_lo, y_hi = _origins_in_reach(cy - (win_h - 1) * 0.5, reach_y, h - win_h)
-    best = -1.0
-    bx = by = 0
-    for y in range(y_lo, y_hi + 1):
-        for x in range(x_lo, x_hi + 1):
+    block = DENSEST_BLOCK
+    # A floor from one window per block (its first): the densest block's is near the top.
+    floor = -1.0
+    for y in range(y_lo, y_hi + 1, block):
+        for x in range(x_lo, x_hi + 1, block):
             s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
                  - integral[y + win_h, x] + integral[y, x])
-            if s > best:
-                best = s
-                bx, by = x, y
+            floor = max(floor, s)
+    floor -= 1e-9 * (1.0 + abs(floor))
+    best = -1.0
+    bx = by = 0
+    for y0 in range(y_lo, y_hi + 1, block):
+        y1 = min(y0 + block - 1, y_hi)
+        for x0 in range(x_lo, x_hi + 1, block):
+            x1 = min(x0 + block - 1, x_hi)
+            span = (integral[y1 + win_h, x1 + win_w] - integral[y0, x1 + win_w]
+                    - integral[y1 + win_h, x0] + integral[y0, x0])
+            if span < floor:
+                continue
+            for y in range(y0, y1 + 1):
+                for x in range(x0, x1 + 1):
+                    s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
+                         - integral[y + win_h, x] + integral[y, x])
+                    # The first in row-major order wins a tie, as in a full scan.
+                    if s > best or (s == best and (y < by or (y == by and x < bx))):
+                        best = s
+                        bx, by = x, y
     return bx + (win_w - 1) * 0.5, by + (win_h - 1) * 0.5, best
 
 
