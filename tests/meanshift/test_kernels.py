@@ -444,6 +444,23 @@ def test_densest_window_bounded_scan_matches_brute_force_on_a_target_like_image(
     assert got[2] == pytest.approx(want[2], rel=1e-9)
 
 
+def test_densest_window_bounded_scan_allows_for_the_rounding_of_large_weights():
+    """Weights of up to 1e6 above sparse small ones in reach: the table's entries round
+    by about 1e-7, more than the small windows differ. A margin on the floor's own size
+    skipped the block of the densest window in reach (review of 5a20957)."""
+    rng = np.random.default_rng(5)
+    weights = np.zeros((60, 120), np.float32)
+    weights[:30] = (rng.random((30, 120)) * 1e6).astype(np.float32)
+    for _ in range(60):
+        weights[rng.integers(30, 60), rng.integers(0, 120)] = 0.3
+    integral = np.empty((61, 121))
+    args = (60.0, 45.0, 60.0, 14.0)
+    got = densest_window(weights, 2, 2, integral, *args)
+    want = ref.densest_window(weights, 2, 2, *args)
+    assert got[:2] == want[:2] == (112.5, 35.5)
+    assert got[2] == pytest.approx(want[2], rel=1e-6)
+
+
 def test_densest_window_tie_goes_to_the_first_in_row_major_order_across_blocks():
     """Two equal windows, the later in row-major order in a block scanned first: the
     full scan's choice, the one in the earlier row, still wins."""

@@ -150,15 +150,16 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
     centre is at most that far from (``cx``, ``cy``) on each axis are considered (those
     nearest it if none is).
 
-    The weights must not be negative (P(target | colour) is not): the window origins are
-    taken in blocks of `DENSEST_BLOCK` x `DENSEST_BLOCK`, and the rectangle that spans
-    all of a block's windows holds at least the weight of each of them, so a block whose
-    rectangle holds less than a window already seen (less a rounding margin: sums are
-    differences of the table's entries) is skipped. The windows left are summed with the
-    table as a full scan would, and ties go to the first in row-major order, as in a full
-    scan: the same centre and sum. (640x480 traffic clip, small target: 13 of the 19 us
-    this kernel took went to the scan of about 15000 windows; the blocks leave a few
-    hundred.)
+    The weights must not be negative (P(target | colour) is not; the `Cue` protocol's
+    weights are 0..1): the window origins are taken in blocks of `DENSEST_BLOCK` x
+    `DENSEST_BLOCK`, and the rectangle that spans all of a block's windows holds at least
+    the weight of each of them, so a block whose rectangle holds clearly less than a
+    window already seen is skipped. The windows left are summed with the table as a full
+    scan would, and ties go to the first in row-major order, as in a full scan: the same
+    centre and sum. "Clearly": by more than the rounding of the sums, which are
+    differences of the table's entries, each off by at most (h + w) float64 epsilons of
+    the table's total; with large weights above a region of small ones that is more
+    than the small windows' differences.
     """
     h, w = weights.shape
     win_w = max(1, min(win_w, w))
@@ -167,14 +168,17 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
     x_lo, x_hi = _origins_in_reach(cx - (win_w - 1) * 0.5, reach_x, w - win_w)
     y_lo, y_hi = _origins_in_reach(cy - (win_h - 1) * 0.5, reach_y, h - win_h)
     block = DENSEST_BLOCK
-    # A floor from one window per block (its first): the densest block's is near the top.
+    # A floor: the largest of one window per block (its first). The densest window's
+    # block holds at least the floor, so it is never skipped.
     floor = -1.0
     for y in range(y_lo, y_hi + 1, block):
         for x in range(x_lo, x_hi + 1, block):
             s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
                  - integral[y + win_h, x] + integral[y, x])
             floor = max(floor, s)
-    floor -= 1e-9 * (1.0 + abs(floor))
+    # Less the rounding: a window sum and a block's span each read four entries, each
+    # off by at most (h + w + 2) epsilons of the total (the table's last entry).
+    floor -= 8.0 * (h + w + 2) * 2.3e-16 * abs(integral[h, w])
     best = -1.0
     bx = by = 0
     for y0 in range(y_lo, y_hi + 1, block):
