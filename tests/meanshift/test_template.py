@@ -160,3 +160,40 @@ def test_shrinking_target_among_its_colours_is_sized_by_its_pattern():
     assert 0.75 <= area_ratio[-1] <= 1.33
     assert iou(boxes, truth[1:]).mean() >= 0.88
     assert not any(s.lost for s in states)
+
+
+def twin_clip(n=90, gone=(25, 55)):
+    """Gray footage: a 36 x 36 textured target glides over duller ground, vanishes for
+    frames ``gone`` and comes back farther on its path; all along, its twin (the same
+    pixels turned half round: the same gray levels, another pattern) sits elsewhere."""
+    ground = cv2.normalize(texture((240, 320), 5, blur=1.0), None, 70, 150, cv2.NORM_MINMAX)
+    target = texture((36, 36), 6, blur=3.0)
+    twin = target[::-1, ::-1].copy()
+    frames, boxes = [], []
+    for k in range(n):
+        frame = ground.copy()
+        frame[170:206, 240:276] = twin
+        x, y = 40 + 2 * k, 60 + int(10 * np.sin(k / 8))
+        if not gone[0] <= k < gone[1]:
+            frame[y:y + 36, x:x + 36] = target
+        frames.append(frame)
+        boxes.append((x, y, 36, 36))
+    return frames, np.array(boxes, float)
+
+
+def test_gray_target_is_not_swapped_for_a_twin_of_its_gray_levels():
+    """While the target is gone, the whole-frame search finds its twin, which matches the
+    gray levels as well as the target does: the pattern cue must not confirm it, so the
+    target stays lost; back in view, it is confirmed and found again within a few frames."""
+    frames, truth = twin_clip()
+    tracker = MeanShiftTracker()           # gray footage: the pattern cue is on by default
+    tracker.init(frames[0], truth[0])
+    states = [tracker.update(f) for f in frames[1:]]
+    boxes = np.array([s.box for s in states])
+    lost = np.array([s.lost for s in states])
+    on_twin = (np.abs(boxes[:, 0] - 240) < 18) & (np.abs(boxes[:, 1] - 170) < 18)
+    assert not (on_twin & ~lost).any()
+    assert lost[30:54].all()                       # frames 31-54: the target is gone
+    overlap = iou(boxes, truth[1:])
+    back = np.arange(1, len(frames)) >= 60
+    assert (~lost[back]).all() and overlap[back].min() > 0.7

@@ -6,8 +6,9 @@ import pytest
 from tracker.meanshift._meanshift_kernels import box_sum, summed_area
 from tracker.meanshift._fft_kernels import fft_plan
 from tracker.meanshift._template_kernels import (filter_learn, filter_response, merge_colour_bounded,
-                                                 peak_to_sidelobe, response_near, response_peak,
-                                                 sample_patch)
+                                                 orientation_channels, peak_to_sidelobe, response_near,
+                                                 response_peak, sample_features)
+import cv2
 
 
 def slow_gray_bilinear(frame, x, y):
@@ -22,76 +23,127 @@ def slow_gray_bilinear(frame, x, y):
             + (gray[y1, x0] * (1 - fx) + gray[y1, x1] * fx) * fy)
 
 
+def slow_gray_patch(frame, cx, cy, step_x, step_y, n, m):
+    return np.array([[slow_gray_bilinear(frame, cx + (i - m // 2) * step_x, cy + (j - n // 2) * step_y)
+                      for i in range(m)] for j in range(n)])
+
+
 def slow_patch(frame, cx, cy, step_x, step_y, window):
-    n, m = window.shape
-    patch = np.array([[slow_gray_bilinear(frame, cx + (i - m // 2) * step_x, cy + (j - n // 2) * step_y)
-                       for i in range(m)] for j in range(n)])
+    patch = slow_gray_patch(frame, cx, cy, step_x, step_y, *window.shape)
     patch = (patch - patch.mean()) / np.sqrt(patch.var() + 1.0)
     return patch * window
 
 
+def slow_orientations(gray, window):
+    """The four edge-orientation channels: the gradient's angle found by an arctangent,
+    its magnitude times the half-wave lobes of cos 2t and sin 2t, OpenCV's 3 x 3 box blur
+    (its default border, mirrored about the edge pixels), scaled together to an RMS of 1."""
+    gray = gray.astype(np.float64)
+    gx, gy = np.zeros_like(gray), np.zeros_like(gray)
+    gx[:, 1:-1] = gray[:, 2:] - gray[:, :-2]
+    gy[1:-1] = gray[2:] - gray[:-2]
+    r, t = np.hypot(gx, gy), np.arctan2(gy, gx)
+    lobes = [r * np.maximum(np.cos(2 * t), 0), r * np.maximum(np.sin(2 * t), 0),
+             r * np.maximum(-np.cos(2 * t), 0), r * np.maximum(-np.sin(2 * t), 0)]
+    blurred = np.array([cv2.blur(lobe, (3, 3)) for lobe in lobes])
+    return blurred / (np.sqrt((blurred ** 2).mean()) + 1e-3) * window
+
+
+def slow_features(frame, cx, cy, step_x, step_y, window):
+    gray = slow_gray_patch(frame, cx, cy, step_x, step_y, *window.shape)
+    return np.concatenate([slow_patch(frame, cx, cy, step_x, step_y, window)[None],
+                           slow_orientations(gray, window)])
+
+
+def features(frame, cx, cy, sx, sy, window):
+    n, m = window.shape
+    out = np.empty((5, n, m), np.float32)
+    sample_features(frame, cx, cy, sx, sy, window, np.empty((3, m)), np.empty((n, m), np.float32),
+                    np.empty((4, n, m), np.float32), out)
+    return out
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_sample_patch_matches_numpy(seed):
+def test_sample_features_match_numpy(seed):
     rng = np.random.default_rng(seed)
     frame = rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)
     window = rng.random((12, 16)).astype(np.float32)
     # Inside the frame, across its corner (clamped) and magnified or shrunk.
     for cx, cy, sx, sy in ((26.3, 18.7, 1.3, 0.9), (2.0, 35.5, 2.5, 3.1), (50.2, 1.1, 0.4, 0.7)):
-        out = np.empty((12, 16), np.float32)
-        sample_patch(frame, cx, cy, sx, sy, window, np.empty((3, out.shape[1])), out)
-        np.testing.assert_allclose(out, slow_patch(frame, cx, cy, sx, sy, window), atol=1e-4)
+        out = features(frame, cx, cy, sx, sy, window)
+        ref = slow_features(frame, cx, cy, sx, sy, window)
+        np.testing.assert_allclose(out[0], ref[0], atol=1e-4)
+        np.testing.assert_allclose(out[1:], ref[1:], atol=1e-4 * np.abs(ref[1:]).max())
+
+
+def test_orientation_channels_sort_edges_by_direction():
+    """A vertical edge (gradient along x) lands in the 0 degree channel, a horizontal one
+    in the 90 degree one, the diagonals in the 45 and 135 degree ones, whichever side is
+    the brighter; a flat patch has no edges."""
+    n = 16
+    ys, xs = np.mgrid[:n, :n]
+    window = np.ones((n, n), np.float32)
+    lobes = np.empty((4, n, n), np.float32)
+    for image, channel in ((xs > 7, 0), (xs < 8, 0), (ys > 7, 2), (ys < 8, 2), (xs + ys > 15, 1),
+                           (xs - ys > 0, 3)):
+        out = orientation_channels(image.astype(np.float32) * 200, window, lobes, np.empty((4, n, n), np.float32))
+        energy = (out.astype(np.float64) ** 2).sum(axis=(1, 2))
+        assert np.argmax(energy) == channel and energy[channel] > 0.8 * energy.sum()
+    flat = orientation_channels(np.full((n, n), 90, np.float32), window, lobes, np.empty((4, n, n), np.float32))
+    assert not flat.any()
 
 
 def slow_filter(patches, shifts, label, rates):
-    """MOSSE numerator and denominator by NumPy FFTs, each label rolled to its shift."""
+    """Multi-channel MOSSE numerator (one per channel) and shared denominator by NumPy
+    FFTs, each label rolled to its shift; ``patches``: C x n x n each."""
     num = den = 0
     for patch, (dx, dy), rate in zip(patches, shifts, rates):
-        F = np.fft.fft2(patch)
+        F = np.fft.fft2(patch)                       # each channel's spectrum
         G = np.fft.fft2(np.roll(label, (dy, dx), axis=(0, 1)))
         num = (1 - rate) * num + rate * G * np.conj(F)
-        den = (1 - rate) * den + rate * np.abs(F) ** 2
+        den = (1 - rate) * den + rate * (np.abs(F) ** 2).sum(axis=0)
     return num, den
 
 
 def test_filter_learn_matches_numpy_ffts():
     rng = np.random.default_rng(7)
-    n = 16
+    n, c = 16, 3
     ys, xs = np.mgrid[:n, :n]
     label = np.exp(-0.5 * (((xs - n // 2) / 1.5) ** 2 + ((ys - n // 2) / 1.5) ** 2))
-    patches = [rng.standard_normal((n, n)) for _ in range(3)]
+    patches = [rng.standard_normal((c, n, n)) for _ in range(3)]
     shifts, rates = [(0, 0), (3, -2), (-5, 4)], [1.0, 0.3, 0.1]
-    half = (n, n // 2 + 1)
-    num = np.zeros(half, np.complex128)
-    den = np.zeros(half)
+    h = n // 2 + 1
+    num = np.zeros((c, n, h), np.complex128)
+    den = np.zeros((n, h))
     for patch, (dx, dy), rate in zip(patches, shifts, rates):
         filter_learn(num, den, np.fft.rfft2(patch), np.fft.rfft2(label), float(dx), float(dy), rate,
-                     np.empty(n // 2 + 1, np.complex128))
+                     np.empty(h, np.complex128))
     ref_num, ref_den = slow_filter(patches, shifts, label, rates)
     # The half spectra (NumPy's rfft2 layout) of the full ones.
-    h = n // 2 + 1
-    np.testing.assert_allclose(num, ref_num[:, :h], atol=1e-9 * np.abs(ref_num).max())
+    np.testing.assert_allclose(num, ref_num[..., :h], atol=1e-9 * np.abs(ref_num).max())
     np.testing.assert_allclose(den, ref_den[:, :h], rtol=1e-9)
     # Applied to a patch (as `filter_response` does), the half spectra filter as the full ones.
-    probe = rng.standard_normal((n, n))
-    out = num * np.fft.rfft2(probe) / (den + 0.5)
-    ref = ref_num * np.fft.fft2(probe) / (ref_den + 0.5)
+    probe = rng.standard_normal((c, n, n))
+    out = (num * np.fft.rfft2(probe)).sum(axis=0) / (den + 0.5)
+    ref = (ref_num * np.fft.fft2(probe)).sum(axis=0) / (ref_den + 0.5)
     np.testing.assert_allclose(out, ref[:, :h], atol=1e-9 * np.abs(out).max())
 
 
 def test_trained_filter_peaks_where_the_pattern_moved():
-    # A filter trained on one patch, shown the same patch moved by (4, -3) pixels
-    # (circularly, as the DFT sees it), peaks 4 right and 3 up of the label's centre.
+    # A filter trained on one patch of two channels, shown the same patch moved by
+    # (4, -3) pixels (circularly, as the DFT sees it), peaks 4 right and 3 up of the
+    # label's centre.
     rng = np.random.default_rng(3)
     n = 32
     ys, xs = np.mgrid[:n, :n]
     label = np.exp(-0.5 * (((xs - n // 2) / 1.0) ** 2 + ((ys - n // 2) / 1.0) ** 2))
-    patch = rng.standard_normal((n, n))
-    half = (n, n // 2 + 1)
-    num = np.zeros(half, np.complex128)
-    den = np.zeros(half)
-    filter_learn(num, den, np.fft.rfft2(patch), np.fft.rfft2(label), 0.0, 0.0, 1.0, np.empty(n // 2 + 1, np.complex128))
-    moved = np.roll(patch, (-3, 4), axis=(0, 1))
-    out = num * np.fft.rfft2(moved) / (den + 1e-3)
+    patch = rng.standard_normal((2, n, n))
+    h = n // 2 + 1
+    num = np.zeros((2, n, h), np.complex128)
+    den = np.zeros((n, h))
+    filter_learn(num, den, np.fft.rfft2(patch), np.fft.rfft2(label), 0.0, 0.0, 1.0, np.empty(h, np.complex128))
+    moved = np.roll(patch, (-3, 4), axis=(1, 2))
+    out = (num * np.fft.rfft2(moved)).sum(axis=0) / (den + 1e-3)
     response = np.fft.irfft2(out, (n, n))
     j, i = np.unravel_index(np.argmax(response), response.shape)
     assert (i - n // 2, j - n // 2) == (4, -3)
@@ -100,25 +152,28 @@ def test_trained_filter_peaks_where_the_pattern_moved():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_filter_response_matches_numpy(seed):
-    """One call = the patch (`slow_patch`), NumPy's FFTs, the filter, the scaled
-    inverse, its peak and PSR; the patch's half spectrum is left for `filter_learn`."""
+    """One call = the channels (`slow_features`), NumPy's FFTs, the filter summed over
+    the channels, the scaled inverse, its peak and PSR; the channels' half spectra are
+    left for `filter_learn`."""
     rng = np.random.default_rng(seed)
-    n = 32
+    n, c = 32, 5
     frame = rng.integers(0, 256, (61, 83, 3), dtype=np.uint8)
     window = rng.random((n, n)).astype(np.float32)
     h = n // 2 + 1
-    num = rng.standard_normal((n, h)) + 1j * rng.standard_normal((n, h))
+    num = rng.standard_normal((c, n, h)) + 1j * rng.standard_normal((c, n, h))
     den = rng.random((n, h)) * 5
     cx, cy, sx, sy, scale = rng.uniform(0, 83), rng.uniform(0, 61), rng.uniform(0.3, 3), rng.uniform(0.3, 3), 0.7
-    patch = np.empty((n, n), np.float32)
-    spectrum = np.empty((n, h), np.complex128)
+    patch = np.empty((c, n, n), np.float32)
+    spectrum = np.empty((c, n, h), np.complex128)
     response = np.empty((n, n), np.float32)
-    i, j, psr = filter_response(frame, cx, cy, sx, sy, window, np.empty((3, n)), patch, spectrum, num, den, 0.5,
-                                scale, 2, *fft_plan(n), np.empty((4, n, h)), response)
-    ref_patch = slow_patch(frame, cx, cy, sx, sy, window)
-    np.testing.assert_allclose(patch, ref_patch, atol=1e-4)
+    i, j, psr = filter_response(frame, cx, cy, sx, sy, window, np.empty((3, n)), np.empty((n, n), np.float32),
+                                np.empty((4, n, n), np.float32), patch, spectrum, num, den, 0.5, scale, 2,
+                                *fft_plan(n), np.empty((4, n, h)), response)
+    ref_patch = slow_features(frame, cx, cy, sx, sy, window)
+    np.testing.assert_allclose(patch, ref_patch, atol=1e-4 * np.abs(ref_patch).max())
     np.testing.assert_allclose(spectrum, np.fft.rfft2(patch.astype(np.float64)), atol=1e-9)
-    ref = scale * np.fft.irfft2(num * np.fft.rfft2(patch.astype(np.float64)) / (den + 0.5), (n, n))
+    filtered = (num * np.fft.rfft2(patch.astype(np.float64))).sum(axis=0) / (den + 0.5)
+    ref = scale * np.fft.irfft2(filtered, (n, n))
     np.testing.assert_allclose(response, ref, atol=1e-5 * np.abs(ref).max())
     pj, pi = np.unravel_index(np.argmax(response), response.shape)
     assert (i, j) == (pi, pj)

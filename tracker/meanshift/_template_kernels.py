@@ -9,17 +9,14 @@ from ._meanshift_kernels import box_sum
 
 
 @njit(cache=True, nogil=True)
-def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
-    """Fill ``out`` (n x m float32) with the normalised, windowed gray patch of ``frame``;
-    ``columns`` (3 x m float64) is scratch the caller reuses.
+def sample_gray(frame, cx, cy, step_x, step_y, columns, out):
+    """Fill ``out`` (n x m float32) with the gray patch of ``frame`` (uint8 BGR), levels
+    0..255; ``columns`` (3 x m float64) is scratch the caller reuses.
 
     Patch pixel (i, j) samples the frame bilinearly at ``(cx + (i - m // 2) * step_x,
     cy + (j - n // 2) * step_y)`` (the centre falls on pixel (m // 2, n // 2), so a target
     that has not moved peaks on a pixel, not between two), coordinates clamped to the
-    frame (the border repeats), gray = 0.114 B + 0.587 G + 0.299 R. The patch is then
-    shifted to zero mean and scaled to unit standard deviation (its brightness and
-    contrast do not matter to the filter; +1 in the variance keeps a flat patch flat
-    rather than blowing up its noise), and multiplied by ``window``.
+    frame (the border repeats), gray = 0.114 B + 0.587 G + 0.299 R.
     """
     n, m = out.shape
     H, W = frame.shape[0], frame.shape[1]
@@ -34,8 +31,6 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
         columns[2, i] = x - x0
     # Gray levels in thousandths, in integers (exact): one conversion per pixel read.
     wb, wg, wr = np.int32(114), np.int32(587), np.int32(299)
-    total = 0.0
-    squares = 0.0
     for j in range(n):
         y = min(max(cy + (j - n // 2) * step_y, 0.0), H - 1.0)
         y0 = min(int(y), max(H - 2, 0))
@@ -51,8 +46,21 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
             b = wb * top[q] + wg * top[q + 1] + wr * top[q + 2]
             c = wb * bottom[p] + wg * bottom[p + 1] + wr * bottom[p + 2]
             d = wb * bottom[q] + wg * bottom[q + 1] + wr * bottom[q + 2]
-            g = 0.001 * ((a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy)
-            out[j, i] = g
+            out[j, i] = 0.001 * ((a + (b - a) * fx) * (1.0 - fy) + (c + (d - c) * fx) * fy)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def normalise_gray(gray, window, out):
+    """``out`` = the gray patch shifted to zero mean and scaled to unit standard deviation,
+    times ``window`` (its brightness and contrast do not matter to the filter; +1 in the
+    variance keeps a flat patch flat rather than blowing up its noise)."""
+    n, m = gray.shape
+    total = 0.0
+    squares = 0.0
+    for j in range(n):
+        for i in range(m):
+            g = float(gray[j, i])
             total += g
             squares += g * g
     count = n * m
@@ -63,20 +71,100 @@ def sample_patch(frame, cx, cy, step_x, step_y, window, columns, out):
     scale = 1.0 / np.sqrt(var + 1.0)
     for j in range(n):
         for i in range(m):
-            out[j, i] = (out[j, i] - mean) * scale * window[j, i]
+            out[j, i] = (gray[j, i] - mean) * scale * window[j, i]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _reflect(k, n):
+    """Index k of a row of n mirrored about its end pixels (OpenCV's BORDER_REFLECT_101)."""
+    if k < 0:
+        return -k
+    if k >= n:
+        return 2 * n - 2 - k
+    return k
+
+
+@njit(cache=True, nogil=True)
+def orientation_channels(gray, window, lobes, out):
+    """Four channels of the gray patch's edges, by orientation, into ``out`` (4 x n x m).
+
+    Each pixel's gradient (central differences; 0 on the patch's outer rows and columns)
+    of magnitude r and orientation t (unsigned: an edge and its reverse are alike) is
+    split into half-wave lobes of cos 2t and sin 2t: r max(cos 2t, 0), r max(sin 2t, 0),
+    r max(-cos 2t, 0), r max(-sin 2t, 0), edges near 0, 45, 90 and 135 degrees (HOG's
+    orientation channels, without an arctangent per pixel). Each channel is then averaged
+    over 3 x 3 pixels (the border mirrored, as OpenCV's ``blur``: HOG's cells, which keep
+    a small shift or bend of an edge from changing its channel), all four are scaled
+    together to a root mean square of 1 (the edges' contrast does not matter), and
+    multiplied by ``window``. ``lobes`` (4 x n x m float32) is scratch."""
+    n, m = gray.shape
+    for j in range(n):
+        for i in range(m):
+            gx = float(gray[j, i + 1]) - float(gray[j, i - 1]) if 0 < i < m - 1 else 0.0
+            gy = float(gray[j + 1, i]) - float(gray[j - 1, i]) if 0 < j < n - 1 else 0.0
+            r2 = gx * gx + gy * gy
+            c = s = 0.0
+            if r2 > 0.0:
+                inverse = 1.0 / np.sqrt(r2)
+                c = (gx * gx - gy * gy) * inverse      # r cos 2t
+                s = 2.0 * gx * gy * inverse            # r sin 2t
+            lobes[0, j, i] = max(c, 0.0)
+            lobes[1, j, i] = max(s, 0.0)
+            lobes[2, j, i] = max(-c, 0.0)
+            lobes[3, j, i] = max(-s, 0.0)
+    # The 3 x 3 average, separably: rows into ``out``, then columns back into ``lobes``
+    # (the sums of nine; the ninth is folded into the scale).
+    for k in range(4):
+        for j in range(n):
+            row, blurred = lobes[k, j], out[k, j]
+            blurred[0] = row[0] + 2.0 * row[1] if m > 1 else row[0]
+            for i in range(1, m - 1):
+                blurred[i] = row[i - 1] + row[i] + row[i + 1]
+            if m > 1:
+                blurred[m - 1] = row[m - 1] + 2.0 * row[m - 2]
+    squares = 0.0
+    for k in range(4):
+        for j in range(n):
+            above, below = out[k, _reflect(j - 1, n)], out[k, _reflect(j + 1, n)]
+            middle, blurred = out[k, j], lobes[k, j]
+            for i in range(m):
+                t = above[i] + middle[i] + below[i]
+                blurred[i] = t
+                squares += t * t
+    # Root mean square of the averages: sqrt(squares / count) / 9.
+    scale = 1.0 / (np.sqrt(squares / (4 * n * m)) / 9.0 + 1e-3) / 9.0
+    for k in range(4):
+        for j in range(n):
+            for i in range(m):
+                out[k, j, i] = lobes[k, j, i] * scale * window[j, i]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def sample_features(frame, cx, cy, step_x, step_y, window, columns, gray, lobes, out):
+    """The filter's channels of the patch at (cx, cy) (`sample_gray`'s geometry) into
+    ``out`` (5 x n x m float32): the normalised gray patch (`normalise_gray`) and its
+    four edge-orientation channels (`orientation_channels`). ``gray`` (n x m) and
+    ``lobes`` (4 x n x m) are float32 scratch."""
+    sample_gray(frame, cx, cy, step_x, step_y, columns, gray)
+    normalise_gray(gray, window, out[0])
+    orientation_channels(gray, window, lobes, out[1:])
     return out
 
 
 @njit(cache=True, nogil=True)
 def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
-    """Blend one training patch into the filter: ``num = (1 - rate) num + rate G' conj(F)``,
-    ``den = (1 - rate) den + rate |F|^2`` (MOSSE), where F is the patch's ``spectrum``
-    and G' the ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that
-    far from the patch centre). All spectra are half spectra of n x n real images
+    """Blend one training patch of C channels into the filter: for each channel c,
+    ``num[c] = (1 - rate) num[c] + rate G' conj(F[c])``, and ``den = (1 - rate) den + rate
+    sum_c |F[c]|^2`` (MOSSE, with the multi-channel filter of Danelljan et al.'s DSST and
+    of KCF's linear kernel), where F is the patch's ``spectrum`` (C x n x n/2+1) and G' the
+    ``label`` spectrum shifted by (dx, dy) patch pixels (the target sat that far from
+    the patch centre). All spectra are half spectra of n x n real images
     (``np.fft.rfft2``'s n x (n // 2 + 1) layout; the filter of real images is their
     conjugate-symmetric continuation); ``ramp_x`` (n // 2 + 1 complex128) is scratch the
     caller reuses."""
-    n, h = spectrum.shape
+    channels, n, h = spectrum.shape
     keep = 1.0 - rate
     # The shift's phase ramp is separable: one complex exponential per column and row.
     for i in range(h):
@@ -87,29 +175,38 @@ def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
         p = -2.0 * np.pi * fy * dy / n
         ramp_y = np.cos(p) + 1j * np.sin(p)
         for i in range(h):
-            f = spectrum[j, i]
-            num[j, i] = keep * num[j, i] + rate * (label[j, i] * ramp_y * ramp_x[i]) * np.conj(f)
-            den[j, i] = keep * den[j, i] + rate * (f.real * f.real + f.imag * f.imag)
+            g = label[j, i] * ramp_y * ramp_x[i]
+            energy = 0.0
+            for c in range(channels):
+                f = spectrum[c, j, i]
+                num[c, j, i] = keep * num[c, j, i] + rate * g * np.conj(f)
+                energy += f.real * f.real + f.imag * f.imag
+            den[j, i] = keep * den[j, i] + rate * energy
 
 
 @njit(cache=True, nogil=True)
-def filter_response(frame, cx, cy, step_x, step_y, window, columns, patch, spectrum, num, den, reg, scale,
-                    radius, order, twiddles, work, response):
-    """The filter's response to the patch at (cx, cy) in one call: `sample_patch` into
-    ``patch``, its half spectrum into ``spectrum`` (`rfft2`; `filter_learn` reads it),
-    the filtered spectrum ``num F / (den + reg)`` (MOSSE) and its inverse DFT, scaled by
-    1 / n^2 and ``scale``, into ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
+def filter_response(frame, cx, cy, step_x, step_y, window, columns, gray, lobes, patch, spectrum, num, den, reg,
+                    scale, radius, order, twiddles, work, response):
+    """The filter's response to the patch at (cx, cy) in one call: `sample_features` into
+    ``patch`` (5 x n x n), each channel's half spectrum into ``spectrum`` (`rfft2`;
+    `filter_learn` reads it), the filtered spectrum ``sum_c num[c] F[c] / (den + reg)``
+    (MOSSE, multi-channel) and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
+    ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
     (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of
-    n; ``columns``, ``work`` (4 x n x n/2+1 float64): scratch the caller reuses."""
-    n, h = spectrum.shape
-    sample_patch(frame, cx, cy, step_x, step_y, window, columns, patch)
-    rfft2(patch, order, twiddles, work, spectrum)
+    n; ``columns``, ``gray``, ``lobes`` (`sample_features`), ``work`` (4 x n x n/2+1
+    float64): scratch the caller reuses."""
+    channels, n, h = spectrum.shape
+    sample_features(frame, cx, cy, step_x, step_y, window, columns, gray, lobes, patch)
+    for c in range(channels):
+        rfft2(patch[c], order, twiddles, work, spectrum[c])
     # The product goes straight where the inverse DFT reads it: rows bit-reversed.
     br, bi = work[2], work[3]
     for r in range(n):
         v = order[r]
         for u in range(h):
-            p = num[v, u] * spectrum[v, u]
+            p = num[0, v, u] * spectrum[0, v, u]
+            for c in range(1, channels):
+                p += num[c, v, u] * spectrum[c, v, u]
             d = 1.0 / (den[v, u] + reg)
             br[r, u] = p.real * d
             bi[r, u] = p.imag * d

@@ -208,13 +208,15 @@ class Redetector:
         span = math.sqrt(self.relight_span)
         return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._brightness.step)
 
-    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue) -> Redetection:
+    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, witness=None) -> Redetection:
         """Look where the target was last seen and (if ``lost.whole_frame``) at the frame's
         densest spots, under the light it was last seen in (and, after a seek, also under
         the light it was learnt in and the scene's: the frames sought to need not be lit
         like the last), each candidate also at the gain that fits it best; the best
         acceptable match, if any. Its ``search`` holds the current region of the local
-        search."""
+        search. ``witness``, if given, is asked of each acceptable candidate (a
+        `Candidate`) whether it is the target by another cue than colour; only those it
+        confirms count, as the target or as its look-alikes."""
         best, best_try, closest = None, None, 0.0
         rivals = []     # every acceptable match: the target is taken back only if one stands out
         start_gains, fit_gains = self.gains(lost)
@@ -233,7 +235,7 @@ class Redetector:
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
-                if self._confidence.acceptable(found) and not far:
+                if self._confidence.acceptable(found) and not far and (witness is None or witness(found)):
                     rivals.append(found)
                     if best is None or found.score > best.score:
                         best, best_try = found, try_
