@@ -122,17 +122,27 @@ def test_filter_sees_no_size_change_in_a_still_pattern(w, h):
     assert abs(cf.size_change(frame, 160, 120, w, h) - 1.0) <= 0.02
 
 
-def test_filter_gives_no_size_without_a_clear_pattern_or_on_gray_footage():
+def test_filter_gives_no_size_without_a_clear_pattern():
     frame = colour_texture((240, 320), 0)
     cf = CorrelationFilter()
     cf.init(frame, 160, 120, 40, 30, colour=True)
     foreign = colour_texture((240, 320), 1)
     cf.respond(foreign, 160, 120, 40, 30)
-    assert cf.size_change(foreign, 160, 120, 40, 30) is None
+    assert cf.psr < cf.PSR_CLEAR_COLOUR and cf.size_change(foreign, 160, 120, 40, 30) is None
+
+
+def test_filter_sizes_gray_footage_with_half_the_say():
+    """On gray footage the filter's size is asked too, and weighs half (in logs) against
+    the colours' fit (`size_weight`); on colour footage it sets the size."""
     gray = texture((240, 320), 0)
+    cf = CorrelationFilter()
     cf.init(gray, 160, 120, 40, 30, colour=False)
-    cf.respond(zoomed(gray, 0.83), 160, 120, 40, 30)
-    assert cf.psr >= cf.PSR_CLEAR and cf.size_change(zoomed(gray, 0.83), 160, 120, 40, 30) is None
+    seen = zoomed(gray, 0.83)
+    cf.respond(seen, 160, 120, 40, 30)
+    assert cf.psr >= cf.PSR_CLEAR and cf.size_change(seen, 160, 120, 40, 30) < 0.95
+    assert cf.size_weight == 0.5
+    cf.init(colour_texture((240, 320), 0), 160, 120, 40, 30, colour=True)
+    assert cf.size_weight == 1.0
 
 
 def shrinking_colour_clip(n=60, shrink=0.6):

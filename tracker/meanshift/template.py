@@ -28,18 +28,31 @@ the bright road beside it). The thresholds below were measured again with them
 (`PSR_CLEAR` 9 / 10 / 12, `PSR_CLEAR_COLOUR` 6 / 8 / 9: none better).
 
 The filter never decides alone. After mean shift has converged on the colours, the
-filter answers around that place; where its answer is clear (its peak-to-sidelobe
-ratio, `psr`, at least `PSR_CLEAR`; `PSR_CLEAR_COLOUR` on colour footage), the position
-moves to the peak of Staple's merged score: the filter's response and the mean colour
-weight of a box there, `COLOUR_SHARE` of it the colours'. The move is taken only if the
-colour model scores the box there at least as well as where mean shift left it (on gray
-footage, less `VETO_MARGIN`), and the tests of a match (score, contrast with the
-surroundings) then judge it as any other.
+filter answers around that place (on gray footage, around the predicted position:
+below); where its answer is clear (its peak-to-sidelobe ratio, `psr`, at least
+`PSR_CLEAR`; `PSR_CLEAR_COLOUR` on colour footage), the position moves to the peak of
+Staple's merged score: the filter's response and the mean colour weight of a box there,
+`COLOUR_SHARE` of it the colours'. On colour footage the move is taken only if the
+colour model scores the box there at least as well as where mean shift left it, and the
+tests of a match (score, contrast with the surroundings) then judge it as any other.
 That veto is what lets a less clear response propose a move on colour footage: there
-the colour model tells target from background; on gray footage it hardly can, and the
-filter's own clarity must carry the move (forced on, PSR 5 / 6 / 7 / 8 / 10 on colour
-footage: dev set 0.529 / 0.529 / 0.529 / 0.517 / 0.505, seven starts 0.514 / 0.511 /
-0.513 / 0.510 / 0.500; on gray footage 7 and 6 cost Car1 0.280 -> 0.270 / 0.226).
+the colour model tells target from background (forced on, PSR 5 / 6 / 7 / 8 / 10 on
+colour footage: dev set 0.529 / 0.529 / 0.529 / 0.517 / 0.505, seven starts 0.514 /
+0.511 / 0.513 / 0.510 / 0.500).
+
+On gray footage the pattern leads, as the gray levels hardly tell a target from its
+background and change with the light on it: the filter looks about the predicted
+position, not where mean shift went, and the colours' score does not veto its move
+(Car1, frame 183: the car darkening, mean shift 20 px off on the bright road at a score
+of 0.93, the filter's peak on the car at PSR 19 seen from the prediction, 5 seen from
+the road, the colours scoring the car 0.81). Its size has a say too: half of it, in
+logs (`size_weight`). Dev set, 17 starts (the seven of `mstrack eval --starts 7` and
+0.8 / 1.2 scales, corner and half shifts): 0.5231 before, 0.5358 with all three (Car1
+0.18 -> 0.40 over seven starts, Dog1 and Jumping within 0.01); without the look from the
+prediction 0.5239; with a veto of 0.05 0.5250; with the colours' size alone 0.5240 (and
+boxes over four times the target in 5.7 % of frames: Car1's shrinking car), with the
+filter's alone 0.5224 (Dog1 0.80 -> 0.56). A move at PSR 4 / 6 instead of `PSR_CLEAR`:
+0.5369 / 0.5372.
 
 The filter vouches for a match in one case only: a frame whose colours are indistinct from the surroundings still counts
 as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
@@ -54,8 +67,8 @@ the target (``tracker._follow``).
 
 On by default (``pattern_filter=None``) for grayscale footage (there, when it came, the
 dev set's Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven
-starts 0.493 -> 0.503; with `VETO_MARGIN` since, Jumping 0.72, Dog1 0.69 -> 0.78, Car1
-0.17) and for frames of 1280 x 720 or more, where its fixed cost is small beside the
+starts 0.493 -> 0.503; with a veto margin since, Jumping 0.72, Dog1 0.69 -> 0.78, Car1
+0.17; with the lead above, Car1 0.29, 0.40 over seven starts) and for frames of 1280 x 720 or more, where its fixed cost is small beside the
 frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
@@ -103,20 +116,9 @@ class CorrelationFilter:
     PSR_RADIUS = 2       # the peak's square left out of the sidelobe (MOSSE: 11 px of 64)
     PSR_CLEAR = 8.0      # a response this clear moves the box (MOSSE: 20-60 tracking, < 7 failing)
     PSR_CLEAR_COLOUR = 7.0   # ... on colour footage, where the colour model vetoes a move it scores worse
-    # ...on gray footage, by more than this. Mean shift stops on the colours' own peak, so a
-    # box a few pixels off almost always scores a hair lower, and a strict veto blocked most
-    # moves of even a clear filter where the colours hardly tell target from background
-    # (Dog1: 597 of its 644 vetoes were within 0.01; from a box 1.2 times the dog's, the
-    # colour box sat 10 px off a filter peak at PSR 14, the match was called indistinct,
-    # and the dog was lost and never taken back: AUC 0.22 against 0.65 with the margin).
-    # Dev set over 17 starts (the seven of `mstrack eval --starts 7` and 0.8 / 1.2 scales,
-    # corner and half shifts): 0.5279 strict, 0.5307 with it (Dog1 0.698 -> 0.745, Jumping
-    # 0.660 -> 0.671, Car1 0.186 -> 0.180); seven starts 0.5412 -> 0.5425; the annotated
-    # start 0.5580 -> 0.5558, all of it Car1's (0.28 -> 0.17; its seven starts range over
-    # 0.14-0.32 either way). On colour footage the colours' veto guards the move: the
-    # margin there too gave 0.5323 over 17 starts but, with the cue forced on, false
-    # confidence of 26 % (Panda, Couple).
-    VETO_MARGIN = 0.01
+    # (Gray footage had a veto too, with a margin of 0.01: mean shift stops on the colours'
+    # own peak, so a box a few pixels off almost always scores a hair lower. With the
+    # filter looking from the prediction, any veto kept Car1's box on the road.)
 
     AGREE = 0.1          # the filter learns where it and the colours agree within this share of the box
     # A re-detection on gray footage is the target only if the filter, looking afresh
@@ -217,12 +219,6 @@ class CorrelationFilter:
         colour model vetoes a move it scores worse."""
         return self.PSR_CLEAR_COLOUR if self._colour else self.PSR_CLEAR
 
-    @property
-    def _veto_margin(self) -> float:
-        """How much worse the colour model may score the box where `correct` moves it:
-        none on colour footage, where its veto guards the move."""
-        return 0.0 if self._colour else self.VETO_MARGIN
-
     # ------------------------------------------------------------------ looking
     def respond(self, frame, cx, cy, w, h):
         """The filter's response around (cx, cy) for a w x h box, in units of the typical
@@ -249,16 +245,17 @@ class CorrelationFilter:
                                     self.PSR_RADIUS, *self._plan, self._work, response)
         return i, j, float(psr)
 
-    def correct(self, frame, search: Search, window, model, local_search, foreground0) -> Search:
+    def correct(self, frame, search: Search, window, model, local_search, foreground0, predicted) -> Search:
         """`search`, the mean-shift result, moved to the peak of the filter's and the
-        colours' merged score where the filter answers clearly about it and the colour
-        model scores the box there no worse (on gray footage, within `VETO_MARGIN`; else
-        `search` as it is). Keeps where the colours alone put the target in
+        colours' merged score where the filter answers clearly (else `search` as it is):
+        on colour footage about the mean-shift result, and only if the colour model scores
+        the box there no worse; on gray footage about the ``predicted`` (x, y), whatever
+        the colours score there. Keeps where the colours alone put the target in
         ``colour_place``: the colour model learns there."""
         found, view, weights = search
         bw, bh = window.bounds()
         self.colour_place = (found.cx, found.cy)
-        self.respond(frame, found.cx, found.cy, bw, bh)
+        self.respond(frame, *((found.cx, found.cy) if self._colour else predicted), bw, bh)
         if self.psr < self._move_psr:
             return search
         # The search's summed-area table of these weights serves the merged score and
@@ -270,7 +267,7 @@ class CorrelationFilter:
         region = view.region
         u, v = region.to_region(x, y)
         score = model.score(view.bins, region, u, v, window.w, window.h, window.angle)
-        if score < found.score - self._veto_margin:
+        if self._colour and score < found.score:
             return search      # the colours do not follow the filter there
         moved = Candidate(x, y, score, u, v)
         moved.contrast = score - model.background_similarity()
@@ -299,17 +296,16 @@ class CorrelationFilter:
         in two of seven starts (pooled false confidence over seven starts 19.3 % against
         16.3 % with ratios, both measured with a third probe at the box's size).
 
-        Only on colour footage, and only when the last response (`respond`) was clear
-        enough to move the box: on the dev set's grayscale footage, where the filter
-        also carries the position, the sizes it chose lost the target (Dog1 0.73 -> 0.27,
-        Car1 0.28 -> 0.14 AUC), while on colour footage it gains (all nineteen with the
-        cue forced on 0.531 -> 0.577, seven starts 0.514 -> 0.555). The size is worth
+        Only when the last response (`respond`) was clear enough to move the box. On
+        colour footage it sets the size (all nineteen with the cue forced on 0.531 ->
+        0.577, seven starts 0.514 -> 0.555); on gray footage it has half the say
+        (`size_weight`). The size is worth
         something only where the filter also placed the box: asked for the size alone on
         colour footage, the box left where the colours put it, the dev set fell well below
         the cue that places and sizes it (seven starts 0.5207 by default, 0.5185 with the
         cue forced on, against 0.5425 and 0.5559), so a cheaper scale-only estimator would
         not carry the gain."""
-        if not self._colour or self.psr < self._move_psr:
+        if self.psr < self._move_psr:
             return None
         step = 1.0 + self.SIZE_STEP
         # The probes' own patch, spectrum and response: the last look stays as it was.
@@ -321,6 +317,15 @@ class CorrelationFilter:
         if same >= smaller and same >= larger:
             return step ** _parabola(smaller, same, larger)
         return 1.0 / step if smaller > larger else step
+
+    @property
+    def size_weight(self) -> float:
+        """How far the box's size goes to `size_change`'s answer, in logs, from the
+        colours' fit: all the way on colour footage, half on gray footage. With the gray
+        levels' fit alone, boxes stayed as large as the first on Car1's receding car (over
+        four times it in 5.7 % of the dev set's frames over 17 starts); with the filter's
+        alone, Dog1 lost its dog (0.80 -> 0.56 AUC): neither is trusted alone there."""
+        return 1.0 if self._colour else 0.5
 
     def agrees(self, x, y, w, h) -> bool:
         """Is the last response's own peak within `AGREE` of a w x h box at frame point

@@ -17,8 +17,8 @@ target size:
    fifth of the step per frame (while the match is poor, only if the new size restores
    it; growth past the first frame's area only if the larger box matches as well, while
    the match is worse than usual or past ``GROW_CAP`` times that area; with the pattern
-   cue on colour footage, the size its filter answers clearest, the fit's shape kept:
-   ``template.CorrelationFilter.size_change``); orientation
+   cue, the size its filter answers clearest, the fit's shape kept, on gray footage
+   averaged with the fit's: ``template.CorrelationFilter.size_change``); orientation
    from the second moments of the weights under the first frame's model, relative to
    the first frame, for elongated targets and clear turns only;
 5. confidence: the Bhattacharyya coefficient between the target model and the candidate,
@@ -337,7 +337,8 @@ class MeanShiftTracker:
         search = self._search.run(frame, px, py, window, self._model.gain, self._model, self._cue,
                                   track.foreground0)
         if self._template is not None:
-            search = self._template.correct(frame, search, window, self._model, self._search, track.foreground0)
+            search = self._template.correct(frame, search, window, self._model, self._search, track.foreground0,
+                                            (px, py))
         found = search.found
         # A match whose colours are indistinct may be distinct by its pattern (template.py).
         distinct = self._confidence.distinct(found) or (
@@ -482,15 +483,16 @@ class MeanShiftTracker:
         a box whose colours are everywhere does not grow into the scene.
 
         ``pattern_size``, the pattern filter's answer (`CorrelationFilter.size_change`),
-        if any, sets the size in place of the colours' fit, whose shape is kept: the
-        colours' extent is biased by whatever shares them around the target.
+        if any, sets the size in place of the colours' fit, whose shape is kept (the
+        colours' extent is biased by whatever shares them around the target); on gray
+        footage the two are averaged in logs (`CorrelationFilter.size_weight`).
         """
         track = self._track
         tau = edge_threshold(self._cue.levels, self.EDGE_LEVEL)
         fw, fh = fit_size(weights, view.region, found.u, found.v, track.window, self.SCALE_FACTORS, tau,
                           self._cells)
         if pattern_size is not None:
-            k = pattern_size / math.sqrt(fw * fh)
+            k = (pattern_size / math.sqrt(fw * fh)) ** self._template.size_weight
             fw, fh = fw * k, fh * k
         area = track.w * track.h * fw * fh / (track.w0 * track.h0)      # relative to the first box
         unproven = fw * fh > 1.0 and area > 1.0 and (found.score < track.typical_score or area > self.GROW_CAP)
