@@ -68,8 +68,9 @@ the target (``tracker._follow``).
 On by default (``pattern_filter=None``) for grayscale footage (there, when it came, the
 dev set's Jumping 0.56 -> 0.70, Car1 0.22 -> 0.28, all nineteen 0.505 -> 0.514, seven
 starts 0.493 -> 0.503; with a veto margin since, Jumping 0.72, Dog1 0.69 -> 0.78, Car1
-0.17; with the lead above, Car1 0.29, 0.40 over seven starts) and for frames of 1280 x 720 or more, where its fixed cost is small beside the
-frame's (``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
+0.17; with the lead above, Car1 0.29, 0.40 over seven starts) and for frames of 1280 x
+720 or more, where its fixed cost is small beside the frame's
+(``tracker.PATTERN_AUTO_PIXELS``; the dev set's five 1280 x 720 sequences: all
 nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46,
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
 0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
