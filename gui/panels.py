@@ -104,10 +104,10 @@ class ParametersPanel(QWidget):
                              "apart, fewer tolerate lighting changes")
         self.pattern = QComboBox()
         self.pattern.addItems(list(PATTERN_CHOICES))
-        self.pattern.setToolTip("Pattern cue: a correlation filter on the target's gray pattern beside the "
+        self.pattern.setToolTip("Pattern cue: a correlation filter on the target's gray levels and edges beside the "
                                 "colours (auto: on grayscale footage, where colour tells least, and on frames of "
                                 "1280x720 or more, where its cost is small beside the frame's; on: on any "
-                                "footage, more accurate, 0.1-0.17 ms more per frame; off: colours alone)")
+                                "footage, more accurate, about 0.15 ms more per frame; off: colours alone)")
         self.segment = QCheckBox("on")
         self.segment.setToolTip("Mean shift colour segmentation (computed only while a view "
                                 "shows it or a recording keeps it)")

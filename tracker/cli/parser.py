@@ -29,9 +29,9 @@ def _add_tracker_options(p):
     p.add_argument("--bins", type=int, default=16, help="bins per main channel (default: 16)")
     pattern = p.add_mutually_exclusive_group()
     pattern.add_argument("--pattern", dest="pattern", action="store_const", const=True, default=None,
-                         help="a correlation-filter cue on the target's gray pattern beside the colours, on any "
-                              "footage (default: on grayscale footage and frames of 1280x720 or more; more accurate, "
-                              "0.1-0.17 ms more per frame)")
+                         help="a correlation-filter cue on the target's gray levels and edges beside the colours, on "
+                              "any footage (default: on grayscale footage and frames of 1280x720 or more; more "
+                              "accurate, about 0.15 ms more per frame)")
     pattern.add_argument("--no-pattern", dest="pattern", action="store_const", const=False,
                          help="colours alone, on grayscale and large frames too")
 

@@ -73,14 +73,14 @@ from ..io.frames import as_bgr8, parse_box
 PATTERN_FILTER_DEFAULT = None
 
 #: Frames of at least this many pixels (1280 x 720, HD) get the pattern cue by default. The
-#: cue (its response, and on colour footage two more that size the box) costs a roughly
-#: fixed 0.1-0.17 ms an update (its patches are read from a frame no longer in cache),
+#: cue (its response and two more that size the box) costs a roughly fixed 0.15-0.2 ms an
+#: update with its five channels (its patches are read from a frame no longer in cache),
 #: while the per-frame budget, half of OpenCV's cvtColor + calcBackProject + CamShift on the
 #: same frames (~1.4 ms per megapixel here), grows with the frame. A small target's update
-#: with the cue takes 0.75x OpenCV's time at 640 x 480 (0.48x without), 0.50-0.51x at
-#: 960 x 540 (the threshold until the size probes), 0.43-0.52x at 1024 x 576 (too close to
-#: the budget on a busy machine) and 0.21-0.33x at 1280 x 720. The dev set's figures are
-#: the same for any threshold from 720 x 400 up to 1280 x 720.
+#: with the cue takes 1.07x OpenCV's time at 640 x 480 (0.48x without) and 0.39-0.48x at
+#: 1280 x 720 (with the gray-patch filter of one channel: 0.75x at 640 x 480, 0.50-0.51x at
+#: 960 x 540, 0.43-0.52x at 1024 x 576, too close to the budget on a busy machine). The dev
+#: set's figures were the same for any threshold from 720 x 400 up to 1280 x 720.
 PATTERN_AUTO_PIXELS = 1280 * 720
 
 
@@ -114,12 +114,12 @@ class MeanShiftTracker:
         Mean shift stops when the window moves less than ``eps`` px (> 0) or after
         ``max_iter`` iterations (1 to 1000).
     pattern_filter : bool or None
-        Let a correlation filter on the target's gray pattern move the box where it and
+        Let a correlation filter on the target's gray levels and edges move the box where it and
         the colours together score best (Staple's fusion, ``template.py``). None (the
         default): when the first frame is grayscale (`looks_gray`), where colour tells
         least, or has `PATTERN_AUTO_PIXELS` or more, where its cost fits the speed budget;
-        on all footage it gains about 0.019 AUC on the dev set but costs 0.1-0.17 ms an
-        update, over the speed budget for small targets at 640 x 480 (see ``template.py``).
+        on all footage it gains about 0.023 AUC on the dev set but costs about 0.15 ms an
+        update, over the speed budget at 640 x 480 (see ``template.py``).
     """
 
     # Target pixels sampled per frame at most (the pixel budget), and the same for the
