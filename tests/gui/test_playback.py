@@ -216,10 +216,13 @@ def test_end_of_source_is_said_until_playback_leaves_the_end(qtbot, window, clip
         window.play()
     qtbot.waitUntil(lambda: message.full_text() == "end of source", timeout=5000)
     window.request_stop_at.emit(5)
-    window.play()                                      # again from the start
-    qtbot.waitUntil(lambda: window.playing, timeout=5000)
-    assert message.full_text() != "end of source"
+    # Played at "every frame" speed, the five frames may be over before `window.playing`
+    # is polled: wait for the worker's word that it started instead.
+    with qtbot.waitSignal(window.worker.playing_changed, timeout=5000, check_params_cb=lambda playing: playing):
+        window.play()                                  # again from the start
+    qtbot.waitUntil(lambda: message.full_text() != "end of source", timeout=5000)
     wait_position(qtbot, window, 5)
+    assert message.full_text() != "end of source"
     with qtbot.waitSignal(window.worker.ended, timeout=20000):
         window.request_seek_end.emit()
         window.play()
