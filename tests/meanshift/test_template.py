@@ -207,3 +207,33 @@ def test_gray_target_is_not_swapped_for_a_twin_of_its_gray_levels():
     overlap = iou(boxes, truth[1:])
     back = np.arange(1, len(frames)) >= 60
     assert (~lost[back]).all() and overlap[back].min() > 0.7
+
+
+def test_size_is_judged_about_the_box_even_when_the_last_look_was_elsewhere():
+    """On gray footage the filter looks from the prediction; asked then about the size of
+    a box half a box away, it probes the box's own size too: a still texture is still
+    its size (a ratio seen off-centre is far lower, and would lose to either probe)."""
+    gray = texture((240, 320), 0)
+    for w, h in ((40, 30), (24, 18)):
+        cf = CorrelationFilter()
+        cf.init(gray, 160, 120, w, h, colour=False)
+        cf.respond(gray, 160 - 0.5 * w, 120, w, h)
+        assert abs(cf.size_change(gray, 160, 120, w, h) - 1.0) <= 0.02
+
+
+@pytest.mark.parametrize("gray, expected", [(True, 1.15 ** -0.5), (False, 1.15 ** -1)])
+def test_the_filter_s_size_has_half_the_say_on_gray_footage(monkeypatch, gray, expected):
+    """The colours' fit says the size is right, the filter a step smaller: the size asked
+    of the next step is the filter's on colour footage and the geometric mean on gray."""
+    import tracker.meanshift.tracker as tracker_module
+    frame = texture((240, 320), 0) if gray else colour_texture((240, 320), 0)
+    tracker = MeanShiftTracker(pattern_filter=True)
+    tracker.init(frame, (140, 105, 40, 30))
+    asked = []
+    monkeypatch.setattr(tracker_module, "fit_size", lambda *args: (1.0, 1.0))
+    monkeypatch.setattr(CorrelationFilter, "size_change", lambda self, *args: 1.0 / 1.15)
+    real_next_size = tracker_module.next_size
+    monkeypatch.setattr(tracker_module, "next_size",
+                        lambda w, h, fw, fh, *rest: asked.append((fw, fh)) or real_next_size(w, h, fw, fh, *rest))
+    tracker.update(frame)
+    assert asked and asked[0] == pytest.approx((expected, expected))

@@ -37,7 +37,8 @@ def slow_patch(frame, cx, cy, step_x, step_y, window):
 def slow_orientations(gray, window):
     """The four edge-orientation channels: the gradient's angle found by an arctangent,
     its magnitude times the half-wave lobes of cos 2t and sin 2t, OpenCV's 3 x 3 box blur
-    (its default border, mirrored about the edge pixels), scaled together to an RMS of 1."""
+    (its default border, mirrored about the edge pixels), scaled together by 1 / sqrt(their
+    mean square + 1)."""
     gray = gray.astype(np.float64)
     gx, gy = np.zeros_like(gray), np.zeros_like(gray)
     gx[:, 1:-1] = gray[:, 2:] - gray[:, :-2]
@@ -46,7 +47,7 @@ def slow_orientations(gray, window):
     lobes = [r * np.maximum(np.cos(2 * t), 0), r * np.maximum(np.sin(2 * t), 0),
              r * np.maximum(-np.cos(2 * t), 0), r * np.maximum(-np.sin(2 * t), 0)]
     blurred = np.array([cv2.blur(lobe, (3, 3)) for lobe in lobes])
-    return blurred / (np.sqrt((blurred ** 2).mean()) + 1e-3) * window
+    return blurred / np.sqrt((blurred ** 2).mean() + 1.0) * window
 
 
 def slow_features(frame, cx, cy, step_x, step_y, window):
@@ -270,3 +271,28 @@ def test_response_near_is_the_max_of_the_clipped_square():
         ref = response[max(j - r, 0):j + r + 1, max(i - r, 0):i + r + 1].max()
         assert response_near(response, i, j, r) == ref
     assert response_near(response, 16, 3, 1) == 0.0 and response_near(response, 3, -1, 1) == 0.0
+
+
+@pytest.mark.parametrize("shape", [(1, 7), (7, 1), (2, 5), (1, 1), (3, 3)])
+def test_orientation_channels_of_tiny_patches_match_numpy(shape):
+    """A patch of one row or column mirrors its border onto itself, as OpenCV's blur does,
+    and reads nothing outside its buffer: the channels after it in memory do not matter."""
+    rng = np.random.default_rng(5)
+    gray = (rng.random(shape) * 255).astype(np.float32)
+    window = np.ones(shape, np.float32)
+    ref = slow_orientations(gray, window)
+    for fill in (0.0, 1e6):
+        buffer = np.full((5,) + shape, fill, np.float32)      # a fifth channel past the four written
+        lobes = np.full((5,) + shape, fill, np.float32)
+        out = orientation_channels(gray, window, lobes[:4], buffer[:4])
+        np.testing.assert_allclose(out, ref, atol=1e-4 * max(np.abs(ref).max(), 1.0))
+
+
+def test_a_flat_patch_s_noise_stays_small_in_the_edge_channels():
+    """A patch flat but for noise of a hundredth of a gray level gives edge channels about
+    as faint as its gray channel, not edges at full scale."""
+    rng = np.random.default_rng(6)
+    gray = (90 + 0.01 * rng.standard_normal((32, 32))).astype(np.float32)
+    window = np.ones((32, 32), np.float32)
+    out = orientation_channels(gray, window, np.empty((4, 32, 32), np.float32), np.empty((4, 32, 32), np.float32))
+    assert np.sqrt((out.astype(np.float64) ** 2).mean()) < 0.05

@@ -77,7 +77,10 @@ def normalise_gray(gray, window, out):
 
 @njit(cache=True, nogil=True)
 def _reflect(k, n):
-    """Index k of a row of n mirrored about its end pixels (OpenCV's BORDER_REFLECT_101)."""
+    """Index k of a row of n mirrored about its end pixels (OpenCV's BORDER_REFLECT_101;
+    a row of one pixel repeats it)."""
+    if n == 1:
+        return 0
     if k < 0:
         return -k
     if k >= n:
@@ -96,8 +99,8 @@ def orientation_channels(gray, window, lobes, out):
     orientation channels, without an arctangent per pixel). Each channel is then averaged
     over 3 x 3 pixels (the border mirrored, as OpenCV's ``blur``: HOG's cells, which keep
     a small shift or bend of an edge from changing its channel), all four are scaled
-    together to a root mean square of 1 (the edges' contrast does not matter), and
-    multiplied by ``window``. ``lobes`` (4 x n x m float32) is scratch."""
+    together by 1 / sqrt(their mean square + 1) (the edges' contrast does not matter,
+    while a flat patch's noise stays small), and multiplied by ``window``. ``lobes`` (4 x n x m float32) is scratch."""
     n, m = gray.shape
     for j in range(n):
         for i in range(m):
@@ -118,7 +121,7 @@ def orientation_channels(gray, window, lobes, out):
     for k in range(4):
         for j in range(n):
             row, blurred = lobes[k, j], out[k, j]
-            blurred[0] = row[0] + 2.0 * row[1] if m > 1 else row[0]
+            blurred[0] = row[0] + 2.0 * row[1] if m > 1 else 3.0 * row[0]
             for i in range(1, m - 1):
                 blurred[i] = row[i - 1] + row[i] + row[i + 1]
             if m > 1:
@@ -132,8 +135,10 @@ def orientation_channels(gray, window, lobes, out):
                 t = above[i] + middle[i] + below[i]
                 blurred[i] = t
                 squares += t * t
-    # Root mean square of the averages: sqrt(squares / count) / 9.
-    scale = 1.0 / (np.sqrt(squares / (4 * n * m)) / 9.0 + 1e-3) / 9.0
+    # The averages' mean square is squares / count / 81. As the gray channel's variance
+    # (`normalise_gray`), it gets 1 more (a gray level's worth): noise on a flat patch is
+    # not blown up to the scale of a real edge's.
+    scale = 1.0 / np.sqrt(squares / (4 * n * m) / 81.0 + 1.0) / 9.0
     for k in range(4):
         for j in range(n):
             for i in range(m):

@@ -312,9 +312,17 @@ class CorrelationFilter:
         # The probes' own patch, spectrum and response: the last look stays as it was.
         smaller, larger = (self._look(frame, cx, cy, self._patch_step(w * f, h * f), self._probe_patch,
                                       self._probe_spectrum, self._probe_response)[2] for f in (1.0 / step, step))
-        # The box's own size: the last look, about where the colours put the target (a
-        # probe there too gives the same figures within noise, at a third more cost).
-        same = self.psr
+        # The box's own size: the last look, if it was about this box (on colour footage it
+        # is about where the colours put the target, mostly within a pixel or two; a probe
+        # there too gave the same figures within noise, at a third more cost). Else (on gray
+        # footage the filter looks from the prediction) a probe too: the ratio falls
+        # steeply off-centre, and the box's own size would lose to a probe at its place
+        # (a still texture seen half a box off: 0.87 or 1.15, a whole step).
+        if math.hypot(self._centre[0] - cx, self._centre[1] - cy) <= self.AGREE * math.sqrt(w * h):
+            same = self.psr
+        else:
+            same = self._look(frame, cx, cy, self._patch_step(w, h), self._probe_patch, self._probe_spectrum,
+                              self._probe_response)[2]
         if same >= smaller and same >= larger:
             return step ** _parabola(smaller, same, larger)
         return 1.0 / step if smaller > larger else step
