@@ -52,7 +52,7 @@ logs (`size_weight`). Dev set, 17 starts (the seven of `mstrack eval --starts 7`
 prediction 0.5239; with a veto of 0.05 0.5250; with the colours' size alone 0.5240 (and
 boxes over four times the target in 5.7 % of frames: Car1's shrinking car), with the
 filter's alone 0.5224 (Dog1 0.80 -> 0.56). A move at PSR 4 / 6 instead of `PSR_CLEAR`:
-0.5369 / 0.5372.
+0.5369 / 0.5372. (The fixes to `size_change` and the edge channels since: 0.5352.)
 
 The filter vouches for a match in one case only: a frame whose colours are indistinct from the surroundings still counts
 as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
@@ -75,8 +75,8 @@ nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
 0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
-is 0.595 against 0.572 by default and 0.505 with colours alone (seven perturbed starts
-0.572 / 0.559 / 0.490), but it costs about 0.15 ms of CPU an update at 640 x 480: the
+is 0.603 against 0.580 by default and 0.505 with colours alone (seven perturbed starts
+0.577 / 0.560 / 0.490), but it costs about 0.15 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, edges, five forward DFTs, filter, inverse DFT, peak and
 PSR) 37 us, two more for the size, the merged score, the colour check of the move and
 learning the rest. That takes a small target's update from 0.48x to 1.07x of OpenCV's
