@@ -237,3 +237,23 @@ def test_the_filter_s_size_has_half_the_say_on_gray_footage(monkeypatch, gray, e
                         lambda w, h, fw, fh, *rest: asked.append((fw, fh)) or real_next_size(w, h, fw, fh, *rest))
     tracker.update(frame)
     assert asked and asked[0] == pytest.approx((expected, expected))
+
+
+@pytest.mark.parametrize("smaller, larger, whole_step", [(9.0, 10.6, True), (9.0, 10.3, False), (10.3, 9.0, False),
+                                                         (10.8, 9.0, True)])
+def test_a_probe_must_be_clearly_clearer_for_a_whole_step(monkeypatch, smaller, larger, whole_step):
+    """The box's own size at PSR 10: a probe more than SIZE_MARGIN clearer takes a whole
+    step; one barely clearer, the parabola's top, less than a step (scale drift)."""
+    cf = CorrelationFilter()
+    frame = texture((240, 320), 0)
+    cf.init(frame, 160, 120, 40, 30, colour=True)
+    cf.respond(frame, 160, 120, 40, 30)
+    cf.psr = 10.0
+    answers = iter((0, 0, smaller, 0, 0, larger))
+    monkeypatch.setattr(CorrelationFilter, "_look", lambda self, *args: (next(answers), next(answers), next(answers)))
+    change = cf.size_change(frame, 160, 120, 40, 30)
+    step = 1.0 + cf.SIZE_STEP
+    full = step if larger > smaller else 1.0 / step
+    assert (change == pytest.approx(full)) == whole_step
+    assert (change > 1.0) == (larger > smaller)      # towards the clearer probe
+    assert 1.0 / step - 1e-9 <= change <= step + 1e-9
