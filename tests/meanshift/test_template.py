@@ -241,19 +241,27 @@ def test_the_filter_s_size_has_half_the_say_on_gray_footage(monkeypatch, gray, e
 
 @pytest.mark.parametrize("smaller, larger, whole_step", [(9.0, 10.6, True), (9.0, 10.3, False), (10.3, 9.0, False),
                                                          (10.8, 9.0, True)])
-def test_a_probe_must_be_clearly_clearer_for_a_whole_step(monkeypatch, smaller, larger, whole_step):
-    """The box's own size at PSR 10: a probe more than SIZE_MARGIN clearer takes a whole
-    step; one barely clearer, the parabola's top, less than a step (scale drift)."""
-    cf = CorrelationFilter()
+def test_a_probe_must_be_clearly_clearer_for_a_whole_step_on_gray_footage(monkeypatch, smaller, larger,
+                                                                          whole_step):
+    """The box's own size at PSR 10: on gray footage a probe more than SIZE_MARGIN clearer
+    takes a whole step, one barely clearer the parabola's top, less than a step (scale
+    drift); on colour footage any clearer probe takes the whole step."""
+    gray, colour = CorrelationFilter(), CorrelationFilter()
     frame = texture((240, 320), 0)
-    cf.init(frame, 160, 120, 40, 30, colour=True)
-    cf.respond(frame, 160, 120, 40, 30)
-    cf.psr = 10.0
-    answers = iter((0, 0, smaller, 0, 0, larger))
-    monkeypatch.setattr(CorrelationFilter, "_look", lambda self, *args: (next(answers), next(answers), next(answers)))
-    change = cf.size_change(frame, 160, 120, 40, 30)
-    step = 1.0 + cf.SIZE_STEP
+    gray.init(frame, 160, 120, 40, 30, colour=False)
+    colour.init(colour_texture((240, 320), 0), 160, 120, 40, 30, colour=True)
+    for cf in (gray, colour):
+        cf.respond(frame, 160, 120, 40, 30)
+        cf.psr = 10.0
+    # The probes' ratios: (i, j, psr) of the smaller, then the larger.
+    answers = []
+    monkeypatch.setattr(CorrelationFilter, "_look", lambda self, *args: (0, 0, answers.pop(0)))
+    step = 1.0 + CorrelationFilter.SIZE_STEP
     full = step if larger > smaller else 1.0 / step
+    answers[:] = [smaller, larger]
+    change = gray.size_change(frame, 160, 120, 40, 30)
     assert (change == pytest.approx(full)) == whole_step
     assert (change > 1.0) == (larger > smaller)      # towards the clearer probe
     assert 1.0 / step - 1e-9 <= change <= step + 1e-9
+    answers[:] = [smaller, larger]
+    assert colour.size_change(frame, 160, 120, 40, 30) == pytest.approx(full)
