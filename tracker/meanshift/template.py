@@ -76,7 +76,7 @@ truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, build
 0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
 is 0.603 against 0.580 by default and 0.505 with colours alone (seven perturbed starts
-0.577 / 0.560 / 0.490), but it costs about 0.15 ms of CPU an update at 640 x 480: the
+0.580 / 0.564 / 0.490), but it costs about 0.15 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, edges, five forward DFTs, filter, inverse DFT, peak and
 PSR) 37 us, two more for the size, the merged score, the colour check of the move and
 learning the rest. That takes a small target's update from 0.48x to 1.07x of OpenCV's
