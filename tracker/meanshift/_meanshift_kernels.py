@@ -139,6 +139,12 @@ def _origins_in_reach(origin, reach, last):
 DENSEST_BLOCK = 4
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _rect_sum(integral, x0, y0, x1, y1):
+    """The weight in columns x0..x1 - 1 and rows y0..y1 - 1, from the summed-area table."""
+    return integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
+
+
 @njit(cache=True, nogil=True)
 def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0, reach_y=-1.0):
     """Centre of the ``win_w`` x ``win_h`` window holding the most weight.
@@ -173,9 +179,7 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
     floor = -1.0
     for y in range(y_lo, y_hi + 1, block):
         for x in range(x_lo, x_hi + 1, block):
-            s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
-                 - integral[y + win_h, x] + integral[y, x])
-            floor = max(floor, s)
+            floor = max(floor, _rect_sum(integral, x, y, x + win_w, y + win_h))
     # Less the rounding: a window sum and a block's span each read four entries, each
     # off by at most (h + w + 2) epsilons of the total (the table's last entry).
     floor -= 8.0 * (h + w + 2) * 2.3e-16 * abs(integral[h, w])
@@ -185,14 +189,12 @@ def densest_window(weights, win_w, win_h, integral, cx=0.0, cy=0.0, reach_x=-1.0
         y1 = min(y0 + block - 1, y_hi)
         for x0 in range(x_lo, x_hi + 1, block):
             x1 = min(x0 + block - 1, x_hi)
-            span = (integral[y1 + win_h, x1 + win_w] - integral[y0, x1 + win_w]
-                    - integral[y1 + win_h, x0] + integral[y0, x0])
+            span = _rect_sum(integral, x0, y0, x1 + win_w, y1 + win_h)
             if span < floor:
                 continue
             for y in range(y0, y1 + 1):
                 for x in range(x0, x1 + 1):
-                    s = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
-                         - integral[y + win_h, x] + integral[y, x])
+                    s = _rect_sum(integral, x, y, x + win_w, y + win_h)
                     # The first in row-major order wins a tie, as in a full scan.
                     if s > best or (s == best and (y < by or (y == by and x < bx))):
                         best = s
@@ -339,8 +341,7 @@ def densest_windows(weights, win_w, win_h, integral, count, out, sums):
     grid = sums[:ny * nx].reshape(ny, nx)
     for y in range(ny):
         for x in range(nx):
-            grid[y, x] = (integral[y + win_h, x + win_w] - integral[y, x + win_w]
-                          - integral[y + win_h, x] + integral[y, x])
+            grid[y, x] = _rect_sum(integral, x, y, x + win_w, y + win_h)
     found = 0
     for n in range(count):
         best = 0.0
