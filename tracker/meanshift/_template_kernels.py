@@ -100,7 +100,9 @@ def orientation_channels(gray, window, lobes, out):
     over 3 x 3 pixels (the border mirrored, as OpenCV's ``blur``: HOG's cells, which keep
     a small shift or bend of an edge from changing its channel), all four are scaled
     together by 1 / sqrt(their mean square + 1) (the edges' contrast does not matter,
-    while a flat patch's noise stays small), and multiplied by ``window``. ``lobes`` (4 x n x m float32) is scratch."""
+    while a flat patch's noise stays small), and multiplied by ``window``. ``lobes``
+    (4 x n x m float32) is scratch. The row pass writes the mirrored ends out (the middle
+    pixel plus twice its one neighbour); the column pass reads them through `_reflect`."""
     n, m = gray.shape
     for j in range(n):
         for i in range(m):

@@ -97,6 +97,12 @@ from .region import Region
 from .search import Candidate, Search
 
 
+def _within(point, x, y, w, h, share) -> bool:
+    """Is frame ``point`` within ``share`` of a w x h box (of the square root of its
+    area) of the box's centre (x, y)?"""
+    return math.hypot(point[0] - x, point[1] - y) <= share * math.sqrt(w * h)
+
+
 def _parabola(a, b, c):
     """Offset (-0.5..0.5) of the top of the parabola through (-1, a), (0, b), (1, c)."""
     d = a - 2 * b + c
@@ -316,12 +322,11 @@ class CorrelationFilter:
         Only when the last response (`respond`) was clear enough to move the box. On
         colour footage it sets the size (all nineteen with the cue forced on 0.531 ->
         0.577, seven starts 0.514 -> 0.555); on gray footage it has half the say
-        (`size_weight`). The size is worth
-        something only where the filter also placed the box: asked for the size alone on
-        colour footage, the box left where the colours put it, the dev set fell well below
-        the cue that places and sizes it (seven starts 0.5207 by default, 0.5185 with the
-        cue forced on, against 0.5425 and 0.5559), so a cheaper scale-only estimator would
-        not carry the gain."""
+        (`size_weight`). The size is worth something only where the filter also placed
+        the box: asked for the size alone on colour footage, the box left where the colours
+        put it, the dev set fell well below the cue that places and sizes it (seven starts
+        0.5207 by default, 0.5185 with the cue forced on, against 0.5425 and 0.5559), so a
+        cheaper scale-only estimator would not carry the gain."""
         if self.psr < self._move_psr:
             return None
         step = 1.0 + self.SIZE_STEP
@@ -334,7 +339,7 @@ class CorrelationFilter:
         # footage the filter looks from the prediction) a probe too: the ratio falls
         # steeply off-centre, and the box's own size would lose to a probe at its place
         # (a still texture seen half a box off: 0.87 or 1.15, a whole step).
-        if math.hypot(self._centre[0] - cx, self._centre[1] - cy) <= self.AGREE * math.sqrt(w * h):
+        if _within(self._centre, cx, cy, w, h, self.AGREE):
             same = self.psr
         else:
             same = self._look(frame, cx, cy, self._patch_step(w, h), self._probe_patch, self._probe_spectrum,
@@ -359,17 +364,16 @@ class CorrelationFilter:
         """Is the last response's own peak within `AGREE` of a w x h box at frame point
         (x, y)? Only then does the filter learn there: taught where it does not point, it
         learns the background."""
-        return math.hypot(self.peak[0] - x, self.peak[1] - y) <= self.AGREE * math.sqrt(w * h)
+        return _within(self.peak, x, y, w, h, self.AGREE)
 
-    def confirms(self, frame, x, y, w, h, bounds) -> bool:
-        """Is a re-detected w x h box at frame point (x, y) (its upright ``bounds``) the
-        target by its pattern? The filter looks afresh at ``frame`` about it and must answer
-        with a PSR of at least `WITNESS_PSR`, its peak within `WITNESS_REACH` of the box.
-        Asked on gray footage (`MeanShiftTracker._pattern_witness`), where colour alone
-        cannot tell the target from a look-alike of its gray levels."""
-        self.respond(frame, x, y, *bounds)
-        return self.psr >= self.WITNESS_PSR and math.hypot(self.peak[0] - x, self.peak[1] - y) <= \
-            self.WITNESS_REACH * math.sqrt(w * h)
+    def confirms(self, frame, x, y, window) -> bool:
+        """Is a re-detected box of ``window``'s size at frame point (x, y) the target by
+        its pattern? The filter looks afresh at ``frame`` about it and must answer with a
+        PSR of at least `WITNESS_PSR`, its peak within `WITNESS_REACH` of the box. Asked
+        on gray footage (`MeanShiftTracker._pattern_witness`), where colour alone cannot
+        tell the target from a look-alike of its gray levels."""
+        self.respond(frame, x, y, *window.bounds())
+        return self.psr >= self.WITNESS_PSR and _within(self.peak, x, y, window.w, window.h, self.WITNESS_REACH)
 
     @property
     def colour(self) -> bool:

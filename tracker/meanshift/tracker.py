@@ -425,7 +425,7 @@ class MeanShiftTracker:
         if template is None or template.colour:
             return None
         window = self._track.window
-        return lambda c: template.confirms(frame, c.cx, c.cy, window.w, window.h, window.bounds())
+        return lambda c: template.confirms(frame, c.cx, c.cy, window)
 
     def _follow(self, search: Search, pattern_frame=None):
         """A confident match: move there and let size, angle, brightness and models adapt.
