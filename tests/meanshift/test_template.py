@@ -7,7 +7,7 @@ import pytest
 
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import iou
-from tracker.meanshift.template import CorrelationFilter
+from tracker.meanshift.template import CorrelationFilter, DriftCheck
 
 
 def texture(shape, seed, blur=2.0):
@@ -265,3 +265,55 @@ def test_a_probe_must_be_clearly_clearer_for_a_whole_step_on_gray_footage(monkey
     assert 1.0 / step - 1e-9 <= change <= step + 1e-9
     answers[:] = [smaller, larger]
     assert colour.size_change(frame, 160, 120, 40, 30) == pytest.approx(full)
+
+
+def test_drift_check_holds_on_the_target_and_loses_a_box_left_on_ground():
+    """The long-term filter answers on the gliding target frame after frame; a box left on
+    the ground (the same gray levels, another pattern) is called drifted after
+    `STRIKES` looks, `EVERY` frames apart, and not before."""
+    frames, truth = gray_clip()
+    centre = lambda box: (box[0] + (box[2] - 1) / 2, box[1] + (box[3] - 1) / 2)
+    check = DriftCheck()
+    check.init(frames[0], *centre(truth[0]), 40, 30)
+    assert not any(check.drifted(f, *centre(b), 40, 30, (40, 30)) for f, b in zip(frames[1:], truth[1:]))
+    every, strikes = DriftCheck.EVERY, DriftCheck.STRIKES
+    on_ground = [check.drifted(frames[-1], 60, 190, 40, 30, (40, 30)) for _ in range(every * strikes)]
+    assert sum(on_ground) == 1 and on_ground.index(True) >= every * (strikes - 1)
+
+
+def hidden_clip(n=70, gone=(20, 32)):
+    """Gray footage: a 36 x 36 target cut from the ground itself and turned half round
+    (its gray levels are its surroundings', so the colours' contrast is nil) sways about
+    one place, hidden for frames ``gone``."""
+    ground = texture((240, 320), 5, blur=1.5)
+    target = ground[40:76, 200:236][::-1, ::-1].copy()
+    frames, boxes = [], []
+    for k in range(n):
+        frame = ground.copy()
+        x, y = 140 + int(round(3 * np.sin(k / 6))), 110
+        if not gone[0] <= k < gone[1]:
+            frame[y:y + 36, x:x + 36] = target
+        frames.append(frame)
+        boxes.append((x, y, 36, 36))
+    return frames, np.array(boxes, float)
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_gray_target_is_found_after_a_seek_on_its_pattern_s_word(shown):
+    """After a seek a gray target whose gray levels its surroundings share (no colour
+    contrast to take it back on) is found at once by its pattern where it is in view,
+    and stays lost where only the ground is."""
+    frames, truth = hidden_clip(gone=(30, 60))
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], truth[0])
+    for f in frames[1:10]:
+        tracker.update(f)
+    assert tracker._model.background_similarity() > 1.0 - MeanShiftTracker.CONTRAST_LOST
+    tracker.expect_jump()
+    span = slice(60, 70) if shown else slice(35, 45)
+    states = [tracker.update(f) for f in frames[span]]
+    lost = np.array([s.lost for s in states])
+    if shown:
+        assert not lost.any() and iou(np.array([s.box for s in states]), truth[span]).min() > 0.7
+    else:
+        assert lost.all()

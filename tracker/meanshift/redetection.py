@@ -214,9 +214,12 @@ class Redetector:
         the light it was learnt in and the scene's: the frames sought to need not be lit
         like the last), each candidate also at the gain that fits it best; the best
         acceptable match, if any. Its ``search`` holds the current region of the local
-        search. ``witness``, if given, is asked of each acceptable candidate (a
-        `Candidate`) whether it is the target by another cue than colour; only those it
-        confirms count, as the target or as its look-alikes."""
+        search. ``witness``, if given, is asked of each candidate that matches the model
+        (a `Candidate`) whether it is the target by another cue than colour; only those it
+        confirms count, as the target or as its look-alikes, and its word stands in for the
+        colours' contrast with the surroundings (`Confidence.distinct`): on gray footage the
+        road shares the car's gray levels, and Car1, lost at frame 314 with its candidate on
+        the car at a score of 0.91, was never taken back for want of that contrast."""
         best, best_try, closest = None, None, 0.0
         rivals = []     # every acceptable match: the target is taken back only if one stands out
         start_gains, fit_gains = self.gains(lost)
@@ -235,7 +238,13 @@ class Redetector:
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
-                if self._confidence.acceptable(found) and not far and (witness is None or witness(found)):
+                if witness is None:
+                    taken = self._confidence.acceptable(found)
+                else:
+                    # The witness stands in for the colours' contrast with the surroundings,
+                    # as the pattern does for a tracked target (`CorrelationFilter.vouches`).
+                    taken = self._confidence.plausible(found, self._confidence.reacquire_margin) and witness(found)
+                if taken and not far:
                     rivals.append(found)
                     if best is None or found.score > best.score:
                         best, best_try = found, try_

@@ -34,7 +34,10 @@ target size:
    resolution), are tried until a candidate matches the model well again, and
    matches it clearly better than any look-alike found elsewhere (a target among others
    of its colours stays lost rather than be swapped for one of them); on gray footage,
-   a candidate counts only if the pattern cue confirms it (`_pattern_witness`).
+   a candidate counts only if the pattern cue confirms it (`_pattern_witness`), and
+   that confirmation stands in for the colours' contrast with the surroundings. On gray
+   footage a tracked target is also lost when a slowly learning second filter no longer
+   finds it on the box (`template.DriftCheck`).
 
 The tracker composes parts, each in a module of its own and each given the values it
 needs: the state (``state.Track``), the target model (``model.TargetModel``), the cue
@@ -60,7 +63,7 @@ from .redetection import LostTarget, Redetector
 from .region import Region
 from .search import LocalSearch, Search, sampling
 from .state import Track, TrackState, Window
-from .template import CorrelationFilter
+from .template import CorrelationFilter, DriftCheck
 from ..checks import as_flag, as_real
 from ..errors import InputError
 from ..io.frames import as_bgr8, parse_box
@@ -216,6 +219,8 @@ class MeanShiftTracker:
         self._cells = np.empty((len(self.SCALE_FACTORS), len(self.SCALE_FACTORS)))   # size search scratch
         self._filter = None           # the pattern cue's filter, made when first used
         self._template = None         # it, while the target being tracked uses it (`init`)
+        self._drift_check = None      # the pattern's drift check on gray footage, made when first used
+        self._drifting = None         # it, while the target being tracked uses it (`init`)
         self._track: Track | None = None     # the state, from the first init on
 
     def _build(self, space) -> None:
@@ -317,6 +322,12 @@ class MeanShiftTracker:
         self._template = self._filter if use else None
         if self._template is not None:
             self._template.init(frame, cx, cy, w, h, colour=not gray)
+        # On gray footage the pattern also checks for drift (`DriftCheck`).
+        if self._template is not None and gray and self._drift_check is None:
+            self._drift_check = DriftCheck()
+        self._drifting = self._drift_check if self._template is not None and gray else None
+        if self._drifting is not None:
+            self._drifting.init(frame, cx, cy, w, h)
         return self._track.result()
 
     def update(self, frame) -> TrackState:
@@ -357,6 +368,9 @@ class MeanShiftTracker:
             track.lose_indistinct(found.score)
         else:
             self._follow(search, pattern_frame=frame)
+            if self._drifting is not None and self._drifting.drifted(frame, track.cx, track.cy, track.w, track.h,
+                                                                     track.bounds()):
+                track.lose(track.score)
         return track.result()
 
     def mark_lost(self) -> TrackState:
