@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tracker.meanshift._fft_kernels import fft_plan, irfft2, rfft2
+from tracker.meanshift._fft_kernels import fft_plan, irfft2, rfft2, rfft2_channels
 
 
 @pytest.mark.parametrize("n", [2, 4, 8, 32])
@@ -13,6 +13,21 @@ def test_rfft2_matches_numpy(n):
     out = np.empty((n, n // 2 + 1), np.complex128)
     rfft2(image, *fft_plan(n), np.empty((4, n, n // 2 + 1)), out)
     np.testing.assert_allclose(out, np.fft.rfft2(image.astype(np.float64)), atol=1e-9)
+
+
+@pytest.mark.parametrize("n, channels", [(2, 3), (8, 1), (32, 5)])
+def test_rfft2_channels_is_each_channel_s_rfft2(n, channels):
+    """All channels in one: NumPy's transforms, and each bit for bit the one-image call's."""
+    images = np.random.default_rng(n).standard_normal((channels, n, n)).astype(np.float32)
+    h = n // 2 + 1
+    out = np.empty((channels, n, h), np.complex128)
+    rfft2_channels(images, *fft_plan(n), np.empty((4, n, channels * h)), out)
+    np.testing.assert_allclose(out, np.fft.rfft2(images.astype(np.float64)), atol=1e-9)
+    for c in range(channels):
+        one = rfft2(images[c], *fft_plan(n), np.empty((4, n, h)), np.empty((n, h), np.complex128))
+        assert np.array_equal(out[c], one)
+    with pytest.raises(ValueError, match="work must be"):     # a short buffer is refused, not overrun
+        rfft2_channels(images, *fft_plan(n), np.empty((4, n, channels * h - 1)), out)
 
 
 @pytest.mark.parametrize("n", [2, 4, 8, 32])

@@ -169,7 +169,7 @@ def test_filter_response_matches_numpy(seed):
     response = np.empty((n, n), np.float32)
     i, j, psr = filter_response(frame, cx, cy, sx, sy, window, np.empty((3, n)), np.empty((n, n), np.float32),
                                 np.empty((4, n, n), np.float32), patch, spectrum, num, den, 0.5, scale, 2,
-                                *fft_plan(n), np.empty((4, n, h)), response)
+                                *fft_plan(n), np.empty((4, n, c * h)), response)
     ref_patch = slow_features(frame, cx, cy, sx, sy, window)
     np.testing.assert_allclose(patch, ref_patch, atol=1e-4 * np.abs(ref_patch).max())
     np.testing.assert_allclose(spectrum, np.fft.rfft2(patch.astype(np.float64)), atol=1e-9)

@@ -4,7 +4,7 @@ ratio and its merger with the colour weights' box means (Staple's fusion)."""
 
 import numpy as np
 from .._numba import njit
-from ._fft_kernels import irfft2_loaded, rfft2
+from ._fft_kernels import irfft2_loaded, rfft2_channels
 from ._meanshift_kernels import box_sum
 
 
@@ -200,12 +200,11 @@ def filter_response(frame, cx, cy, step_x, step_y, window, columns, gray, lobes,
     (MOSSE, multi-channel) and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
     ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
     (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of
-    n; ``columns``, ``gray``, ``lobes`` (`sample_features`), ``work`` (4 x n x n/2+1
-    float64): scratch the caller reuses."""
+    n; ``columns``, ``gray``, ``lobes`` (`sample_features`), ``work`` (4 x n x C * (n/2+1)
+    float64, `rfft2_channels`): scratch the caller reuses."""
     channels, n, h = spectrum.shape
     sample_features(frame, cx, cy, step_x, step_y, window, columns, gray, lobes, patch)
-    for c in range(channels):
-        rfft2(patch[c], order, twiddles, work, spectrum[c])
+    rfft2_channels(patch, order, twiddles, work, spectrum)
     # The product goes straight where the inverse DFT reads it: rows bit-reversed.
     br, bi = work[2], work[3]
     for r in range(n):

@@ -173,7 +173,7 @@ class CorrelationFilter:
         self._lobes = np.empty((4, n, n), np.float32)  # ...
         self._ramp = np.empty(n // 2 + 1, np.complex128)   # filter_learn's scratch
         self._plan = fft_plan(n)
-        self._work = np.empty((4, n, n // 2 + 1))      # the DFTs' scratch
+        self._work = np.empty((4, n, c * (n // 2 + 1)))   # the DFTs' scratch (`rfft2_channels`)
         # Half spectra (np.fft.rfft2's layout): the patch's, the filter's and the label's.
         half = (n, n // 2 + 1)
         self._spectrum = np.zeros((c,) + half, np.complex128)
