@@ -62,11 +62,13 @@ def rfft2(image, order, twiddles, work, out):
 
 @njit(cache=True, nogil=True)
 def rfft2_channels(images, order, twiddles, work, out):
-    """``out[c]`` = ``np.fft.rfft2(images[c])`` for each of the C n x n real images, all C
-    transforms run as one: every butterfly is applied to the rows of all of them at once,
-    so the inner loops are C times longer (a five-channel patch: 11 us instead of 18 for
-    five calls of one), with the same arithmetic per transform (the same result, bit for
-    bit). ``work`` (4 x n x C * (n/2+1) float64) is scratch the caller reuses."""
+    """Fill ``out[c]`` with ``np.fft.rfft2(images[c])`` for each of the C n x n real
+    images, all C transforms run as one: every butterfly is applied to the rows of all of
+    them at once, so the inner loops are C times longer (a five-channel patch: 11 us
+    instead of 18 for five calls of one), with the same arithmetic per transform (the same
+    result, bit for bit). ``work`` (4 x n x C * (n/2+1) float64) is scratch the caller
+    reuses. Returns nothing: returned, the array failed to box (numba's 'descr is NULL')
+    when called from Python after a kernel that calls it had been loaded from the cache."""
     channels, n = images.shape[0], images.shape[1]
     h = n // 2 + 1
     pairs = max(n // 2, 1)
@@ -105,7 +107,6 @@ def rfft2_channels(images, order, twiddles, work, out):
         for v in range(n):
             for u in range(h):
                 out[c, v, u] = complex(br[v, c * h + u], bi[v, c * h + u])
-    return out
 
 
 @njit(cache=True, nogil=True)

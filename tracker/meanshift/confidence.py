@@ -53,9 +53,11 @@ class Confidence:
         than the models follow); a lost one is taken back only where it is distinct."""
         return found.contrast >= self.contrast_lost
 
-    def acceptable(self, found: Candidate) -> bool:
-        """Is the candidate clearly enough the target to take a lost target back?"""
-        return self.plausible(found, self.reacquire_margin) and self.distinct(found)
+    def acceptable(self, found: Candidate, vouched: bool = False) -> bool:
+        """Is the candidate clearly enough the target to take a lost target back?
+        ``vouched``: another cue than colour says it is the target, which stands in for
+        the colours' contrast with the surroundings (`distinct`)."""
+        return self.plausible(found, self.reacquire_margin) and (vouched or self.distinct(found))
 
     def doubtful_jump(self, found: Candidate, px, py, window: Window, typical_score) -> bool:
         """A match more than a box away from where the target should be, (px, py), and

@@ -238,13 +238,13 @@ class Redetector:
                 closest = max(closest, found.score)
                 far = not lost.jumped and self._confidence.doubtful_jump(found, lost.cx, lost.cy, lost.window,
                                                                          lost.typical_score)
-                if witness is None:
-                    taken = self._confidence.acceptable(found)
-                else:
-                    # The witness stands in for the colours' contrast with the surroundings,
-                    # as the pattern does for a tracked target (`CorrelationFilter.vouches`).
-                    taken = self._confidence.plausible(found, self._confidence.reacquire_margin) and witness(found)
-                if taken and not far:
+                # A witness stands in for the colours' contrast with the surroundings, as
+                # the pattern does for a tracked target (`CorrelationFilter.vouches`): the
+                # candidate is acceptable as vouched for, if the witness does vouch (asked
+                # last: each asking is a look of the filter).
+                taken = not far and (self._confidence.acceptable(found) if witness is None else
+                                     self._confidence.acceptable(found, vouched=True) and witness(found))
+                if taken:
                     rivals.append(found)
                     if best is None or found.score > best.score:
                         best, best_try = found, try_

@@ -220,7 +220,7 @@ class MeanShiftTracker:
         self._filter = None           # the pattern cue's filter, made when first used
         self._template = None         # it, while the target being tracked uses it (`init`)
         self._drift_check = None      # the pattern's drift check on gray footage, made when first used
-        self._drifting = None         # it, while the target being tracked uses it (`init`)
+        self._active_drift_check = None   # it, while the target being tracked uses it (`init`)
         self._track: Track | None = None     # the state, from the first init on
 
     def _build(self, space) -> None:
@@ -323,11 +323,12 @@ class MeanShiftTracker:
         if self._template is not None:
             self._template.init(frame, cx, cy, w, h, colour=not gray)
         # On gray footage the pattern also checks for drift (`DriftCheck`).
-        if self._template is not None and gray and self._drift_check is None:
+        checks_drift = self._template is not None and gray
+        if checks_drift and self._drift_check is None:
             self._drift_check = DriftCheck()
-        self._drifting = self._drift_check if self._template is not None and gray else None
-        if self._drifting is not None:
-            self._drifting.init(frame, cx, cy, w, h)
+        self._active_drift_check = self._drift_check if checks_drift else None
+        if checks_drift:
+            self._drift_check.init(frame, cx, cy, w, h)
         return self._track.result()
 
     def update(self, frame) -> TrackState:
@@ -341,6 +342,8 @@ class MeanShiftTracker:
                              f"to {frame.shape[1]}x{frame.shape[0]}; call init() again")
         track.remember()      # where the target was before this frame, for `mark_lost`
         if track.lost:
+            if self._active_drift_check is not None:
+                self._active_drift_check.reset()
             self._redetect(frame)
             return track.result()
         px, py = track.predicted()
@@ -368,9 +371,13 @@ class MeanShiftTracker:
             track.lose_indistinct(found.score)
         else:
             self._follow(search, pattern_frame=frame)
-            if self._drifting is not None and self._drifting.drifted(frame, track.cx, track.cy, track.w, track.h,
-                                                                     track.bounds()):
+            drift_check = self._active_drift_check
+            if drift_check is not None and drift_check.drifted(frame, track.cx, track.cy, track.w, track.h,
+                                                               track.bounds()):
                 track.lose(track.score)
+                # The tracking filter learnt what the box drifted onto, and as the
+                # re-detection's witness would take it back on the next frame.
+                self._template.adopt(drift_check.filter)
         return track.result()
 
     def mark_lost(self) -> TrackState:
