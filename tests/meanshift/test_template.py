@@ -7,6 +7,7 @@ import pytest
 
 from tracker import MeanShiftTracker
 from tracker.evaluation.otb import iou
+from tracker.meanshift.state import Window
 from tracker.meanshift.template import CorrelationFilter, DriftCheck
 
 
@@ -363,3 +364,37 @@ def test_gray_target_is_found_after_a_seek_on_its_pattern_s_word():
     states = [tracker.update(f) for f in frames[40:50]]
     assert not any(s.lost for s in states)
     assert iou(np.array([s.box for s in states]), truth[40:50]).min() > 0.7
+
+
+def test_filter_sights_a_moved_target_and_nothing_where_there_is_none():
+    frame = texture((240, 320), 0)
+    cf = CorrelationFilter()
+    cf.init(frame, 160, 120, 40, 30)
+    moved = cv2.warpAffine(frame, np.float32([[1, 0, 20], [0, 1, -8]]), (320, 240))
+    window = Window(40.0, 30.0, 0.0)
+    x, y = cf.sighting(moved, 160, 120, window)
+    assert abs(x - 180) <= 2.0 and abs(y - 112) <= 2.0
+    assert cf.sighting(texture((240, 320), 1), 160, 120, window) is None
+
+
+def test_a_lost_gray_target_is_sought_where_its_pattern_is_sighted(monkeypatch):
+    """Wiring: on gray footage the re-detection also starts where the filter sees the lost
+    target about its last place; on colour footage it is not asked."""
+    from tracker.meanshift.redetection import Redetector
+    sought = []
+    real_search = Redetector.search
+    monkeypatch.setattr(Redetector, "search", lambda self, *args: sought.append(args[5]) or real_search(self, *args))
+    frames, truth = gray_clip()
+    tracker = MeanShiftTracker()
+    tracker.init(frames[0], truth[0])
+    tracker.update(frames[1])
+    tracker.expect_jump()
+    tracker.update(frames[3])
+    (x, y), = sought[-1]
+    tx, ty = centre(truth[3])
+    assert abs(x - tx) <= 3.0 and abs(y - ty) <= 3.0
+    colour = MeanShiftTracker(pattern_filter=True)
+    colour.init(colour_texture((240, 320), 0), (140, 105, 40, 30))
+    colour.expect_jump()
+    colour.update(colour_texture((240, 320), 0))
+    assert sought[-1] == []

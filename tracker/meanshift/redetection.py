@@ -208,7 +208,8 @@ class Redetector:
         span = math.sqrt(self.relight_span)
         return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._brightness.step)
 
-    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, witness=None) -> Redetection:
+    def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, witness=None,
+               sightings=()) -> Redetection:
         """Look where the target was last seen and (if ``lost.whole_frame``) at the frame's
         densest spots, under the light it was last seen in (and, after a seek, also under
         the light it was learnt in and the scene's: the frames sought to need not be lit
@@ -219,14 +220,16 @@ class Redetector:
         confirms count, as the target or as its look-alikes, and its word stands in for the
         colours' contrast with the surroundings (`Confidence.distinct`): on gray footage the
         road shares the car's gray levels, and Car1, lost at frame 314 with its candidate on
-        the car at a score of 0.91, was never taken back for want of that contrast."""
+        the car at a score of 0.91, was never taken back for want of that contrast.
+        ``sightings``: frame points where another cue sees the target, searched from
+        too, after the place it was last seen."""
         best, best_try, closest = None, None, 0.0
         rivals = []     # every acceptable match: the target is taken back only if one stands out
         start_gains, fit_gains = self.gains(lost)
         for gain in start_gains:
             tried = []
             starts = self.starts(frame, lost.window, gain, cue) if lost.whole_frame else []
-            for start in [(lost.cx, lost.cy)] + starts:
+            for start in [(lost.cx, lost.cy), *sightings] + starts:
                 found = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0).found
                 try_ = (start, gain)
                 if not self._confidence.acceptable(found) and fit_gains \

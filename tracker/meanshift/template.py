@@ -385,6 +385,16 @@ class CorrelationFilter:
         self.respond(frame, x, y, *window.bounds())
         return self.psr >= self.WITNESS_PSR and _within(self.peak, x, y, window.w, window.h, self.WITNESS_REACH)
 
+    def sighting(self, frame, x, y, window):
+        """Where the filter, looking afresh at ``frame`` about frame point (x, y) for a box
+        of ``window``'s size, sees the target clearly (a PSR of at least `WITNESS_PSR`): its
+        peak, or None. Asked on gray footage about where a lost target was last seen
+        (`MeanShiftTracker._pattern_sightings`): mean shift on the gray levels from there
+        need not reach a target that has moved on a little, while the road it left shares
+        its gray levels."""
+        self.respond(frame, x, y, *window.bounds())
+        return self.peak if self.psr >= self.WITNESS_PSR else None
+
     @property
     def colour(self) -> bool:
         """The footage is in colour (`init`)."""
