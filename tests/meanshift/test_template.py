@@ -303,13 +303,13 @@ def test_a_clear_answer_on_the_target_clears_the_strikes():
 
 
 def test_a_clear_answer_off_the_box_is_a_strike():
-    """The target in the patch but 20 px (more than half a 40 x 30 box) off the box's
+    """The target in the patch but 22 px (more than half a 40 x 30 box, 17 px) off the box's
     centre: the box is not on it, however clear the answer."""
     frames, truth = gray_clip()
     check = drift_check_on(frames, truth)
     x, y = centre(truth[-1])
     calls = DriftCheck.EVERY * DriftCheck.STRIKES
-    off = [check.drifted(frames[-1], x + 20, y, 40, 30, (40, 30)) for _ in range(calls)]
+    off = [check.drifted(frames[-1], x + 22, y, 40, 30, (40, 30)) for _ in range(calls)]
     assert check.filter.psr >= DriftCheck.LOST_PSR and off[-1]
 
 
@@ -325,7 +325,10 @@ def test_a_drift_loses_the_target_and_resets_the_tracking_filter(monkeypatch):
     tracker.init(frames[0], truth[0])
     lost = [tracker.update(f).lost for f in frames[1:7]]
     assert lost[:4] == [False] * 4 and lost[4]
-    assert np.array_equal(tracker._template._num, tracker._drift_check.filter._num)
+    tracking, long_term = tracker._template, tracker._drift_check.filter
+    assert np.array_equal(tracking._num, long_term._num) and tracking._num is not long_term._num
+    assert np.array_equal(tracking._den, long_term._den) and tracking._den is not long_term._den
+    assert (tracking._reg, tracking.typical_peak) == (long_term._reg, long_term.typical_peak)
     assert resets[-1] == 5         # the count starts afresh once the target is lost
     colour = MeanShiftTracker(pattern_filter=True)
     colour.init(colour_texture((240, 320), 0), (140, 105, 40, 30))
@@ -381,9 +384,12 @@ def test_a_lost_gray_target_is_sought_where_its_pattern_is_sighted(monkeypatch):
     """Wiring: on gray footage the re-detection also starts where the filter sees the lost
     target about its last place; on colour footage it is not asked."""
     from tracker.meanshift.redetection import Redetector
-    sought = []
-    real_search = Redetector.search
+    from tracker.meanshift.search import LocalSearch
+    sought, starts = [], []
+    real_search, real_run = Redetector.search, LocalSearch.run
     monkeypatch.setattr(Redetector, "search", lambda self, *args: sought.append(args[5]) or real_search(self, *args))
+    monkeypatch.setattr(LocalSearch, "run", lambda self, frame, px, py, *args: starts.append((px, py))
+                        or real_run(self, frame, px, py, *args))
     frames, truth = gray_clip()
     tracker = MeanShiftTracker()
     tracker.init(frames[0], truth[0])
@@ -393,6 +399,7 @@ def test_a_lost_gray_target_is_sought_where_its_pattern_is_sighted(monkeypatch):
     (x, y), = sought[-1]
     tx, ty = centre(truth[3])
     assert abs(x - tx) <= 3.0 and abs(y - ty) <= 3.0
+    assert (x, y) in starts          # the re-detection searched from it
     colour = MeanShiftTracker(pattern_filter=True)
     colour.init(colour_texture((240, 320), 0), (140, 105, 40, 30))
     colour.expect_jump()

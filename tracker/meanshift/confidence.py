@@ -47,17 +47,18 @@ class Confidence:
         threshold) and are its pixels target-like?"""
         return found.score >= self.lost_threshold + margin and found.foreground >= self.foreground_lost
 
-    def distinct(self, found: Candidate) -> bool:
+    def distinct(self, found: Candidate, vouched: bool = False) -> bool:
         """Does the candidate match the model clearly better than the target's surroundings
         do? A tracked target may be indistinct for a few frames (the light changing faster
-        than the models follow); a lost one is taken back only where it is distinct."""
-        return found.contrast >= self.contrast_lost
+        than the models follow); a lost one is taken back only where it is distinct.
+        ``vouched``: another cue than colour says it is the target (the pattern filter, on
+        a target whose colours its surroundings share), which stands in for the contrast."""
+        return vouched or found.contrast >= self.contrast_lost
 
     def acceptable(self, found: Candidate, vouched: bool = False) -> bool:
         """Is the candidate clearly enough the target to take a lost target back?
-        ``vouched``: another cue than colour says it is the target, which stands in for
-        the colours' contrast with the surroundings (`distinct`)."""
-        return self.plausible(found, self.reacquire_margin) and (vouched or self.distinct(found))
+        ``vouched`` as in `distinct`."""
+        return self.plausible(found, self.reacquire_margin) and self.distinct(found, vouched)
 
     def doubtful_jump(self, found: Candidate, px, py, window: Window, typical_score) -> bool:
         """A match more than a box away from where the target should be, (px, py), and

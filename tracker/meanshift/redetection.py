@@ -142,7 +142,8 @@ class Redetector:
         return [region.to_frame(u, v) for u, v, mass in self._candidates[:n] if mass > 0]
 
     def relight(self, frame, found, window: Window, gain, gains, model: TargetModel, cue: Cue,
-                foreground0, same_scene: bool = False, at=None) -> tuple[Search, float] | None:
+                foreground0, same_scene: bool = False, at=None,
+                vouched: bool = False) -> tuple[Search, float] | None:
         """``found``, a candidate at ``gain`` (or the box at ``at`` = (cx, cy), where a
         tracked target should be: a search at the wrong gain may have wandered off it), at
         the gain among ``gains`` that fits the box best: the search from there at that
@@ -154,7 +155,8 @@ class Redetector:
         must show in the surroundings as well (the gain at which they match the background
         model best moved the same way): the light of a scene changes, not that of one box,
         and a box on background that some gain makes look like the target is not a target
-        whose light changed."""
+        whose light changed. ``vouched``: the caller's witness will judge the match in place
+        of its contrast (`Confidence.distinct`)."""
         if self._brightness is None:
             return None
         cx, cy = (found.cx, found.cy) if at is None else at
@@ -173,7 +175,7 @@ class Redetector:
         # lost target's model is of the place and light it was lost in: its own
         # surroundings under the light it is found in are what it must stand out from.
         relit.contrast = min(relit.contrast, ring_contrast) if same_scene else ring_contrast
-        if not self._confidence.acceptable(relit):
+        if not self._confidence.acceptable(relit, vouched):
             return None
         if same_scene:
             # The surroundings must show the change of light too: the gain at which they
@@ -232,10 +234,13 @@ class Redetector:
             for start in [(lost.cx, lost.cy), *sightings] + starts:
                 found = self._search.run(frame, *start, lost.window, gain, model, cue, lost.foreground0).found
                 try_ = (start, gain)
-                if not self._confidence.acceptable(found) and fit_gains \
+                # With a witness, whose word stands in for the colours' contrast, only a match
+                # that fails the model is relit (and the witness is still asked below).
+                if not self._confidence.acceptable(found, vouched=witness is not None) and fit_gains \
                         and all(math.hypot(found.cx - x, found.cy - y) > 1.0 for x, y in tried):
                     tried.append((found.cx, found.cy))
-                    relit = self.relight(frame, found, lost.window, gain, fit_gains, model, cue, lost.foreground0)
+                    relit = self.relight(frame, found, lost.window, gain, fit_gains, model, cue, lost.foreground0,
+                                         vouched=witness is not None)
                     if relit is not None:
                         found, try_ = relit[0].found, ((found.cx, found.cy), relit[1])
                 closest = max(closest, found.score)
