@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tracker.meanshift._meanshift_kernels import (best_box_size, box_sum, densest_windows,
+from tracker.meanshift._meanshift_kernels import (best_box_mean, best_box_size, box_sum, densest_windows,
                                                   summed_area)
 
 
@@ -27,6 +27,19 @@ def test_summed_area_and_box_sum_match_numpy(seed):
         w, h = rng.uniform(1, 20), rng.uniform(1, 20)
         assert box_sum(integral, cx, cy, w, h) == pytest.approx(
             slow_box_sum(weights.astype(np.float64), cx, cy, w, h), abs=0.02 * (w + h) + 1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_best_box_mean_is_the_densest_of_the_shrunk_boxes(seed):
+    """Against the supersampled sums: the highest mean weight of the w*f x h*f boxes."""
+    rng = np.random.default_rng(seed)
+    weights = rng.random((23, 31)).astype(np.float32)
+    weights[8:14, 10:18] += 3.0          # a dense core: the smaller boxes are denser
+    integral = summed_area(weights, np.empty((24, 32)))
+    sizes = np.array([0.5, 0.75, 1.0])
+    for cx, cy, w, h in ((13.5, 10.5, 16.0, 12.0), (20.0, 5.0, 9.0, 7.0), (2.0, 20.0, 6.0, 10.0)):
+        means = [slow_box_sum(weights.astype(np.float64), cx, cy, w * f, h * f) / (w * h * f * f) for f in sizes]
+        assert best_box_mean(integral, cx, cy, w, h, sizes) == pytest.approx(max(means), abs=0.02)
 
 
 def slow_best_box(weights, cx, cy, w, h, theta, factors, tau):

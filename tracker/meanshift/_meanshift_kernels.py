@@ -230,6 +230,19 @@ def box_sum(integral, cx, cy, w, h):
 
 
 @njit(cache=True, nogil=True)
+def best_box_mean(integral, cx, cy, w, h, sizes):
+    """The highest mean weight (`box_sum` over the area) of the ``w * f`` x ``h * f`` boxes
+    centred at (cx, cy), for f in ``sizes``: one call for what was a Python loop of calls."""
+    best = 0.0
+    for k in range(sizes.shape[0]):
+        f = sizes[k]
+        mean = box_sum(integral, cx, cy, w * f, h * f) / max(w * h * f * f, 1e-9)
+        if k == 0 or mean > best:
+            best = mean
+    return best
+
+
+@njit(cache=True, nogil=True)
 def best_box_size(weights, cx, cy, w, h, theta, factors, tau, cells):
     """The size, among ``w * fw`` x ``h * fh`` for fw, fh in ``factors`` (ascending), of
     the box centred at (cx, cy) and rotated by ``theta`` that maximises the weight it

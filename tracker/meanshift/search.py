@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._meanshift_kernels import box_sum, centroid_iterate, densest_window, summed_area
+from ._meanshift_kernels import best_box_mean, centroid_iterate, densest_window, summed_area
 from .buffers import Scratch
 from .colour import ColourQuantizer, ColourSpace
 from .cues import BinnedRegion, Cue
@@ -57,10 +57,10 @@ def sampling(w, h, target_pixels) -> float:
 
 def foreground(integral, u, v, w, h, sizes) -> float:
     """How target-like a ``w`` x ``h`` box at (u, v) is: the mean weight of its pixels, or
-    of a box smaller by a factor of ``sizes`` about its centre if that is higher (a box
-    grown larger than a shrinking target is not a lost target). ``integral`` is the
-    weights' summed-area table; all in region pixels."""
-    return max(box_sum(integral, u, v, w * f, h * f) / max(w * h * f * f, 1e-9) for f in sizes)
+    of a box smaller by a factor of ``sizes`` (a float64 array) about its centre if that
+    is higher (a box grown larger than a shrinking target is not a lost target).
+    ``integral`` is the weights' summed-area table; all in region pixels."""
+    return best_box_mean(integral, u, v, w, h, sizes)
 
 
 class LocalSearch:
@@ -94,7 +94,7 @@ class LocalSearch:
         self.jump_reach = jump_reach
         self.eps = eps
         self.max_iter = max_iter
-        self.foreground_sizes = foreground_sizes
+        self.foreground_sizes = np.array(foreground_sizes, np.float64)
         self._sampler = RegionSampler()
         self._quantizer = ColourQuantizer(space)
         self._weights = Scratch(np.float32)
