@@ -75,10 +75,11 @@ nineteen 0.5145 -> 0.5200, seven starts 0.5045 -> 0.5114; building5 0.38 -> 0.46
 truck4_1 0.04 -> 0.08, wakeboard10 0.48 -> 0.45; with `size_change` since, building5
 0.79, wakeboard7 0.60, wakeboard10 0.66). On all footage
 (``MeanShiftTracker(pattern_filter=True)``) over the nineteen dev sequences the mean AUC
-is 0.603 against 0.580 by default and 0.505 with colours alone (seven perturbed starts
-0.580 / 0.564 / 0.490), but it costs about 0.15 ms of CPU an update at 640 x 480: the
+is 0.628 against 0.606 by default and 0.505 with colours alone (seven perturbed starts
+0.587 / 0.571 / 0.490; gray footage's `DriftCheck` and re-detection on the pattern's
+word included), but it costs about 0.15 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, edges, five forward DFTs, filter, inverse DFT, peak and
-PSR) 37 us, two more for the size, the merged score, the colour check of the move and
+PSR) 34 us, two more for the size, the merged score, the colour check of the move and
 learning the rest. That takes a small target's update from 0.48x to 1.07x of OpenCV's
 CamShift time, over the 0.5x budget (with the gray-patch filter: 0.75x). Evaluated
 on fewer frames (every other one, or only where the colour contrast is low) it lost its
