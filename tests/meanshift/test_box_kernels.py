@@ -40,6 +40,13 @@ def test_best_box_mean_is_the_densest_of_the_shrunk_boxes(seed):
     for cx, cy, w, h in ((13.5, 10.5, 16.0, 12.0), (20.0, 5.0, 9.0, 7.0), (2.0, 20.0, 6.0, 10.0)):
         means = [slow_box_sum(weights.astype(np.float64), cx, cy, w * f, h * f) / (w * h * f * f) for f in sizes]
         assert best_box_mean(integral, cx, cy, w, h, sizes) == pytest.approx(max(means), abs=0.02)
+        # Bit for bit the Python it replaced (search.foreground's generator over box_sum).
+        assert best_box_mean(integral, cx, cy, w, h, sizes) == max(
+            box_sum(integral, cx, cy, w * f, h * f) / max(w * h * f * f, 1e-9) for f in sizes)
+    # All means negative (weights below zero): the highest of them, not 0.
+    negative = summed_area(-weights, np.empty((24, 32)))
+    assert best_box_mean(negative, 13.5, 10.5, 16.0, 12.0, sizes) == max(
+        box_sum(negative, 13.5, 10.5, 16.0 * f, 12.0 * f) / (16.0 * 12.0 * f * f) for f in sizes) < 0
 
 
 def slow_best_box(weights, cx, cy, w, h, theta, factors, tau):

@@ -467,3 +467,20 @@ def test_redetector_after_a_seek_also_tries_the_light_the_target_was_learnt_in()
     found = redetector.search(frame, lost._replace(jumped=True), model, cue)
     assert found.search is not None and found.gain == 1.0
     assert math.hypot(found.search.found.cx - 250, found.search.found.cy - 180) < 2.0
+
+
+@pytest.mark.parametrize("last_gain, scene_gain, expected", [
+    (1.0, 1.7, [1.0, 1.7]),            # a scene brighter by more than a bin: searched under its light too
+    (1.0, 1.05, [1.0]),                # within a bin: relighting reaches it
+    (0.8, 1.3, [0.8, 1.0, 1.3]),       # beside both the last-seen and the learnt light
+    (0.8, 0.85, [0.8, 1.0]),           # within a bin of the last-seen light
+    (1.0, 9.0, [1.0, 5.0]),            # clamped to the brightness limits
+])
+def test_after_a_seek_the_frame_is_searched_under_the_scene_s_light_too(last_gain, scene_gain, expected):
+    probe = BrightnessProbe(SPACE, 0.03, 0.005, (0.2, 5.0))
+    redetector = Redetector(SPACE, 160 * 120, 4, new_search(), CONFIDENCE, probe, relight_span=1.25)
+    lost = LostTarget(60.0, 60.0, Window(29.0, 29.0, 0.0), last_gain, True, 0.95, 1.0, scene_gain)
+    starts, _ = redetector.gains(lost)
+    assert starts == pytest.approx(expected)
+    not_sought = lost._replace(jumped=False)
+    assert redetector.gains(not_sought) == ([last_gain], [])

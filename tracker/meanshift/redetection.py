@@ -197,7 +197,8 @@ class Redetector:
     def gains(self, lost: LostTarget) -> tuple[list[float], list[float]]:
         """The gains the frame is searched at, and those candidates are fitted over (none:
         not relit): the light the target was last seen in, and after a seek also the
-        light it was learnt in and the scene's. Only after a seek are candidates relit, and only to the
+        light it was learnt in and, if more than a bin from both, the scene's (clamped to
+        the brightness limits). Only after a seek are candidates relit, and only to the
         light of the scene (``lost.scene_gain``, the frame's brightness relative to the
         first frame's), within a bin of a mid-level colour either way (the square root
         of ``relight_span``), as the scene's brightness also changes with what it shows:
@@ -207,16 +208,17 @@ class Redetector:
         starts = [lost.gain] if lost.gain == 1.0 else [lost.gain, 1.0]
         if self._brightness is None:
             return starts, []
-        # The frame is searched under the scene's light too, if it is more than a step
-        # from those: binned at the light the target was learnt in, a gray target in a
+        span = math.sqrt(self.relight_span)
+        # The scene's light too, where relighting (within a bin of it) cannot reach from
+        # the others: binned at the light the target was learnt in, a gray target in a
         # scene 1.7 times as bright falls into other bins, so the frame's densest spots
         # of its gray levels are elsewhere (the demo turned gray, learnt on frame 224 and
-        # sought back to frames 0-59: never found).
+        # sought back to frames 0-59: never found). Each start gain is a whole-frame pass
+        # on every lost frame after a seek, until the target is found.
         lo, hi = self._brightness.limits
         scene = min(max(lost.scene_gain, lo), hi)
-        if all(abs(math.log(scene / g)) > math.log(1.0 + self._brightness.step) for g in starts):
+        if all(abs(math.log(scene / g)) > math.log(span) for g in starts):
             starts.append(scene)
-        span = math.sqrt(self.relight_span)
         return starts, gain_ladder(lost.scene_gain / span, lost.scene_gain * span, self._brightness.step)
 
     def search(self, frame, lost: LostTarget, model: TargetModel, cue: Cue, witness=None,

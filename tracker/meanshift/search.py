@@ -82,8 +82,9 @@ class LocalSearch:
     eps, max_iter : float, int
         Mean shift stops when the window moves less than ``eps`` frame pixels or after
         ``max_iter`` iterations.
-    foreground_sizes : tuple of float
-        Box sizes (relative) at which the candidate's target-likeness is measured.
+    foreground_sizes : sequence of float
+        Box sizes (relative) at which the candidate's target-likeness is measured (kept
+        as a float64 array, as `best_box_mean` takes them).
     """
 
     def __init__(self, space: ColourSpace, context: float, target_pixels: float, jump_margin: float,
