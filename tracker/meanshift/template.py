@@ -54,10 +54,14 @@ boxes over four times the target in 5.7 % of frames: Car1's shrinking car), with
 filter's alone 0.5224 (Dog1 0.80 -> 0.56). A move at PSR 4 / 6 instead of `PSR_CLEAR`:
 0.5369 / 0.5372. (The fixes to `size_change` and the edge channels since: 0.5352.)
 
-The filter vouches for a match in one case only: a frame whose colours are indistinct from the surroundings still counts
-as distinct when the filter answers clearly (PSR at least `PSR_CLEAR`) with its own
-peak within `AGREE` of the box (`vouches`: Dog1 on a dull floor,
-contrast 0.06 at IoU 0.8, was declared lost and never taken back on some starts). The
+While tracking, the filter vouches for a match in one case only: a frame whose colours
+are indistinct from the surroundings still counts as distinct when the filter answers
+clearly (PSR at least `PSR_CLEAR`) with its own peak within `AGREE` of the box
+(`vouches`: Dog1 on a dull floor, contrast 0.06 at IoU 0.8, was declared lost and never
+taken back on some starts). On gray footage it also has a say in re-detection: its
+confirmation (`confirms`) is required of a candidate and stands in for the colours'
+contrast, and where it sees the lost target (`sighting`) the search starts too; and a
+second, slowly learning filter checks the tracked box for drift (`DriftCheck`). The
 filter learns (at the box's final place) only from confidently tracked frames where its
 own response peak is within `AGREE` of that place: taught where it does not point
 (colour drifting onto background while the filter's PSR fell to 4, Car1), it learns the
