@@ -55,14 +55,6 @@ def sampling(w, h, target_pixels) -> float:
     return min(1.0, math.sqrt(target_pixels / max(w * h, 1.0)))
 
 
-def foreground(integral, u, v, w, h, sizes) -> float:
-    """How target-like a ``w`` x ``h`` box at (u, v) is: the mean weight of its pixels, or
-    of a box smaller by a factor of ``sizes`` (a float64 array) about its centre if that
-    is higher (a box grown larger than a shrinking target is not a lost target).
-    ``integral`` is the weights' summed-area table; all in region pixels."""
-    return best_box_mean(integral, u, v, w, h, sizes)
-
-
 class LocalSearch:
     """Samples, bins and weighs regions of frames, and mean-shifts windows in them.
 
@@ -130,13 +122,15 @@ class LocalSearch:
         return self._integral.take((weights.shape[0] + 1, weights.shape[1] + 1))
 
     def foreground(self, weights, region: Region, u, v, bounds, integral=None) -> float:
-        """`foreground` of the box of upright size ``bounds`` (frame pixels) at region
-        point (u, v); ``integral``: the weights' summed-area table if already made."""
+        """How target-like the box of upright size ``bounds`` (frame pixels) at region point
+        (u, v) is: the mean weight of its pixels, or of a box smaller by a factor of
+        ``foreground_sizes`` about its centre if that is higher (a box grown larger than a
+        shrinking target is not a lost target). ``integral``: the weights' summed-area
+        table if already made."""
         bw, bh = bounds
-        w, h = bw / region.step_x, bh / region.step_y
         if integral is None:
             integral = self.summed_area(weights)
-        return foreground(integral, u, v, w, h, self.foreground_sizes)
+        return best_box_mean(integral, u, v, bw / region.step_x, bh / region.step_y, self.foreground_sizes)
 
     def run(self, frame, px, py, window: Window, gain, model: TargetModel, cue: Cue,
             foreground0: float) -> Search:

@@ -394,8 +394,8 @@ class CorrelationFilter:
         PSR of at least `WITNESS_PSR`, its peak within `WITNESS_REACH` of the box. Asked
         on gray footage (`MeanShiftTracker._pattern_witness`), where colour alone cannot
         tell the target from a look-alike of its gray levels."""
-        self.respond(frame, x, y, *window.bounds())
-        return self.psr >= self.WITNESS_PSR and _within(self.peak, x, y, window.w, window.h, self.WITNESS_REACH)
+        peak = self._clear_peak(frame, x, y, window, self.WITNESS_PSR)
+        return peak is not None and _within(peak, x, y, window.w, window.h, self.WITNESS_REACH)
 
     def sighting(self, frame, x, y, window):
         """Where the filter, looking afresh at ``frame`` about frame point (x, y) for a box
@@ -404,8 +404,13 @@ class CorrelationFilter:
         (`MeanShiftTracker._pattern_sightings`): mean shift on the gray levels from there
         need not reach a target that has moved on a little, while the road it left shares
         its gray levels."""
+        return self._clear_peak(frame, x, y, window, self.SIGHTING_PSR)
+
+    def _clear_peak(self, frame, x, y, window, psr):
+        """A fresh look at ``frame`` about frame point (x, y) for a box of ``window``'s size:
+        the response's peak if its PSR is at least ``psr``, else None."""
         self.respond(frame, x, y, *window.bounds())
-        return self.peak if self.psr >= self.SIGHTING_PSR else None
+        return self.peak if self.psr >= psr else None
 
     @property
     def colour(self) -> bool:

@@ -324,7 +324,7 @@ class MeanShiftTracker:
         if self._template is not None:
             self._template.init(frame, cx, cy, w, h, colour=not gray)
         # On gray footage the pattern also checks for drift (`DriftCheck`).
-        checks_drift = self._template is not None and gray
+        checks_drift = self._gray_pattern is not None
         if checks_drift and self._drift_check is None:
             self._drift_check = DriftCheck()
         self._active_drift_check = self._drift_check if checks_drift else None
@@ -436,6 +436,13 @@ class MeanShiftTracker:
         self._follow(found.search)
         track.found_again()
 
+    @property
+    def _gray_pattern(self) -> CorrelationFilter | None:
+        """The pattern filter where it also has a say in re-detection and drift: on gray
+        footage (`init`); None on colour footage or without the cue."""
+        template = self._template
+        return template if template is not None and not template.colour else None
+
     def _pattern_witness(self, frame):
         """On gray footage, the pattern filter's say on a re-detection (`Redetector.search`'s
         ``witness``, `CorrelationFilter.confirms`): gray levels are all that colour can
@@ -444,8 +451,8 @@ class MeanShiftTracker:
         frames) is told from the target by its pattern only. None on colour footage
         (asked there too, the dev set scored no better: 17 starts 0.5216 against 0.5222)
         or without the cue."""
-        template = self._template
-        if template is None or template.colour:
+        template = self._gray_pattern
+        if template is None:
             return None
         window = self._track.window
         return lambda c: template.confirms(frame, c.cx, c.cy, window)
@@ -460,8 +467,8 @@ class MeanShiftTracker:
         starts 0.5686 -> 0.5707, 17 starts 0.5399 -> 0.5400; false confidence over seven
         starts 14.3 -> 17.8 % (more of Car1's frames found again, some of them wrongly).
         Sighted at PSR 8 (`PSR_CLEAR`): 0.607 / 0.5735 / 0.5417, false confidence 19.3 %."""
-        template = self._template
-        if template is None or template.colour:
+        template = self._gray_pattern
+        if template is None:
             return []
         track = self._track
         peak = template.sighting(frame, track.cx, track.cy, track.window)
