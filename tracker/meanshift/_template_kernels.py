@@ -101,8 +101,9 @@ def orientation_channels(gray, window, lobes, out):
     a small shift or bend of an edge from changing its channel), all four are scaled
     together by 1 / sqrt(their mean square + 1) (the edges' contrast does not matter,
     while a flat patch's noise stays small), and multiplied by ``window``. ``lobes``
-    (4 x n x m float32) is scratch. The row pass writes the mirrored ends out (the middle
-    pixel plus twice its one neighbour); the column pass reads them through `_reflect`."""
+    (4 x n x m float32) is scratch; it and ``out`` must be contiguous. The row pass writes
+    the mirrored ends out (the middle pixel plus twice its one neighbour); the column pass
+    reads them through `_reflect`."""
     n, m = gray.shape
     for j in range(n):
         for i in range(m):
@@ -120,12 +121,16 @@ def orientation_channels(gray, window, lobes, out):
             lobes[3, j, i] = max(-s, 0.0)
     # The 3 x 3 average, separably: rows into ``out``, then columns back into ``lobes``
     # (the sums of nine; the ninth is folded into the scale).
+    # The inner pixels of all rows in one run along the four planes (rows of 32 are too
+    # short a loop: 3.4 us as rows, 0.9 in one run), then each row's two ends.
+    count = 4 * n * m
+    flat_lobes, flat_out = lobes.reshape(count), out.reshape(count)
+    for k in range(1, count - 1):
+        flat_out[k] = flat_lobes[k - 1] + flat_lobes[k] + flat_lobes[k + 1]
     for k in range(4):
         for j in range(n):
             row, blurred = lobes[k, j], out[k, j]
             blurred[0] = row[0] + 2.0 * row[1] if m > 1 else 3.0 * row[0]
-            for i in range(1, m - 1):
-                blurred[i] = row[i - 1] + row[i] + row[i + 1]
             if m > 1:
                 blurred[m - 1] = row[m - 1] + 2.0 * row[m - 2]
     squares = 0.0

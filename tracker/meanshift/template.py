@@ -83,7 +83,7 @@ is 0.628 against 0.606 by default and 0.505 with colours alone (seven perturbed 
 0.587 / 0.571 / 0.490; gray footage's `DriftCheck` and re-detection on the pattern's
 word included), but it costs about 0.15 ms of CPU an update at 640 x 480: the
 response (one numba call: patch, edges, five forward DFTs, filter, inverse DFT, peak and
-PSR) 34 us, two more for the size, the merged score, the colour check of the move and
+PSR) 27 us, two more for the size, the merged score, the colour check of the move and
 learning the rest. That takes a small target's update from 0.48x to 1.07x of OpenCV's
 CamShift time, over the 0.5x budget (with the gray-patch filter: 0.75x). Evaluated
 on fewer frames (every other one, or only where the colour contrast is low) it lost its
@@ -495,7 +495,7 @@ class DriftCheck:
     """
 
     RATE = CorrelationFilter.RATE / 5
-    EVERY = 4          # tracked frames between looks: drift takes tens of frames (a look costs about 35 us)
+    EVERY = 4          # tracked frames between looks: drift takes tens of frames (a look costs about 27 us)
     LOST_PSR = 11.0    # an answer below this (or with its peak off the box) is a strike
     STRIKES = 3        # strikes in a row that call the target lost
 
