@@ -23,7 +23,7 @@ from tracker.meanshift.model import TargetModel, background_ring, box_histogram
 from tracker.meanshift.redetection import LostTarget, Redetector
 from tracker.meanshift.region import Region
 from tracker.meanshift.search import Candidate, LocalSearch, sampling
-from tracker.meanshift.state import Track, Window
+from tracker.meanshift.state import Track, Window, rotated_bounds
 
 RHO = 3.5 * 3.5 - 1.0
 SPACE = colour_space("bgr", 16)
@@ -324,6 +324,21 @@ def test_track_moves_remembers_and_reports_a_clipped_box():
     assert track.lost and state.lost is False and (track.vx, track.vy) == (0.0, 0.0) and track.score == 0.3
     track.restore()
     assert (track.cx, track.cy) == (10.0, 40.0)
+
+
+def test_rotated_bounds_of_an_upright_box_are_the_general_formula_s():
+    """The upright shortcut gives what the ellipse's bounds give at angle 0, bit for bit
+    and as Python floats (a float32 size must not reach the kernels as float32)."""
+    def general(w, h, a):
+        cs, sn = abs(math.cos(a)), abs(math.sin(a))
+        return math.hypot(w * cs, h * sn), math.hypot(w * sn, h * cs)
+    sizes = [(30.0, 20.0), (0.37, 1234.5), (np.float32(3.3), np.float32(7.1)), (5, 7)]
+    for w, h in sizes + [tuple(v) for v in np.random.default_rng(0).uniform(0.1, 2000, (200, 2))]:
+        got = rotated_bounds(w, h, 0.0)
+        assert got == general(w, h, 0.0) and all(type(v) is float for v in got)
+    # Turned, the ellipse's bounds: a 3:1 box at 30 degrees.
+    assert rotated_bounds(30.0, 10.0, math.radians(30)) == pytest.approx(general(30.0, 10.0, math.radians(30)))
+    assert rotated_bounds(30.0, 10.0, math.radians(90)) == pytest.approx((10.0, 30.0))
 
 
 def test_track_counts_indistinct_frames_and_goes_back_to_where_they_began():
