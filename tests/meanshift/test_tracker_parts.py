@@ -332,10 +332,11 @@ def test_rotated_bounds_of_an_upright_box_are_the_general_formula_s():
     def general(w, h, a):
         cs, sn = abs(math.cos(a)), abs(math.sin(a))
         return math.hypot(w * cs, h * sn), math.hypot(w * sn, h * cs)
-    sizes = [(30.0, 20.0), (0.37, 1234.5), (np.float32(3.3), np.float32(7.1)), (5, 7)]
+    sizes = [(30.0, 20.0), (0.37, 1234.5), (np.float32(3.3), np.float32(7.1)), (5, 7), (-3.0, 4.0)]
     for w, h in sizes + [tuple(v) for v in np.random.default_rng(0).uniform(0.1, 2000, (200, 2))]:
-        got = rotated_bounds(w, h, 0.0)
-        assert got == general(w, h, 0.0) and all(type(v) is float for v in got)
+        for upright in (0.0, -0.0, np.float64(0.0)):
+            got = rotated_bounds(w, h, upright)
+            assert got == general(w, h, upright) and all(type(v) is float for v in got)
     # Turned, the ellipse's bounds: a 3:1 box at 30 degrees.
     assert rotated_bounds(30.0, 10.0, math.radians(30)) == pytest.approx(general(30.0, 10.0, math.radians(30)))
     assert rotated_bounds(30.0, 10.0, math.radians(90)) == pytest.approx((10.0, 30.0))

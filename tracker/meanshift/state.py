@@ -44,8 +44,8 @@ def rotated_bounds(w, h, angle_rad):
     with the ellipse's; angle off 0.5136)."""
     if angle_rad == 0.0:
         # An upright box (most of them: the angle follows elongated targets only), as the
-        # general case computes it (hypot(x, 0) is |x|), at a fifth of the cost: this is
-        # asked some six times a frame.
+        # general case computes it for finite sizes (hypot(x, 0) is |x|), at under half the
+        # cost: this is asked some six times a frame.
         return float(abs(w)), float(abs(h))
     cs, sn = abs(math.cos(angle_rad)), abs(math.sin(angle_rad))
     return math.hypot(w * cs, h * sn), math.hypot(w * sn, h * cs)
