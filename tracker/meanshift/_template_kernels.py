@@ -101,10 +101,10 @@ def orientation_channels(gray, window, lobes, out):
     a small shift or bend of an edge from changing its channel), all four are scaled
     together by 1 / sqrt(their mean square + 1) (the edges' contrast does not matter,
     while a flat patch's noise stays small), and multiplied by ``window``. ``lobes``
-    (4 x n x m float32) is scratch; it and ``out`` must be exactly 4 x n x m and C-contiguous
-    (a strided array fails to compile: the row pass runs along whole planes). The row pass writes
-    the mirrored ends out (the middle pixel plus twice its one neighbour); the column pass
-    reads them through `_reflect`."""
+    (4 x n x m float32) is scratch; it and ``out`` must be exactly 4 x n x m and
+    C-contiguous (a strided array fails to compile: the row pass runs along whole
+    planes). The row pass writes the mirrored ends out (the middle pixel plus twice its
+    one neighbour); the column pass reads them through `_reflect`."""
     n, m = gray.shape
     for j in range(n):
         for i in range(m):
@@ -202,8 +202,8 @@ def filter_learn(num, den, spectrum, label, dx, dy, rate, ramp_x):
 def filter_response(frame, cx, cy, step_x, step_y, window, columns, gray, lobes, patch, spectrum, num, den, reg,
                     scale, radius, order, twiddles, work, response):
     """The filter's response to the patch at (cx, cy) in one call: `sample_features` into
-    ``patch`` (5 x n x n, C-contiguous), each channel's half spectrum into ``spectrum`` (`rfft2`;
-    `filter_learn` reads it), the filtered spectrum ``sum_c num[c] F[c] / (den + reg)``
+    ``patch`` (5 x n x n, C-contiguous), each channel's half spectrum into ``spectrum``
+    (`rfft2`; `filter_learn` reads it), the filtered spectrum ``sum_c num[c] F[c] / (den + reg)``
     (MOSSE, multi-channel) and its inverse DFT, scaled by 1 / n^2 and ``scale``, into
     ``response``; returns (i, j) of its highest pixel and its peak-to-sidelobe ratio
     (`response_peak`, `peak_to_sidelobe`). ``order``, ``twiddles``: the `fft_plan` of

@@ -356,8 +356,8 @@ class MeanShiftTracker:
                                             (px, py))
         found = search.found
         # A match whose colours are indistinct may be distinct by its pattern (template.py).
-        distinct = self._confidence.distinct(found, vouched=self._template is not None and self._template.vouches(
-            found.cx, found.cy, track.w, track.h))
+        vouched = self._template is not None and self._template.vouches(found.cx, found.cy, track.w, track.h)
+        distinct = self._confidence.distinct(found, vouched)
         if not self._confidence.plausible(found) \
                 or self._confidence.doubtful_jump(found, px, py, window, track.typical_score):
             relit = self._relit(frame, found, window)
